@@ -1,0 +1,2 @@
+export type { Database, LocationTable, PersonTable, ProjectionCheckpointTable } from "./database";
+export { migrateToLatest } from "./migrate";

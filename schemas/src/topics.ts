@@ -1,0 +1,37 @@
+import { EventSchema } from "./gen/udaconnect/v1/events_pb";
+
+/**
+ * A Kafka topic of UdaConnect: its name, how many partitions it is created
+ * with, and the schema of its values. Every record's key is the person id, so
+ * all events of one person land in one partition and stay in order.
+ */
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  readonly valueSchema: typeof EventSchema;
+}
+
+/** PersonRegistered events, keyed by person id. */
+export const personsTopic: TopicSpec = Object.freeze({
+  name: "udaconnect.persons.v1",
+  partitions: 3,
+  valueSchema: EventSchema,
+});
+
+/** LocationRecorded events, keyed by person id. */
+export const locationsTopic: TopicSpec = Object.freeze({
+  name: "udaconnect.locations.v1",
+  partitions: 6,
+  valueSchema: EventSchema,
+});
+
+export const allTopics: readonly TopicSpec[] = Object.freeze([personsTopic, locationsTopic]);
+
+/**
+ * The topic's name inside a namespace. Tests and parallel environments prefix
+ * every topic (e.g. "test-42.udaconnect.locations.v1") instead of sharing one
+ * log; the empty namespace is production.
+ */
+export function topicName(topic: TopicSpec, namespace: string): string {
+  return namespace === "" ? topic.name : `${namespace}.${topic.name}`;
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { migrateToLatest, type Database } from "@udaconnect/migrations";
+
+export interface TestDatabase {
+  /** Connection URL of the new database, for a service under test. */
+  readonly url: string;
+  /** A Kysely client on it, for given/then steps. */
+  readonly db: Kysely<Database>;
+  /** Closes the client and drops the database. */
+  readonly drop: () => Promise<void>;
+}
+
+/** A fresh, migrated database on the server of `serverUrl`: tests never share read models. */
+export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
+  const name = `test_${randomUUID().replaceAll("-", "")}`;
+  await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 4 }) }),
+  });
+  await migrateToLatest(db as Kysely<unknown>);
+  return {
+    url: url.toString(),
+    db,
+    drop: async () => {
+      await db.destroy();
+      await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

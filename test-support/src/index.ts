@@ -1,0 +1,3 @@
+export { createTestDatabase, type TestDatabase } from "./database";
+export { createTopics, uniqueNamespace } from "./kafka";
+export { eventually, type EventuallyOptions } from "./eventually";

@@ -1,0 +1,52 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startContainers } from "./containers";
+
+const run = promisify(execFile);
+const SERVICES_SCRIPT = fileURLToPath(new URL("../../infra/local/services.sh", import.meta.url));
+
+export interface Infrastructure {
+  readonly kafkaBrokers: string;
+  readonly databaseUrl: string;
+  /** Stops what this process started; a no-op for servers it was given. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Where the tests' Kafka and PostGIS come from, in order of preference:
+ * 1. `KAFKA_BROKERS` and `DATABASE_URL` when both are set (`./scripts/test` sets them);
+ * 2. containers, when a Docker engine is reachable;
+ * 3. the project's own local processes (`infra/local/services.sh`), started here.
+ */
+export async function resolveInfrastructure(env: NodeJS.ProcessEnv = process.env): Promise<Infrastructure> {
+  const { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl } = env;
+  if (kafkaBrokers && databaseUrl) {
+    return { kafkaBrokers, databaseUrl, stop: async () => {} };
+  }
+  const containers = await startContainers();
+  if (containers !== undefined) {
+    return containers;
+  }
+  return startLocalProcesses();
+}
+
+async function startLocalProcesses(): Promise<Infrastructure> {
+  console.error("test-support: no Docker engine reachable; starting local Kafka and PostGIS (infra/local/services.sh)");
+  await run("bash", [SERVICES_SCRIPT, "start"], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run("bash", [SERVICES_SCRIPT, "env"]);
+  const vars = Object.fromEntries(
+    [...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]?.replace(/^["']|["']$/g, "")]),
+  );
+  const { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl } = vars;
+  if (!kafkaBrokers || !databaseUrl) {
+    throw new Error(`infra/local/services.sh env printed no KAFKA_BROKERS/DATABASE_URL:\n${stdout}`);
+  }
+  return {
+    kafkaBrokers,
+    databaseUrl,
+    stop: async () => {
+      await run("bash", [SERVICES_SCRIPT, "stop"]);
+    },
+  };
+}
