@@ -1,0 +1,77 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { decodeWkbPoint, parseLocationDump, parsePersonDump } from "./legacy-dump";
+import { planLegacyImport, toLatLon, uuidV5 } from "./legacy-plan";
+import { planDumpDirectory } from "./read-dump-dir";
+
+const LEGACY_DIR = fileURLToPath(new URL("../../../../shared/udaconnect-legacy", import.meta.url));
+
+describe("legacy dump files", () => {
+  it("plans 5 people and 39 check-ins, swapping the 22 Albuquerque points", async () => {
+    const { plan, problems } = await planDumpDirectory(LEGACY_DIR);
+
+    expect(problems).toEqual([]);
+    expect(plan.persons.map((p) => p.personId).sort()).toEqual(["1", "5", "6", "8", "9"]);
+    expect(plan.checkIns).toHaveLength(39);
+    expect(plan.fixed).toHaveLength(22);
+    expect(plan.rejected).toEqual([]);
+    const sanMateo = plan.checkIns.find((c) => c.eventId === uuidV5("3f1c9a52-6f0e-4b8e-9d6a-2b7f0c4e8a11", "location:29"));
+    expect(sanMateo).toEqual({
+      eventId: uuidV5("3f1c9a52-6f0e-4b8e-9d6a-2b7f0c4e8a11", "location:29"),
+      personId: "1",
+      latitude: 37.553441,
+      longitude: -122.290524,
+      occurredAt: new Date("2020-08-18T10:37:06Z"),
+    });
+  });
+
+  it("reads a person, unquoting SQL strings", () => {
+    const { rows, problems } = parsePersonDump(
+      "insert into public.person (id, first_name, last_name, company_name) values (8, 'Paul', 'O''Badman', 'Paul Badman & Associates');",
+    );
+
+    expect(problems).toEqual([]);
+    expect(rows).toEqual([{ id: 8, firstName: "Paul", lastName: "O'Badman", companyName: "Paul Badman & Associates" }]);
+  });
+
+  it("reports unreadable lines by number and keeps the rest", () => {
+    const { rows, problems } = parseLocationDump(
+      [
+        "insert into public.location (id, person_id, coordinate, creation_time) values (42, 6, '0101000000842FA75F7D874140CEEEDAEF9AA45AC0', '2020-07-07 10:37:06.000000');",
+        "insert into public.location (id, person_id, coordinate, creation_time) values (43, 6, 'zz', '2020-07-06 10:37:06.000000');",
+        "drop table person;",
+      ].join("\n"),
+    );
+
+    expect(rows.map((r) => r.id)).toEqual([42]);
+    expect(rows[0]).toMatchObject({ x: 35.0585136, y: -106.5719566, creationTime: new Date("2020-07-07T10:37:06Z") });
+    expect(problems).toEqual([
+      { line: 2, reason: "coordinate is not hex-encoded WKB" },
+      { line: 3, reason: "not an INSERT into public.location" },
+    ]);
+  });
+});
+
+describe("coordinates", () => {
+  it("decodes big-endian and EWKB points", () => {
+    expect(decodeWkbPoint("00000000013FF00000000000004000000000000000")).toEqual({ x: 1, y: 2 });
+    expect(decodeWkbPoint("0101000020E6100000000000000000F03F0000000000000040")).toEqual({ x: 1, y: 2 });
+  });
+
+  it.each([
+    [{ x: -122.29, y: 37.55 }, { kind: "as-stored", latitude: 37.55, longitude: -122.29 }],
+    [{ x: 35.06, y: -106.57 }, { kind: "swapped", latitude: 35.06, longitude: -106.57 }],
+    [{ x: 45, y: 45 }, { kind: "as-stored", latitude: 45, longitude: 45 }],
+    [{ x: 200, y: 100 }, { kind: "rejected", reason: "x=200, y=100 is no position on Earth in either order" }],
+  ])("reads %j as (lon, lat), swapping only when impossible", (point, expected) => {
+    expect(toLatLon(point)).toEqual(expected);
+  });
+
+  it("derives the same event id from the same legacy row", () => {
+    const location = { id: 7, personId: 1, x: 1, y: 2, creationTime: new Date(0) };
+    const first = planLegacyImport([], [location]).checkIns[0]?.eventId;
+
+    expect(planLegacyImport([], [location]).checkIns[0]?.eventId).toBe(first);
+    expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
+  });
+});
