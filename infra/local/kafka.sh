@@ -4,7 +4,7 @@
 set -euo pipefail
 
 LOG_TAG=kafka
-# shellcheck source=infra/local/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
@@ -50,8 +50,9 @@ require_java() {
   command -v java >/dev/null || ensure_debian_packages openjdk-17-jre-headless
   local version
   version="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')"
-  [[ "${version%%.*}" =~ ^[0-9]+$ ]] && (( ${version%%.*} >= 17 )) \
-    || die "Kafka $KAFKA_VERSION needs Java 17 or newer, found '${version:-none}'; install openjdk-17-jre-headless or put a newer java first on PATH."
+  if [[ ! "${version%%.*}" =~ ^[0-9]+$ ]] || (( ${version%%.*} < 17 )); then
+    die "Kafka $KAFKA_VERSION needs Java 17 or newer, found '${version:-none}'; install openjdk-17-jre-headless or put a newer java first on PATH."
+  fi
 }
 
 require_maven() {
@@ -225,6 +226,7 @@ running_pid() {
 # broker only answers once it processes requests, so a reply with our correlation id means ready.
 broker_answers() {
   local reply
+  # shellcheck disable=SC2016 # expanded by the inner shell
   reply="$(timeout 3 bash -c '
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf "\x00\x00\x00\x0a\x00\x12\x00\x00\x00\x00\x00\x2a\x00\x00" >&3
@@ -270,6 +272,7 @@ launch() {
   log "starting Kafka $KAFKA_VERSION (KRaft broker+controller) on 127.0.0.1:$KAFKA_PORT, controller 127.0.0.1:$KAFKA_CONTROLLER_PORT"
   # setsid: the broker must survive the terminal or CI step that started it. The inner shell
   # writes its own pid and execs java, so the pid file holds the java pid.
+  # shellcheck disable=SC2016 # expanded by the inner shell
   setsid bash -c 'echo "$$" >"$1"; shift; exec "$@"' kafka-launch "$PID_FILE" \
     java "${jvm_opts[@]}" -Dkafka.logs.dir="$LOGS_DIR" \
     -Dlog4j2.configurationFile="$CONF_DIR/log4j2.xml" -cp "$LIB_DIR/*" kafka.Kafka "$PROPS" \
@@ -325,6 +328,9 @@ do_stop() {
     pid_runs "$pid" kafka.Kafka && die "pid $pid survived SIGKILL; inspect it with: ps -o pid,stat,cmd -p $pid"
   fi
   rm -f -- "$PID_FILE"
+  # Best effort: give init a moment to reap the exited process, so `pgrep` shows no zombie.
+  deadline=$((SECONDS + 5))
+  while [[ -e "/proc/$pid" ]] && (( SECONDS < deadline )); do sleep 0.2; done
   log "stopped"
 }
 
