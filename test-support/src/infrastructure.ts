@@ -32,8 +32,14 @@ export async function resolveInfrastructure(env: NodeJS.ProcessEnv = process.env
 }
 
 async function startLocalProcesses(): Promise<Infrastructure> {
-  console.error("test-support: no Docker engine reachable; starting local Kafka and PostGIS (infra/local/services.sh)");
-  await run("bash", [SERVICES_SCRIPT, "start"], { maxBuffer: 16 * 1024 * 1024 });
+  const alreadyRunning = await run("bash", [SERVICES_SCRIPT, "status"]).then(
+    () => true,
+    () => false,
+  );
+  if (!alreadyRunning) {
+    console.error("test-support: no Docker engine reachable; starting local Kafka and PostGIS (infra/local/services.sh)");
+    await run("bash", [SERVICES_SCRIPT, "start"], { maxBuffer: 16 * 1024 * 1024 });
+  }
   const { stdout } = await run("bash", [SERVICES_SCRIPT, "env"]);
   const vars = Object.fromEntries(
     [...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]?.replace(/^["']|["']$/g, "")]),
@@ -45,8 +51,11 @@ async function startLocalProcesses(): Promise<Infrastructure> {
   return {
     kafkaBrokers,
     databaseUrl,
+    // Servers that were running before the tests keep running after them.
     stop: async () => {
-      await run("bash", [SERVICES_SCRIPT, "stop"]);
+      if (!alreadyRunning) {
+        await run("bash", [SERVICES_SCRIPT, "stop"]);
+      }
     },
   };
 }
