@@ -1,0 +1,115 @@
+import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
+import type { Database } from "@udaconnect/migrations";
+import type { Connection } from "../connections/connection";
+import {
+  DEFAULT_DISTANCE_METRES,
+  isInvalidParameter,
+  MAX_DISTANCE_METRES,
+  parseConnectionQuery,
+  parseDistance,
+} from "../connections/connection-criteria";
+import { findConnections } from "../connections/find-connections";
+import { findPerson } from "../persons/find-persons";
+import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
+import { invalidParameter, notFound, problemResponses, sendProblem } from "./problem";
+
+interface ConnectionQuerystring {
+  start_date: string;
+  end_date: string;
+  distance: number;
+}
+
+export const connectionSchema = {
+  $id: "Connection",
+  type: "object",
+  required: ["person", "location"],
+  properties: {
+    person: { $ref: "Person#" },
+    location: {
+      type: "object",
+      required: ["id", "person_id", "latitude", "longitude", "creation_time"],
+      properties: {
+        id: { type: "string", format: "uuid", description: "Event id of the check-in." },
+        person_id: { type: "string", description: "Id of the person who checked in (a string)." },
+        latitude: { type: "number", minimum: -90, maximum: 90, description: "WGS 84 degrees north." },
+        longitude: { type: "number", minimum: -180, maximum: 180, description: "WGS 84 degrees east." },
+        creation_time: {
+          type: "string",
+          format: "date-time",
+          description: "When the check-in happened: RFC 3339, UTC, always with milliseconds (2020-07-07T10:37:06.000Z).",
+        },
+      },
+    },
+  },
+} as const;
+
+const DATE_DESCRIPTION = "A calendar date YYYY-MM-DD, read as a UTC day.";
+
+const querystringSchema = {
+  type: "object",
+  required: ["start_date", "end_date"],
+  properties: {
+    start_date: { type: "string", format: "date", description: `${DATE_DESCRIPTION} The window starts at 00:00Z of this day.`, examples: ["2020-01-01"] },
+    end_date: {
+      type: "string",
+      format: "date",
+      description: `${DATE_DESCRIPTION} Inclusive: the window ends before 00:00Z of the next day. Must not be before start_date.`,
+      examples: ["2020-12-30"],
+    },
+    distance: {
+      type: "number",
+      exclusiveMinimum: 0,
+      maximum: MAX_DISTANCE_METRES,
+      default: DEFAULT_DISTANCE_METRES,
+      description: `Radius in metres (decimals allowed), above 0 and at most ${MAX_DISTANCE_METRES}; ${DEFAULT_DISTANCE_METRES} when omitted.`,
+    },
+  },
+} as const;
+
+export function registerConnectionsRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+  app.get<{ Params: PersonIdParams; Querystring: ConnectionQuerystring }>(
+    "/api/persons/:person_id/connection",
+    {
+      schema: {
+        operationId: "findConnections",
+        tags: ["connections"],
+        summary: "Whom the person met",
+        description:
+          "Every check-in of another registered person within `distance` metres of one of the person's own check-ins, " +
+          "both inside [start_date 00:00Z, end_date + 1 day 00:00Z). Each check-in appears once, ordered by creation_time then id.",
+        params: personIdParamsSchema,
+        querystring: querystringSchema,
+        response: {
+          200: { description: "The connections, possibly none.", type: "array", items: { $ref: "Connection#" } },
+          ...problemResponses(400, 404, 500),
+        },
+      },
+      // Runs on the raw query string, before schema coercion would read " 5" or "0x10" as numbers.
+      preValidation: async (request, reply) => {
+        const distance: unknown = request.query.distance;
+        const parsed = typeof distance === "string" ? parseDistance(distance) : undefined;
+        if (parsed !== undefined && isInvalidParameter(parsed)) {
+          return sendProblem(request, reply, invalidParameter(parsed.detail));
+        }
+      },
+    },
+    async (request, reply) => {
+      const { person_id: personId } = request.params;
+      const { start_date: startDate, end_date: endDate, distance } = request.query;
+      const criteria = parseConnectionQuery({ startDate, endDate, distance });
+      if (isInvalidParameter(criteria)) {
+        return sendProblem(request, reply, invalidParameter(criteria.detail));
+      }
+      if ((await findPerson(db, personId)) === undefined) {
+        return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
+      }
+      const connections = await findConnections(db, { personId, ...criteria });
+      return connections.map(toWire);
+    },
+  );
+}
+
+function toWire({ person, location }: Connection) {
+  return { person, location: { ...location, creation_time: location.creation_time.toISOString() } };
+}

@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import { clientError, invalidParameter, notFound, ProblemType, sendProblem } from "./problem";
+
+const LOCATIONS: Record<string, string> = {
+  querystring: "query parameter",
+  params: "path parameter",
+  headers: "header",
+  body: "body property",
+};
+
+/**
+ * The one place where errors become HTTP answers: schema violations are 400s naming the
+ * parameter, other client errors keep their status, and anything else is a 500 whose
+ * cause goes to the log and never to the wire.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation !== undefined && error.validation.length > 0) {
+      return sendProblem(request, reply, invalidParameter(describeValidationError(error, request)));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(request, reply, clientError(status, error.message));
+    }
+    request.log.error({ err: error }, "request failed");
+    return sendProblem(request, reply, {
+      type: ProblemType.internal,
+      title: "Internal error",
+      status: 500,
+      detail: `The request failed unexpectedly; it is logged as ${request.id}.`,
+    });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, notFound(`No route ${request.method} ${request.url.split("?")[0]}`)),
+  );
+}
+
+function describeValidationError(error: FastifyError, request: FastifyRequest): string {
+  const [first] = error.validation ?? [];
+  const where = LOCATIONS[error.validationContext ?? ""] ?? error.validationContext ?? "parameter";
+  if (first === undefined) {
+    return error.message;
+  }
+  if (first.keyword === "required") {
+    return `${where} ${String(first.params.missingProperty)} is required`;
+  }
+  const name = first.instancePath.replace(/^\//, "");
+  const given = valueOf(error.validationContext === "params" ? request.params : request.query, name);
+  return `${where} ${name} ${first.message ?? "is invalid"}${given === undefined ? "" : ` (got ${given})`}`;
+}
+
+function valueOf(container: unknown, name: string): string | undefined {
+  if (typeof container !== "object" || container === null || !(name in container)) {
+    return undefined;
+  }
+  const text = JSON.stringify((container as Record<string, unknown>)[name]) ?? "";
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

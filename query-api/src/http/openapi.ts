@@ -1,0 +1,33 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { FastifyInstance } from "fastify";
+
+/**
+ * OpenAPI 3.1 generated from the route schemas (so register this before the routes),
+ * served at /openapi.json (and /docs/json, where Swagger UI at /docs reads it). Shared schemas keep their $id
+ * as their component name (components/schemas/Problem, not def-0).
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "UdaConnect query API",
+        version: "0.1.0",
+        description:
+          "Read API over the UdaConnect read models: registered persons, and whom a person met. " +
+          "Every error is application/problem+json (RFC 9457).",
+      },
+      tags: [
+        { name: "persons", description: "Registered attendees" },
+        { name: "connections", description: "Who was near whom" },
+        { name: "operations", description: "Probes for orchestrators" },
+      ],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+}

@@ -1,0 +1,83 @@
+import { STATUS_CODES } from "node:http";
+import type { FastifyReply, FastifyRequest } from "fastify";
+
+const PROBLEMS_BASE = "https://udaconnect.dev/problems";
+
+/** Stable `type` URIs: clients branch on these, never on `title` or `detail`. */
+export const ProblemType = {
+  invalidParameter: `${PROBLEMS_BASE}/invalid-parameter`,
+  notFound: `${PROBLEMS_BASE}/not-found`,
+  internal: `${PROBLEMS_BASE}/internal`,
+  unavailable: `${PROBLEMS_BASE}/unavailable`,
+  /** RFC 9457: a problem with no meaning beyond its HTTP status. */
+  other: "about:blank",
+} as const;
+
+/** RFC 9457 problem details, sent as application/problem+json. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance?: string;
+}
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+export const problemSchema = {
+  $id: "Problem",
+  type: "object",
+  description: "RFC 9457 problem details. `type` is a stable URI identifying the kind of problem.",
+  required: ["type", "title", "status", "detail"],
+  properties: {
+    type: { type: "string", format: "uri", examples: [ProblemType.invalidParameter] },
+    title: { type: "string", examples: ["Invalid parameter"] },
+    status: { type: "integer", examples: [400] },
+    detail: { type: "string", examples: ['query parameter start_date must match format "date" (got "2020-13-01")'] },
+    instance: { type: "string", description: "Path and query of the request that met the problem." },
+  },
+} as const;
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: "A parameter is malformed or out of range; `detail` names it.",
+  404: "No such person, or no such route.",
+  500: "Unexpected failure; details are logged, never sent.",
+  503: "The database does not answer.",
+};
+
+/** OpenAPI responses for these statuses, each an application/problem+json Problem. */
+export function problemResponses(...statuses: number[]): Record<number, unknown> {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? "Problem",
+        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: "Problem#" } } },
+      },
+    ]),
+  );
+}
+
+export function invalidParameter(detail: string): Problem {
+  return { type: ProblemType.invalidParameter, title: "Invalid parameter", status: 400, detail };
+}
+
+/** A client error with no meaning beyond its status (RFC 9457 about:blank). */
+export function clientError(status: number, detail: string): Problem {
+  return { type: ProblemType.other, title: STATUS_CODES[status] ?? "Client error", status, detail };
+}
+
+export function badRequest(detail: string): Problem {
+  return clientError(400, detail);
+}
+
+export function notFound(detail: string): Problem {
+  return { type: ProblemType.notFound, title: "Not found", status: 404, detail };
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problem, instance: problem.instance ?? request.url });
+}

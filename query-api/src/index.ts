@@ -1,0 +1,17 @@
+export { buildApp, type AppDependencies } from "./app";
+export { startQueryApi, type QueryApiOptions, type RunningQueryApi } from "./server";
+export { loadConfig, type LogLevel, type QueryApiConfig } from "./config";
+export { createDatabase, pingDatabase } from "./postgres/create-database";
+export { findConnections, connectionsQuery, type ConnectionLookup } from "./connections/find-connections";
+export type { Connection, ConnectionLocation } from "./connections/connection";
+export {
+  parseConnectionQuery,
+  parseCalendarDate,
+  checkDistance,
+  DEFAULT_DISTANCE_METRES,
+  MAX_DISTANCE_METRES,
+  type ConnectionCriteria,
+  type InvalidParameter,
+} from "./connections/connection-criteria";
+export { findPerson, listPersons } from "./persons/find-persons";
+export type { Person } from "./persons/person";

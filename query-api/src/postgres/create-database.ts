@@ -1,0 +1,29 @@
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "@udaconnect/migrations";
+
+export interface DatabaseOptions {
+  readonly maxConnections?: number;
+}
+
+/**
+ * A Kysely client over a pg pool. The timeouts keep a stuck or unreachable
+ * database from holding requests (and /readyz) forever. JIT is off: compiling a
+ * spatial plan costs hundreds of milliseconds, more than these short queries run.
+ */
+export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 10_000,
+    application_name: "udaconnect-query-api",
+    options: "-c jit=off",
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Resolves when the database answers a trivial query; rejects with the driver's error otherwise. */
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

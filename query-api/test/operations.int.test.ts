@@ -1,0 +1,145 @@
+import type {} from "@udaconnect/test-support/global-setup";
+import { Script } from "node:vm";
+import SwaggerParser from "@apidevtools/swagger-parser";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { buildApp } from "../src/app";
+import { createDatabase } from "../src/postgres/create-database";
+
+let t: TestDatabase;
+let app: FastifyInstance;
+
+// Nothing here writes: the file's tests share one database.
+beforeAll(async () => {
+  t = await createTestDatabase(inject("databaseUrl"));
+  app = await buildApp({ db: t.db });
+});
+
+afterAll(async () => {
+  await app.close();
+  await t.drop();
+});
+
+describe("probes", () => {
+  it("GET /healthz answers ok", async () => {
+    const response = await app.inject({ url: "/healthz" });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it("GET /readyz answers ok when the database answers", async () => {
+    const response = await app.inject({ url: "/readyz" });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it("GET /readyz answers 503 problem+json when the database does not, while /healthz stays ok", async () => {
+    // Port 1 on loopback refuses connections at once: a database that is down.
+    const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
+    const cut = await buildApp({ db: unreachable });
+    try {
+      const ready = await cut.inject({ url: "/readyz" });
+      const healthy = await cut.inject({ url: "/healthz" });
+
+      expect(ready.statusCode).toBe(503);
+      expect(ready.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+      expect(ready.json()).toEqual({
+        type: "https://udaconnect.dev/problems/unavailable",
+        title: "Not ready",
+        status: 503,
+        detail: "The database does not answer.",
+        instance: "/readyz",
+      });
+      expect(healthy.statusCode).toBe(200);
+    } finally {
+      await cut.close();
+      await unreachable.destroy();
+    }
+  });
+
+  it("a query that fails in the database is a 500 problem that hides the cause", async () => {
+    const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
+    const cut = await buildApp({ db: unreachable });
+    try {
+      const response = await cut.inject({ url: "/api/persons" });
+
+      expect(response.statusCode).toBe(500);
+      expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+      expect(response.json()).toEqual({
+        type: "https://udaconnect.dev/problems/internal",
+        title: "Internal error",
+        status: 500,
+        detail: "The request failed unexpectedly; it is logged as req-1.",
+        instance: "/api/persons",
+      });
+    } finally {
+      await cut.close();
+      await unreachable.destroy();
+    }
+  });
+});
+
+describe("GET /openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document of every route, its parameters and its responses", async () => {
+    const response = await app.inject({ url: "/openapi.json" });
+    const document = response.json();
+
+    await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeDefined();
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths).sort()).toEqual([
+      "/api/persons",
+      "/api/persons/{person_id}",
+      "/api/persons/{person_id}/connection",
+      "/healthz",
+      "/readyz",
+    ]);
+    const operation = (path: string) => document.paths[path].get;
+    const responses = (path: string) => Object.keys(operation(path).responses).sort();
+    const parameters = (path: string) =>
+      operation(path).parameters.map((p: { in: string; name: string; required: boolean }) => `${p.in} ${p.name} ${p.required}`);
+    expect(responses("/api/persons")).toEqual(["200", "500"]);
+    expect(responses("/api/persons/{person_id}")).toEqual(["200", "400", "404", "500"]);
+    expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "400", "404", "500"]);
+    expect(responses("/readyz")).toEqual(["200", "503"]);
+    expect(parameters("/api/persons/{person_id}")).toEqual(["path person_id true"]);
+    expect(parameters("/api/persons/{person_id}/connection")).toEqual([
+      "query start_date true",
+      "query end_date true",
+      "query distance false",
+      "path person_id true",
+    ]);
+    expect(operation("/api/persons/{person_id}/connection").responses["400"].content).toEqual({
+      "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+    });
+    expect(Object.keys(document.components.schemas).sort()).toEqual(["Connection", "Person", "Problem"]);
+  });
+
+  it("serves Swagger UI at /docs", async () => {
+    const response = await app.inject({ url: "/docs/" });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(response.body).toContain("<title>Swagger UI</title>");
+  });
+});
+
+describe("GET /", () => {
+  it("serves the self-contained web page under a policy that admits only its own script and style", async () => {
+    const response = await app.inject({ url: "/" });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(response.body).toContain("<title>UdaConnect: whom did they meet?</title>");
+    expect(response.body).toContain("/api/persons/${id}/connection?${query}");
+    expect(response.body).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
+    expect(response.body).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    const script = /<script>([\s\S]*?)<\/script>/.exec(response.body)?.[1] ?? "";
+    expect(() => new Script(script)).not.toThrow();
+    expect(response.headers["content-security-policy"]).toMatch(
+      /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]{43}='; style-src 'sha256-[A-Za-z0-9+/]{43}='; connect-src 'self'; /,
+    );
+  });
+});

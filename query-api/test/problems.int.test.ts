@@ -1,0 +1,118 @@
+import type {} from "@udaconnect/test-support/global-setup";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { buildApp } from "../src/app";
+import { givenLocation, givenPersons } from "./given";
+
+const DISTANCE_RULE = "distance must be a decimal number of metres above 0 and at most 10000 (e.g. 5 or 2.5)";
+const PERSON_ID_RULE = 'path parameter person_id must match pattern "^[A-Za-z0-9_-]{1,64}$"';
+const INVALID = "https://udaconnect.dev/problems/invalid-parameter";
+const connection = (query: string, personId = "1") => `/api/persons/${personId}/connection?${query}`;
+
+let t: TestDatabase;
+let app: FastifyInstance;
+
+// Nothing here writes after this setup: the file's tests share one database.
+beforeAll(async () => {
+  t = await createTestDatabase(inject("databaseUrl"));
+  await givenPersons(t.db, [{ id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" }]);
+  await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at: "2020-08-15T10:37:06.000Z" });
+  app = await buildApp({ db: t.db });
+});
+
+afterAll(async () => {
+  await app.close();
+  await t.drop();
+});
+
+describe("a malformed request of a registered person's connections is a 400 problem naming the parameter", () => {
+  it.each([
+    ["start_date=2020-13-01&end_date=2020-12-30", 'query parameter start_date must match format "date" (got "2020-13-01")'],
+    ["start_date=abc&end_date=2020-12-30", 'query parameter start_date must match format "date" (got "abc")'],
+    ["start_date=2020-02-30&end_date=2020-12-30", 'query parameter start_date must match format "date" (got "2020-02-30")'],
+    ["start_date=2020-01-01&end_date=2021-02-29", 'query parameter end_date must match format "date" (got "2021-02-29")'],
+    ["start_date=2020-01-01T00:00:00Z&end_date=2020-12-30", 'query parameter start_date must match format "date" (got "2020-01-01T00:00:00Z")'],
+    ["start_date=2020-03-02&end_date=2020-03-01", "end_date (2020-03-01) must not be before start_date (2020-03-02)"],
+    ["end_date=2020-12-30", "query parameter start_date is required"],
+    ["start_date=2020-01-01", "query parameter end_date is required"],
+    ["start_date=2020-01-01&start_date=2020-01-02&end_date=2020-12-30", 'query parameter start_date must be string (got ["2020-01-01","2020-01-02"])'],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=-1", `${DISTANCE_RULE}, got "-1"`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=0", `${DISTANCE_RULE}, got "0"`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=NaN", `${DISTANCE_RULE}, got "NaN"`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=Infinity", `${DISTANCE_RULE}, got "Infinity"`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=10000.01", `${DISTANCE_RULE}, got "10000.01"`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=1e9", `${DISTANCE_RULE}, got "1e9"`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=abc", `${DISTANCE_RULE}, got "abc"`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=", `${DISTANCE_RULE}, got ""`],
+    ["start_date=2020-01-01&end_date=2020-12-30&distance=5&distance=6", 'query parameter distance must be number (got ["5","6"])'],
+  ])("?%s", async (query, detail) => {
+    const response = await app.inject({ url: connection(query) });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(response.json()).toEqual({ type: INVALID, title: "Invalid parameter", status: 400, detail, instance: connection(query) });
+  });
+
+  it.each([
+    ["a.b", `${PERSON_ID_RULE} (got "a.b")`],
+    ["%E2%82%AC", `${PERSON_ID_RULE} (got "€")`],
+    ["x".repeat(65), `${PERSON_ID_RULE} (got "${"x".repeat(65)}")`],
+    ["x".repeat(100), `${PERSON_ID_RULE} (got "${"x".repeat(76)}...)`],
+  ])("person id %s", async (personId, detail) => {
+    const url = connection("start_date=2020-01-01&end_date=2020-12-30", personId);
+
+    const response = await app.inject({ url });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ type: INVALID, title: "Invalid parameter", status: 400, detail, instance: url });
+  });
+});
+
+describe("other problems", () => {
+  it("ignores unknown query parameters", async () => {
+    const response = await app.inject({ url: connection("start_date=2020-01-01&end_date=2020-12-30&distance=2.5&colour=red") });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual([]);
+  });
+
+  it("answers 400 for a malformed person id on /api/persons/{person_id}", async () => {
+    const response = await app.inject({ url: "/api/persons/1;DROP" });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ type: INVALID, detail: `${PERSON_ID_RULE} (got "1;DROP")` });
+  });
+
+  it("answers 400 about:blank for a path that is not a valid URL", async () => {
+    const response = await app.inject({ url: "/api/persons/%ZZ" });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(response.json()).toEqual({
+      type: "about:blank",
+      title: "Bad Request",
+      status: 400,
+      detail: "'/api/persons/%ZZ' is not a valid url component",
+      instance: "/api/persons/%ZZ",
+    });
+  });
+
+  it.each([
+    ["GET", "/api/people"],
+    ["GET", "/api/persons/1/connection/extra"],
+    ["DELETE", "/api/persons/1"],
+  ] as const)("answers 404 problem+json for %s %s", async (method, url) => {
+    const response = await app.inject({ method, url });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(response.json()).toEqual({
+      type: "https://udaconnect.dev/problems/not-found",
+      title: "Not found",
+      status: 404,
+      detail: `No route ${method} ${url}`,
+      instance: url,
+    });
+  });
+});
