@@ -1,0 +1,67 @@
+import { LOG_LEVELS, isLogLevel, type LogLevel } from "./logger";
+
+export interface ProjectorConfig {
+  readonly databaseUrl: string;
+  /** Comma-separated host:port list, as kafkajs takes it after a split. */
+  readonly kafkaBrokers: string;
+  /** Prefix of the topic names; "" in production (see topicName in @udaconnect/schemas). */
+  readonly topicNamespace: string;
+  readonly groupId: string;
+  /** How long the group coordinator waits for a silent member before it reassigns its partitions. */
+  readonly sessionTimeoutMs: number;
+  /** Address of the ops server (/healthz, /readyz); port 0 asks the OS for a free port. */
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+}
+
+/** The only reader of process.env: validates every variable and fails listing all problems at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfig {
+  const problems: string[] = [];
+  const databaseUrl = env.DATABASE_URL ?? "";
+  if (databaseUrl === "") {
+    problems.push("DATABASE_URL is not set (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)");
+  } else if (!isPostgresUrl(databaseUrl)) {
+    problems.push("DATABASE_URL must be a postgres:// or postgresql:// URL");
+  }
+  const kafkaBrokers = env.KAFKA_BROKERS ?? "";
+  if (kafkaBrokers === "") {
+    problems.push("KAFKA_BROKERS is not set (e.g. 127.0.0.1:19092, comma-separated for several)");
+  } else if (!kafkaBrokers.split(",").every((b) => /^[^\s:,]+:\d{1,5}$/.test(b))) {
+    problems.push(`KAFKA_BROKERS must be a comma-separated list of host:port, got "${kafkaBrokers}"`);
+  }
+  const topicNamespace = env.TOPIC_NAMESPACE ?? "";
+  if (!/^[A-Za-z0-9._-]*$/.test(topicNamespace)) {
+    problems.push(`TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "${topicNamespace}"`);
+  }
+  const groupId = env.PROJECTOR_GROUP_ID || "udaconnect-projector";
+  const sessionTimeoutMs = parseInteger(env.PROJECTOR_SESSION_TIMEOUT_MS || "30000");
+  if (sessionTimeoutMs === undefined || sessionTimeoutMs < 1_000) {
+    problems.push(`PROJECTOR_SESSION_TIMEOUT_MS must be an integer of at least 1000, got "${env.PROJECTOR_SESSION_TIMEOUT_MS}"`);
+  }
+  const host = env.PROJECTOR_HOST || "127.0.0.1";
+  const port = parseInteger(env.PROJECTOR_PORT || "9465");
+  if (port === undefined || port > 65_535) {
+    problems.push(`PROJECTOR_PORT must be an integer from 0 to 65535, got "${env.PROJECTOR_PORT}"`);
+  }
+  const logLevel = env.LOG_LEVEL || "info";
+  if (!isLogLevel(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+  }
+  if (problems.length > 0 || sessionTimeoutMs === undefined || port === undefined || !isLogLevel(logLevel)) {
+    throw new Error(`projector configuration is invalid:\n- ${problems.join("\n- ")}`);
+  }
+  return Object.freeze({ databaseUrl, kafkaBrokers, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel });
+}
+
+function parseInteger(text: string): number | undefined {
+  return /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    return ["postgres:", "postgresql:"].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}

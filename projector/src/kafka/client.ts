@@ -1,0 +1,44 @@
+import { Kafka, logLevel, type LogEntry } from "kafkajs";
+import type { Logger } from "../logger";
+
+/** A kafkajs client whose own warnings and errors go to our structured log. */
+export function createKafka(brokers: string, clientId: string, logger: Logger): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: brokers.split(","),
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
+        const write = level <= logLevel.ERROR ? logger.error : logger.warn;
+        write(`kafkajs: ${message}`, fields);
+      },
+  });
+}
+
+/** Raised when the projector is started before its topics exist. */
+export class MissingTopicsError extends Error {
+  constructor(readonly topics: readonly string[]) {
+    super(
+      `Kafka topics do not exist: ${topics.join(", ")}. They are created by the ingest gateway or by the ` +
+        "deployment (auto-creation is disabled); create them, then start the projector again.",
+    );
+    this.name = "MissingTopicsError";
+  }
+}
+
+/** Fails with MissingTopicsError naming every topic that does not exist. */
+export async function requireTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      throw new MissingTopicsError(missing);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,59 @@
+import { loadConfig } from "./config";
+import { startOpsServer, type Readiness } from "./http/ops-server";
+import { createJsonLogger } from "./logger";
+import { startProjector, type Projector } from "./start-projector";
+
+const config = loadConfig();
+const logger = createJsonLogger(config.logLevel);
+
+let projector: Projector | undefined;
+const notStarted: Readiness = { ready: false, checks: { consumer: false, database: false } };
+const ops = await startOpsServer({
+  host: config.host,
+  port: config.port,
+  readiness: () => projector?.readiness() ?? Promise.resolve(notStarted),
+});
+logger.info("ops server listening", { url: ops.url });
+
+let stopRequested = false;
+let stopping: Promise<void> | undefined;
+/** Lets the batch in progress commit, then leaves the group and closes everything; idempotent. */
+function shutdown(reason: string): void {
+  stopRequested = true;
+  stopping ??= (async () => {
+    logger.info("stopping", { reason });
+    await projector?.stop();
+    await ops.close();
+  })().catch((error: unknown) => {
+    logger.error("could not stop cleanly", { error });
+    process.exitCode = 1;
+  });
+}
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.once("SIGINT", () => shutdown("SIGINT"));
+
+try {
+  const started = await startProjector({
+    kafkaBrokers: config.kafkaBrokers,
+    databaseUrl: config.databaseUrl,
+    topicNamespace: config.topicNamespace,
+    groupId: config.groupId,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    logger,
+    // The consumer will not come back on its own: exit, so that the orchestrator restarts the process.
+    onFatal: () => {
+      process.exitCode = 1;
+      shutdown("fatal consumer error");
+    },
+  });
+  if (stopRequested) {
+    // A signal came while the consumer was joining: stop it as soon as it exists.
+    await started.stop();
+  } else {
+    projector = started;
+  }
+} catch (error) {
+  logger.error("projector could not start", { error: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 1;
+  await ops.close();
+}

@@ -1,0 +1,40 @@
+/** The values of one `person` row, from the newest PersonRegistered of that person. */
+export interface PersonChange {
+  readonly id: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly companyName: string;
+  /** The envelope's recorded_at: when the gateway accepted the registration. */
+  readonly registeredAt: Date;
+  readonly lastEventId: string;
+}
+
+/** One `location` row, from one LocationRecorded. */
+export interface LocationChange {
+  readonly eventId: string;
+  readonly personId: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly occurredAt: Date;
+  readonly recordedAt: Date;
+}
+
+/**
+ * What one record means to the read models. A record that cannot be projected
+ * is an expected outcome, not an exception: it must never stop the partition.
+ */
+export type RecordOutcome =
+  | { readonly kind: "person"; readonly change: PersonChange }
+  | { readonly kind: "location"; readonly change: LocationChange }
+  | { readonly kind: "skipped"; readonly reason: string };
+
+/** A record as the projection sees it: its offset in the partition and its raw value. */
+export interface SourceRecord {
+  readonly offset: bigint;
+  readonly value: Uint8Array | null;
+}
+
+export interface SkippedRecord {
+  readonly offset: bigint;
+  readonly reason: string;
+}

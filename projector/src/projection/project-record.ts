@@ -1,0 +1,119 @@
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { decodeEvent, isPersonId, type Event, type LocationRecorded, type PersonRegistered } from "@udaconnect/schemas";
+import type { RecordOutcome } from "./changes";
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// google.protobuf.Timestamp's own range (0001-01-01 … 9999-12-31), which PostgreSQL can store.
+const MIN_SECONDS = -62_135_596_800n;
+const MAX_SECONDS = 253_402_300_799n;
+
+/**
+ * Maps one record value to the read-model change it produces. Every value
+ * PostgreSQL would reject is caught here, so a bad record is skipped with its
+ * reason instead of failing (and endlessly retrying) its whole batch.
+ */
+export function projectRecord(value: Uint8Array | null): RecordOutcome {
+  if (value === null || value.length === 0) {
+    return skipped("record has no value");
+  }
+  let event: Event;
+  try {
+    event = decodeEvent(value);
+  } catch (error) {
+    return skipped(`value is not a udaconnect.v1.Event: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!UUID_PATTERN.test(event.eventId)) {
+    return skipped(`event_id is not a UUID: ${JSON.stringify(event.eventId)}`);
+  }
+  switch (event.payload.case) {
+    case "personRegistered":
+      return projectPersonRegistered(event, event.payload.value);
+    case "locationRecorded":
+      return projectLocationRecorded(event, event.payload.value);
+    default:
+      return skipped(`unknown payload (type ${JSON.stringify(event.type)})`);
+  }
+}
+
+function projectPersonRegistered(event: Event, payload: PersonRegistered): RecordOutcome {
+  if (!isPersonId(payload.personId)) {
+    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(payload.personId)}`);
+  }
+  const registeredAt = toDate(event.recordedAt);
+  if (registeredAt === undefined) {
+    return skipped("recorded_at is missing or out of range");
+  }
+  const names = { first_name: payload.firstName, last_name: payload.lastName, company_name: payload.companyName };
+  for (const [field, text] of Object.entries(names)) {
+    // PostgreSQL text cannot hold NUL.
+    if (text.includes("\u0000")) {
+      return skipped(`${field} contains a NUL character`);
+    }
+  }
+  return {
+    kind: "person",
+    change: {
+      id: payload.personId,
+      firstName: payload.firstName,
+      lastName: payload.lastName,
+      companyName: payload.companyName,
+      registeredAt,
+      lastEventId: event.eventId.toLowerCase(),
+    },
+  };
+}
+
+function projectLocationRecorded(event: Event, payload: LocationRecorded): RecordOutcome {
+  if (payload.eventId !== "" && payload.eventId.toLowerCase() !== event.eventId.toLowerCase()) {
+    return skipped(`location event_id ${JSON.stringify(payload.eventId)} differs from the envelope's`);
+  }
+  if (!isPersonId(payload.personId)) {
+    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(payload.personId)}`);
+  }
+  if (!isInRange(payload.latitude, 90)) {
+    return skipped(`latitude is not a number from -90 to 90: ${payload.latitude}`);
+  }
+  if (!isInRange(payload.longitude, 180)) {
+    return skipped(`longitude is not a number from -180 to 180: ${payload.longitude}`);
+  }
+  const occurredAt = toDate(payload.occurredAt);
+  if (occurredAt === undefined) {
+    return skipped("occurred_at is missing or out of range");
+  }
+  const recordedAt = toDate(payload.recordedAt ?? event.recordedAt);
+  if (recordedAt === undefined) {
+    return skipped("recorded_at is missing or out of range");
+  }
+  return {
+    kind: "location",
+    change: {
+      eventId: event.eventId.toLowerCase(),
+      personId: payload.personId,
+      latitude: payload.latitude,
+      longitude: payload.longitude,
+      occurredAt,
+      recordedAt,
+    },
+  };
+}
+
+function isInRange(degrees: number, limit: number): boolean {
+  return Number.isFinite(degrees) && degrees >= -limit && degrees <= limit;
+}
+
+/** Millisecond precision: what a JavaScript Date (and the devices' clocks) hold. */
+function toDate(timestamp: Timestamp | undefined): Date | undefined {
+  if (timestamp === undefined) {
+    return undefined;
+  }
+  const { seconds, nanos } = timestamp;
+  if (seconds < MIN_SECONDS || seconds > MAX_SECONDS || !Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
+    return undefined;
+  }
+  return new Date(Number(seconds) * 1000 + Math.floor(nanos / 1_000_000));
+}
+
+function skipped(reason: string): RecordOutcome {
+  return { kind: "skipped", reason };
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config";
+
+const required = { DATABASE_URL: "postgres://u@127.0.0.1:5432/db", KAFKA_BROKERS: "127.0.0.1:19092,kafka-1:9092" };
+
+describe("loadConfig", () => {
+  it("fills the defaults around the required variables", () => {
+    expect(loadConfig(required)).toEqual({
+      databaseUrl: "postgres://u@127.0.0.1:5432/db",
+      kafkaBrokers: "127.0.0.1:19092,kafka-1:9092",
+      topicNamespace: "",
+      groupId: "udaconnect-projector",
+      sessionTimeoutMs: 30_000,
+      host: "127.0.0.1",
+      port: 9465,
+      logLevel: "info",
+    });
+  });
+
+  it("reads every optional variable", () => {
+    const config = loadConfig({
+      ...required,
+      TOPIC_NAMESPACE: "test-1",
+      PROJECTOR_GROUP_ID: "g",
+      PROJECTOR_SESSION_TIMEOUT_MS: "6000",
+      PROJECTOR_HOST: "0.0.0.0",
+      PROJECTOR_PORT: "0",
+      LOG_LEVEL: "debug",
+    });
+
+    expect(config).toMatchObject({ topicNamespace: "test-1", groupId: "g", sessionTimeoutMs: 6000, host: "0.0.0.0", port: 0, logLevel: "debug" });
+  });
+
+  it("fails listing every problem at once", () => {
+    expect(() =>
+      loadConfig({ KAFKA_BROKERS: "no-port", PROJECTOR_PORT: "70000", LOG_LEVEL: "loud", TOPIC_NAMESPACE: "a b" }),
+    ).toThrow(
+      [
+        "projector configuration is invalid:",
+        "- DATABASE_URL is not set (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)",
+        '- KAFKA_BROKERS must be a comma-separated list of host:port, got "no-port"',
+        '- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "a b"',
+        '- PROJECTOR_PORT must be an integer from 0 to 65535, got "70000"',
+        '- LOG_LEVEL must be one of debug, info, warn, error, silent, got "loud"',
+      ].join("\n"),
+    );
+  });
+});

@@ -1,0 +1,65 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import {
+  encodeEvent,
+  EventSchema,
+  LocationRecordedSchema,
+  PersonRegisteredSchema,
+  type Event,
+} from "@udaconnect/schemas";
+
+export interface PersonFixture {
+  readonly eventId: string;
+  readonly personId: string;
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly companyName: string;
+  readonly recordedAt: Date;
+}
+
+export interface LocationFixture {
+  readonly eventId: string;
+  readonly personId: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly occurredAt: Date;
+  readonly recordedAt: Date;
+}
+
+export function personRegistered(p: PersonFixture): Event {
+  return create(EventSchema, {
+    eventId: p.eventId,
+    type: "udaconnect.v1.PersonRegistered",
+    recordedAt: timestampFromDate(p.recordedAt),
+    payload: {
+      case: "personRegistered",
+      value: create(PersonRegisteredSchema, {
+        personId: p.personId,
+        firstName: p.firstName,
+        lastName: p.lastName,
+        companyName: p.companyName,
+      }),
+    },
+  });
+}
+
+export function locationRecorded(l: LocationFixture): Event {
+  return create(EventSchema, {
+    eventId: l.eventId,
+    type: "udaconnect.v1.LocationRecorded",
+    recordedAt: timestampFromDate(l.recordedAt),
+    payload: {
+      case: "locationRecorded",
+      value: create(LocationRecordedSchema, {
+        eventId: l.eventId,
+        personId: l.personId,
+        latitude: l.latitude,
+        longitude: l.longitude,
+        occurredAt: timestampFromDate(l.occurredAt),
+        recordedAt: timestampFromDate(l.recordedAt),
+      }),
+    },
+  });
+}
+
+export { encodeEvent };

@@ -1,0 +1,76 @@
+import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { EVENT_CONTENT_TYPE, encodeEvent, type Event } from "@udaconnect/schemas";
+
+export interface Produced {
+  readonly key: string;
+  /** An Event, or raw bytes for a record that is not one. */
+  readonly value: Event | Uint8Array;
+}
+
+export interface PartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly nextOffset: bigint;
+}
+
+function kafka(brokers: string): Kafka {
+  return new Kafka({ clientId: "projector-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
+}
+
+/** Appends records as the ingest gateway does: keyed by person id, one send per call, acks=all. */
+export async function produce(brokers: string, topic: string, records: readonly Produced[]): Promise<void> {
+  const producer = kafka(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: records.map(({ key, value }) => ({
+        key,
+        value: Buffer.from(value instanceof Uint8Array ? value : encodeEvent(value)),
+        headers: { "content-type": EVENT_CONTENT_TYPE },
+      })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The end offset of every partition of `topics` holding at least one record. */
+export async function endOffsets(brokers: string, topics: readonly string[]): Promise<PartitionOffset[]> {
+  const admin = kafka(brokers).admin();
+  await admin.connect();
+  try {
+    const result: PartitionOffset[] = [];
+    for (const topic of [...topics].sort()) {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+        if (high !== "0") {
+          result.push({ topic, partition, nextOffset: BigInt(high) });
+        }
+      }
+    }
+    return result.sort(byTopicPartition);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The group's committed offsets in Kafka, for partitions that have one. */
+export async function committedOffsets(brokers: string, groupId: string, topics: readonly string[]): Promise<PartitionOffset[]> {
+  const admin = kafka(brokers).admin();
+  await admin.connect();
+  try {
+    const byTopic = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    return byTopic
+      .flatMap(({ topic, partitions }) =>
+        partitions.filter((p) => p.offset !== "-1").map((p) => ({ topic, partition: p.partition, nextOffset: BigInt(p.offset) })),
+      )
+      .sort(byTopicPartition);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function byTopicPartition(a: PartitionOffset, b: PartitionOffset): number {
+  return a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1;
+}

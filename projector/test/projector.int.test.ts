@@ -1,0 +1,187 @@
+import type {} from "@udaconnect/test-support/global-setup";
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
+import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
+import { startProjector, type Projector } from "../src/index";
+import { locationRecorded, personRegistered } from "./events";
+import { committedOffsets, endOffsets, produce } from "./kafka-fixtures";
+import { collectingLogger, linesOf } from "./log-lines";
+import { readCheckpointRows, readLocations, readPersons } from "./read-model";
+
+const brokers = inject("kafkaBrokers");
+const at = (iso: string) => new Date(iso);
+
+describe("projector", () => {
+  let database: TestDatabase;
+  let namespace: string;
+  let persons: string;
+  let locations: string;
+  const running: Projector[] = [];
+
+  beforeEach(async () => {
+    database = await createTestDatabase(inject("databaseUrl"));
+    namespace = uniqueNamespace();
+    await createTopics(brokers, namespace);
+    persons = topicName(personsTopic, namespace);
+    locations = topicName(locationsTopic, namespace);
+  });
+
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((p) => p.stop()));
+    await database.drop();
+  });
+
+  async function start(groupId = `projector-${namespace}`) {
+    const { logger, lines } = collectingLogger();
+    const projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, groupId, logger });
+    running.push(projector);
+    return { projector, lines, groupId };
+  }
+
+  async function expectCheckpointsAtEnd() {
+    const end = await endOffsets(brokers, [persons, locations]);
+    await eventually(async () => expect(await readCheckpointRows(database.db)).toEqual(end), { timeoutMs: 15_000 });
+    return end;
+  }
+
+  it("writes the person and location read models with the exact values, and checkpoints the end of each partition", async () => {
+    const ids = { alice: randomUUID(), aliceAgain: randomUUID(), bob: randomUUID(), l1: randomUUID(), l2: randomUUID() };
+    await produce(brokers, persons, [
+      { key: "alice", value: personRegistered({ eventId: ids.alice, personId: "alice", firstName: "Alice", lastName: "Old", companyName: "A Corp", recordedAt: at("2024-05-01T08:00:00.000Z") }) },
+      { key: "bob", value: personRegistered({ eventId: ids.bob, personId: "bob", firstName: "Bob", lastName: "Builder", companyName: "B Ltd", recordedAt: at("2024-05-01T08:01:00.000Z") }) },
+      { key: "alice", value: personRegistered({ eventId: ids.aliceAgain, personId: "alice", firstName: "Alice", lastName: "New", companyName: "A Corp", recordedAt: at("2024-05-01T08:02:00.000Z") }) },
+    ]);
+    await produce(brokers, locations, [
+      { key: "alice", value: locationRecorded({ eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z") }) },
+      { key: "bob", value: locationRecorded({ eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") }) },
+    ]);
+
+    const { groupId } = await start();
+
+    await eventually(async () => {
+      expect(await readPersons(database.db)).toEqual([
+        { id: "alice", first_name: "Alice", last_name: "New", company_name: "A Corp", registered_at: at("2024-05-01T08:02:00.000Z"), last_event_id: ids.aliceAgain },
+        { id: "bob", first_name: "Bob", last_name: "Builder", company_name: "B Ltd", registered_at: at("2024-05-01T08:01:00.000Z"), last_event_id: ids.bob },
+      ]);
+      expect(await readLocations(database.db)).toEqual(
+        [
+          { eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z") },
+          { eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") },
+        ].sort((a, b) => (a.eventId < b.eventId ? -1 : 1)),
+      );
+    });
+    const end = await expectCheckpointsAtEnd();
+    expect(end.reduce((n, p) => n + p.nextOffset, 0n)).toBe(5n);
+    // Kafka's copy of the offsets is best effort, but on a healthy broker it catches up.
+    await eventually(async () => expect(await committedOffsets(brokers, groupId, [persons, locations])).toEqual(end));
+  });
+
+  it("makes no second row for a redelivered event id, in the same batch or a later one", async () => {
+    const eventId = randomUUID();
+    const checkIn = locationRecorded({ eventId, personId: "carol", latitude: 1.5, longitude: 2.5, occurredAt: at("2024-05-01T10:00:00.000Z"), recordedAt: at("2024-05-01T10:00:00.500Z") });
+    await produce(brokers, locations, [{ key: "carol", value: checkIn }]);
+    await produce(brokers, locations, [{ key: "carol", value: checkIn }]);
+
+    const { lines } = await start();
+    const [first] = await expectCheckpointsAtEnd();
+    await produce(brokers, locations, [{ key: "carol", value: checkIn }]);
+
+    const end = await expectCheckpointsAtEnd();
+    expect(end).toEqual([{ topic: locations, partition: first?.partition, nextOffset: 3n }]);
+    expect((await readLocations(database.db)).map((l) => l.eventId)).toEqual([eventId]);
+    expect(linesOf(lines, "batch projected", ["locationsInserted"]).reduce((n, l) => n + Number(l.locationsInserted), 0)).toBe(1);
+  });
+
+  it("skips a record that is not an event and projects the good ones after it", async () => {
+    const [before, after] = [randomUUID(), randomUUID()];
+    const checkIn = (eventId: string) =>
+      locationRecorded({ eventId, personId: "dave", latitude: 10, longitude: 20, occurredAt: at("2024-05-01T11:00:00.000Z"), recordedAt: at("2024-05-01T11:00:00.000Z") });
+    await produce(brokers, locations, [
+      { key: "dave", value: checkIn(before) },
+      { key: "dave", value: Uint8Array.of(0x0a, 0x05, 0x61) },
+      { key: "dave", value: checkIn(after) },
+    ]);
+
+    const { lines } = await start();
+
+    const [end] = await expectCheckpointsAtEnd();
+    expect((await readLocations(database.db)).map((l) => l.eventId).sort()).toEqual([before, after].sort());
+    expect(linesOf(lines, "record skipped", ["level", "topic", "partition", "offset", "reason"])).toEqual([
+      { level: "warn", topic: locations, partition: end?.partition, offset: "1", reason: "value is not a udaconnect.v1.Event: premature EOF" },
+    ]);
+  });
+
+  it("resumes from the PostgreSQL checkpoint, not from Kafka's offsets, after a restart", async () => {
+    const checkIn = (eventId: string) =>
+      locationRecorded({ eventId, personId: "erin", latitude: 0, longitude: 0, occurredAt: at("2024-05-01T12:00:00.000Z"), recordedAt: at("2024-05-01T12:00:00.000Z") });
+    const first = Array.from({ length: 5 }, () => randomUUID());
+    await produce(brokers, locations, first.map((id) => ({ key: "erin", value: checkIn(id) })));
+    const { projector, groupId } = await start();
+    const [checkpoint] = await expectCheckpointsAtEnd();
+    await projector.stop();
+    running.splice(running.indexOf(projector), 1);
+    // A new group has no offsets in Kafka: only PostgreSQL knows where to resume.
+    const later = randomUUID();
+    await produce(brokers, locations, [{ key: "erin", value: checkIn(later) }]);
+
+    const restarted = await start(`${groupId}-new`);
+
+    await expectCheckpointsAtEnd();
+    expect(linesOf(restarted.lines, "resuming partition", ["topic", "partition", "offset", "from"])).toContainEqual({
+      topic: locations,
+      partition: checkpoint?.partition,
+      offset: "5",
+      from: "checkpoint",
+    });
+    expect(linesOf(restarted.lines, "batch projected", ["fetchedOffset", "alreadyApplied", "locationsInserted"])).toEqual([
+      { fetchedOffset: "5", alreadyApplied: 0, locationsInserted: 1 },
+    ]);
+    expect((await readLocations(database.db)).length).toBe(6);
+  });
+
+  it("retries a batch whose transaction failed instead of skipping its records", async () => {
+    // A statement trigger stands in for a transient failure (serialization failure, lost connection).
+    await sql`
+      CREATE FUNCTION fail_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected failure' USING ERRCODE = '40001'; END $$
+    `.execute(database.db);
+    await sql`CREATE TRIGGER fail_insert BEFORE INSERT ON location FOR EACH STATEMENT EXECUTE FUNCTION fail_insert()`.execute(database.db);
+    const eventIds = [randomUUID(), randomUUID(), randomUUID()];
+    await produce(
+      brokers,
+      locations,
+      eventIds.map((eventId) => ({
+        key: "frank",
+        value: locationRecorded({ eventId, personId: "frank", latitude: 5, longitude: 6, occurredAt: at("2024-05-01T13:00:00.000Z"), recordedAt: at("2024-05-01T13:00:00.000Z") }),
+      })),
+    );
+
+    const { lines } = await start();
+    await eventually(() => expect(lines.some((l) => l.level === "error" && String(l.msg).includes("Error when calling eachBatch"))).toBe(true));
+    expect(await readCheckpointRows(database.db)).toEqual([]);
+    await sql`DROP TRIGGER fail_insert ON location`.execute(database.db);
+
+    await expectCheckpointsAtEnd();
+    expect((await readLocations(database.db)).map((l) => l.eventId).sort()).toEqual([...eventIds].sort());
+    expect(linesOf(lines, "record skipped", ["offset"])).toEqual([]);
+  });
+
+  it("refuses to start when its topics do not exist, naming them", async () => {
+    const missing = uniqueNamespace();
+
+    await expect(startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: missing, logger: collectingLogger().logger })).rejects.toThrow(
+      `Kafka topics do not exist: ${missing}.udaconnect.persons.v1, ${missing}.udaconnect.locations.v1.`,
+    );
+  });
+
+  it("reports ready while consuming, and not ready once stopped", async () => {
+    const { projector } = await start();
+
+    await eventually(async () => expect(await projector.readiness()).toEqual({ ready: true, checks: { consumer: true, database: true } }));
+    running.splice(running.indexOf(projector), 1);
+    await projector.stop();
+    await expect(projector.readiness()).resolves.toEqual({ ready: false, checks: { consumer: false, database: false } });
+  });
+});

@@ -1,0 +1,31 @@
+import { sql, type Kysely } from "kysely";
+import type { Database } from "@udaconnect/migrations";
+import { byTopicPartition, type PartitionOffset } from "./kafka-fixtures";
+
+export interface LocationRow {
+  readonly eventId: string;
+  readonly personId: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly occurredAt: Date;
+  readonly recordedAt: Date;
+}
+
+export async function readLocations(db: Kysely<Database>): Promise<LocationRow[]> {
+  const { rows } = await sql<LocationRow>`
+    SELECT event_id AS "eventId", person_id AS "personId",
+           ST_Y(coordinate::geometry) AS latitude, ST_X(coordinate::geometry) AS longitude,
+           occurred_at AS "occurredAt", recorded_at AS "recordedAt"
+    FROM location ORDER BY event_id
+  `.execute(db);
+  return rows;
+}
+
+export async function readPersons(db: Kysely<Database>) {
+  return db.selectFrom("person").selectAll().orderBy("id").execute();
+}
+
+export async function readCheckpointRows(db: Kysely<Database>): Promise<PartitionOffset[]> {
+  const rows = await db.selectFrom("projection_checkpoint").select(["topic", "partition", "next_offset"]).execute();
+  return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset) })).sort(byTopicPartition);
+}
