@@ -1,7 +1,7 @@
 import { startIngestServer } from "@udaconnect/ingest";
 import { startProjector } from "@udaconnect/projector";
 import { startQueryApi } from "@udaconnect/query-api";
-import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createTestDatabase, eventually, type TestDatabase } from "@udaconnect/test-support";
 
 export interface RunningPipeline {
   readonly ingestUrl: string;
@@ -18,6 +18,10 @@ export async function startPipeline(options: { kafkaBrokers: string; databaseUrl
   const { kafkaBrokers, topicNamespace } = options;
   const database = await createTestDatabase(options.databaseUrl);
   const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0 });
+  // The gateway creates the topics once it reaches Kafka; the projector needs them.
+  await eventually(() => {
+    if (!ingest.isReady()) throw new Error("ingest is not ready");
+  });
   const projector = await startProjector({ kafkaBrokers, databaseUrl: database.url, topicNamespace, groupId: `${topicNamespace}-projector` });
   const queryApi = await startQueryApi({ databaseUrl: database.url, port: 0 });
   return {

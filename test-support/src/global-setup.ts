@@ -1,13 +1,7 @@
-import type {} from "vitest";
 import type { TestProject } from "vitest/node";
 import { resolveInfrastructure } from "./infrastructure";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    databaseUrl: string;
-  }
-}
+import "./provided-context";
 
 /**
  * Vitest global setup of the integration and e2e projects: finds or starts a
