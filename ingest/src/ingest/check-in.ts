@@ -1,0 +1,51 @@
+import type { CheckIn } from "@udaconnect/schemas";
+import type { LocationCheckIn } from "./events";
+import { degreesRule, eventIdRule, occurredAtRule, personIdRule } from "./field-rules";
+import { ViolationCollector, type Checked, type FieldViolation } from "./violations";
+
+/** A check-in that passed every rule; `eventId` is "" when the server is to assign one. */
+export type CheckedCheckIn = LocationCheckIn;
+
+/** Checks one check-in; `path` names it in violations, e.g. "check_in" or "check_ins[3]". */
+export function checkCheckIn(checkIn: CheckIn | undefined, path: string, now: Date): Checked<CheckedCheckIn> {
+  if (checkIn === undefined) {
+    return { ok: false, violations: [{ field: path, description: "required" }] };
+  }
+  const check = new ViolationCollector();
+  const eventId = check.field(`${path}.event_id`, eventIdRule(checkIn.eventId));
+  const personId = check.field(`${path}.person_id`, personIdRule(checkIn.personId));
+  const latitude = check.field(`${path}.latitude`, degreesRule(checkIn.latitude, 90));
+  const longitude = check.field(`${path}.longitude`, degreesRule(checkIn.longitude, 180));
+  const occurredAt = check.field(`${path}.occurred_at`, occurredAtRule(checkIn.occurredAt, now));
+  if (
+    eventId === undefined ||
+    personId === undefined ||
+    latitude === undefined ||
+    longitude === undefined ||
+    occurredAt === undefined
+  ) {
+    return { ok: false, violations: check.violations };
+  }
+  return { ok: true, value: { eventId, personId, latitude, longitude, occurredAt } };
+}
+
+/**
+ * Two check-ins of one call with the same client-chosen event id would be
+ * collapsed into one by every reader: that is a client bug, not a retry.
+ */
+export function repeatedEventIds(checkIns: readonly CheckedCheckIn[], path: (index: number) => string): FieldViolation[] {
+  const firstIndexOf = new Map<string, number>();
+  const violations: FieldViolation[] = [];
+  checkIns.forEach(({ eventId }, index) => {
+    if (eventId === "") {
+      return;
+    }
+    const first = firstIndexOf.get(eventId);
+    if (first === undefined) {
+      firstIndexOf.set(eventId, index);
+    } else {
+      violations.push({ field: `${path(index)}.event_id`, description: `repeats ${path(first)}.event_id "${eventId}"` });
+    }
+  });
+  return violations;
+}

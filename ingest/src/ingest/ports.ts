@@ -1,0 +1,32 @@
+import type { Event, TopicSpec } from "@udaconnect/schemas";
+
+/** One event bound for a topic, keyed by person id so each person's events stay in order. */
+export interface OutgoingEvent {
+  readonly topic: TopicSpec;
+  readonly key: string;
+  readonly event: Event;
+}
+
+/**
+ * Appends events durably (acks=all) and resolves only once the log has them,
+ * in the order given. Rejects with AppendEventsError when that cannot be
+ * confirmed: some, all or none of the events may then be in the log, which is
+ * safe because a retry carries the same event ids and readers deduplicate by them.
+ */
+export type AppendEvents = (events: readonly OutgoingEvent[]) => Promise<void>;
+
+export class AppendEventsError extends Error {
+  override readonly name = "AppendEventsError";
+}
+
+/** The server's clock; injected so tests control recorded_at and the "future" bound. */
+export type Clock = () => Date;
+
+/** Assigns event ids and person ids (UUIDv7 in production); injected so tests get known ids. */
+export type NewId = () => string;
+
+export interface IngestDependencies {
+  readonly appendEvents: AppendEvents;
+  readonly now: Clock;
+  readonly newId: NewId;
+}

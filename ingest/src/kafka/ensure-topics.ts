@@ -1,0 +1,36 @@
+import type { Kafka } from "kafkajs";
+import { allTopics, topicName } from "@udaconnect/schemas";
+
+/**
+ * Creates the UdaConnect topics of `namespace` that do not exist yet (the
+ * brokers have auto-creation off). Topics that exist are left as they are,
+ * even with other settings: changing a live topic is an operator's decision
+ * (in Kubernetes the topics are declared as Strimzi KafkaTopic resources).
+ */
+export async function ensureTopics(kafka: Kafka, namespace: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = allTopics.filter((spec) => !existing.has(topicName(spec, namespace)));
+    if (missing.length === 0) {
+      return;
+    }
+    const { brokers } = await admin.describeCluster();
+    // acks=all is only as durable as the in-sync replicas: three copies, two
+    // of which must have a record before it counts, where brokers allow it.
+    const replicationFactor = Math.min(3, brokers.length);
+    const minInSyncReplicas = Math.max(1, replicationFactor - 1);
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: topicName(spec, namespace),
+        numPartitions: spec.partitions,
+        replicationFactor,
+        configEntries: [{ name: "min.insync.replicas", value: String(minInSyncReplicas) }],
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,138 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Kafka, Partitioners, type Producer, type RetryOptions } from "kafkajs";
+import { AppendEventsError, type AppendEvents } from "../ingest/ports";
+import type { Logger } from "../log";
+import { withDeadline } from "./deadline";
+import { ensureTopics } from "./ensure-topics";
+import { kafkaLogCreator } from "./kafka-logger";
+import { toTopicMessages } from "./topic-messages";
+
+export interface KafkaEventLogOptions {
+  /** Comma-separated bootstrap brokers. */
+  readonly brokers: string;
+  readonly clientId: string;
+  readonly topicNamespace: string;
+  readonly logger: Logger;
+  /** How long a call waits for Kafka's acknowledgement (including a first connection) before it gives up. */
+  readonly appendTimeoutMs: number;
+  /** Retries of connecting and of metadata/admin requests (not of produce requests, see below). */
+  readonly retry?: RetryOptions;
+  readonly connectionTimeoutMs?: number;
+  /** Pause between attempts to connect and create the topics. */
+  readonly reconnectDelayMs?: number;
+}
+
+export interface KafkaEventLog {
+  readonly appendEvents: AppendEvents;
+  /** True once the producer is connected and the topics exist, until close() begins. */
+  readonly isReady: () => boolean;
+  /** Connects in the background, retrying until it succeeds or close() is called. */
+  readonly start: () => void;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * The gateway's only way into Kafka: an idempotent producer with acks=all.
+ *
+ * - Idempotence needs acks=all, unlimited retries (kafkajs's default for it)
+ *   and at most one request in flight per broker (kafkajs's docs and KIP-98):
+ *   the broker then drops a retried batch it already has, so a retry after a
+ *   lost acknowledgement appends nothing twice.
+ * - Unlimited retries mean a send never gives up by itself while Kafka is
+ *   away; each call therefore waits at most `appendTimeoutMs` and answers
+ *   "unavailable". The send goes on in the background and may still land: the
+ *   client's retry then carries the same event ids, which readers deduplicate.
+ * - The partitioner is the Java client's (murmur2 of the key), so producers in
+ *   other languages place a person's events in the same partition.
+ */
+export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLog {
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers.split(","),
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    retry: options.retry ?? { initialRetryTime: 300, retries: 5 },
+    logCreator: kafkaLogCreator(options.logger),
+  });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // kafkajs would inherit the client's finite retries here (its default of
+    // unlimited applies only without a client-level retry setting).
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  return new ProducerEventLog(kafka, producer, options);
+}
+
+class ProducerEventLog implements KafkaEventLog {
+  readonly #stopping = new AbortController();
+  readonly #connected: Promise<void>;
+  #markConnected: () => void = () => {};
+  #ready = false;
+  #connecting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: Producer,
+    private readonly options: KafkaEventLogOptions,
+  ) {
+    this.#connected = new Promise((resolve) => {
+      this.#markConnected = resolve;
+    });
+  }
+
+  readonly isReady = (): boolean => this.#ready && !this.#stopping.signal.aborted;
+
+  readonly start = (): void => {
+    this.#connecting = this.#connectUntilReady();
+  };
+
+  readonly appendEvents: AppendEvents = async (events) => {
+    if (events.length === 0) {
+      return;
+    }
+    if (this.#stopping.signal.aborted) {
+      throw new AppendEventsError("the Kafka producer is shutting down");
+    }
+    const { appendTimeoutMs, logger, topicNamespace } = this.options;
+    const topicMessages = toTopicMessages(events, topicNamespace);
+    const send = this.#connected.then(() => this.producer.sendBatch({ topicMessages, acks: -1 }));
+    try {
+      await withDeadline(
+        send,
+        appendTimeoutMs,
+        () => new AppendEventsError(`Kafka did not acknowledge within ${appendTimeoutMs} ms`),
+        (error) => logger.warn("A send that had timed out failed later", { error }),
+      );
+    } catch (error) {
+      throw error instanceof AppendEventsError ? error : new AppendEventsError("Kafka refused the events", { cause: error });
+    }
+  };
+
+  readonly close = async (): Promise<void> => {
+    this.#stopping.abort();
+    await this.#connecting;
+    await this.producer.disconnect();
+  };
+
+  async #connectUntilReady(): Promise<void> {
+    const { logger, brokers, topicNamespace, reconnectDelayMs = 1_000 } = this.options;
+    const signal = this.#stopping.signal;
+    while (!signal.aborted) {
+      try {
+        await this.producer.connect();
+        await ensureTopics(this.kafka, topicNamespace);
+        if (!signal.aborted) {
+          this.#ready = true;
+          this.#markConnected();
+          logger.info("Kafka producer connected", { brokers, topicNamespace });
+        }
+        return;
+      } catch (error) {
+        logger.warn("Kafka not reachable yet; retrying", { error });
+        await sleep(reconnectDelayMs, undefined, { signal }).catch(() => {});
+      }
+    }
+  }
+}

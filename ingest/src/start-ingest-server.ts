@@ -1,0 +1,109 @@
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Clock, NewId } from "./ingest/ports";
+import { uuidv7Generator } from "./ingest/uuid";
+import { listenDualProtocol } from "./http/dual-protocol-server";
+import { ingestRoutes } from "./http/ingest-routes";
+import { probes } from "./http/probes";
+import { createKafkaEventLog, type KafkaEventLogOptions } from "./kafka/kafka-event-log";
+import { jsonLogger, type Logger } from "./log";
+
+/** Largest protobuf or JSON message a call may send (each message of a stream counts on its own). */
+export const READ_MAX_BYTES = 1024 * 1024;
+
+export interface IngestServerOptions {
+  /** Comma-separated bootstrap brokers, e.g. "127.0.0.1:19092". */
+  readonly kafkaBrokers: string;
+  /** Topic name prefix; "" in production. */
+  readonly topicNamespace: string;
+  /** Default "127.0.0.1". */
+  readonly host?: string;
+  /** Default 50051; 0 picks a free port. */
+  readonly port?: number;
+  /** Default "udaconnect-ingest". */
+  readonly kafkaClientId?: string;
+  /** How long a call waits for Kafka before answering UNAVAILABLE; default 10 s. */
+  readonly appendTimeoutMs?: number;
+  /** How long close() lets calls in flight finish; default 10 s. */
+  readonly shutdownGraceMs?: number;
+  /** Kafka connection tuning; the defaults suit production. */
+  readonly kafka?: {
+    readonly connectRetries?: number;
+    readonly connectionTimeoutMs?: number;
+    readonly reconnectDelayMs?: number;
+  };
+  /** Default: JSON lines on stdout. */
+  readonly logger?: Logger;
+  /** The server clock (recorded_at, the future bound of occurred_at); default the system clock. */
+  readonly now?: Clock;
+  /** Id generator for ids the server assigns; default UUIDv7. */
+  readonly newId?: NewId;
+}
+
+export interface IngestServer {
+  /** Base URL of the server, e.g. "http://127.0.0.1:50051", for Connect, gRPC and gRPC-Web transports. */
+  readonly url: string;
+  readonly port: number;
+  /** What /readyz reports: Kafka connected, the topics exist, and close() has not begun. */
+  readonly isReady: () => boolean;
+  /** Stops accepting calls, finishes those in flight, then disconnects from Kafka; calling it again returns the same promise. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Starts the gateway: listens at once and connects to Kafka in the background
+ * (creating missing topics). Until Kafka is reached /readyz answers 503 and
+ * calls wait for it up to `appendTimeoutMs`, then fail with UNAVAILABLE.
+ */
+export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
+  const logger = options.logger ?? jsonLogger();
+  const now = options.now ?? (() => new Date());
+  const eventLog = createKafkaEventLog(eventLogOptions(options, logger));
+  const deps = { appendEvents: eventLog.appendEvents, now, newId: options.newId ?? uuidv7Generator(now) };
+  let closing: Promise<void> | undefined;
+  const isReady = () => closing === undefined && eventLog.isReady();
+  const handler = connectNodeAdapter({
+    routes: ingestRoutes(deps, logger),
+    readMaxBytes: READ_MAX_BYTES,
+    fallback: probes(isReady),
+  });
+  const host = options.host ?? "127.0.0.1";
+  eventLog.start();
+  const server = await listenDualProtocol(handler, host, options.port ?? 50051).catch(async (error: unknown) => {
+    await eventLog.close();
+    throw error;
+  });
+  return {
+    url: `http://${urlHost(host)}:${server.port}`,
+    port: server.port,
+    isReady,
+    close: () => {
+      closing ??= server.close(options.shutdownGraceMs ?? 10_000).then(eventLog.close);
+      return closing;
+    },
+  };
+}
+
+function eventLogOptions(options: IngestServerOptions, logger: Logger): KafkaEventLogOptions {
+  const { connectRetries, connectionTimeoutMs, reconnectDelayMs } = options.kafka ?? {};
+  return {
+    brokers: options.kafkaBrokers,
+    clientId: options.kafkaClientId ?? "udaconnect-ingest",
+    topicNamespace: options.topicNamespace,
+    logger,
+    appendTimeoutMs: options.appendTimeoutMs ?? 10_000,
+    retry: connectRetries === undefined ? undefined : { retries: connectRetries, initialRetryTime: 100 },
+    connectionTimeoutMs,
+    reconnectDelayMs,
+  };
+}
+
+/** A wildcard address is not one a client can dial; IPv6 literals need brackets in a URL. */
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "") {
+    return "127.0.0.1";
+  }
+  if (host === "::") {
+    return "[::1]";
+  }
+  return host.includes(":") ? `[${host}]` : host;
+}

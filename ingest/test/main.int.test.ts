@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { personsTopic } from "@udaconnect/schemas";
+import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { closedPort, uniquePersonId } from "./harness";
+import { TopicReader } from "./topic-reader";
+
+const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly output: () => { stdout: string; stderr: string };
+}
+
+let running: ChildProcess | undefined;
+
+afterEach(() => {
+  running?.kill("SIGKILL");
+  running = undefined;
+});
+
+/** `pnpm start` as a deployment runs it: the composition root with only environment variables. */
+function startMain(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: PACKAGE_DIR,
+    env: { PATH: process.env["PATH"] ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running = child;
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+describe("the ingest process", () => {
+  it("serves once configured, and drains and exits 0 on SIGTERM", async () => {
+    const brokers = inject("kafkaBrokers");
+    const namespace = uniqueNamespace();
+    await createTopics(brokers, namespace);
+    const port = await closedPort();
+    const { child, output } = startMain({ KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port) });
+    const url = `http://127.0.0.1:${port}`;
+    await eventually(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), { timeoutMs: 30_000 });
+
+    const personId = uniquePersonId();
+    const reply = await fetch(`${url}/udaconnect.v1.IngestService/RegisterPerson`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ personId, firstName: "Ada", lastName: "Lovelace", companyName: "AE" }),
+    });
+    expect(reply.status).toBe(200);
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+
+    expect(await exited).toEqual([0, null]);
+    const messages = output()
+      .stdout.trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as { message: string }).message);
+    expect(messages).toEqual(expect.arrayContaining(["Ingest gateway listening", "Draining before exit", "Stopped"]));
+    const reader = await TopicReader.start(brokers, namespace);
+    try {
+      expect((await reader.records(personsTopic, personId)).map((r) => r.key)).toEqual([personId]);
+    } finally {
+      await reader.stop();
+    }
+  });
+
+  it("refuses to start with a bad configuration, naming every problem", async () => {
+    const { child, output } = startMain({ INGEST_PORT: "http" });
+
+    const [code] = await once(child, "exit");
+
+    expect(code).toBe(1);
+    expect(output().stderr).toContain('INGEST_PORT must be a TCP port 1..65535, got "http"');
+    expect(output().stderr).toContain("KAFKA_BROKERS is required");
+  });
+});
