@@ -35,3 +35,13 @@ export const allTopics: readonly TopicSpec[] = Object.freeze([personsTopic, loca
 export function topicName(topic: TopicSpec, namespace: string): string {
   return namespace === "" ? topic.name : `${namespace}.${topic.name}`;
 }
+
+/**
+ * Records the projector could not apply (undecodable, unknown type, invalid
+ * values), with their original bytes and where they came from in the headers.
+ */
+export const deadLetterTopic: TopicSpec = Object.freeze({
+  name: "udaconnect.dead-letter.v1",
+  partitions: 1,
+  valueSchema: EventSchema,
+});

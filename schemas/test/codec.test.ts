@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { decodeEvent, encodeEvent, EventSchema, isPersonId, locationsTopic, topicName } from "../src/index";
+import { decodeConsistencyToken, decodeEvent, encodeConsistencyToken, encodeEvent, EventSchema, isPersonId, locationsTopic, topicName } from "../src/index";
 
 describe("event codec", () => {
   it("round-trips a LocationRecorded envelope", () => {
@@ -48,5 +48,25 @@ describe("topics and ids", () => {
     ["é", false],
   ])("isPersonId(%j) is %s", (id, expected) => {
     expect(isPersonId(id)).toBe(expected);
+  });
+});
+
+describe("consistency tokens", () => {
+  it("round-trip the highest position of each partition", () => {
+    const token = encodeConsistencyToken([
+      { topic: "udaconnect.locations.v1", partition: 2, nextOffset: 41n },
+      { topic: "udaconnect.locations.v1", partition: 2, nextOffset: 43n },
+      { topic: "udaconnect.persons.v1", partition: 0, nextOffset: 7n },
+    ]);
+
+    expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeConsistencyToken(token)).toEqual([
+      { topic: "udaconnect.locations.v1", partition: 2, nextOffset: 43n },
+      { topic: "udaconnect.persons.v1", partition: 0, nextOffset: 7n },
+    ]);
+  });
+
+  it.each(["", "not a token!", "////", "x".repeat(5000), Buffer.from([0xff, 0xff]).toString("base64url")])("rejects %j", (token) => {
+    expect(() => decodeConsistencyToken(token)).toThrow(/consistency token/);
   });
 });

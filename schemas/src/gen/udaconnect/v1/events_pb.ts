@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file udaconnect/v1/events.proto.
  */
 export const file_udaconnect_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Chp1ZGFjb25uZWN0L3YxL2V2ZW50cy5wcm90bxINdWRhY29ubmVjdC52MSLfAQoFRXZlbnQSEAoIZXZlbnRfaWQYASABKAkSDAoEdHlwZRgCIAEoCRIvCgtyZWNvcmRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASPAoRcGVyc29uX3JlZ2lzdGVyZWQYCiABKAsyHy51ZGFjb25uZWN0LnYxLlBlcnNvblJlZ2lzdGVyZWRIABI8ChFsb2NhdGlvbl9yZWNvcmRlZBgLIAEoCzIfLnVkYWNvbm5lY3QudjEuTG9jYXRpb25SZWNvcmRlZEgAQgkKB3BheWxvYWQiYgoQUGVyc29uUmVnaXN0ZXJlZBIRCglwZXJzb25faWQYASABKAkSEgoKZmlyc3RfbmFtZRgCIAEoCRIRCglsYXN0X25hbWUYAyABKAkSFAoMY29tcGFueV9uYW1lGAQgASgJIr4BChBMb2NhdGlvblJlY29yZGVkEhAKCGV2ZW50X2lkGAEgASgJEhEKCXBlcnNvbl9pZBgCIAEoCRIQCghsYXRpdHVkZRgDIAEoARIRCglsb25naXR1ZGUYBCABKAESLwoLb2NjdXJyZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3JlY29yZGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Chp1ZGFjb25uZWN0L3YxL2V2ZW50cy5wcm90bxINdWRhY29ubmVjdC52MSLNAgoFRXZlbnQSEAoIZXZlbnRfaWQYASABKAkSDAoEdHlwZRgCIAEoCRIvCgtyZWNvcmRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASPAoRcGVyc29uX3JlZ2lzdGVyZWQYCiABKAsyHy51ZGFjb25uZWN0LnYxLlBlcnNvblJlZ2lzdGVyZWRIABI8ChFsb2NhdGlvbl9yZWNvcmRlZBgLIAEoCzIfLnVkYWNvbm5lY3QudjEuTG9jYXRpb25SZWNvcmRlZEgAEjYKDnBlcnNvbl91cGRhdGVkGAwgASgLMhwudWRhY29ubmVjdC52MS5QZXJzb25VcGRhdGVkSAASNAoNcGVyc29uX2VyYXNlZBgNIAEoCzIbLnVkYWNvbm5lY3QudjEuUGVyc29uRXJhc2VkSABCCQoHcGF5bG9hZCJiChBQZXJzb25SZWdpc3RlcmVkEhEKCXBlcnNvbl9pZBgBIAEoCRISCgpmaXJzdF9uYW1lGAIgASgJEhEKCWxhc3RfbmFtZRgDIAEoCRIUCgxjb21wYW55X25hbWUYBCABKAki5gEKEExvY2F0aW9uUmVjb3JkZWQSEAoIZXZlbnRfaWQYASABKAkSEQoJcGVyc29uX2lkGAIgASgJEhAKCGxhdGl0dWRlGAMgASgBEhEKCWxvbmdpdHVkZRgEIAEoARIvCgtvY2N1cnJlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVjb3JkZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKCmFjY3VyYWN5X20YByABKAFIAIgBAUINCgtfYWNjdXJhY3lfbSKcAQoNUGVyc29uVXBkYXRlZBIRCglwZXJzb25faWQYASABKAkSFwoKZmlyc3RfbmFtZRgCIAEoCUgAiAEBEhYKCWxhc3RfbmFtZRgDIAEoCUgBiAEBEhkKDGNvbXBhbnlfbmFtZRgEIAEoCUgCiAEBQg0KC19maXJzdF9uYW1lQgwKCl9sYXN0X25hbWVCDwoNX2NvbXBhbnlfbmFtZSIhCgxQZXJzb25FcmFzZWQSEQoJcGVyc29uX2lkGAEgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * Event is the envelope of every record on a UdaConnect topic.
@@ -62,6 +62,18 @@ export type Event = Message<"udaconnect.v1.Event"> & {
      */
     value: LocationRecorded;
     case: "locationRecorded";
+  } | {
+    /**
+     * @generated from field: udaconnect.v1.PersonUpdated person_updated = 12;
+     */
+    value: PersonUpdated;
+    case: "personUpdated";
+  } | {
+    /**
+     * @generated from field: udaconnect.v1.PersonErased person_erased = 13;
+     */
+    value: PersonErased;
+    case: "personErased";
   } | { case: undefined; value?: undefined };
 };
 
@@ -154,6 +166,13 @@ export type LocationRecorded = Message<"udaconnect.v1.LocationRecorded"> & {
    * @generated from field: google.protobuf.Timestamp recorded_at = 6;
    */
   recordedAt?: Timestamp | undefined;
+
+  /**
+   * Radius of the device's position uncertainty in metres (>= 0), when known.
+   *
+   * @generated from field: optional double accuracy_m = 7;
+   */
+  accuracyM?: number | undefined;
 };
 
 /**
@@ -162,4 +181,61 @@ export type LocationRecorded = Message<"udaconnect.v1.LocationRecorded"> & {
  */
 export const LocationRecordedSchema: GenMessage<LocationRecorded> = /*@__PURE__*/
   messageDesc(file_udaconnect_v1_events, 2);
+
+/**
+ * PersonUpdated: some of a registered person's details changed. Fields that
+ * are not set keep their value.
+ *
+ * @generated from message udaconnect.v1.PersonUpdated
+ */
+export type PersonUpdated = Message<"udaconnect.v1.PersonUpdated"> & {
+  /**
+   * @generated from field: string person_id = 1;
+   */
+  personId: string;
+
+  /**
+   * @generated from field: optional string first_name = 2;
+   */
+  firstName?: string | undefined;
+
+  /**
+   * @generated from field: optional string last_name = 3;
+   */
+  lastName?: string | undefined;
+
+  /**
+   * @generated from field: optional string company_name = 4;
+   */
+  companyName?: string | undefined;
+};
+
+/**
+ * Describes the message udaconnect.v1.PersonUpdated.
+ * Use `create(PersonUpdatedSchema)` to create a new message.
+ */
+export const PersonUpdatedSchema: GenMessage<PersonUpdated> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_events, 3);
+
+/**
+ * PersonErased: the person asked to be forgotten. Every read model removes the
+ * person and all their check-ins, and keeps honouring it when the log is
+ * replayed: check-ins of the person projected after this event (another topic
+ * may be read later) are dropped too.
+ *
+ * @generated from message udaconnect.v1.PersonErased
+ */
+export type PersonErased = Message<"udaconnect.v1.PersonErased"> & {
+  /**
+   * @generated from field: string person_id = 1;
+   */
+  personId: string;
+};
+
+/**
+ * Describes the message udaconnect.v1.PersonErased.
+ * Use `create(PersonErasedSchema)` to create a new message.
+ */
+export const PersonErasedSchema: GenMessage<PersonErased> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_events, 4);
 

@@ -2,8 +2,8 @@
 // @generated from file udaconnect/v1/ingest.proto (package udaconnect.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file udaconnect/v1/ingest.proto.
  */
 export const file_udaconnect_v1_ingest: GenFile = /*@__PURE__*/
-  fileDesc("Chp1ZGFjb25uZWN0L3YxL2luZ2VzdC5wcm90bxINdWRhY29ubmVjdC52MSJnChVSZWdpc3RlclBlcnNvblJlcXVlc3QSEQoJcGVyc29uX2lkGAEgASgJEhIKCmZpcnN0X25hbWUYAiABKAkSEQoJbGFzdF9uYW1lGAMgASgJEhQKDGNvbXBhbnlfbmFtZRgEIAEoCSI9ChZSZWdpc3RlclBlcnNvblJlc3BvbnNlEhEKCXBlcnNvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCSKpAQoHQ2hlY2tJbhIQCghldmVudF9pZBgBIAEoCRIRCglwZXJzb25faWQYAiABKAkSFQoIbGF0aXR1ZGUYAyABKAFIAIgBARIWCglsb25naXR1ZGUYBCABKAFIAYgBARIvCgtvY2N1cnJlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCCwoJX2xhdGl0dWRlQgwKCl9sb25naXR1ZGUiQQoVUmVjb3JkTG9jYXRpb25SZXF1ZXN0EigKCGNoZWNrX2luGAEgASgLMhYudWRhY29ubmVjdC52MS5DaGVja0luIioKFlJlY29yZExvY2F0aW9uUmVzcG9uc2USEAoIZXZlbnRfaWQYASABKAkiQwoWUmVjb3JkTG9jYXRpb25zUmVxdWVzdBIpCgljaGVja19pbnMYASADKAsyFi51ZGFjb25uZWN0LnYxLkNoZWNrSW4iRAoXUmVjb3JkTG9jYXRpb25zUmVzcG9uc2USFgoOYWNjZXB0ZWRfY291bnQYASABKA0SEQoJZXZlbnRfaWRzGAIgAygJMrECCg1Jbmdlc3RTZXJ2aWNlEl0KDlJlZ2lzdGVyUGVyc29uEiQudWRhY29ubmVjdC52MS5SZWdpc3RlclBlcnNvblJlcXVlc3QaJS51ZGFjb25uZWN0LnYxLlJlZ2lzdGVyUGVyc29uUmVzcG9uc2USXQoOUmVjb3JkTG9jYXRpb24SJC51ZGFjb25uZWN0LnYxLlJlY29yZExvY2F0aW9uUmVxdWVzdBolLnVkYWNvbm5lY3QudjEuUmVjb3JkTG9jYXRpb25SZXNwb25zZRJiCg9SZWNvcmRMb2NhdGlvbnMSJS51ZGFjb25uZWN0LnYxLlJlY29yZExvY2F0aW9uc1JlcXVlc3QaJi51ZGFjb25uZWN0LnYxLlJlY29yZExvY2F0aW9uc1Jlc3BvbnNlKAFiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("Chp1ZGFjb25uZWN0L3YxL2luZ2VzdC5wcm90bxINdWRhY29ubmVjdC52MSJnChVSZWdpc3RlclBlcnNvblJlcXVlc3QSEQoJcGVyc29uX2lkGAEgASgJEhIKCmZpcnN0X25hbWUYAiABKAkSEQoJbGFzdF9uYW1lGAMgASgJEhQKDGNvbXBhbnlfbmFtZRgEIAEoCSJYChZSZWdpc3RlclBlcnNvblJlc3BvbnNlEhEKCXBlcnNvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIZChFjb25zaXN0ZW5jeV90b2tlbhgDIAEoCSLRAQoHQ2hlY2tJbhIQCghldmVudF9pZBgBIAEoCRIRCglwZXJzb25faWQYAiABKAkSFQoIbGF0aXR1ZGUYAyABKAFIAIgBARIWCglsb25naXR1ZGUYBCABKAFIAYgBARIvCgtvY2N1cnJlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoKYWNjdXJhY3lfbRgGIAEoAUgCiAEBQgsKCV9sYXRpdHVkZUIMCgpfbG9uZ2l0dWRlQg0KC19hY2N1cmFjeV9tIkEKFVJlY29yZExvY2F0aW9uUmVxdWVzdBIoCghjaGVja19pbhgBIAEoCzIWLnVkYWNvbm5lY3QudjEuQ2hlY2tJbiJFChZSZWNvcmRMb2NhdGlvblJlc3BvbnNlEhAKCGV2ZW50X2lkGAEgASgJEhkKEWNvbnNpc3RlbmN5X3Rva2VuGAIgASgJIkMKFlJlY29yZExvY2F0aW9uc1JlcXVlc3QSKQoJY2hlY2tfaW5zGAEgAygLMhYudWRhY29ubmVjdC52MS5DaGVja0luIl8KF1JlY29yZExvY2F0aW9uc1Jlc3BvbnNlEhYKDmFjY2VwdGVkX2NvdW50GAEgASgNEhEKCWV2ZW50X2lkcxgCIAMoCRIZChFjb25zaXN0ZW5jeV90b2tlbhgDIAEoCSJUChVTdHJlYW1DaGVja0luc1JlcXVlc3QSEAoIYmF0Y2hfaWQYASABKAQSKQoJY2hlY2tfaW5zGAIgAygLMhYudWRhY29ubmVjdC52MS5DaGVja0luInQKFlN0cmVhbUNoZWNrSW5zUmVzcG9uc2USEAoIYmF0Y2hfaWQYASABKAQSLQoHcmVzdWx0cxgCIAMoCzIcLnVkYWNvbm5lY3QudjEuQ2hlY2tJblJlc3VsdBIZChFjb25zaXN0ZW5jeV90b2tlbhgDIAEoCSLYAQoNQ2hlY2tJblJlc3VsdBIQCghldmVudF9pZBgBIAEoCRIzCgZzdGF0dXMYAiABKA4yIy51ZGFjb25uZWN0LnYxLkNoZWNrSW5SZXN1bHQuU3RhdHVzEg4KBnJlYXNvbhgDIAEoCRIOCgZkZXRhaWwYBCABKAkiYAoGU3RhdHVzEhYKElNUQVRVU19VTlNQRUNJRklFRBAAEhMKD1NUQVRVU19BQ0NFUFRFRBABEhQKEFNUQVRVU19EVVBMSUNBVEUQAhITCg9TVEFUVVNfUkVKRUNURUQQAyKiAQoTVXBkYXRlUGVyc29uUmVxdWVzdBIRCglwZXJzb25faWQYASABKAkSFwoKZmlyc3RfbmFtZRgCIAEoCUgAiAEBEhYKCWxhc3RfbmFtZRgDIAEoCUgBiAEBEhkKDGNvbXBhbnlfbmFtZRgEIAEoCUgCiAEBQg0KC19maXJzdF9uYW1lQgwKCl9sYXN0X25hbWVCDwoNX2NvbXBhbnlfbmFtZSJDChRVcGRhdGVQZXJzb25SZXNwb25zZRIQCghldmVudF9pZBgBIAEoCRIZChFjb25zaXN0ZW5jeV90b2tlbhgCIAEoCSInChJFcmFzZVBlcnNvblJlcXVlc3QSEQoJcGVyc29uX2lkGAEgASgJIkIKE0VyYXNlUGVyc29uUmVzcG9uc2USEAoIZXZlbnRfaWQYASABKAkSGQoRY29uc2lzdGVuY3lfdG9rZW4YAiABKAkywwQKDUluZ2VzdFNlcnZpY2USXQoOUmVnaXN0ZXJQZXJzb24SJC51ZGFjb25uZWN0LnYxLlJlZ2lzdGVyUGVyc29uUmVxdWVzdBolLnVkYWNvbm5lY3QudjEuUmVnaXN0ZXJQZXJzb25SZXNwb25zZRJdCg5SZWNvcmRMb2NhdGlvbhIkLnVkYWNvbm5lY3QudjEuUmVjb3JkTG9jYXRpb25SZXF1ZXN0GiUudWRhY29ubmVjdC52MS5SZWNvcmRMb2NhdGlvblJlc3BvbnNlEmIKD1JlY29yZExvY2F0aW9ucxIlLnVkYWNvbm5lY3QudjEuUmVjb3JkTG9jYXRpb25zUmVxdWVzdBomLnVkYWNvbm5lY3QudjEuUmVjb3JkTG9jYXRpb25zUmVzcG9uc2UoARJhCg5TdHJlYW1DaGVja0lucxIkLnVkYWNvbm5lY3QudjEuU3RyZWFtQ2hlY2tJbnNSZXF1ZXN0GiUudWRhY29ubmVjdC52MS5TdHJlYW1DaGVja0luc1Jlc3BvbnNlKAEwARJXCgxVcGRhdGVQZXJzb24SIi51ZGFjb25uZWN0LnYxLlVwZGF0ZVBlcnNvblJlcXVlc3QaIy51ZGFjb25uZWN0LnYxLlVwZGF0ZVBlcnNvblJlc3BvbnNlElQKC0VyYXNlUGVyc29uEiEudWRhY29ubmVjdC52MS5FcmFzZVBlcnNvblJlcXVlc3QaIi51ZGFjb25uZWN0LnYxLkVyYXNlUGVyc29uUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message udaconnect.v1.RegisterPersonRequest
@@ -61,6 +61,13 @@ export type RegisterPersonResponse = Message<"udaconnect.v1.RegisterPersonRespon
    * @generated from field: string event_id = 2;
    */
   eventId: string;
+
+  /**
+   * Opaque; the query API's `consistent_with` waits until the read models reflect this write.
+   *
+   * @generated from field: string consistency_token = 3;
+   */
+  consistencyToken: string;
 };
 
 /**
@@ -109,6 +116,13 @@ export type CheckIn = Message<"udaconnect.v1.CheckIn"> & {
    * @generated from field: google.protobuf.Timestamp occurred_at = 5;
    */
   occurredAt?: Timestamp | undefined;
+
+  /**
+   * Optional radius of the position's uncertainty in metres, >= 0.
+   *
+   * @generated from field: optional double accuracy_m = 6;
+   */
+  accuracyM?: number | undefined;
 };
 
 /**
@@ -143,6 +157,13 @@ export type RecordLocationResponse = Message<"udaconnect.v1.RecordLocationRespon
    * @generated from field: string event_id = 1;
    */
   eventId: string;
+
+  /**
+   * Opaque; the query API's `consistent_with` waits until the read models reflect this write.
+   *
+   * @generated from field: string consistency_token = 2;
+   */
+  consistencyToken: string;
 };
 
 /**
@@ -188,6 +209,13 @@ export type RecordLocationsResponse = Message<"udaconnect.v1.RecordLocationsResp
    * @generated from field: repeated string event_ids = 2;
    */
   eventIds: string[];
+
+  /**
+   * Opaque; the query API's `consistent_with` waits until the read models reflect this write.
+   *
+   * @generated from field: string consistency_token = 3;
+   */
+  consistencyToken: string;
 };
 
 /**
@@ -196,6 +224,229 @@ export type RecordLocationsResponse = Message<"udaconnect.v1.RecordLocationsResp
  */
 export const RecordLocationsResponseSchema: GenMessage<RecordLocationsResponse> = /*@__PURE__*/
   messageDesc(file_udaconnect_v1_ingest, 6);
+
+/**
+ * @generated from message udaconnect.v1.StreamCheckInsRequest
+ */
+export type StreamCheckInsRequest = Message<"udaconnect.v1.StreamCheckInsRequest"> & {
+  /**
+   * Chosen by the device, echoed in the batch's response (e.g. a counter).
+   *
+   * @generated from field: uint64 batch_id = 1;
+   */
+  batchId: bigint;
+
+  /**
+   * @generated from field: repeated udaconnect.v1.CheckIn check_ins = 2;
+   */
+  checkIns: CheckIn[];
+};
+
+/**
+ * Describes the message udaconnect.v1.StreamCheckInsRequest.
+ * Use `create(StreamCheckInsRequestSchema)` to create a new message.
+ */
+export const StreamCheckInsRequestSchema: GenMessage<StreamCheckInsRequest> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_ingest, 7);
+
+/**
+ * @generated from message udaconnect.v1.StreamCheckInsResponse
+ */
+export type StreamCheckInsResponse = Message<"udaconnect.v1.StreamCheckInsResponse"> & {
+  /**
+   * @generated from field: uint64 batch_id = 1;
+   */
+  batchId: bigint;
+
+  /**
+   * One result per check-in of the batch, in the same order.
+   *
+   * @generated from field: repeated udaconnect.v1.CheckInResult results = 2;
+   */
+  results: CheckInResult[];
+
+  /**
+   * Set when the batch appended something; see RecordLocationResponse.
+   *
+   * @generated from field: string consistency_token = 3;
+   */
+  consistencyToken: string;
+};
+
+/**
+ * Describes the message udaconnect.v1.StreamCheckInsResponse.
+ * Use `create(StreamCheckInsResponseSchema)` to create a new message.
+ */
+export const StreamCheckInsResponseSchema: GenMessage<StreamCheckInsResponse> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_ingest, 8);
+
+/**
+ * CheckInResult says what became of one check-in.
+ *
+ * @generated from message udaconnect.v1.CheckInResult
+ */
+export type CheckInResult = Message<"udaconnect.v1.CheckInResult"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: udaconnect.v1.CheckInResult.Status status = 2;
+   */
+  status: CheckInResult_Status;
+
+  /**
+   * For REJECTED: machine-readable reason, e.g. "INVALID_LATITUDE", "FORBIDDEN_PERSON".
+   *
+   * @generated from field: string reason = 3;
+   */
+  reason: string;
+
+  /**
+   * For REJECTED: human-readable detail naming the field.
+   *
+   * @generated from field: string detail = 4;
+   */
+  detail: string;
+};
+
+/**
+ * Describes the message udaconnect.v1.CheckInResult.
+ * Use `create(CheckInResultSchema)` to create a new message.
+ */
+export const CheckInResultSchema: GenMessage<CheckInResult> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_ingest, 9);
+
+/**
+ * @generated from enum udaconnect.v1.CheckInResult.Status
+ */
+export enum CheckInResult_Status {
+  /**
+   * @generated from enum value: STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Appended to the log now.
+   *
+   * @generated from enum value: STATUS_ACCEPTED = 1;
+   */
+  ACCEPTED = 1,
+
+  /**
+   * Appended before (same event_id): nothing new was appended.
+   *
+   * @generated from enum value: STATUS_DUPLICATE = 2;
+   */
+  DUPLICATE = 2,
+
+  /**
+   * Invalid or not allowed: see reason; nothing was appended.
+   *
+   * @generated from enum value: STATUS_REJECTED = 3;
+   */
+  REJECTED = 3,
+}
+
+/**
+ * Describes the enum udaconnect.v1.CheckInResult.Status.
+ */
+export const CheckInResult_StatusSchema: GenEnum<CheckInResult_Status> = /*@__PURE__*/
+  enumDesc(file_udaconnect_v1_ingest, 9, 0);
+
+/**
+ * @generated from message udaconnect.v1.UpdatePersonRequest
+ */
+export type UpdatePersonRequest = Message<"udaconnect.v1.UpdatePersonRequest"> & {
+  /**
+   * @generated from field: string person_id = 1;
+   */
+  personId: string;
+
+  /**
+   * @generated from field: optional string first_name = 2;
+   */
+  firstName?: string | undefined;
+
+  /**
+   * @generated from field: optional string last_name = 3;
+   */
+  lastName?: string | undefined;
+
+  /**
+   * @generated from field: optional string company_name = 4;
+   */
+  companyName?: string | undefined;
+};
+
+/**
+ * Describes the message udaconnect.v1.UpdatePersonRequest.
+ * Use `create(UpdatePersonRequestSchema)` to create a new message.
+ */
+export const UpdatePersonRequestSchema: GenMessage<UpdatePersonRequest> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_ingest, 10);
+
+/**
+ * @generated from message udaconnect.v1.UpdatePersonResponse
+ */
+export type UpdatePersonResponse = Message<"udaconnect.v1.UpdatePersonResponse"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string consistency_token = 2;
+   */
+  consistencyToken: string;
+};
+
+/**
+ * Describes the message udaconnect.v1.UpdatePersonResponse.
+ * Use `create(UpdatePersonResponseSchema)` to create a new message.
+ */
+export const UpdatePersonResponseSchema: GenMessage<UpdatePersonResponse> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_ingest, 11);
+
+/**
+ * @generated from message udaconnect.v1.ErasePersonRequest
+ */
+export type ErasePersonRequest = Message<"udaconnect.v1.ErasePersonRequest"> & {
+  /**
+   * @generated from field: string person_id = 1;
+   */
+  personId: string;
+};
+
+/**
+ * Describes the message udaconnect.v1.ErasePersonRequest.
+ * Use `create(ErasePersonRequestSchema)` to create a new message.
+ */
+export const ErasePersonRequestSchema: GenMessage<ErasePersonRequest> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_ingest, 12);
+
+/**
+ * @generated from message udaconnect.v1.ErasePersonResponse
+ */
+export type ErasePersonResponse = Message<"udaconnect.v1.ErasePersonResponse"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string consistency_token = 2;
+   */
+  consistencyToken: string;
+};
+
+/**
+ * Describes the message udaconnect.v1.ErasePersonResponse.
+ * Use `create(ErasePersonResponseSchema)` to create a new message.
+ */
+export const ErasePersonResponseSchema: GenMessage<ErasePersonResponse> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_ingest, 13);
 
 /**
  * IngestService is where device SDKs and importers write. Every method answers
@@ -236,6 +487,39 @@ export const IngestService: GenService<{
     methodKind: "client_streaming";
     input: typeof RecordLocationsRequestSchema;
     output: typeof RecordLocationsResponseSchema;
+  },
+  /**
+   * StreamCheckIns is the device SDK's channel: the device sends batches of
+   * check-ins and the gateway answers each batch, in order, once Kafka has
+   * the accepted ones. Each check-in is judged alone: a rejected one does not
+   * hold back its neighbours.
+   *
+   * @generated from rpc udaconnect.v1.IngestService.StreamCheckIns
+   */
+  streamCheckIns: {
+    methodKind: "bidi_streaming";
+    input: typeof StreamCheckInsRequestSchema;
+    output: typeof StreamCheckInsResponseSchema;
+  },
+  /**
+   * UpdatePerson appends a PersonUpdated event (operators only).
+   *
+   * @generated from rpc udaconnect.v1.IngestService.UpdatePerson
+   */
+  updatePerson: {
+    methodKind: "unary";
+    input: typeof UpdatePersonRequestSchema;
+    output: typeof UpdatePersonResponseSchema;
+  },
+  /**
+   * ErasePerson appends a PersonErased event (operators only).
+   *
+   * @generated from rpc udaconnect.v1.IngestService.ErasePerson
+   */
+  erasePerson: {
+    methodKind: "unary";
+    input: typeof ErasePersonRequestSchema;
+    output: typeof ErasePersonResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_udaconnect_v1_ingest, 0);
