@@ -1,5 +1,5 @@
-import { startIngestServer } from "@udaconnect/ingest";
-import { startProjector } from "@udaconnect/projector";
+import { silentLogger, startIngestServer } from "@udaconnect/ingest";
+import { createJsonLogger, startProjector } from "@udaconnect/projector";
 import { startQueryApi } from "@udaconnect/query-api";
 import { createTestDatabase, eventually, type TestDatabase } from "@udaconnect/test-support";
 
@@ -17,12 +17,13 @@ export interface RunningPipeline {
 export async function startPipeline(options: { kafkaBrokers: string; databaseUrl: string; topicNamespace: string }): Promise<RunningPipeline> {
   const { kafkaBrokers, topicNamespace } = options;
   const database = await createTestDatabase(options.databaseUrl);
-  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0 });
+  // Services log only what would explain a failure; tests read their results, not their logs.
+  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger });
   // The gateway creates the topics once it reaches Kafka; the projector needs them.
   await eventually(() => {
     if (!ingest.isReady()) throw new Error("ingest is not ready");
   });
-  const projector = await startProjector({ kafkaBrokers, databaseUrl: database.url, topicNamespace, groupId: `${topicNamespace}-projector` });
+  const projector = await startProjector({ kafkaBrokers, databaseUrl: database.url, topicNamespace, groupId: `${topicNamespace}-projector`, logger: createJsonLogger("warn") });
   const queryApi = await startQueryApi({ databaseUrl: database.url, port: 0 });
   return {
     ingestUrl: ingest.url,

@@ -63,3 +63,18 @@ migrate() {
   say "migrating the read models"
   (cd "$REPO_ROOT/migrations" && pnpm --silent migrate) || die "migration failed (see above)."
 }
+
+# Debian's Chromium for the browser tests of the web page (playwright-core drives
+# it; no browser is downloaded from anywhere else).
+install_chromium() {
+  if command -v chromium >/dev/null 2>&1; then
+    return
+  fi
+  if [[ "$(id -u)" != 0 ]]; then
+    die "the browser tests need Debian's chromium: run 'sudo apt-get install chromium', then this again."
+  fi
+  say "installing chromium (apt-get) for the browser tests"
+  apt-get update -qq >&2 || die "apt-get update failed: check the network, then run this again."
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2 \
+    || die "could not install chromium with apt-get (see above)."
+}
