@@ -4,13 +4,27 @@ import { fileURLToPath } from "node:url";
 export interface ScriptsConfig {
   readonly ingestUrl: string;
   readonly legacyDataDir: string;
+  /** LEGACY_DATABASE_URL: a live legacy database to import instead of the dump files. */
+  readonly legacyDatabaseUrl?: string;
+  /** UDACONNECT_TOKEN: bearer token sent to the ingest API; none when unset. */
+  readonly token?: string;
+  readonly kafkaBrokers: string;
+  readonly topicNamespace: string;
 }
 
 const DEFAULT_LEGACY_DIR = fileURLToPath(new URL("../../../shared/udaconnect-legacy", import.meta.url));
 
+/** The only reader of process.env in this package. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ScriptsConfig {
+  const optional = (name: string) => (env[name] === undefined || env[name] === "" ? {} : { [name]: env[name] as string });
+  const legacy = optional("LEGACY_DATABASE_URL");
+  const token = optional("UDACONNECT_TOKEN");
   return Object.freeze({
     ingestUrl: env.INGEST_URL || "http://127.0.0.1:50051",
     legacyDataDir: env.LEGACY_DATA_DIR || DEFAULT_LEGACY_DIR,
+    ...(legacy.LEGACY_DATABASE_URL === undefined ? {} : { legacyDatabaseUrl: legacy.LEGACY_DATABASE_URL }),
+    ...(token.UDACONNECT_TOKEN === undefined ? {} : { token: token.UDACONNECT_TOKEN }),
+    kafkaBrokers: env.KAFKA_BROKERS || "127.0.0.1:19092",
+    topicNamespace: env.TOPIC_NAMESPACE ?? "",
   });
 }

@@ -100,7 +100,7 @@ function toInteger(value: string | undefined, column: string): number {
   return n;
 }
 
-function toUtcTimestamp(value: string): Date {
+export function toUtcTimestamp(value: string): Date {
   const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(value);
   const date = match === null ? new Date(Number.NaN) : new Date(`${match[1]}T${match[2]}Z`);
   if (Number.isNaN(date.getTime())) throw new Error(`creation_time is not a timestamp: ${value}`);
