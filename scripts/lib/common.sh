@@ -9,13 +9,13 @@ export REPO_ROOT STATE_DIR LOG_DIR
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Node 20.11+ is required (Node 20 is what this project supports as its floor).
+# Node 20.19.4+ is required (@platformatic/kafka, used by scripts/replay, needs it).
 require_node() {
   command -v node >/dev/null 2>&1 || die "Node.js is not installed: install Node.js 20 or newer (https://nodejs.org or your package manager), then run this again."
-  local major minor
-  IFS=. read -r major minor _ <<<"$(node -p 'process.versions.node')"
-  if (( major < 20 || (major == 20 && minor < 11) )); then
-    die "Node.js $(node --version) is too old: UdaConnect needs Node.js 20.11 or newer."
+  local major minor patch
+  IFS=. read -r major minor patch <<<"$(node -p 'process.versions.node')"
+  if (( major < 20 || (major == 20 && (minor < 19 || (minor == 19 && patch < 4))) )); then
+    die "Node.js $(node --version) is too old: UdaConnect needs Node.js 20.19.4 or newer."
   fi
 }
 
