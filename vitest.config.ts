@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-const services = "{ingest,projector,query-api,schemas,migrations,scripts,test-support,e2e,auth}";
+const services = "{ingest,ingest/device-sdk,projector,query-api,schemas,migrations,scripts,test-support,e2e,auth}";
 const globalSetup = ["./test-support/src/global-setup.ts"];
 
 export default defineConfig({

@@ -9,6 +9,14 @@ export interface IngestConfig {
   /** Prefix of every topic name; "" in production (see topicName in @udaconnect/schemas). */
   readonly topicNamespace: string;
   readonly kafkaClientId: string;
+  /** Where tokens' public keys come from: a JWKS file, or "disabled" (AUTH_DISABLED=true, local experiments only). */
+  readonly auth: { readonly jwksFile: string } | "disabled";
+  readonly maxCheckInAgeMs: number;
+  readonly maxStreamMs: number;
+  readonly inFlightBatches: number;
+  readonly inFlightBatchesPerStream: number;
+  readonly recentEventIds: number;
+  readonly kafkaProducers: number;
 }
 
 /**
@@ -22,10 +30,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const kafkaBrokers = brokerList(env, problems);
   const topicNamespace = namespace(env, problems);
   const kafkaClientId = nonEmpty(env, "KAFKA_CLIENT_ID", "udaconnect-ingest", problems);
+  const auth = authSource(env, problems);
+  const maxCheckInAgeMs = duration(env, "INGEST_MAX_CHECK_IN_AGE", "30d", problems);
+  const maxStreamMs = positiveInteger(env, "INGEST_MAX_STREAM_SECONDS", 3600, problems) * 1000;
+  const inFlightBatches = positiveInteger(env, "INGEST_IN_FLIGHT_BATCHES", 256, problems);
+  const inFlightBatchesPerStream = positiveInteger(env, "INGEST_IN_FLIGHT_BATCHES_PER_STREAM", 4, problems);
+  const recentEventIds = positiveInteger(env, "INGEST_RECENT_EVENT_IDS", 100_000, problems);
+  const kafkaProducers = positiveInteger(env, "INGEST_KAFKA_PRODUCERS", 1, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid ingest configuration:\n- ${problems.join("\n- ")}`);
   }
-  return Object.freeze({ host, port, kafkaBrokers, topicNamespace, kafkaClientId });
+  return Object.freeze({
+    host,
+    port,
+    kafkaBrokers,
+    topicNamespace,
+    kafkaClientId,
+    auth,
+    maxCheckInAgeMs,
+    maxStreamMs,
+    inFlightBatches,
+    inFlightBatchesPerStream,
+    recentEventIds,
+    kafkaProducers,
+  });
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): string {
@@ -74,4 +102,44 @@ function namespace(env: NodeJS.ProcessEnv, problems: string[]): string {
     problems.push(`TOPIC_NAMESPACE may hold only [A-Za-z0-9._-] (at most 100), got "${value}"`);
   }
   return value;
+}
+
+/** Exactly one of AUTH_JWKS_FILE and AUTH_DISABLED=true: running without auth must be a decision, not an omission. */
+function authSource(env: NodeJS.ProcessEnv, problems: string[]): IngestConfig["auth"] {
+  const file = env["AUTH_JWKS_FILE"]?.trim() ?? "";
+  const disabled = env["AUTH_DISABLED"];
+  if (disabled !== undefined && disabled !== "true" && disabled !== "false") {
+    problems.push(`AUTH_DISABLED must be "true" or "false", got "${disabled}"`);
+  }
+  if (disabled === "true" && file !== "") {
+    problems.push("set either AUTH_JWKS_FILE or AUTH_DISABLED=true, not both");
+  }
+  if (disabled !== "true" && file === "") {
+    problems.push("AUTH_JWKS_FILE (path to a JWKS JSON file) is required; AUTH_DISABLED=true turns auth off for local experiments");
+  }
+  return disabled === "true" ? "disabled" : { jwksFile: file };
+}
+
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "30d", "12h", "90m", "3600s". */
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): number {
+  const value = env[name] ?? fallback;
+  const match = /^(\d{1,6})([smhd])$/.exec(value.trim());
+  if (match === null || Number(match[1]) === 0) {
+    problems.push(`${name} must be a positive duration like "30d", "12h", "90m" or "3600s", got "${value}"`);
+    return 0;
+  }
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const value = env[name];
+  if (value === undefined) {
+    return fallback;
+  }
+  if (!/^\d{1,9}$/.test(value.trim()) || Number(value) === 0) {
+    problems.push(`${name} must be a positive integer, got "${value}"`);
+  }
+  return Number(value);
 }

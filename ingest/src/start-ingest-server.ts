@@ -1,7 +1,13 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { Clock, NewId } from "./ingest/ports";
+import type { VerifyToken } from "@udaconnect/auth";
+import type { Clock, IngestDependencies, NewId } from "./ingest/ports";
+import { RecentEventIds } from "./ingest/recent-event-ids";
 import { uuidv7Generator } from "./ingest/uuid";
+import { authenticator } from "./http/authenticate";
+import { BatchSlots } from "./http/batch-slots";
 import { listenDualProtocol } from "./http/dual-protocol-server";
+import { IngestMetrics } from "./http/metrics";
+import type { StreamContext } from "./http/stream-check-ins-handler";
 import { ingestRoutes } from "./http/ingest-routes";
 import { probes } from "./http/probes";
 import { createKafkaEventLog, type KafkaEventLogOptions } from "./kafka/kafka-event-log";
@@ -37,6 +43,23 @@ export interface IngestServerOptions {
   readonly now?: Clock;
   /** Id generator for ids the server assigns; default UUIDv7. */
   readonly newId?: NewId;
+  /**
+   * How tokens are checked; default "disabled" (every call allowed) so that
+   * callers written before auth keep working. main.ts always passes one.
+   */
+  readonly auth?: VerifyToken | "disabled";
+  /** Oldest occurred_at a device may report, as an age; default 30 days (see oldestAllowed). */
+  readonly maxCheckInAgeMs?: number;
+  /** Idempotent Kafka producers sending in parallel (each owns partitions p mod n); default 1. */
+  readonly kafkaProducers?: number;
+  /** Event ids remembered for DUPLICATE answers; default 100,000. */
+  readonly recentEventIds?: number;
+  /** StreamCheckIns batches of one stream waiting for Kafka; default 4. */
+  readonly inFlightBatchesPerStream?: number;
+  /** StreamCheckIns batches of all streams waiting for Kafka; default 256. */
+  readonly inFlightBatches?: number;
+  /** How long one StreamCheckIns stream may stay open; default 1 hour. */
+  readonly maxStreamMs?: number;
 }
 
 export interface IngestServer {
@@ -57,14 +80,34 @@ export interface IngestServer {
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
   const logger = options.logger ?? jsonLogger();
   const now = options.now ?? (() => new Date());
-  const eventLog = createKafkaEventLog(eventLogOptions(options, logger));
-  const deps = { appendEvents: eventLog.appendEvents, now, newId: options.newId ?? uuidv7Generator(now) };
+  const metrics = new IngestMetrics();
+  const eventLog = createKafkaEventLog(eventLogOptions(options, logger, metrics));
+  const deps: IngestDependencies = {
+    appendEvents: eventLog.appendEvents,
+    now,
+    newId: options.newId ?? uuidv7Generator(now),
+    maxCheckInAgeMs: options.maxCheckInAgeMs ?? 30 * DAY_MS,
+    seenEventIds: new RecentEventIds(options.recentEventIds ?? 100_000),
+  };
   let closing: Promise<void> | undefined;
+  let startDraining = () => {};
+  const draining = new Promise<void>((resolve) => {
+    startDraining = resolve;
+  });
   const isReady = () => closing === undefined && eventLog.isReady();
+  const ctx: StreamContext = {
+    deps,
+    authenticate: authenticator(options.auth ?? "disabled"),
+    slots: new BatchSlots(options.inFlightBatches ?? 256),
+    metrics,
+    limits: { inFlightPerStream: options.inFlightBatchesPerStream ?? 4, maxStreamMs: options.maxStreamMs ?? 3_600_000 },
+    draining,
+    isDraining: () => closing !== undefined,
+  };
   const handler = connectNodeAdapter({
-    routes: ingestRoutes(deps, logger),
+    routes: ingestRoutes(ctx, logger),
     readMaxBytes: READ_MAX_BYTES,
-    fallback: probes(isReady),
+    fallback: probes(isReady, () => metrics.exposition()),
   });
   const host = options.host ?? "127.0.0.1";
   eventLog.start();
@@ -77,13 +120,18 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     port: server.port,
     isReady,
     close: () => {
-      closing ??= server.close(options.shutdownGraceMs ?? 10_000).then(eventLog.close);
+      if (closing === undefined) {
+        closing = server.close(options.shutdownGraceMs ?? 10_000).then(eventLog.close);
+        startDraining();
+      }
       return closing;
     },
   };
 }
 
-function eventLogOptions(options: IngestServerOptions, logger: Logger): KafkaEventLogOptions {
+const DAY_MS = 86_400_000;
+
+function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: IngestMetrics): KafkaEventLogOptions {
   const { connectRetries, connectionTimeoutMs, reconnectDelayMs } = options.kafka ?? {};
   return {
     brokers: options.kafkaBrokers,
@@ -94,6 +142,8 @@ function eventLogOptions(options: IngestServerOptions, logger: Logger): KafkaEve
     retry: connectRetries === undefined ? undefined : { retries: connectRetries, initialRetryTime: 100 },
     connectionTimeoutMs,
     reconnectDelayMs,
+    onSendAcknowledged: metrics.observeSend,
+    producers: options.kafkaProducers ?? 1,
   };
 }
 

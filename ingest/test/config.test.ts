@@ -1,14 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 
+const DEFAULT_LIMITS = {
+  maxCheckInAgeMs: 30 * 86_400_000,
+  maxStreamMs: 3_600_000,
+  inFlightBatches: 256,
+  inFlightBatchesPerStream: 4,
+  recentEventIds: 100_000,
+  kafkaProducers: 1,
+};
+
 describe("loadConfig", () => {
-  it("needs only KAFKA_BROKERS and defaults the rest", () => {
-    expect(loadConfig({ KAFKA_BROKERS: "127.0.0.1:19092" })).toEqual({
+  it("needs KAFKA_BROKERS and an auth choice, and defaults the rest", () => {
+    expect(loadConfig({ KAFKA_BROKERS: "127.0.0.1:19092", AUTH_JWKS_FILE: "/keys/jwks.json" })).toEqual({
       host: "127.0.0.1",
       port: 50051,
       kafkaBrokers: "127.0.0.1:19092",
       topicNamespace: "",
       kafkaClientId: "udaconnect-ingest",
+      auth: { jwksFile: "/keys/jwks.json" },
+      ...DEFAULT_LIMITS,
     });
   });
 
@@ -19,6 +30,13 @@ describe("loadConfig", () => {
       KAFKA_BROKERS: "kafka-0:9092, kafka-1:9092",
       TOPIC_NAMESPACE: "staging",
       KAFKA_CLIENT_ID: "ingest-7",
+      AUTH_DISABLED: "true",
+      INGEST_MAX_CHECK_IN_AGE: "12h",
+      INGEST_MAX_STREAM_SECONDS: "60",
+      INGEST_IN_FLIGHT_BATCHES: "32",
+      INGEST_IN_FLIGHT_BATCHES_PER_STREAM: "2",
+      INGEST_RECENT_EVENT_IDS: "1000",
+      INGEST_KAFKA_PRODUCERS: "2",
     });
 
     expect(config).toEqual({
@@ -27,27 +45,49 @@ describe("loadConfig", () => {
       kafkaBrokers: "kafka-0:9092,kafka-1:9092",
       topicNamespace: "staging",
       kafkaClientId: "ingest-7",
+      auth: "disabled",
+      maxCheckInAgeMs: 12 * 3_600_000,
+      maxStreamMs: 60_000,
+      inFlightBatches: 32,
+      inFlightBatchesPerStream: 2,
+      recentEventIds: 1000,
+      kafkaProducers: 2,
     });
   });
 
   it("lists every problem in one error", () => {
-    expect(() => loadConfig({ INGEST_PORT: "http", TOPIC_NAMESPACE: "a b", INGEST_HOST: " " })).toThrow(
+    expect(() =>
+      loadConfig({ INGEST_PORT: "http", TOPIC_NAMESPACE: "a b", INGEST_HOST: " ", INGEST_MAX_CHECK_IN_AGE: "30 days", INGEST_IN_FLIGHT_BATCHES: "0" }),
+    ).toThrow(
       [
         "Invalid ingest configuration:",
         '- INGEST_HOST must not be empty (unset it to use "127.0.0.1")',
         '- INGEST_PORT must be a TCP port 1..65535, got "http"',
         '- KAFKA_BROKERS is required, e.g. "127.0.0.1:19092" or "kafka-0:9092,kafka-1:9092"',
         '- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-] (at most 100), got "a b"',
+        "- AUTH_JWKS_FILE (path to a JWKS JSON file) is required; AUTH_DISABLED=true turns auth off for local experiments",
+        '- INGEST_MAX_CHECK_IN_AGE must be a positive duration like "30d", "12h", "90m" or "3600s", got "30 days"',
+        '- INGEST_IN_FLIGHT_BATCHES must be a positive integer, got "0"',
       ].join("\n"),
     );
   });
 
+  it("refuses both auth settings at once, and an AUTH_DISABLED that is not a boolean", () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true", AUTH_JWKS_FILE: "/k" })).toThrow(
+      "set either AUTH_JWKS_FILE or AUTH_DISABLED=true, not both",
+    );
+    expect(() => loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "yes" })).toThrow('AUTH_DISABLED must be "true" or "false", got "yes"');
+  });
+
   it.each(["kafka", "kafka:", "kafka:9092,", "kafka:9092;other:9092"])("refuses the broker list %j", (brokers) => {
-    expect(() => loadConfig({ KAFKA_BROKERS: brokers })).toThrow(`KAFKA_BROKERS must be host:port entries separated by commas, got "${brokers}"`);
+    expect(() => loadConfig({ KAFKA_BROKERS: brokers, AUTH_DISABLED: "true" })).toThrow(
+      `KAFKA_BROKERS must be host:port entries separated by commas, got "${brokers}"`,
+    );
   });
 
   it("refuses port 0 and ports above 65535", () => {
-    expect(() => loadConfig({ KAFKA_BROKERS: "k:1", INGEST_PORT: "0" })).toThrow('INGEST_PORT must be a TCP port 1..65535, got "0"');
-    expect(() => loadConfig({ KAFKA_BROKERS: "k:1", INGEST_PORT: "65536" })).toThrow("got \"65536\"");
+    const base = { KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true" };
+    expect(() => loadConfig({ ...base, INGEST_PORT: "0" })).toThrow('INGEST_PORT must be a TCP port 1..65535, got "0"');
+    expect(() => loadConfig({ ...base, INGEST_PORT: "65536" })).toThrow("got \"65536\"");
   });
 });

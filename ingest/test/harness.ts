@@ -7,7 +7,7 @@ import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { EventSchema, IngestService, LocationRecordedSchema, type Event } from "@udaconnect/schemas";
 import { createTopics, uniqueNamespace } from "@udaconnect/test-support";
-import { silentLogger, startIngestServer, type IngestServer, type Logger } from "../src/index";
+import { silentLogger, startIngestServer, type IngestServer, type IngestServerOptions, type Logger } from "../src/index";
 import { TopicReader } from "./topic-reader";
 
 /** The server clock of the integration tests, so recorded_at can be asserted exactly. */
@@ -40,7 +40,7 @@ export interface Harness {
 }
 
 /** A gateway on a free port, writing to topics of a fresh namespace, and a reader of those topics. */
-export async function startHarness(brokers: string): Promise<Harness> {
+export async function startHarness(brokers: string, options: Partial<IngestServerOptions> = {}): Promise<Harness> {
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
   const server = await startIngestServer({
@@ -49,6 +49,7 @@ export async function startHarness(brokers: string): Promise<Harness> {
     port: 0,
     logger: silentLogger,
     now: () => SERVER_NOW,
+    ...options,
   });
   const reader = await TopicReader.start(brokers, namespace);
   return {
@@ -77,6 +78,7 @@ export function expectedLocationRecorded(check: {
   latitude: number;
   longitude: number;
   occurredAt?: Date;
+  accuracyM?: number;
 }): Event {
   const recordedAt = timestampFromDate(SERVER_NOW);
   return create(EventSchema, {

@@ -1,7 +1,7 @@
 import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { locationsTopic } from "@udaconnect/schemas";
+import { encodeConsistencyToken, locationsTopic, topicName } from "@udaconnect/schemas";
 import { eventually } from "@udaconnect/test-support";
 import { OCCURRED_AT, expectedLocationRecorded, startHarness, uniquePersonId, type Harness } from "./harness";
 
@@ -39,8 +39,12 @@ describe("Connect unary over plain HTTP/1.1 JSON", () => {
       check_in: { event_id: eventId, person_id: personId, latitude: -33.8688, longitude: 151.2093, occurred_at: OCCURRED_AT.toISOString() },
     });
 
-    expect(reply).toEqual({ status: 200, type: "application/json", body: { eventId } });
     const records = await harness.reader.records(locationsTopic, personId);
+    const [record] = records;
+    const consistencyToken = encodeConsistencyToken([
+      { topic: topicName(locationsTopic, harness.namespace), partition: record?.partition ?? -1, nextOffset: BigInt(record?.offset ?? -1) + 1n },
+    ]);
+    expect(reply).toEqual({ status: 200, type: "application/json", body: { eventId, consistencyToken } });
     expect(records.map((r) => r.event)).toEqual([
       expectedLocationRecorded({ eventId, personId, latitude: -33.8688, longitude: 151.2093 }),
     ]);
@@ -72,7 +76,7 @@ describe("probes", () => {
   });
 
   it("answers other paths with a JSON 404", async () => {
-    expect(await getJson("/metrics")).toEqual({ status: 404, body: { status: "not found", path: "/metrics" } });
+    expect(await getJson("/nowhere")).toEqual({ status: 404, body: { status: "not found", path: "/nowhere" } });
   });
 
   it("answers over HTTP/2 as well", async () => {

@@ -6,6 +6,7 @@ import { personsTopic } from "@udaconnect/schemas";
 import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { closedPort, uniquePersonId } from "./harness";
 import { TopicReader } from "./topic-reader";
+import { OPERATOR, testKeys } from "./tokens";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -42,17 +43,25 @@ describe("the ingest process", () => {
     const namespace = uniqueNamespace();
     await createTopics(brokers, namespace);
     const port = await closedPort();
-    const { child, output } = startMain({ KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port) });
+    const keys = await testKeys();
+    const { child, output } = startMain({
+      KAFKA_BROKERS: brokers,
+      TOPIC_NAMESPACE: namespace,
+      INGEST_PORT: String(port),
+      AUTH_JWKS_FILE: keys.keySetFile,
+    });
     const url = `http://127.0.0.1:${port}`;
     await eventually(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), { timeoutMs: 30_000 });
 
     const personId = uniquePersonId();
-    const reply = await fetch(`${url}/udaconnect.v1.IngestService/RegisterPerson`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ personId, firstName: "Ada", lastName: "Lovelace", companyName: "AE" }),
-    });
-    expect(reply.status).toBe(200);
+    const register = (headers: Record<string, string>) =>
+      fetch(`${url}/udaconnect.v1.IngestService/RegisterPerson`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ personId, firstName: "Ada", lastName: "Lovelace", companyName: "AE" }),
+      });
+    expect((await register({})).status).toBe(401);
+    expect((await register(await keys.bearer(OPERATOR))).status).toBe(200);
     const exited = once(child, "exit");
     child.kill("SIGTERM");
 
@@ -78,5 +87,6 @@ describe("the ingest process", () => {
     expect(code).toBe(1);
     expect(output().stderr).toContain('INGEST_PORT must be a TCP port 1..65535, got "http"');
     expect(output().stderr).toContain("KAFKA_BROKERS is required");
+    expect(output().stderr).toContain("AUTH_JWKS_FILE (path to a JWKS JSON file) is required");
   });
 });

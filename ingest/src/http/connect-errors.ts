@@ -1,4 +1,4 @@
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { AppendEventsError } from "../ingest/ports";
 import type { Outcome } from "../ingest/decision";
 import { describeViolations } from "../ingest/violations";
@@ -33,14 +33,29 @@ export function translateError(error: unknown, logger: Logger, procedure: string
 }
 
 /** Wraps a handler so that every error leaving it has gone through translateError. */
-export function translated<Args extends unknown[], Reply>(
+export function translated<Request, Reply>(
   procedure: string,
   logger: Logger,
-  handler: (...args: Args) => Promise<Reply>,
-): (...args: Args) => Promise<Reply> {
-  return async (...args) => {
+  handler: (request: Request, context: HandlerContext) => Promise<Reply>,
+): (request: Request, context: HandlerContext) => Promise<Reply> {
+  return async (request, context) => {
     try {
-      return await handler(...args);
+      return await handler(request, context);
+    } catch (error) {
+      throw translateError(error, logger, procedure);
+    }
+  };
+}
+
+/** translated() for a server-streaming handler: replies already sent stay sent, the error ends the stream. */
+export function translatedStream<Request, Reply>(
+  procedure: string,
+  logger: Logger,
+  handler: (requests: AsyncIterable<Request>, context: HandlerContext) => AsyncGenerator<Reply>,
+): (requests: AsyncIterable<Request>, context: HandlerContext) => AsyncGenerator<Reply> {
+  return async function* (requests, context) {
+    try {
+      yield* handler(requests, context);
     } catch (error) {
       throw translateError(error, logger, procedure);
     }

@@ -1,22 +1,51 @@
-import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
-import { IngestService } from "@udaconnect/schemas";
-import type { IngestDependencies } from "../ingest/ports";
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import { IngestService, encodeConsistencyToken } from "@udaconnect/schemas";
+import { mayWriteFor, oldestAllowed, type Caller } from "../ingest/access";
+import type { Outcome } from "../ingest/decision";
 import { collectCheckIns, recordLocation, recordLocations } from "../ingest/record-locations";
 import { registerPerson } from "../ingest/register-person";
+import { erasePerson, updatePerson } from "../ingest/update-person";
 import type { Logger } from "../log";
-import { replyOrRefuse, translated } from "./connect-errors";
+import { requireOperator } from "./authenticate";
+import { replyOrRefuse, translated, translatedStream } from "./connect-errors";
+import { refuseIfDraining, streamCheckInsHandler, type StreamContext } from "./stream-check-ins-handler";
 
 /** udaconnect.v1.IngestService over Connect, gRPC and gRPC-Web. */
-export function ingestRoutes(deps: IngestDependencies, logger: Logger): (router: ConnectRouter) => void {
+export function ingestRoutes(ctx: StreamContext, logger: Logger): (router: ConnectRouter) => void {
+  const { deps } = ctx;
+  const caller = async (context: HandlerContext): Promise<Caller> => {
+    refuseIfDraining(ctx);
+    return ctx.authenticate(context.requestHeader);
+  };
+  const operator = async (context: HandlerContext): Promise<Caller> => {
+    const who = await caller(context);
+    requireOperator(who);
+    return who;
+  };
+  const writer = (who: Caller) => ({ ...deps, oldest: oldestAllowed(who, "unary", deps.now(), deps.maxCheckInAgeMs) });
   return (router) => {
     router.service(IngestService, {
-      registerPerson: translated("RegisterPerson", logger, async (request) =>
-        replyOrRefuse(await registerPerson(request, deps)),
-      ),
-      recordLocation: translated("RecordLocation", logger, async (request) =>
-        replyOrRefuse(await recordLocation(request, deps)),
-      ),
-      recordLocations: translated("RecordLocations", logger, async (requests) => {
+      registerPerson: translated("RegisterPerson", logger, async (request, context) => {
+        await operator(context);
+        return withToken(await registerPerson(request, deps));
+      }),
+      updatePerson: translated("UpdatePerson", logger, async (request, context) => {
+        await operator(context);
+        return withToken(await updatePerson(request, deps));
+      }),
+      erasePerson: translated("ErasePerson", logger, async (request, context) => {
+        await operator(context);
+        return withToken(await erasePerson(request, deps));
+      }),
+      recordLocation: translated("RecordLocation", logger, async (request, context) => {
+        const who = await caller(context);
+        forbidOthers(who, [request.checkIn?.personId ?? ""]);
+        const reply = withToken(await recordLocation(request, writer(who)));
+        ctx.metrics.countAccepted(1);
+        return reply;
+      }),
+      recordLocations: translated("RecordLocations", logger, async (requests, context) => {
+        const who = await caller(context);
         const collected = await collectCheckIns(requests);
         if (collected.outcome === "too-many") {
           throw new ConnectError(
@@ -24,9 +53,26 @@ export function ingestRoutes(deps: IngestDependencies, logger: Logger): (router:
             Code.ResourceExhausted,
           );
         }
-        const reply = replyOrRefuse(await recordLocations(collected.checkIns, deps));
-        return { acceptedCount: reply.acceptedCount, eventIds: [...reply.eventIds] };
+        forbidOthers(who, collected.checkIns.map((c) => c.personId));
+        const reply = withToken(await recordLocations(collected.checkIns, writer(who)));
+        ctx.metrics.countAccepted(reply.acceptedCount);
+        return { ...reply, eventIds: [...reply.eventIds] };
       }),
+      streamCheckIns: translatedStream("StreamCheckIns", logger, streamCheckInsHandler(ctx)),
     });
   };
+}
+
+/** Unary writes are all or nothing, so one check-in of another person refuses the call. */
+function forbidOthers(who: Caller, personIds: readonly string[]): void {
+  const other = personIds.find((id) => id !== "" && !mayWriteFor(who, id));
+  if (other !== undefined) {
+    throw new ConnectError(`this token may not write check-ins of person "${other}"`, Code.PermissionDenied);
+  }
+}
+
+function withToken<Reply extends object>(outcome: Outcome<Reply>): Reply & { consistencyToken: string } {
+  const reply = replyOrRefuse(outcome);
+  const positions = outcome.outcome === "appended" ? outcome.positions : [];
+  return { ...reply, consistencyToken: encodeConsistencyToken(positions) };
 }

@@ -3,9 +3,10 @@ import type { NodeHandlerFn, NodeServerResponse } from "./node-handler";
 /**
  * Answers what is not an RPC: `GET /healthz` (the process serves requests)
  * and `GET /readyz` (it can also append: Kafka connected, not shutting down),
+ * `GET /metrics` (Prometheus text format),
  * for Kubernetes probes and load balancers; anything else is a JSON 404.
  */
-export function probes(isReady: () => boolean): NodeHandlerFn {
+export function probes(isReady: () => boolean, metrics: () => string): NodeHandlerFn {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const isRead = req.method === "GET" || req.method === "HEAD";
@@ -14,6 +15,10 @@ export function probes(isReady: () => boolean): NodeHandlerFn {
     } else if (isRead && path === "/readyz") {
       const ready = isReady();
       send(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
+    } else if (isRead && path === "/metrics") {
+      const text = metrics();
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(text) });
+      res.end(text);
     } else {
       send(res, 404, { status: "not found", path });
     }

@@ -1,13 +1,16 @@
 import type { CheckIn } from "@udaconnect/schemas";
 import type { LocationCheckIn } from "./events";
-import { degreesRule, eventIdRule, occurredAtRule, personIdRule } from "./field-rules";
+import { accuracyRule, degreesRule, eventIdRule, occurredAtRule, personIdRule } from "./field-rules";
 import { ViolationCollector, type Checked, type FieldViolation } from "./violations";
 
 /** A check-in that passed every rule; `eventId` is "" when the server is to assign one. */
 export type CheckedCheckIn = LocationCheckIn;
 
-/** Checks one check-in; `path` names it in violations, e.g. "check_in" or "check_ins[3]". */
-export function checkCheckIn(checkIn: CheckIn | undefined, path: string, now: Date): Checked<CheckedCheckIn> {
+/**
+ * Checks one check-in; `path` names it in violations, e.g. "check_in" or
+ * "check_ins[3]". `oldest` is the retention bound of occurred_at, when the caller is held to one.
+ */
+export function checkCheckIn(checkIn: CheckIn | undefined, path: string, now: Date, oldest?: Date): Checked<CheckedCheckIn> {
   if (checkIn === undefined) {
     return { ok: false, violations: [{ field: path, description: "required" }] };
   }
@@ -16,7 +19,8 @@ export function checkCheckIn(checkIn: CheckIn | undefined, path: string, now: Da
   const personId = check.field(`${path}.person_id`, personIdRule(checkIn.personId));
   const latitude = check.field(`${path}.latitude`, degreesRule(checkIn.latitude, 90));
   const longitude = check.field(`${path}.longitude`, degreesRule(checkIn.longitude, 180));
-  const occurredAt = check.field(`${path}.occurred_at`, occurredAtRule(checkIn.occurredAt, now));
+  const occurredAt = check.field(`${path}.occurred_at`, occurredAtRule(checkIn.occurredAt, now, oldest));
+  const accuracyM = check.field(`${path}.accuracy_m`, accuracyRule(checkIn.accuracyM));
   if (
     eventId === undefined ||
     personId === undefined ||
@@ -26,7 +30,11 @@ export function checkCheckIn(checkIn: CheckIn | undefined, path: string, now: Da
   ) {
     return { ok: false, violations: check.violations };
   }
-  return { ok: true, value: { eventId, personId, latitude, longitude, occurredAt } };
+  if (check.violations.length > 0) {
+    return { ok: false, violations: check.violations };
+  }
+  const value = { eventId, personId, latitude, longitude, occurredAt };
+  return { ok: true, value: accuracyM === undefined ? value : { ...value, accuracyM } };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { LogPosition } from "@udaconnect/schemas";
 import type { FieldViolation } from "./violations";
 import type { AppendEvents, OutgoingEvent } from "./ports";
 
@@ -7,7 +8,7 @@ export type Decision<Reply> =
   | { readonly outcome: "rejected"; readonly violations: readonly FieldViolation[] };
 
 export type Outcome<Reply> =
-  | { readonly outcome: "appended"; readonly reply: Reply }
+  | { readonly outcome: "appended"; readonly reply: Reply; readonly positions: readonly LogPosition[] }
   | { readonly outcome: "rejected"; readonly violations: readonly FieldViolation[] };
 
 /** Appends an accepted decision's events; a refused one appends nothing. */
@@ -15,6 +16,6 @@ export async function carryOut<Reply>(decision: Decision<Reply>, appendEvents: A
   if (decision.outcome === "rejected") {
     return decision;
   }
-  await appendEvents(decision.events);
-  return { outcome: "appended", reply: decision.reply };
+  const positions = await appendEvents(decision.events);
+  return { outcome: "appended", reply: decision.reply, positions };
 }

@@ -3,7 +3,9 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import {
   EventSchema,
   LocationRecordedSchema,
+  PersonErasedSchema,
   PersonRegisteredSchema,
+  PersonUpdatedSchema,
   locationsTopic,
   personsTopic,
 } from "@udaconnect/schemas";
@@ -23,6 +25,7 @@ export interface LocationCheckIn {
   readonly latitude: number;
   readonly longitude: number;
   readonly occurredAt: Timestamp;
+  readonly accuracyM?: number;
 }
 
 export function personRegistered(registration: PersonRegistration, recordedAt: Timestamp): OutgoingEvent {
@@ -49,6 +52,41 @@ export function locationRecorded(checkIn: LocationCheckIn, recordedAt: Timestamp
       type: LocationRecordedSchema.typeName,
       recordedAt,
       payload: { case: "locationRecorded", value: create(LocationRecordedSchema, { ...checkIn, recordedAt }) },
+    }),
+  };
+}
+
+export interface PersonChange {
+  readonly eventId: string;
+  readonly personId: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly companyName?: string;
+}
+
+export function personUpdated(change: PersonChange, recordedAt: Timestamp): OutgoingEvent {
+  const { eventId, ...fields } = change;
+  return {
+    topic: personsTopic,
+    key: change.personId,
+    event: create(EventSchema, {
+      eventId,
+      type: PersonUpdatedSchema.typeName,
+      recordedAt,
+      payload: { case: "personUpdated", value: create(PersonUpdatedSchema, fields) },
+    }),
+  };
+}
+
+export function personErased(erasure: { eventId: string; personId: string }, recordedAt: Timestamp): OutgoingEvent {
+  return {
+    topic: personsTopic,
+    key: erasure.personId,
+    event: create(EventSchema, {
+      eventId: erasure.eventId,
+      type: PersonErasedSchema.typeName,
+      recordedAt,
+      payload: { case: "personErased", value: create(PersonErasedSchema, { personId: erasure.personId }) },
     }),
   };
 }

@@ -48,8 +48,11 @@ export function degreesRule(value: number | undefined, limit: 90 | 180): RuleRes
   return value >= -limit && value <= limit ? valid(value) : invalid(`must be between -${limit} and ${limit}, got ${value}`);
 }
 
-/** When the person was there: a valid Timestamp, at most MAX_CLOCK_SKEW_MS after the server's `now`. */
-export function occurredAtRule(value: Timestamp | undefined, now: Date): RuleResult<Timestamp> {
+/**
+ * When the person was there: a valid Timestamp, at most MAX_CLOCK_SKEW_MS
+ * after the server's `now` and, when `oldest` is given, not before it.
+ */
+export function occurredAtRule(value: Timestamp | undefined, now: Date, oldest?: Date): RuleResult<Timestamp> {
   if (value === undefined) {
     return invalid("required");
   }
@@ -65,7 +68,19 @@ export function occurredAtRule(value: Timestamp | undefined, now: Date): RuleRes
     const when = new Date(Number(occurredMs)).toISOString();
     return invalid(`must not be more than 5 minutes ahead of the server clock (${now.toISOString()}), got ${when}`);
   }
+  if (oldest !== undefined && occurredMs < BigInt(oldest.getTime())) {
+    const when = new Date(Number(occurredMs)).toISOString();
+    return invalid(`must not be older than the retention limit (${oldest.toISOString()}), got ${when}`);
+  }
   return valid(value);
+}
+
+/** Optional uncertainty radius in metres: absent, or finite and >= 0. */
+export function accuracyRule(value: number | undefined): RuleResult<number | undefined> {
+  if (value === undefined) {
+    return valid(undefined);
+  }
+  return Number.isFinite(value) && value >= 0 ? valid(value) : invalid(`must be a finite number >= 0, got ${value}`);
 }
 
 /** Echoes a refused value without letting a huge one flood the error message. */

@@ -1,4 +1,4 @@
-import type { Event, TopicSpec } from "@udaconnect/schemas";
+import type { Event, LogPosition, TopicSpec } from "@udaconnect/schemas";
 
 /** One event bound for a topic, keyed by person id so each person's events stay in order. */
 export interface OutgoingEvent {
@@ -9,11 +9,13 @@ export interface OutgoingEvent {
 
 /**
  * Appends events durably (acks=all) and resolves only once the log has them,
- * in the order given. Rejects with AppendEventsError when that cannot be
+ * in the order given, with the log positions reached (one per partition
+ * written, `nextOffset` = offset of the last record there + 1) for the
+ * consistency token. Rejects with AppendEventsError when that cannot be
  * confirmed: some, all or none of the events may then be in the log, which is
  * safe because a retry carries the same event ids and readers deduplicate by them.
  */
-export type AppendEvents = (events: readonly OutgoingEvent[]) => Promise<void>;
+export type AppendEvents = (events: readonly OutgoingEvent[]) => Promise<readonly LogPosition[]>;
 
 export class AppendEventsError extends Error {
   override readonly name = "AppendEventsError";
@@ -25,8 +27,17 @@ export type Clock = () => Date;
 /** Assigns event ids and person ids (UUIDv7 in production); injected so tests get known ids. */
 export type NewId = () => string;
 
+/** Event ids appended lately; lets a retry be answered DUPLICATE (see recent-event-ids.ts for what it does not promise). */
+export interface SeenEventIds {
+  has(eventId: string): boolean;
+  add(eventIds: Iterable<string>): void;
+}
+
 export interface IngestDependencies {
   readonly appendEvents: AppendEvents;
   readonly now: Clock;
   readonly newId: NewId;
+  /** Oldest occurred_at a device may report, as an age; see checkInPolicy in access.ts. */
+  readonly maxCheckInAgeMs: number;
+  readonly seenEventIds: SeenEventIds;
 }

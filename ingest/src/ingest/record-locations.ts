@@ -23,11 +23,12 @@ export interface RecordLocationsReply {
   readonly eventIds: readonly string[];
 }
 
-type Deps = { readonly now: Clock; readonly newId: NewId };
+/** `oldest`: the retention bound of occurred_at for this caller, if any (see oldestAllowed). */
+type Deps = { readonly now: Clock; readonly newId: NewId; readonly oldest?: Date };
 
 export function decideRecordLocation(request: RecordLocationRequest, deps: Deps): Decision<RecordLocationReply> {
   const now = deps.now();
-  const checked = checkCheckIn(request.checkIn, "check_in", now);
+  const checked = checkCheckIn(request.checkIn, "check_in", now, deps.oldest);
   if (!checked.ok) {
     return { outcome: "rejected", violations: checked.violations };
   }
@@ -45,7 +46,7 @@ export function decideRecordLocations(checkIns: readonly CheckIn[], deps: Deps):
   const violations: FieldViolation[] = [];
   const accepted: CheckedCheckIn[] = [];
   checkIns.forEach((checkIn, index) => {
-    const checked = checkCheckIn(checkIn, path(index), now);
+    const checked = checkCheckIn(checkIn, path(index), now, deps.oldest);
     if (checked.ok) {
       accepted.push(checked.value);
     } else {
@@ -82,12 +83,29 @@ export async function collectCheckIns(
   return { outcome: "collected", checkIns };
 }
 
-export function recordLocation(request: RecordLocationRequest, deps: IngestDependencies): Promise<Outcome<RecordLocationReply>> {
-  return carryOut(decideRecordLocation(request, deps), deps.appendEvents);
+export async function recordLocation(
+  request: RecordLocationRequest,
+  deps: IngestDependencies & { readonly oldest?: Date },
+): Promise<Outcome<RecordLocationReply>> {
+  const outcome = await carryOut(decideRecordLocation(request, deps), deps.appendEvents);
+  rememberAppended(outcome, [outcome.outcome === "appended" ? outcome.reply.eventId : ""], deps);
+  return outcome;
 }
 
-export function recordLocations(checkIns: readonly CheckIn[], deps: IngestDependencies): Promise<Outcome<RecordLocationsReply>> {
-  return carryOut(decideRecordLocations(checkIns, deps), deps.appendEvents);
+export async function recordLocations(
+  checkIns: readonly CheckIn[],
+  deps: IngestDependencies & { readonly oldest?: Date },
+): Promise<Outcome<RecordLocationsReply>> {
+  const outcome = await carryOut(decideRecordLocations(checkIns, deps), deps.appendEvents);
+  rememberAppended(outcome, outcome.outcome === "appended" ? outcome.reply.eventIds : [], deps);
+  return outcome;
+}
+
+/** So that a later StreamCheckIns retry of the same event is answered DUPLICATE. */
+function rememberAppended(outcome: Outcome<unknown>, eventIds: readonly string[], deps: IngestDependencies): void {
+  if (outcome.outcome === "appended") {
+    deps.seenEventIds.add(eventIds);
+  }
 }
 
 function toEvent(checkIn: CheckedCheckIn, now: Date, newId: NewId) {

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, Partitioners, type Producer, type RetryOptions } from "kafkajs";
+import { Kafka, Partitioners, type RetryOptions } from "kafkajs";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
 import type { Logger } from "../log";
 import { withDeadline } from "./deadline";
-import { ensureTopics } from "./ensure-topics";
+import { ensureTopics, type PartitionCounts } from "./ensure-topics";
 import { kafkaLogCreator } from "./kafka-logger";
+import { assignPartitions } from "./partitions";
+import { ProducerShards } from "./producer-shards";
 import { toTopicMessages } from "./topic-messages";
 
 export interface KafkaEventLogOptions {
@@ -20,6 +22,10 @@ export interface KafkaEventLogOptions {
   readonly connectionTimeoutMs?: number;
   /** Pause between attempts to connect and create the topics. */
   readonly reconnectDelayMs?: number;
+  /** Idempotent producers sending in parallel, each owning a share of the partitions; default 1. */
+  readonly producers?: number;
+  /** Hears how long each acknowledged send took, for the latency histogram. */
+  readonly onSendAcknowledged?: (seconds: number) => void;
 }
 
 export interface KafkaEventLog {
@@ -32,7 +38,8 @@ export interface KafkaEventLog {
 }
 
 /**
- * The gateway's only way into Kafka: an idempotent producer with acks=all.
+ * The gateway's only way into Kafka: idempotent producers with acks=all
+ * (several, each owning a share of the partitions: see ProducerShards).
  *
  * - Idempotence needs acks=all, unlimited retries (kafkajs's default for it)
  *   and at most one request in flight per broker (kafkajs's docs and KIP-98):
@@ -53,28 +60,30 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
     retry: options.retry ?? { initialRetryTime: 300, retries: 5 },
     logCreator: kafkaLogCreator(options.logger),
   });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    // kafkajs would inherit the client's finite retries here (its default of
-    // unlimited applies only without a client-level retry setting).
-    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  return new ProducerEventLog(kafka, producer, options);
+  const producers = Array.from({ length: options.producers ?? 1 }, () =>
+    kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // kafkajs would inherit the client's finite retries here (its default of
+      // unlimited applies only without a client-level retry setting).
+      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    }),
+  );
+  return new ProducerEventLog(kafka, new ProducerShards(producers, options.onSendAcknowledged ?? (() => {})), options);
 }
 
 class ProducerEventLog implements KafkaEventLog {
   readonly #stopping = new AbortController();
-  readonly #connected: Promise<void>;
-  #markConnected: () => void = () => {};
+  readonly #connected: Promise<PartitionCounts>;
+  #markConnected: (counts: PartitionCounts) => void = () => {};
   #ready = false;
   #connecting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly producer: Producer,
+    private readonly producers: ProducerShards,
     private readonly options: KafkaEventLogOptions,
   ) {
     this.#connected = new Promise((resolve) => {
@@ -90,16 +99,16 @@ class ProducerEventLog implements KafkaEventLog {
 
   readonly appendEvents: AppendEvents = async (events) => {
     if (events.length === 0) {
-      return;
+      return [];
     }
     if (this.#stopping.signal.aborted) {
       throw new AppendEventsError("the Kafka producer is shutting down");
     }
     const { appendTimeoutMs, logger, topicNamespace } = this.options;
     const topicMessages = toTopicMessages(events, topicNamespace);
-    const send = this.#connected.then(() => this.producer.sendBatch({ topicMessages, acks: -1 }));
+    const send = this.#connected.then((counts) => this.producers.send(assignPartitions(topicMessages, counts)));
     try {
-      await withDeadline(
+      return await withDeadline(
         send,
         appendTimeoutMs,
         () => new AppendEventsError(`Kafka did not acknowledge within ${appendTimeoutMs} ms`),
@@ -113,7 +122,7 @@ class ProducerEventLog implements KafkaEventLog {
   readonly close = async (): Promise<void> => {
     this.#stopping.abort();
     await this.#connecting;
-    await this.producer.disconnect();
+    await this.producers.disconnect();
   };
 
   async #connectUntilReady(): Promise<void> {
@@ -121,11 +130,11 @@ class ProducerEventLog implements KafkaEventLog {
     const signal = this.#stopping.signal;
     while (!signal.aborted) {
       try {
-        await this.producer.connect();
-        await ensureTopics(this.kafka, topicNamespace);
+        await this.producers.connect();
+        const counts = await ensureTopics(this.kafka, topicNamespace);
         if (!signal.aborted) {
           this.#ready = true;
-          this.#markConnected();
+          this.#markConnected(counts);
           logger.info("Kafka producer connected", { brokers, topicNamespace });
         }
         return;

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+
+const INGEST_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+export interface GatewayProcess {
+  readonly url: string;
+  /** Peak resident set size so far (VmHWM of /proc/<pid>/status), in MiB. */
+  readonly peakRssMiB: () => number;
+  readonly stop: () => Promise<void>;
+}
+
+/** The gateway as deployed (src/main.ts, auth off), in its own process so its memory can be measured alone. */
+export async function startGatewayProcess(brokers: string, namespace: string): Promise<GatewayProcess> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: INGEST_DIR,
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      // Tuning knobs pass through, so a run can compare settings.
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("INGEST_"))),
+      KAFKA_BROKERS: brokers,
+      TOPIC_NAMESPACE: namespace,
+      INGEST_PORT: String(port),
+      AUTH_DISABLED: "true",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the gateway did not become ready within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    peakRssMiB: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kib = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN);
+      return kib / 1024;
+    },
+    stop: async () => {
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDeviceClient, fileStorage, type DeviceClient } from "@udaconnect/device-sdk";
+
+export interface ThroughputResult {
+  readonly checkIns: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+/**
+ * `devices` SDK clients (file-backed queues, fsync'd) each queue their share
+ * of `checkIns` at once; the clock runs from the first checkIn() to the last
+ * acknowledgement written to the queues' journals.
+ */
+export async function sdkThroughput(gatewayUrl: string, checkIns: number, devices: number): Promise<ThroughputResult> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-ingest-"));
+  try {
+    const clients = await Promise.all(
+      Array.from({ length: devices }, async (_, d) =>
+        createDeviceClient({ gatewayUrl, storage: await fileStorage(join(dir, `device-${d}`)), batchSize: 500, maxInFlightBatches: 4, lingerMs: 0, maxQueued: checkIns }),
+      ),
+    );
+    const started = performance.now();
+    clients.forEach((client, d) => {
+      for (let i = d; i < checkIns; i += devices) {
+        client.checkIn({ personId: `bench-${i % 1000}`, latitude: 37.55 + (i % 100) / 10_000, longitude: -122.29, accuracyM: 8 });
+      }
+    });
+    const flushed = await Promise.all(clients.map((c) => c.flush(300_000)));
+    const seconds = (performance.now() - started) / 1000;
+    await Promise.all(clients.map((c) => c.close(0)));
+    if (flushed.includes(false)) throw new Error("the SDK did not deliver every check-in within 300 s");
+    const accepted = clients.reduce((sum, c) => sum + c.stats().accepted, 0);
+    if (accepted !== checkIns) throw new Error(`expected ${checkIns} accepted check-ins, got ${accepted}`);
+    return { checkIns, seconds, perSecond: checkIns / seconds };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export interface LatencyResult {
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/** One device checking in one position at a time: the time from checkIn() to its acknowledgement (queue journal included). */
+export async function sdkAckLatency(gatewayUrl: string, samples: number): Promise<LatencyResult> {
+  const dir = await mkdtemp(join(tmpdir(), "bench-ingest-latency-"));
+  let client: DeviceClient | undefined;
+  try {
+    client = await createDeviceClient({ gatewayUrl, storage: await fileStorage(dir), lingerMs: 0 });
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const started = performance.now();
+      client.checkIn({ personId: "bench-latency", latitude: 37.55, longitude: -122.29 });
+      if (!(await client.flush(10_000))) throw new Error("a check-in was not acknowledged within 10 s");
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+    return { samples, p50Ms: at(0.5), p99Ms: at(0.99) };
+  } finally {
+    await client?.close(0);
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * A simulated attendee's phone walking between conference booths, checking
+ * in every step through the device SDK. Stop it with Ctrl-C: it flushes what
+ * it can for 5 s; whatever is left waits in the queue directory for the next run.
+ *
+ *   GATEWAY_URL=http://127.0.0.1:50051 DEVICE_TOKEN=<attendee jwt> PERSON_ID=<id> \
+ *     pnpm --filter @udaconnect/device-sdk example
+ */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDeviceClient, fileStorage } from "../src/index";
+
+const BOOTHS = [
+  { name: "Registration", latitude: 37.553441, longitude: -122.290524 },
+  { name: "Kafka booth", latitude: 37.553612, longitude: -122.290151 },
+  { name: "PostGIS booth", latitude: 37.553287, longitude: -122.289963 },
+  { name: "Coffee", latitude: 37.553055, longitude: -122.290402 },
+];
+const STEPS_PER_LEG = 10;
+
+const personId = process.env["PERSON_ID"] ?? "walker-1";
+const device = await createDeviceClient({
+  gatewayUrl: process.env["GATEWAY_URL"] ?? "http://127.0.0.1:50051",
+  token: process.env["DEVICE_TOKEN"],
+  storage: await fileStorage(process.env["QUEUE_DIR"] ?? join(tmpdir(), `udaconnect-device-${personId}`)),
+  onReport: (report) => console.warn("device:", JSON.stringify(report)),
+});
+console.log(`walking as ${personId}; ${device.stats().queued} check-ins left over from last time`);
+
+let stopping = false;
+process.once("SIGINT", () => (stopping = true));
+const stepMs = Number(process.env["STEP_MS"] ?? 500);
+
+for (let leg = 0; !stopping; leg++) {
+  const from = BOOTHS[leg % BOOTHS.length] ?? BOOTHS[0]!;
+  const to = BOOTHS[(leg + 1) % BOOTHS.length] ?? BOOTHS[0]!;
+  console.log(`${from.name} -> ${to.name}`);
+  for (let step = 1; step <= STEPS_PER_LEG && !stopping; step++) {
+    const f = step / STEPS_PER_LEG;
+    device.checkIn({
+      personId,
+      latitude: from.latitude + (to.latitude - from.latitude) * f,
+      longitude: from.longitude + (to.longitude - from.longitude) * f,
+      accuracyM: 5 + Math.random() * 10,
+    });
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+  console.log("stats:", JSON.stringify(device.stats()));
+  if (process.env["LEGS"] !== undefined && leg + 1 >= Number(process.env["LEGS"])) break;
+}
+
+const flushed = await device.close(5_000);
+console.log(flushed ? "all check-ins delivered" : "some check-ins are still queued", JSON.stringify(device.stats()));

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { createSigner, createVerifier, generateSigningKeyPair } from "@udaconnect/auth";
+import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/ingest";
+import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { createDeviceClient, memoryStorage, type DeviceClient, type DeviceReport } from "../src/index";
+
+let gateway: IngestServer | undefined;
+let device: DeviceClient | undefined;
+
+afterEach(async () => {
+  await device?.close(0);
+  await gateway?.close();
+  device = gateway = undefined;
+});
+
+async function startGateway(auth: Parameters<typeof startIngestServer>[0]["auth"] = "disabled"): Promise<IngestServer> {
+  const brokers = inject("kafkaBrokers");
+  const namespace = uniqueNamespace();
+  await createTopics(brokers, namespace);
+  return startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger, auth });
+}
+
+describe("the device client against a gateway", () => {
+  it("delivers its check-ins in batches, and reports the one the gateway rejected with its reason", async () => {
+    gateway = await startGateway();
+    const reports: DeviceReport[] = [];
+    device = await createDeviceClient({ gatewayUrl: gateway.url, storage: memoryStorage(), batchSize: 2, onReport: (r) => reports.push(r) });
+
+    const ids = [10, 20, 100, 30].map((latitude) => device?.checkIn({ personId: "walker-1", latitude, longitude: 5, accuracyM: 3 }));
+
+    expect(await device.flush(20_000)).toBe(true);
+    expect(device.stats()).toEqual({ queued: 0, accepted: 3, duplicates: 0, rejected: 1, dropped: 0, connectionFailures: 0, lastError: undefined });
+    expect(reports).toEqual([
+      { kind: "rejected", eventId: ids[2], reason: "INVALID_LATITUDE", detail: "check_ins[0].latitude: must be between -90 and 90, got 100" },
+    ]);
+  });
+
+  it("keeps its queue and reports the failure while its token is refused", async () => {
+    const trusted = await generateSigningKeyPair("trusted");
+    const stranger = await generateSigningKeyPair("stranger");
+    gateway = await startGateway(createVerifier(trusted.keySet));
+    const forged = await (await createSigner(stranger.privateKey))({ subject: "walker-2", role: "attendee" });
+    device = await createDeviceClient({ gatewayUrl: gateway.url, storage: memoryStorage(), token: forged, backoff: { baseMs: 10, maxMs: 50 } });
+
+    device.checkIn({ personId: "walker-2", latitude: 1, longitude: 1 });
+
+    await eventually(() => expect(device?.stats().connectionFailures).toBeGreaterThan(1), { timeoutMs: 10_000 });
+    expect(device.stats()).toEqual(
+      expect.objectContaining({ queued: 1, accepted: 0, lastError: "[unauthenticated] token is not signed by a known key" }),
+    );
+  });
+});

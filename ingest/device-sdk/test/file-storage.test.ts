@@ -1,0 +1,54 @@
+import { appendFile, mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fileStorage, type QueuedCheckIn } from "../src/index";
+
+const checkIn = (n: number): QueuedCheckIn => ({ eventId: `id-${n}`, personId: "p1", latitude: n, longitude: 2, occurredAtMs: 1_700_000_000_000 + n });
+
+async function freshDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), "device-queue-"));
+}
+
+describe("fileStorage", () => {
+  it("gives back, after a restart, what was appended and not acknowledged, in order, and the drop count", async () => {
+    const dir = await freshDir();
+    const first = await fileStorage(dir);
+    await first.load();
+    await first.append([checkIn(1), checkIn(2)]);
+    await first.append([checkIn(3)]);
+    await first.acknowledge(["id-1"]);
+    await first.recordDropped(2);
+    await first.close();
+
+    const second = await fileStorage(dir);
+
+    expect(await second.load()).toEqual({ pending: [checkIn(2), checkIn(3)], dropped: 2 });
+    await second.close();
+  });
+
+  it("ignores a torn last line: its write never completed, so nobody relied on it", async () => {
+    const dir = await freshDir();
+    const storage = await fileStorage(dir);
+    await storage.load();
+    await storage.append([checkIn(1)]);
+    await storage.close();
+    await appendFile(join(dir, "journal.ndjson"), '{"q":{"eventId":"id-2","pers');
+
+    expect(await (await fileStorage(dir)).load()).toEqual({ pending: [checkIn(1)], dropped: 0 });
+  });
+
+  it("rewrites the journal with only what is pending once many acknowledgements piled up", async () => {
+    const dir = await freshDir();
+    const storage = await fileStorage(dir);
+    await storage.load();
+    const many = Array.from({ length: 5_001 }, (_, i) => checkIn(i));
+    await storage.append(many);
+    await storage.acknowledge(many.slice(0, 5_000).map((c) => c.eventId));
+    await storage.close();
+
+    const journal = (await readFile(join(dir, "journal.ndjson"), "utf8")).trim().split("\n");
+    expect(journal).toEqual([JSON.stringify({ q: checkIn(5_000) })]);
+    expect(await (await fileStorage(dir)).load()).toEqual({ pending: [checkIn(5_000)], dropped: 0 });
+  });
+});

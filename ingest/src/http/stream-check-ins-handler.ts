@@ -1,0 +1,152 @@
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import {
+  CheckInResult_Status,
+  StreamCheckInsResponseSchema,
+  encodeConsistencyToken,
+  type StreamCheckInsRequest,
+  type StreamCheckInsResponse,
+} from "@udaconnect/schemas";
+import type { Caller } from "../ingest/access";
+import type { IngestDependencies } from "../ingest/ports";
+import { MAX_CHECK_INS_PER_BATCH, decideBatch, type CheckInStatus } from "../ingest/stream-check-ins";
+import type { Authenticate } from "./authenticate";
+import type { BatchSlots } from "./batch-slots";
+import type { IngestMetrics } from "./metrics";
+import { PendingBatches } from "./pending-batches";
+
+export interface StreamLimits {
+  /** Batches of one stream waiting for Kafka before the gateway stops reading that stream. */
+  readonly inFlightPerStream: number;
+  /** A stream is ended (RESOURCE_EXHAUSTED, after acking what it sent) once open this long. */
+  readonly maxStreamMs: number;
+}
+
+export interface StreamContext {
+  readonly deps: IngestDependencies;
+  readonly authenticate: Authenticate;
+  readonly slots: BatchSlots;
+  readonly metrics: IngestMetrics;
+  readonly limits: StreamLimits;
+  /** Resolves when the gateway begins to drain. */
+  readonly draining: Promise<void>;
+  readonly isDraining: () => boolean;
+}
+
+const STATUS = {
+  accepted: CheckInResult_Status.ACCEPTED,
+  duplicate: CheckInResult_Status.DUPLICATE,
+  rejected: CheckInResult_Status.REJECTED,
+} satisfies Record<CheckInStatus, CheckInResult_Status>;
+
+type Next = { kind: "message"; result: IteratorResult<StreamCheckInsRequest> } | { kind: "acked" } | { kind: "drain" } | { kind: "expired" };
+
+/**
+ * StreamCheckIns: reads batches, appends each one's accepted check-ins and
+ * answers every batch in order once Kafka has them. Up to
+ * `inFlightPerStream` batches wait for Kafka at once. On drain, a time
+ * limit or an over-long batch, the batches read so far are still answered,
+ * then the stream ends with a status saying why.
+ */
+export function streamCheckInsHandler(ctx: StreamContext) {
+  return async function* (requests: AsyncIterable<StreamCheckInsRequest>, context: HandlerContext): AsyncGenerator<StreamCheckInsResponse> {
+    refuseIfDraining(ctx);
+    const caller = await ctx.authenticate(context.requestHeader);
+    const iterator = requests[Symbol.asyncIterator]();
+    const expiry = timeLimit(ctx.limits.maxStreamMs, context.signal);
+    const pending = new PendingBatches();
+    let next = iterator.next();
+    for (;;) {
+      const head = pending.head();
+      if (head !== undefined && pending.size >= ctx.limits.inFlightPerStream) {
+        yield await pending.shift();
+        continue;
+      }
+      const event = await Promise.race<Next>([
+        next.then((result) => ({ kind: "message", result })),
+        ...(head ? [settled(head).then(() => ({ kind: "acked" }) as const)] : []),
+        ctx.draining.then(() => ({ kind: "drain" }) as const),
+        expiry.then(() => ({ kind: "expired" }) as const),
+      ]);
+      if (event.kind === "acked") {
+        yield await pending.shift();
+        continue;
+      }
+      if (event.kind === "message" && !event.result.done && event.result.value.checkIns.length <= MAX_CHECK_INS_PER_BATCH) {
+        const ids = event.result.value.checkIns.map((c) => c.eventId.toLowerCase()).filter((id) => id !== "");
+        // A retry of a check-in still in flight waits for its outcome, so it can be answered DUPLICATE.
+        while (pending.holdsAny(ids)) {
+          yield await pending.shift();
+        }
+        await ctx.slots.acquire();
+        pending.push(quiet(answerBatch(event.result.value, caller, ctx)), ids);
+        next = iterator.next();
+        continue;
+      }
+      while (pending.size > 0) {
+        yield await pending.shift();
+      }
+      if (event.kind === "message" && event.result.done) {
+        return;
+      }
+      throw endOfStream(event);
+    }
+  };
+}
+
+async function answerBatch(request: StreamCheckInsRequest, caller: Caller, ctx: StreamContext): Promise<StreamCheckInsResponse> {
+  ctx.metrics.batchStarted();
+  try {
+    const decision = decideBatch(request.checkIns, caller, ctx.deps);
+    const positions = await ctx.deps.appendEvents(decision.events);
+    ctx.deps.seenEventIds.add(decision.verdicts.filter((v) => v.status === "accepted").map((v) => v.eventId));
+    ctx.metrics.countVerdicts(decision.verdicts);
+    return create(StreamCheckInsResponseSchema, {
+      batchId: request.batchId,
+      results: decision.verdicts.map((v) => ({ ...v, status: STATUS[v.status] })),
+      consistencyToken: positions.length > 0 ? encodeConsistencyToken(positions) : "",
+    });
+  } finally {
+    ctx.metrics.batchEnded();
+    ctx.slots.release();
+  }
+}
+
+function endOfStream(event: Exclude<Next, { kind: "acked" }>): ConnectError {
+  if (event.kind === "drain") {
+    return new ConnectError("the gateway is shutting down; reconnect and resend the batches not answered", Code.Unavailable);
+  }
+  if (event.kind === "expired") {
+    return new ConnectError("the stream reached its time limit; open a new one and resend the batches not answered", Code.ResourceExhausted);
+  }
+  return new ConnectError(
+    `a StreamCheckIns batch may carry at most ${MAX_CHECK_INS_PER_BATCH} check-ins; split it (batches before it were answered)`,
+    Code.ResourceExhausted,
+  );
+}
+
+export function refuseIfDraining(ctx: { readonly isDraining: () => boolean }): void {
+  if (ctx.isDraining()) {
+    throw new ConnectError("the gateway is shutting down; retry on another instance", Code.Unavailable);
+  }
+}
+
+function timeLimit(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms).unref();
+    signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+  });
+}
+
+function settled(promise: Promise<unknown>): Promise<void> {
+  return promise.then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/** A batch's failure surfaces when its turn to be answered comes; until then it must not count as unhandled. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
