@@ -18,9 +18,11 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 4 }) }),
-  });
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  // pool.end() does not wait for the server to close its connections: DROP DATABASE … WITH (FORCE)
+  // may terminate one still closing, and an idle client's error without a listener crashes the run.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db as Kysely<unknown>);
   return {
     url: url.toString(),

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { allTopics, topicName } from "@udaconnect/schemas";
+import { eventually } from "./eventually";
 
 /** A topic namespace no other test uses: `topicName(spec, namespace)` gives its topics. */
 export function uniqueNamespace(): string {
@@ -11,10 +12,22 @@ export function uniqueNamespace(): string {
 export async function createTopics(brokers: string, namespace: string): Promise<void> {
   const admin = new Kafka({ clientId: "test-support", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
+  const topics = allTopics.map((t) => ({ topic: topicName(t, namespace), numPartitions: t.partitions, replicationFactor: 1 }));
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: allTopics.map((t) => ({ topic: topicName(t, namespace), numPartitions: t.partitions, replicationFactor: 1 })),
+    // On a busy broker the creation can be acknowledged before its metadata
+    // has spread ("does not host this topic-partition"): wait for every
+    // partition's leader instead of trusting the first answer.
+    await admin.createTopics({ waitForLeaders: true, topics }).catch((error: unknown) => {
+      if (!(error instanceof Error && "retriable" in error && error.retriable === true)) throw error;
+    });
+    await eventually(async () => {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      for (const t of topics) {
+        const partitions = found.find((f) => f.name === t.topic)?.partitions ?? [];
+        if (partitions.length !== t.numPartitions || partitions.some((p) => p.leader < 0)) {
+          throw new Error(`topic ${t.topic} has no leader for every partition yet`);
+        }
+      }
     });
   } finally {
     await admin.disconnect();
