@@ -2,37 +2,94 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import type { LogLevel } from "./config";
+import type { EndOffsetsReader } from "./kafka/end-offsets";
+import { requireReaderOfPerson, requireToken, type Authentication } from "./http/access";
+import { consistencyGate } from "./http/consistency-gate";
 import { connectionSchema, registerConnectionsRoutes } from "./http/connections-routes";
+import { registerCors } from "./http/cors";
 import { registerErrorHandling } from "./http/error-handling";
+import { registerEtags } from "./http/etag";
 import { registerHealthRoutes } from "./http/health-routes";
+import { registerMetrics } from "./http/metrics";
 import { registerOpenApi } from "./http/openapi";
 import { personSchema } from "./http/person-schemas";
 import { registerPersonsRoutes } from "./http/persons-routes";
 import { badRequest, problemSchema, sendProblem } from "./http/problem";
+import { registerProjectionStatusRoute } from "./http/projection-status-routes";
+import { registerRateLimit } from "./http/rate-limit";
+import { connectionSummarySchema, registerV1ConnectionsRoutes } from "./http/v1-connections-routes";
+import { registerV1LocationsRoutes } from "./http/v1-locations-routes";
+import { personsPageSchema, registerV1PersonsRoutes } from "./http/v1-persons-routes";
 import { registerWebPage } from "./http/web-page-route";
+import { checkpointsCover, newestCheckInAt, projectedPartitions } from "./postgres/projection-checkpoints";
 import { pingDatabase } from "./postgres/create-database";
+import { projectionLagProblem, projectionStatusReader } from "./projection/read-projection-status";
 
 export interface AppDependencies {
   readonly db: Kysely<Database>;
+  /** Bearer-token verification, or "disabled" (everyone reads everything, legacy /api included). */
+  readonly auth: Authentication;
   /** Omitted: no logging (tests). */
   readonly logLevel?: LogLevel;
+  /** How long a read with consistent_with waits for the projection; default 5000 ms. */
+  readonly consistencyWaitMs?: number;
+  /** End of the log of the projected topics; omitted: end offsets unknown, readiness ignores lag. */
+  readonly kafka?: { readonly endOffsets: EndOffsetsReader; readonly topics: readonly string[] };
+  /** /readyz fails when more records than this wait to be projected (only with kafka); default 10000. */
+  readonly readyMaxLag?: number;
+  /** Allowed CORS origins ("*" for any); default none. */
+  readonly corsOrigins?: readonly string[];
+  /** Requests per minute per token; omitted or 0: no limit. */
+  readonly rateLimitPerMinute?: number;
 }
 
 /** The whole HTTP application, ready for inject() or listen(); it never listens by itself. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { db, auth } = deps;
   const app = Fastify({
     logger: deps.logLevel === undefined ? false : { level: deps.logLevel },
     // Errors raised before routing (a malformed %-escape in the path) get problem+json too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, badRequest(error.message)),
   });
-  for (const schema of [problemSchema, personSchema, connectionSchema]) {
+  for (const schema of [problemSchema, personSchema, connectionSchema, personsPageSchema, connectionSummarySchema]) {
     app.addSchema(schema);
   }
   registerErrorHandling(app);
+  // Before any route: @fastify/swagger collects the routes registered after it.
   await registerOpenApi(app);
-  registerHealthRoutes(app, () => pingDatabase(deps.db));
-  registerPersonsRoutes(app, deps.db);
-  registerConnectionsRoutes(app, deps.db);
+  registerCors(app, deps.corsOrigins ?? []);
+  if ((deps.rateLimitPerMinute ?? 0) > 0) {
+    registerRateLimit(app, { perMinute: deps.rateLimitPerMinute ?? 0 });
+  }
+  registerMetrics(app);
+  registerEtags(app);
+  const readStatus = projectionStatusReader({
+    projectedPartitions: () => projectedPartitions(db),
+    newestCheckInAt: () => newestCheckInAt(db),
+    endOffsets: deps.kafka === undefined ? undefined : { fetch: deps.kafka.endOffsets.fetchEndOffsets, topics: deps.kafka.topics },
+    onKafkaError: (error) => app.log.warn({ err: error }, "end offsets unknown: Kafka did not answer"),
+  });
+  const maxLag = BigInt(deps.readyMaxLag ?? 10_000);
+  registerHealthRoutes(app, async () => {
+    try {
+      await pingDatabase(db);
+    } catch (error) {
+      app.log.warn({ err: error }, "the database does not answer");
+      return "The database does not answer.";
+    }
+    return deps.kafka === undefined ? undefined : projectionLagProblem(readStatus, maxLag);
+  });
+  // Legacy routes: open while auth is disabled, like the original; otherwise the same rules as /v1.
+  await app.register(async (legacy) => {
+    legacy.addHook("preHandler", requireReaderOfPerson(auth));
+    registerPersonsRoutes(legacy, db);
+    registerConnectionsRoutes(legacy, db);
+  });
+  const consistency = consistencyGate((positions) => checkpointsCover(db, positions), deps.consistencyWaitMs ?? 5_000);
+  registerV1PersonsRoutes(app, { db, auth, consistency });
+  registerV1LocationsRoutes(app, { db, auth, consistency });
+  registerV1ConnectionsRoutes(app, { db, auth, consistency });
+  registerProjectionStatusRoute(app, readStatus, requireToken(auth));
   await registerWebPage(app);
   return app;
 }

@@ -8,6 +8,17 @@ export interface QueryApiConfig {
   /** 0 asks the operating system for a free port. */
   readonly port: number;
   readonly logLevel: LogLevel;
+  /** Path of the JWKS file whose keys sign bearer tokens; undefined when auth is disabled. */
+  readonly authJwksFile?: string;
+  readonly authDisabled: boolean;
+  readonly consistencyWaitMs: number;
+  /** Undefined: end offsets unknown, readiness ignores projection lag. */
+  readonly kafkaBrokers?: readonly string[];
+  readonly topicNamespace: string;
+  readonly readyMaxLag: number;
+  readonly corsOrigins: readonly string[];
+  /** 0 turns the limit off. */
+  readonly rateLimitPerMinute: number;
 }
 
 /** The only reader of process.env: validates every variable and fails listing all problems at once. */
@@ -20,19 +31,63 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     problems.push("DATABASE_URL must be a postgres:// or postgresql:// URL");
   }
   const host = env.QUERY_API_HOST || "127.0.0.1";
-  const portText = env.QUERY_API_PORT || "8080";
-  const port = Number(portText);
-  if (!/^\d{1,5}$/.test(portText) || port > 65_535) {
-    problems.push(`QUERY_API_PORT must be an integer from 0 to 65535, got "${portText}"`);
-  }
+  const port = integer(env, "QUERY_API_PORT", 8080, 0, 65_535, problems);
   const logLevel = env.LOG_LEVEL || "info";
   if (!isLogLevel(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
   }
+  const authJwksFile = env.AUTH_JWKS_FILE || undefined;
+  const authDisabled = env.AUTH_DISABLED === "true";
+  if (env.AUTH_DISABLED !== undefined && !["true", "false", ""].includes(env.AUTH_DISABLED)) {
+    problems.push(`AUTH_DISABLED must be "true" or "false", got "${env.AUTH_DISABLED}"`);
+  }
+  if (authJwksFile === undefined && !authDisabled) {
+    problems.push("AUTH_JWKS_FILE is not set: give the key set that verifies bearer tokens, or AUTH_DISABLED=true for local experiments");
+  }
+  if (authJwksFile !== undefined && authDisabled) {
+    problems.push("AUTH_JWKS_FILE and AUTH_DISABLED=true contradict each other: set one");
+  }
+  const brokers = (env.KAFKA_BROKERS ?? "").split(",").map((b) => b.trim()).filter((b) => b !== "");
+  if (brokers.some((b) => !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(b))) {
+    problems.push(`KAFKA_BROKERS must be host:port[,host:port…], got "${env.KAFKA_BROKERS}"`);
+  }
+  const topicNamespace = env.TOPIC_NAMESPACE ?? "";
+  if (!/^[A-Za-z0-9._-]*$/.test(topicNamespace)) {
+    problems.push(`TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "${topicNamespace}"`);
+  }
+  const consistencyWaitMs = integer(env, "QUERY_CONSISTENCY_WAIT_MS", 5_000, 0, 60_000, problems);
+  const readyMaxLag = integer(env, "QUERY_READY_MAX_LAG", 10_000, 0, Number.MAX_SAFE_INTEGER, problems);
+  const rateLimitPerMinute = integer(env, "QUERY_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000, problems);
+  const corsOrigins = (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
+  if (corsOrigins.some((o) => o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o))) {
+    problems.push(`CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "${env.CORS_ORIGINS}"`);
+  }
   if (problems.length > 0 || !isLogLevel(logLevel)) {
     throw new Error(`query-api configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
-  return Object.freeze({ databaseUrl, host, port, logLevel });
+  return Object.freeze({
+    databaseUrl,
+    host,
+    port,
+    logLevel,
+    authJwksFile,
+    authDisabled,
+    consistencyWaitMs,
+    kafkaBrokers: brokers.length === 0 ? undefined : brokers,
+    topicNamespace,
+    readyMaxLag,
+    corsOrigins,
+    rateLimitPerMinute,
+  });
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const text = env[name] || String(fallback);
+  const value = Number(text);
+  if (!/^\d{1,16}$/.test(text) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
 }
 
 function isPostgresUrl(value: string): boolean {

@@ -15,3 +15,15 @@ export {
 } from "./connections/connection-criteria";
 export { findPerson, listPersons } from "./persons/find-persons";
 export type { Person } from "./persons/person";
+export { findEncounters, explainEncounters, type EncounterLookup, type EncounterStrategy } from "./encounters/find-encounters";
+export type { ConnectionSummary } from "./encounters/connection-summary";
+export {
+  parseEncounterQuery,
+  DEFAULT_ENCOUNTER_DISTANCE_M,
+  MAX_ENCOUNTER_DISTANCE_M,
+  DEFAULT_WITHIN_S,
+  MAX_WITHIN_S,
+  MAX_RANGE_DAYS,
+  type EncounterCriteria,
+} from "./encounters/encounter-criteria";
+export type { Authentication } from "./http/access";

@@ -1,6 +1,9 @@
 import type { AddressInfo } from "node:net";
+import { allTopics, topicName } from "@udaconnect/schemas";
 import type { LogLevel } from "./config";
 import { buildApp } from "./app";
+import type { Authentication } from "./http/access";
+import { createEndOffsetsReader, type EndOffsetsReader } from "./kafka/end-offsets";
 import { createDatabase } from "./postgres/create-database";
 
 export interface QueryApiOptions {
@@ -11,6 +14,17 @@ export interface QueryApiOptions {
   readonly port?: number;
   /** Omitted: no logging. */
   readonly logLevel?: LogLevel;
+  /** Default "disabled" (local runs and the e2e tests); main.ts always passes one from config. */
+  readonly auth?: Authentication;
+  readonly consistencyWaitMs?: number;
+  /** Omitted: /v1/projection/status reports end offsets as unknown. */
+  readonly kafkaBrokers?: readonly string[];
+  /** Namespace of the projected topics (as the projector's TOPIC_NAMESPACE); default "". */
+  readonly topicNamespace?: string;
+  readonly readyMaxLag?: number;
+  readonly corsOrigins?: readonly string[];
+  /** Default 0: no limit. */
+  readonly rateLimitPerMinute?: number;
 }
 
 export interface RunningQueryApi {
@@ -23,8 +37,27 @@ export interface RunningQueryApi {
 
 export async function startQueryApi(options: QueryApiOptions): Promise<RunningQueryApi> {
   const db = createDatabase(options.databaseUrl);
+  const endOffsets: EndOffsetsReader | undefined =
+    options.kafkaBrokers === undefined ? undefined : createEndOffsetsReader(options.kafkaBrokers);
+  const release = async () => {
+    try {
+      await endOffsets?.close();
+    } finally {
+      await db.destroy();
+    }
+  };
   try {
-    const app = await buildApp({ db, logLevel: options.logLevel });
+    const namespace = options.topicNamespace ?? "";
+    const app = await buildApp({
+      db,
+      auth: options.auth ?? "disabled",
+      logLevel: options.logLevel,
+      consistencyWaitMs: options.consistencyWaitMs,
+      kafka: endOffsets === undefined ? undefined : { endOffsets, topics: allTopics.map((t) => topicName(t, namespace)) },
+      readyMaxLag: options.readyMaxLag,
+      corsOrigins: options.corsOrigins,
+      rateLimitPerMinute: options.rateLimitPerMinute,
+    });
     const host = options.host ?? "127.0.0.1";
     await app.listen({ host, port: options.port ?? 8080 });
     const { port } = app.server.address() as AddressInfo;
@@ -35,12 +68,12 @@ export async function startQueryApi(options: QueryApiOptions): Promise<RunningQu
         try {
           await app.close();
         } finally {
-          await db.destroy();
+          await release();
         }
       },
     };
   } catch (error) {
-    await db.destroy();
+    await release();
     throw error;
   }
 }

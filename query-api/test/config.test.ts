@@ -1,20 +1,57 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 
+const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8080,
+  logLevel: "info",
+  authJwksFile: undefined,
+  authDisabled: true,
+  consistencyWaitMs: 5_000,
+  kafkaBrokers: undefined,
+  topicNamespace: "",
+  readyMaxLag: 10_000,
+  corsOrigins: [],
+  rateLimitPerMinute: 600,
+};
+
 describe("loadConfig", () => {
-  it("applies the defaults around a DATABASE_URL", () => {
-    expect(loadConfig({ DATABASE_URL: "postgres://udaconnect@127.0.0.1:54329/udaconnect" })).toEqual({
+  it("applies the defaults around a DATABASE_URL and AUTH_DISABLED", () => {
+    expect(loadConfig({ DATABASE_URL: "postgres://udaconnect@127.0.0.1:54329/udaconnect", AUTH_DISABLED: "true" })).toEqual({
       databaseUrl: "postgres://udaconnect@127.0.0.1:54329/udaconnect",
-      host: "127.0.0.1",
-      port: 8080,
-      logLevel: "info",
+      ...DEFAULTS,
     });
   });
 
   it("reads every variable", () => {
-    const env = { DATABASE_URL: "postgresql://db/rm", QUERY_API_HOST: "0.0.0.0", QUERY_API_PORT: "0", LOG_LEVEL: "warn" };
+    const env = {
+      DATABASE_URL: "postgresql://db/rm",
+      QUERY_API_HOST: "0.0.0.0",
+      QUERY_API_PORT: "0",
+      LOG_LEVEL: "warn",
+      AUTH_JWKS_FILE: "/etc/udaconnect/jwks.json",
+      QUERY_CONSISTENCY_WAIT_MS: "2500",
+      KAFKA_BROKERS: "k1:9092, k2:9092",
+      TOPIC_NAMESPACE: "staging",
+      QUERY_READY_MAX_LAG: "500",
+      CORS_ORIGINS: "http://localhost:3000,https://app.udaconnect.dev",
+      QUERY_RATE_LIMIT_PER_MINUTE: "0",
+    };
 
-    expect(loadConfig(env)).toEqual({ databaseUrl: "postgresql://db/rm", host: "0.0.0.0", port: 0, logLevel: "warn" });
+    expect(loadConfig(env)).toEqual({
+      databaseUrl: "postgresql://db/rm",
+      host: "0.0.0.0",
+      port: 0,
+      logLevel: "warn",
+      authJwksFile: "/etc/udaconnect/jwks.json",
+      authDisabled: false,
+      consistencyWaitMs: 2500,
+      kafkaBrokers: ["k1:9092", "k2:9092"],
+      topicNamespace: "staging",
+      readyMaxLag: 500,
+      corsOrigins: ["http://localhost:3000", "https://app.udaconnect.dev"],
+      rateLimitPerMinute: 0,
+    });
   });
 
   it("fails listing every problem at once", () => {
@@ -22,7 +59,8 @@ describe("loadConfig", () => {
       "query-api configuration is invalid:\n" +
         "- DATABASE_URL is not set (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)\n" +
         '- QUERY_API_PORT must be an integer from 0 to 65535, got "80a"\n' +
-        '- LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+        '- LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n' +
+        "- AUTH_JWKS_FILE is not set: give the key set that verifies bearer tokens, or AUTH_DISABLED=true for local experiments",
     );
   });
 
@@ -30,6 +68,11 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://db/rm" }, "DATABASE_URL must be a postgres:// or postgresql:// URL"],
     [{ DATABASE_URL: "postgres://db/rm", QUERY_API_PORT: "65536" }, 'QUERY_API_PORT must be an integer from 0 to 65535, got "65536"'],
     [{ DATABASE_URL: "postgres://db/rm", QUERY_API_PORT: "-1" }, 'QUERY_API_PORT must be an integer from 0 to 65535, got "-1"'],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_JWKS_FILE: "/k.json", AUTH_DISABLED: "true" }, "AUTH_JWKS_FILE and AUTH_DISABLED=true contradict each other: set one"],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "yes" }, 'AUTH_DISABLED must be "true" or "false", got "yes"'],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", KAFKA_BROKERS: "k1" }, 'KAFKA_BROKERS must be host:port[,host:port…], got "k1"'],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", CORS_ORIGINS: "localhost" }, 'CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "localhost"'],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_CONSISTENCY_WAIT_MS: "-5" }, 'QUERY_CONSISTENCY_WAIT_MS must be an integer from 0 to 60000, got "-5"'],
   ])("rejects %j", (env, problem) => {
     expect(() => loadConfig(env)).toThrow(`query-api configuration is invalid:\n- ${problem}`);
   });

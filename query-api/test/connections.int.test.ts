@@ -115,7 +115,7 @@ describe("GET /api/persons/{person_id}/connection", () => {
     await givenLocation(t.db, { personId: "1", ...HERE, at: "2020-08-15T10:37:06.000Z" });
     const nearEnough = await givenLocation(t.db, { personId: "5", ...NORTH_4_5M, at: "2020-08-15T10:40:00.000Z" });
     await givenLocation(t.db, { personId: "5", latitude: 35.0585600, longitude: HERE.longitude, at: "2020-08-15T10:41:00.000Z" });
-    const app = await buildApp({ db: t.db });
+    const app = await buildApp({ db: t.db, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30" });
 
@@ -129,7 +129,7 @@ describe("GET /api/persons/{person_id}/connection", () => {
   it("answers an empty list for a registered person without check-ins", async () => {
     await givenPersons(t.db, [PAM, TACO]);
     await givenLocation(t.db, { personId: "5", ...HERE, at: "2020-08-15T10:37:06.000Z" });
-    const app = await buildApp({ db: t.db });
+    const app = await buildApp({ db: t.db, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30&distance=5" });
 
@@ -142,7 +142,7 @@ describe("GET /api/persons/{person_id}/connection", () => {
     await givenPersons(t.db, [TACO]);
     await givenLocation(t.db, { personId: "ghost", ...HERE, at: "2020-08-15T10:37:06.000Z" });
     await givenLocation(t.db, { personId: "5", ...HERE, at: "2020-08-15T10:37:06.000Z" });
-    const app = await buildApp({ db: t.db });
+    const app = await buildApp({ db: t.db, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/ghost/connection?start_date=2020-01-01&end_date=2020-12-30" });
 

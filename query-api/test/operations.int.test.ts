@@ -13,7 +13,7 @@ let app: FastifyInstance;
 // Nothing here writes: the file's tests share one database.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"));
-  app = await buildApp({ db: t.db });
+  app = await buildApp({ db: t.db, auth: "disabled" });
 });
 
 afterAll(async () => {
@@ -39,7 +39,7 @@ describe("probes", () => {
   it("GET /readyz answers 503 problem+json when the database does not, while /healthz stays ok", async () => {
     // Port 1 on loopback refuses connections at once: a database that is down.
     const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
-    const cut = await buildApp({ db: unreachable });
+    const cut = await buildApp({ db: unreachable, auth: "disabled" });
     try {
       const ready = await cut.inject({ url: "/readyz" });
       const healthy = await cut.inject({ url: "/healthz" });
@@ -62,7 +62,7 @@ describe("probes", () => {
 
   it("a query that fails in the database is a 500 problem that hides the cause", async () => {
     const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
-    const cut = await buildApp({ db: unreachable });
+    const cut = await buildApp({ db: unreachable, auth: "disabled" });
     try {
       const response = await cut.inject({ url: "/api/persons" });
 
@@ -82,6 +82,23 @@ describe("probes", () => {
   });
 });
 
+describe("GET /metrics", () => {
+  it("exposes request latency histograms by route pattern and status", async () => {
+    await app.inject({ url: "/v1/persons/nobody" });
+    await app.inject({ url: "/v1/persons/somebody-else" });
+
+    const response = await app.inject({ url: "/metrics" });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
+    const labels = 'method="GET",route="/v1/persons/:person_id",status="404"';
+    expect(response.body).toContain("# TYPE http_request_duration_seconds histogram\n");
+    expect(response.body).toContain(`http_request_duration_seconds_bucket{${labels},le="+Inf"} 2\n`);
+    expect(response.body).toContain(`http_request_duration_seconds_count{${labels}} 2\n`);
+    expect(response.body).not.toContain("somebody-else");
+  });
+});
+
 describe("GET /openapi.json", () => {
   it("is a valid OpenAPI 3.1 document of every route, its parameters and its responses", async () => {
     const response = await app.inject({ url: "/openapi.json" });
@@ -94,15 +111,22 @@ describe("GET /openapi.json", () => {
       "/api/persons/{person_id}",
       "/api/persons/{person_id}/connection",
       "/healthz",
+      "/metrics",
       "/readyz",
+      "/v1/persons",
+      "/v1/persons/{person_id}",
+      "/v1/persons/{person_id}/connections",
+      "/v1/persons/{person_id}/locations",
+      "/v1/projection/status",
     ]);
     const operation = (path: string) => document.paths[path].get;
     const responses = (path: string) => Object.keys(operation(path).responses).sort();
     const parameters = (path: string) =>
       operation(path).parameters.map((p: { in: string; name: string; required: boolean }) => `${p.in} ${p.name} ${p.required}`);
-    expect(responses("/api/persons")).toEqual(["200", "500"]);
-    expect(responses("/api/persons/{person_id}")).toEqual(["200", "400", "404", "500"]);
-    expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "400", "404", "500"]);
+    expect(responses("/api/persons")).toEqual(["200", "401", "429", "500"]);
+    expect(responses("/api/persons/{person_id}")).toEqual(["200", "400", "401", "403", "404", "429", "500"]);
+    expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "400", "401", "403", "404", "429", "500"]);
+    expect(responses("/v1/persons/{person_id}/connections")).toEqual(["200", "400", "401", "403", "404", "429", "500", "503"]);
     expect(responses("/readyz")).toEqual(["200", "503"]);
     expect(parameters("/api/persons/{person_id}")).toEqual(["path person_id true"]);
     expect(parameters("/api/persons/{person_id}/connection")).toEqual([
@@ -114,7 +138,7 @@ describe("GET /openapi.json", () => {
     expect(operation("/api/persons/{person_id}/connection").responses["400"].content).toEqual({
       "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
     });
-    expect(Object.keys(document.components.schemas).sort()).toEqual(["Connection", "Person", "Problem"]);
+    expect(Object.keys(document.components.schemas).sort()).toEqual(["Connection", "ConnectionSummary", "Person", "PersonsPage", "Problem"]);
   });
 
   it("serves Swagger UI at /docs", async () => {
@@ -133,7 +157,7 @@ describe("GET /", () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(response.body).toContain("<title>UdaConnect: whom did they meet?</title>");
-    expect(response.body).toContain("/api/persons/${id}/connection?${query}");
+    expect(response.body).toContain("/v1/persons/${id}/connections?${query}");
     expect(response.body).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
     expect(response.body).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
     const script = /<script>([\s\S]*?)<\/script>/.exec(response.body)?.[1] ?? "";

@@ -18,7 +18,7 @@ beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"));
   await givenPersons(t.db, [{ id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" }]);
   await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at: "2020-08-15T10:37:06.000Z" });
-  app = await buildApp({ db: t.db });
+  app = await buildApp({ db: t.db, auth: "disabled" });
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { problemResponses, ProblemType, sendProblem } from "./problem";
 
-/** Resolves when the service can answer queries; rejects with the reason otherwise. */
-export type CheckReadiness = () => Promise<void>;
+/** Undefined when the service can answer queries, else why not (sent as the 503's detail). */
+export type CheckReadiness = () => Promise<string | undefined>;
 
 const statusSchema = {
   type: "object",
@@ -30,23 +30,17 @@ export function registerHealthRoutes(app: FastifyInstance, checkReadiness: Check
       schema: {
         operationId: "readyz",
         tags: ["operations"],
-        summary: "Readiness: the database answers",
+        summary: "Readiness: the database answers and the projection is not too far behind",
         response: { 200: { description: "Ready to serve queries.", ...statusSchema }, ...problemResponses(503) },
       },
     },
     async (request, reply) => {
-      try {
-        await checkReadiness();
+      const reason = await checkReadiness();
+      if (reason === undefined) {
         return { status: "ok" };
-      } catch (error) {
-        request.log.warn({ err: error }, "not ready: the database does not answer");
-        return sendProblem(request, reply, {
-          type: ProblemType.unavailable,
-          title: "Not ready",
-          status: 503,
-          detail: "The database does not answer.",
-        });
       }
+      request.log.warn(`not ready: ${reason}`);
+      return sendProblem(request, reply, { type: ProblemType.unavailable, title: "Not ready", status: 503, detail: reason });
     },
   );
 }

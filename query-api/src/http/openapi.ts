@@ -21,8 +21,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: "persons", description: "Registered attendees" },
         { name: "connections", description: "Who was near whom" },
+        { name: "v1", description: "Versioned API: persons, check-ins, connections, projection status" },
         { name: "operations", description: "Probes for orchestrators" },
       ],
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "ES256 token from scripts/mint-token (absent when auth is disabled)." },
+        },
+      },
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),

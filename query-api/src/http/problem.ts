@@ -9,6 +9,11 @@ export const ProblemType = {
   notFound: `${PROBLEMS_BASE}/not-found`,
   internal: `${PROBLEMS_BASE}/internal`,
   unavailable: `${PROBLEMS_BASE}/unavailable`,
+  unauthorized: `${PROBLEMS_BASE}/unauthorized`,
+  forbidden: `${PROBLEMS_BASE}/forbidden`,
+  rateLimited: `${PROBLEMS_BASE}/rate-limited`,
+  /** consistent_with names a log position the read model has not reached within the wait. */
+  notYetConsistent: `${PROBLEMS_BASE}/not-yet-consistent`,
   /** RFC 9457: a problem with no meaning beyond its HTTP status. */
   other: "about:blank",
 } as const;
@@ -42,7 +47,10 @@ const DESCRIPTIONS: Record<number, string> = {
   400: "A parameter is malformed or out of range; `detail` names it.",
   404: "No such person, or no such route.",
   500: "Unexpected failure; details are logged, never sent.",
-  503: "The database does not answer.",
+  401: "No bearer token, or one that is malformed, expired or not signed by a known key.",
+  403: "The token's role may not read this person's data.",
+  429: "Too many requests for this token; retry after `Retry-After` seconds.",
+  503: "Not available now (database down, or consistent_with not reached in time); see `Retry-After` when given.",
 };
 
 /** OpenAPI responses for these statuses, each an application/problem+json Problem. */
@@ -73,6 +81,14 @@ export function badRequest(detail: string): Problem {
 
 export function notFound(detail: string): Problem {
   return { type: ProblemType.notFound, title: "Not found", status: 404, detail };
+}
+
+export function unauthorized(detail: string): Problem {
+  return { type: ProblemType.unauthorized, title: "Unauthorized", status: 401, detail };
+}
+
+export function forbidden(detail: string): Problem {
+  return { type: ProblemType.forbidden, title: "Forbidden", status: 403, detail };
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {

@@ -1,0 +1,24 @@
+import { createHash } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+
+/**
+ * Every successful GET answer is a function of the read model, so a hash of its body is
+ * a strong validator: a client that sends it back in If-None-Match gets a 304.
+ */
+export function registerEtags(app: FastifyInstance): void {
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (request.method !== "GET" || reply.statusCode !== 200 || typeof payload !== "string") {
+      return payload;
+    }
+    const etag = `"${createHash("sha256").update(payload).digest("base64url").slice(0, 27)}"`;
+    reply.header("etag", etag);
+    const vary = reply.getHeader("vary");
+    reply.header("vary", vary === undefined ? "Authorization, Accept" : `${String(vary)}, Authorization, Accept`);
+    const ifNoneMatch = request.headers["if-none-match"];
+    if (ifNoneMatch !== undefined && ifNoneMatch.split(",").some((tag) => tag.trim() === etag)) {
+      reply.code(304);
+      return "";
+    }
+    return payload;
+  });
+}

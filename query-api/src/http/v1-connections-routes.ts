@@ -1,0 +1,120 @@
+import type { FastifyInstance } from "fastify";
+import type { ConnectionSummary } from "../encounters/connection-summary";
+import {
+  DEFAULT_ENCOUNTER_DISTANCE_M,
+  DEFAULT_WITHIN_S,
+  MAX_ENCOUNTER_DISTANCE_M,
+  MAX_RANGE_DAYS,
+  MAX_WITHIN_S,
+  parseEncounterQuery,
+} from "../encounters/encounter-criteria";
+import { findEncounters } from "../encounters/find-encounters";
+import { isInvalidParameter } from "../connections/connection-criteria";
+import { findPerson } from "../persons/find-persons";
+import { requireReaderOfPerson } from "./access";
+import { consistentWithParameterSchema } from "./consistency-gate";
+import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
+import { invalidParameter, notFound, problemResponses, sendProblem } from "./problem";
+import type { V1RouteDependencies } from "./v1-persons-routes";
+
+interface ConnectionsQuerystring {
+  from: string;
+  to: string;
+  distance_m: number;
+  within_s: number;
+  consistent_with?: string;
+}
+
+const instant = { type: "string", format: "date-time" } as const;
+
+export const connectionSummarySchema = {
+  $id: "ConnectionSummary",
+  type: "object",
+  required: ["person", "encounters", "first_encounter_at", "last_encounter_at", "closest_distance_m", "closest_location"],
+  properties: {
+    person: { $ref: "Person#" },
+    encounters: { type: "integer", minimum: 1, description: "Number of encounters: pairs of check-ins, one of each person." },
+    first_encounter_at: { ...instant, description: "Earliest encounter time (an encounter happens at the later of its two check-ins)." },
+    last_encounter_at: { ...instant, description: "Latest encounter time." },
+    closest_distance_m: { type: "number", minimum: 0, description: "Spheroid distance of the closest encounter, metres." },
+    closest_location: {
+      type: "object",
+      description: "The other person's check-in in the closest encounter (ties: earliest encounter, then lowest event id).",
+      required: ["latitude", "longitude", "at"],
+      properties: {
+        latitude: { type: "number", minimum: -90, maximum: 90 },
+        longitude: { type: "number", minimum: -180, maximum: 180 },
+        at: instant,
+      },
+    },
+  },
+} as const;
+
+const description =
+  "An encounter is a pair of check-ins, one of the person and one of another registered person, both with occurred_at in " +
+  "[from, to), at most `distance_m` metres apart (PostGIS spheroid) and at most `within_s` seconds apart. It happens at " +
+  "the later of the two check-in times. One entry per person met, sorted by first encounter, then person id. " +
+  `Limits: distance_m in (0, ${MAX_ENCOUNTER_DISTANCE_M}], within_s in [0, ${MAX_WITHIN_S}], to after from, at most ${MAX_RANGE_DAYS} days.`;
+
+export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteDependencies): void {
+  const { db, auth, consistency } = deps;
+  app.get<{ Params: PersonIdParams; Querystring: ConnectionsQuerystring }>(
+    "/v1/persons/:person_id/connections",
+    {
+      schema: {
+        operationId: "v1FindConnections",
+        tags: ["v1"],
+        summary: "Whom the person met: within distance_m metres and within_s seconds",
+        description,
+        security: [{ bearer: [] }],
+        params: personIdParamsSchema,
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          required: ["from", "to"],
+          properties: {
+            from: { ...instant, description: "Inclusive start (RFC 3339).", examples: ["2020-03-10T00:00:00Z"] },
+            to: { ...instant, description: "Exclusive end (RFC 3339).", examples: ["2020-03-11T00:00:00Z"] },
+            distance_m: { type: "number", exclusiveMinimum: 0, maximum: MAX_ENCOUNTER_DISTANCE_M, default: DEFAULT_ENCOUNTER_DISTANCE_M },
+            within_s: { type: "integer", minimum: 0, maximum: MAX_WITHIN_S, default: DEFAULT_WITHIN_S },
+            consistent_with: consistentWithParameterSchema,
+          },
+        },
+        response: {
+          200: {
+            description: "The persons met, possibly none.",
+            type: "object",
+            required: ["connections"],
+            properties: { connections: { type: "array", items: { $ref: "ConnectionSummary#" } } },
+          },
+          ...problemResponses(400, 401, 403, 404, 429, 500, 503),
+        },
+      },
+      preHandler: [requireReaderOfPerson(auth), consistency],
+    },
+    async (request, reply) => {
+      const { person_id: personId } = request.params;
+      const { from, to, distance_m: distanceMetres, within_s: withinSeconds } = request.query;
+      const criteria = parseEncounterQuery({ from, to, distanceMetres, withinSeconds });
+      if (isInvalidParameter(criteria)) {
+        return sendProblem(request, reply, invalidParameter(criteria.detail));
+      }
+      if ((await findPerson(db, personId)) === undefined) {
+        return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
+      }
+      const connections = await findEncounters(db, { personId, ...criteria });
+      return { connections: connections.map(toWire) };
+    },
+  );
+}
+
+function toWire(summary: ConnectionSummary) {
+  return {
+    person: summary.person,
+    encounters: summary.encounters,
+    first_encounter_at: summary.firstEncounterAt.toISOString(),
+    last_encounter_at: summary.lastEncounterAt.toISOString(),
+    closest_distance_m: summary.closestDistanceMetres,
+    closest_location: { ...summary.closestLocation, at: summary.closestLocation.at.toISOString() },
+  };
+}
