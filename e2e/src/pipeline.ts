@@ -1,3 +1,5 @@
+import type { Interceptor } from "@connectrpc/connect";
+import { createSigner, createVerifier, generateSigningKeyPair, type Principal } from "@udaconnect/auth";
 import { silentLogger, startIngestServer } from "@udaconnect/ingest";
 import { createJsonLogger, startProjector } from "@udaconnect/projector";
 import { startQueryApi } from "@udaconnect/query-api";
@@ -7,6 +9,8 @@ export interface RunningPipeline {
   readonly ingestUrl: string;
   readonly queryApiUrl: string;
   readonly database: TestDatabase;
+  /** A bearer token the services accept, for any principal. */
+  readonly tokenFor: (principal: Principal) => Promise<string>;
   readonly stop: () => Promise<void>;
 }
 
@@ -17,18 +21,23 @@ export interface RunningPipeline {
 export async function startPipeline(options: { kafkaBrokers: string; databaseUrl: string; topicNamespace: string }): Promise<RunningPipeline> {
   const { kafkaBrokers, topicNamespace } = options;
   const database = await createTestDatabase(options.databaseUrl);
+  // Auth is on, as deployed: every call carries a token signed by this run's key.
+  const { privateKey, keySet } = await generateSigningKeyPair("e2e");
+  const auth = createVerifier(keySet);
+  const sign = await createSigner(privateKey);
   // Services log only what would explain a failure; tests read their results, not their logs.
-  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger });
+  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger, auth });
   // The gateway creates the topics once it reaches Kafka; the projector needs them.
   await eventually(() => {
     if (!ingest.isReady()) throw new Error("ingest is not ready");
   });
   const projector = await startProjector({ kafkaBrokers, databaseUrl: database.url, topicNamespace, groupId: `${topicNamespace}-projector`, logger: createJsonLogger("warn") });
-  const queryApi = await startQueryApi({ databaseUrl: database.url, port: 0 });
+  const queryApi = await startQueryApi({ databaseUrl: database.url, port: 0, auth });
   return {
     ingestUrl: ingest.url,
     queryApiUrl: queryApi.url,
     database,
+    tokenFor: (principal) => sign(principal),
     stop: async () => {
       await queryApi.close();
       await projector.stop();
@@ -38,9 +47,17 @@ export async function startPipeline(options: { kafkaBrokers: string; databaseUrl
   };
 }
 
+/** Connect interceptor that sends `token` with every call. */
+export function bearer(token: string): Interceptor {
+  return (next) => async (request) => {
+    request.header.set("authorization", `Bearer ${token}`);
+    return next(request);
+  };
+}
+
 /** GET a JSON document from the query API; throws on any status but 200 so `eventually` retries. */
-export async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+export async function getJson<T>(url: string, token: string): Promise<T> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   if (response.status !== 200) {
     throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   }

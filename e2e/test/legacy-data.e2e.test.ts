@@ -6,7 +6,7 @@ import { planDumpDirectory, sendPlan, uuidV5, type LegacyImportPlan } from "@uda
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { getJson, startPipeline, type RunningPipeline } from "../src/pipeline";
+import { bearer, getJson, startPipeline, type RunningPipeline } from "../src/pipeline";
 
 const LEGACY_DIR = fileURLToPath(new URL("../../../shared/udaconnect-legacy", import.meta.url));
 const LEGACY_NAMESPACE = "3f1c9a52-6f0e-4b8e-9d6a-2b7f0c4e8a11";
@@ -19,11 +19,14 @@ interface Connection {
 describe("the original UdaConnect data, loaded through the ingest API", () => {
   let pipeline: RunningPipeline;
   let plan: LegacyImportPlan;
+  let analyst: string;
 
   beforeAll(async () => {
     pipeline = await startPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl"), topicNamespace: uniqueNamespace() });
     plan = (await planDumpDirectory(LEGACY_DIR)).plan;
-    const client = createClient(IngestService, createGrpcTransport({ baseUrl: pipeline.ingestUrl }));
+    analyst = await pipeline.tokenFor({ subject: "e2e-analyst", role: "analyst" });
+    const operator = await pipeline.tokenFor({ subject: "e2e-importer", role: "operator" });
+    const client = createClient(IngestService, createGrpcTransport({ baseUrl: pipeline.ingestUrl, interceptors: [bearer(operator)] }));
     await sendPlan(client, plan);
     await sendPlan(client, plan); // importing twice adds nothing: event ids derive from the legacy rows
     await eventually(async () => {
@@ -37,7 +40,7 @@ describe("the original UdaConnect data, loaded through the ingest API", () => {
   });
 
   it("holds the 5 people with their decimal ids", async () => {
-    const persons = await getJson<{ id: string; last_name: string }[]>(`${pipeline.queryApiUrl}/api/persons`);
+    const persons = await getJson<{ id: string; last_name: string }[]>(`${pipeline.queryApiUrl}/api/persons`, analyst);
 
     expect(persons.map((p) => [p.id, p.last_name]).sort()).toEqual([
       ["1", "Trexler"],
@@ -51,6 +54,7 @@ describe("the original UdaConnect data, loaded through the ingest API", () => {
   it("finds exactly people 5, 6, 8 and 9 near person 1 in 2020 within 5 m, each location once", async () => {
     const connections = await getJson<Connection[]>(
       `${pipeline.queryApiUrl}/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30&distance=5`,
+      analyst,
     );
 
     expect([...new Set(connections.map((c) => c.person.id))].sort()).toEqual(["5", "6", "8", "9"]);

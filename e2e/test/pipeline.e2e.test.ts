@@ -5,7 +5,7 @@ import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect
 import { CheckInSchema, IngestService, RecordLocationsRequestSchema } from "@udaconnect/schemas";
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { getJson, startPipeline, type RunningPipeline } from "../src/pipeline";
+import { bearer, getJson, startPipeline, type RunningPipeline } from "../src/pipeline";
 
 // A venue near Madrid. One metre of latitude is 1/111,195 degree on PostGIS's
 // spheroid to within 0.5 %, far inside the margins chosen below.
@@ -24,8 +24,9 @@ describe("a check-in streamed through gRPC and Connect reaches the connection lo
 
   beforeAll(async () => {
     pipeline = await startPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl"), topicNamespace: uniqueNamespace() });
-    overGrpc = createClient(IngestService, createGrpcTransport({ baseUrl: pipeline.ingestUrl }));
-    overConnect = createClient(IngestService, createConnectTransport({ baseUrl: pipeline.ingestUrl, httpVersion: "2" }));
+    const operator = bearer(await pipeline.tokenFor({ subject: "e2e-operator", role: "operator" }));
+    overGrpc = createClient(IngestService, createGrpcTransport({ baseUrl: pipeline.ingestUrl, interceptors: [operator] }));
+    overConnect = createClient(IngestService, createConnectTransport({ baseUrl: pipeline.ingestUrl, httpVersion: "2", interceptors: [operator] }));
   });
 
   afterAll(async () => {
@@ -59,12 +60,16 @@ describe("a check-in streamed through gRPC and Connect reaches the connection lo
     expect(summary.eventIds).toEqual(checkIns.map((c) => c.eventId));
 
     // Then: within 10 m on 1 May, Ada met Bob's first check-in and Dee's; not Cy (50 m) nor Bob on 3 May.
-    const url = `${pipeline.queryApiUrl}/api/persons/ada/connection?start_date=2024-05-01&end_date=2024-05-01&distance=10`;
+    // The stream's consistency token makes the read wait for the stream's check-ins; Ada's own
+    // check-in and the people came through other calls, so they are polled for.
+    const url = `${pipeline.queryApiUrl}/api/persons/ada/connection?start_date=2024-05-01&end_date=2024-05-01&distance=10&consistent_with=${summary.consistencyToken}`;
     await eventually(async () => {
-      const { count } = await pipeline.database.db.selectFrom("location").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow();
-      expect(Number(count)).toBe(5);
+      const count = (table: "person" | "location") =>
+        pipeline.database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+      expect([Number((await count("person")).n), Number((await count("location")).n)]).toEqual([4, 5]);
     });
-    const connections = await getJson<Connection[]>(url);
+    const adaToken = await pipeline.tokenFor({ subject: "ada", role: "attendee" });
+    const connections = await getJson<Connection[]>(url, adaToken);
     const byId = (a: Connection, b: Connection) => a.location.id.localeCompare(b.location.id);
     const expected: Connection[] = [
         {
@@ -78,7 +83,11 @@ describe("a check-in streamed through gRPC and Connect reaches the connection lo
     ];
     expect(connections.sort(byId)).toEqual(expected.sort(byId));
     // Bob, seen from his side, met only Ada (Dee was 11 m from him), at the check-in id the gateway assigned.
-    const bobs = await getJson<Connection[]>(`${pipeline.queryApiUrl}/api/persons/bob/connection?start_date=2024-05-01&end_date=2024-05-01&distance=10`);
+    const bobsUrl = `${pipeline.queryApiUrl}/api/persons/bob/connection?start_date=2024-05-01&end_date=2024-05-01&distance=10`;
+    const bobs = await getJson<Connection[]>(bobsUrl, await pipeline.tokenFor({ subject: "bob", role: "attendee" }));
     expect(bobs.map((c) => [c.person.id, c.location.id])).toEqual([["ada", ada.eventId]]);
+    // An attendee reads only their own connections.
+    const forbidden = await fetch(bobsUrl, { headers: { authorization: `Bearer ${adaToken}` } });
+    expect([forbidden.status, forbidden.headers.get("content-type")]).toEqual([403, expect.stringMatching(/^application\/problem\+json/)]);
   });
 });

@@ -75,6 +75,6 @@ install_chromium() {
   fi
   say "installing chromium (apt-get) for the browser tests"
   apt-get update -qq >&2 || die "apt-get update failed: check the network, then run this again."
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2 \
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >&2 \
     || die "could not install chromium with apt-get (see above)."
 }
