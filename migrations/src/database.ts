@@ -28,8 +28,16 @@ export interface ProjectionCheckpointTable {
   updated_at: Generated<Date>;
 }
 
+/** Persons erased (PersonErased): check-ins recorded up to erased_at are never projected again. */
+export interface ErasedPersonTable {
+  person_id: string;
+  erased_at: Date;
+  last_event_id: string;
+}
+
 /** The read models, as projector writes and query-api reads them. */
 export interface Database {
+  erased_person: ErasedPersonTable;
   person: PersonTable;
   location: LocationTable;
   projection_checkpoint: ProjectionCheckpointTable;

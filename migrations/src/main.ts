@@ -8,9 +8,12 @@ const db = new Kysely<unknown>({
   dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.databaseUrl, max: 1 }) }),
 });
 try {
-  const { results = [] } = await migrateToLatest(db);
-  const applied = results.filter((r) => r.status === "Success").map((r) => r.migrationName);
-  console.log(applied.length === 0 ? "migrate: read models are up to date" : `migrate: applied ${applied.join(", ")}`);
+  const { generation, applied } = await migrateToLatest(db);
+  console.log(
+    applied.length === 0
+      ? `migrate: read models are up to date (live generation ${generation})`
+      : `migrate: applied ${applied.join(", ")} (live generation ${generation})`,
+  );
 } catch (error) {
   console.error(`migrate: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

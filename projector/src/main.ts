@@ -1,6 +1,7 @@
 import { loadConfig } from "./config";
 import { startOpsServer, type Readiness } from "./http/ops-server";
 import { createJsonLogger } from "./logger";
+import { createProjectorMetrics } from "./metrics/projector-metrics";
 import { startProjector, type Projector } from "./start-projector";
 
 const config = loadConfig();
@@ -8,9 +9,11 @@ const logger = createJsonLogger(config.logLevel);
 
 let projector: Projector | undefined;
 const notStarted: Readiness = { ready: false, checks: { consumer: false, database: false } };
+const metrics = createProjectorMetrics();
 const ops = await startOpsServer({
   host: config.host,
   port: config.port,
+  metrics: () => metrics.render(),
   readiness: () => projector?.readiness() ?? Promise.resolve(notStarted),
 });
 logger.info("ops server listening", { url: ops.url });
@@ -40,6 +43,7 @@ try {
     groupId: config.groupId,
     sessionTimeoutMs: config.sessionTimeoutMs,
     logger,
+    metrics,
     // The consumer will not come back on its own: exit, so that the orchestrator restarts the process.
     onFatal: () => {
       process.exitCode = 1;

@@ -4,7 +4,9 @@ import {
   encodeEvent,
   EventSchema,
   LocationRecordedSchema,
+  PersonErasedSchema,
   PersonRegisteredSchema,
+  PersonUpdatedSchema,
   type Event,
 } from "@udaconnect/schemas";
 
@@ -59,6 +61,25 @@ export function locationRecorded(l: LocationFixture): Event {
         recordedAt: timestampFromDate(l.recordedAt),
       }),
     },
+  });
+}
+
+export function personUpdated(p: { eventId: string; personId: string; firstName?: string; lastName?: string; companyName?: string; recordedAt: Date }): Event {
+  const { eventId, recordedAt, ...fields } = p;
+  return create(EventSchema, {
+    eventId,
+    type: "udaconnect.v1.PersonUpdated",
+    recordedAt: timestampFromDate(recordedAt),
+    payload: { case: "personUpdated", value: create(PersonUpdatedSchema, fields) },
+  });
+}
+
+export function personErased(p: { eventId: string; personId: string; recordedAt: Date }): Event {
+  return create(EventSchema, {
+    eventId: p.eventId,
+    type: "udaconnect.v1.PersonErased",
+    recordedAt: timestampFromDate(p.recordedAt),
+    payload: { case: "personErased", value: create(PersonErasedSchema, { personId: p.personId }) },
   });
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { EVENT_CONTENT_TYPE, encodeEvent, type Event } from "@udaconnect/schemas";
 
@@ -73,4 +74,39 @@ export async function committedOffsets(brokers: string, groupId: string, topics:
 
 export function byTopicPartition(a: PartitionOffset, b: PartitionOffset): number {
   return a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1;
+}
+
+export interface ConsumedRecord {
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+/** Reads `topic` from its beginning until `count` records arrived (or the deadline passes). */
+export async function consumeRecords(brokers: string, topic: string, count: number, timeoutMs = 20_000): Promise<ConsumedRecord[]> {
+  const consumer = kafka(brokers).consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  const records: ConsumedRecord[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let done: () => void = () => {};
+    const enough = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        records.push({ partition, offset: message.offset, key: message.key, value: message.value, headers });
+        if (records.length >= count) {
+          done();
+        }
+      },
+    });
+    await Promise.race([enough, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    return records;
+  } finally {
+    await consumer.disconnect();
+  }
 }

@@ -38,4 +38,10 @@ describe("ops server", () => {
   it("answers 404 for any other path", async () => {
     expect(await get({ ready: true, checks: {} }, "/metrics")).toEqual({ status: 404, type: "application/json", body: { status: "not found" } });
   });
+
+  it("answers /metrics with the Prometheus text when given metrics", async () => {
+    server = await startOpsServer({ host: "127.0.0.1", port: 0, readiness: async () => ({ ready: true, checks: {} }), metrics: () => "m 1\n" });
+    const response = await fetch(`${server.url}/metrics`);
+    expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([200, "text/plain; version=0.0.4; charset=utf-8", "m 1\n"]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planBatch } from "../src/projection/plan-batch";
-import { encodeEvent, locationRecorded, personRegistered } from "./events";
+import { encodeEvent, locationRecorded, personErased, personRegistered, personUpdated } from "./events";
 
 const at = (minute: number) => new Date(Date.UTC(2024, 4, 1, 10, minute));
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -22,7 +22,7 @@ describe("planBatch", () => {
 
     expect(plan.alreadyApplied).toBe(2);
     expect(plan.locations.map((l) => l.eventId)).toEqual([uuid(3)]);
-    expect(planBatch(records, 13n)).toEqual({ persons: [], locations: [], skipped: [], alreadyApplied: 3 });
+    expect(planBatch(records, 13n)).toEqual({ erasures: [], persons: [], patches: [], locations: [], skipped: [], alreadyApplied: 3 });
   });
 
   it("keeps each person's last registration of the batch, in log order of the winners", () => {
@@ -72,6 +72,32 @@ describe("planBatch", () => {
     expect(plan.skipped).toEqual([
       { offset: 21n, reason: "record has no value" },
       { offset: 22n, reason: 'person_id is not 1–64 characters of [A-Za-z0-9_-]: "not valid!"' },
+    ]);
+  });
+
+  it("folds a person's registration, updates and erasure in log order", () => {
+    const plan = planBatch(
+      [
+        { offset: 0n, value: registration(1, "p1", "First") },
+        { offset: 1n, value: encodeEvent(personUpdated({ eventId: uuid(2), personId: "p1", lastName: "Changed", recordedAt: at(2) })) },
+        { offset: 2n, value: encodeEvent(personUpdated({ eventId: uuid(3), personId: "p2", companyName: "New Co", recordedAt: at(3) })) },
+        { offset: 3n, value: registration(4, "p3", "Gone") },
+        { offset: 4n, value: encodeEvent(personErased({ eventId: uuid(5), personId: "p3", recordedAt: at(5) })) },
+        { offset: 5n, value: encodeEvent(personUpdated({ eventId: uuid(6), personId: "p3", firstName: "Ignored", recordedAt: at(6) })) },
+        { offset: 6n, value: encodeEvent(personErased({ eventId: uuid(7), personId: "p4", recordedAt: at(7) })) },
+        { offset: 7n, value: registration(8, "p4", "Again") },
+      ],
+      0n,
+    );
+
+    expect(plan.persons.map((p) => [p.id, p.firstName, p.lastName, p.lastEventId])).toEqual([
+      ["p1", "First", "Changed", uuid(2)],
+      ["p4", "Again", "L", uuid(8)],
+    ]);
+    expect(plan.patches).toEqual([{ id: "p2", companyName: "New Co", lastEventId: uuid(3) }]);
+    expect(plan.erasures).toEqual([
+      { id: "p3", erasedAt: at(5), lastEventId: uuid(5) },
+      { id: "p4", erasedAt: at(7), lastEventId: uuid(7) },
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { EventSchema } from "@udaconnect/schemas";
 import { projectRecord } from "../src/projection/project-record";
-import { encodeEvent, locationRecorded, personRegistered, type LocationFixture } from "./events";
+import { encodeEvent, locationRecorded, personErased, personRegistered, personUpdated, type LocationFixture } from "./events";
 
 const EVENT_ID = "0190a5b2-7c1e-7d3a-9f00-5b1e2c3d4e5f";
 const RECORDED_AT = new Date("2024-05-01T10:00:00.123Z");
@@ -81,6 +81,17 @@ describe("projectRecord", () => {
     const outcome = projectRecord(encodeEvent(event));
 
     expect(outcome.kind === "location" && outcome.change.recordedAt).toEqual(RECORDED_AT);
+  });
+
+  it("maps a PersonUpdated to a patch of the fields it carries, and a PersonErased to an erasure", () => {
+    expect(projectRecord(encodeEvent(personUpdated({ eventId: EVENT_ID, personId: "p1", lastName: "", recordedAt: RECORDED_AT })))).toEqual({
+      kind: "person-updated",
+      patch: { id: "p1", lastName: "", lastEventId: EVENT_ID },
+    });
+    expect(projectRecord(encodeEvent(personErased({ eventId: EVENT_ID, personId: "p1", recordedAt: RECORDED_AT })))).toEqual({
+      kind: "person-erased",
+      erasure: { id: "p1", erasedAt: RECORDED_AT, lastEventId: EVENT_ID },
+    });
   });
 
   describe("skips, with its reason, a record that", () => {

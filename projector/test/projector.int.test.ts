@@ -2,11 +2,12 @@ import type {} from "@udaconnect/test-support/global-setup";
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
+import { create } from "@bufbuild/protobuf";
+import { deadLetterTopic, EventSchema, locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 import { startProjector, type Projector } from "../src/index";
-import { locationRecorded, personRegistered } from "./events";
-import { committedOffsets, endOffsets, produce } from "./kafka-fixtures";
+import { encodeEvent, locationRecorded, personRegistered } from "./events";
+import { committedOffsets, consumeRecords, endOffsets, produce } from "./kafka-fixtures";
 import { collectingLogger, linesOf } from "./log-lines";
 import { readCheckpointRows, readLocations, readPersons } from "./read-model";
 
@@ -94,23 +95,44 @@ describe("projector", () => {
     expect(linesOf(lines, "batch projected", ["locationsInserted"]).reduce((n, l) => n + Number(l.locationsInserted), 0)).toBe(1);
   });
 
-  it("skips a record that is not an event and projects the good ones after it", async () => {
+  it("dead-letters poison records with their bytes, key and origin, counts them, and projects the good ones after them", async () => {
     const [before, after] = [randomUUID(), randomUUID()];
     const checkIn = (eventId: string) =>
       locationRecorded({ eventId, personId: "dave", latitude: 10, longitude: 20, occurredAt: at("2024-05-01T11:00:00.000Z"), recordedAt: at("2024-05-01T11:00:00.000Z") });
+    const undecodable = Uint8Array.of(0x0a, 0x05, 0x61);
+    const unknownPayload = encodeEvent(create(EventSchema, { eventId: randomUUID(), type: "udaconnect.v1.PersonForgotten" }));
+    const badLatitude = encodeEvent(locationRecorded({ eventId: randomUUID(), personId: "dave", latitude: 91, longitude: 0, occurredAt: at("2024-05-01T11:00:00.000Z"), recordedAt: at("2024-05-01T11:00:00.000Z") }));
     await produce(brokers, locations, [
       { key: "dave", value: checkIn(before) },
-      { key: "dave", value: Uint8Array.of(0x0a, 0x05, 0x61) },
+      { key: "dave", value: undecodable },
+      { key: "dave", value: unknownPayload },
+      { key: "dave", value: badLatitude },
       { key: "dave", value: checkIn(after) },
     ]);
 
-    const { lines } = await start();
+    const { lines, projector } = await start();
 
     const [end] = await expectCheckpointsAtEnd();
     expect((await readLocations(database.db)).map((l) => l.eventId).sort()).toEqual([before, after].sort());
-    expect(linesOf(lines, "record skipped", ["level", "topic", "partition", "offset", "reason"])).toEqual([
-      { level: "warn", topic: locations, partition: end?.partition, offset: "1", reason: "value is not a udaconnect.v1.Event: premature EOF" },
-    ]);
+    const reasons = ["value is not a udaconnect.v1.Event: premature EOF", 'unknown payload (type "udaconnect.v1.PersonForgotten")', "latitude is not a number from -90 to 90: 91"];
+    const dead = await consumeRecords(brokers, topicName(deadLetterTopic, namespace), 3);
+    expect(dead.map((r) => ({ key: r.key?.toString(), value: r.value ? new Uint8Array(r.value) : null, headers: r.headers }))).toEqual(
+      [undecodable, unknownPayload, badLatitude].map((value, i) => ({
+        key: "dave",
+        value,
+        headers: {
+          "udaconnect.source.topic": locations,
+          "udaconnect.source.partition": String(end?.partition),
+          "udaconnect.source.offset": String(i + 1),
+          "udaconnect.dead-letter.reason": reasons[i],
+        },
+      })),
+    );
+    expect(linesOf(lines, "record skipped", ["offset", "reason"])).toEqual(reasons.map((reason, i) => ({ offset: String(i + 1), reason })));
+    const metrics = projector.metrics.render();
+    expect(metrics).toContain(`udaconnect_projector_dead_lettered_total{topic="${locations}"} 3`);
+    expect(metrics).toContain(`udaconnect_projector_events_applied_total{topic="${locations}"} 2`);
+    expect(metrics).toContain(`udaconnect_projector_lag_records{topic="${locations}",partition="${end?.partition}"} 0`);
   });
 
   it("resumes from the PostgreSQL checkpoint, not from Kafka's offsets, after a restart", async () => {

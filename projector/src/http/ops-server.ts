@@ -10,6 +10,8 @@ export interface OpsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly readiness: () => Promise<Readiness>;
+  /** Prometheus text for GET /metrics; omitted: /metrics is 404. */
+  readonly metrics?: () => string;
 }
 
 export interface OpsServer {
@@ -21,9 +23,9 @@ export interface OpsServer {
  * GET /healthz: the process is up (liveness). GET /readyz: 200 when every
  * readiness check passes, else 503 with the failed checks (readiness).
  */
-export async function startOpsServer({ host, port, readiness }: OpsServerOptions): Promise<OpsServer> {
+export async function startOpsServer({ host, port, readiness, metrics }: OpsServerOptions): Promise<OpsServer> {
   const server = createServer((request, response) => {
-    route(request, response, readiness).catch(() => send(response, 500, { status: "error" }));
+    route(request, response, readiness, metrics).catch(() => send(response, 500, { status: "error" }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -40,7 +42,12 @@ export async function startOpsServer({ host, port, readiness }: OpsServerOptions
   };
 }
 
-async function route(request: IncomingMessage, response: ServerResponse, readiness: () => Promise<Readiness>): Promise<void> {
+async function route(
+  request: IncomingMessage,
+  response: ServerResponse,
+  readiness: () => Promise<Readiness>,
+  metrics: (() => string) | undefined,
+): Promise<void> {
   const path = new URL(request.url ?? "/", "http://ops").pathname;
   if (request.method !== "GET" && request.method !== "HEAD") {
     send(response, 405, { status: "method not allowed" }, { allow: "GET, HEAD" });
@@ -49,6 +56,10 @@ async function route(request: IncomingMessage, response: ServerResponse, readine
   } else if (path === "/readyz") {
     const { ready, checks } = await readiness();
     send(response, ready ? 200 : 503, { status: ready ? "ready" : "not ready", checks });
+  } else if (path === "/metrics" && metrics !== undefined) {
+    const text = metrics();
+    response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(text) });
+    response.end(text);
   } else {
     send(response, 404, { status: "not found" });
   }

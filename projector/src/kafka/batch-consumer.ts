@@ -1,5 +1,6 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka } from "kafkajs";
 import type { Logger } from "../logger";
+import type { BatchObservation } from "../metrics/projector-metrics";
 import type { BatchResult, PartitionBatch, ProjectBatch, ReadCheckpoints } from "../projection/ports";
 import { ResumePositions } from "./resume-positions";
 
@@ -15,6 +16,7 @@ export interface BatchConsumerOptions {
   readonly logger: Logger;
   /** Called when kafkajs gave up and will not restart the consumer. */
   readonly onFatal: (error: Error) => void;
+  readonly observe: (observation: BatchObservation) => void;
 }
 
 export interface BatchConsumer {
@@ -82,7 +84,7 @@ async function handleBatch(
   payload: EachBatchPayload,
   consumer: Consumer,
   positions: ResumePositions,
-  { projectBatch, logger }: BatchConsumerOptions,
+  { projectBatch, logger, observe }: BatchConsumerOptions,
 ): Promise<void> {
   const { batch, isRunning, isStale } = payload;
   // A pending seek means this fetch started from a position about to be replaced.
@@ -91,9 +93,11 @@ async function handleBatch(
   }
   const { topic, partition } = batch;
   // Errors propagate unresolved: kafkajs fetches the batch again, nothing is skipped.
+  const started = performance.now();
   const result = await projectBatch(toPartitionBatch(batch));
   positions.advance({ topic, partition, nextOffset: result.nextOffset });
   report(logger, batch, result);
+  observe(observationOf(batch, result, (performance.now() - started) / 1000));
   payload.resolveOffset(batch.lastOffset());
   if (result.nextOffset > BigInt(batch.lastOffset()) + 1n) {
     // Another member already projected further: skip the records it applied.
@@ -115,14 +119,29 @@ function toPartitionBatch(batch: Batch): PartitionBatch {
     partition: batch.partition,
     fetchedOffset: fetchedOffsetOf(batch),
     lastOffset: BigInt(batch.lastOffset()),
-    records: batch.messages.map((m) => ({ offset: BigInt(m.offset), value: m.value })),
+    records: batch.messages.map((m) => ({ offset: BigInt(m.offset), key: m.key, value: m.value })),
+  };
+}
+
+function observationOf(batch: Batch, result: BatchResult, seconds: number): BatchObservation {
+  const records = batch.messages.length;
+  const last = batch.messages.at(-1);
+  const highWatermark = BigInt(batch.highWatermark);
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    records,
+    applied: Math.max(0, records - result.alreadyApplied - result.skipped.length),
+    deadLettered: result.skipped.length,
+    seconds,
+    lag: highWatermark > result.nextOffset ? highWatermark - result.nextOffset : 0n,
+    lastEventTimeMs: last === undefined ? undefined : Number(last.timestamp),
   };
 }
 
 function report(logger: Logger, batch: Batch, result: BatchResult): void {
   const { topic, partition } = batch;
-  // No dead-letter topic yet: a record that cannot be projected is logged here
-  // with its coordinates, and the partition moves on past it.
+  // Also dead-lettered (unless rebuilding): the log line is for operators tailing logs.
   for (const { offset, reason } of result.skipped) {
     logger.warn("record skipped", { topic, partition, offset, reason });
   }
@@ -145,6 +164,8 @@ function report(logger: Logger, batch: Batch, result: BatchResult): void {
     nextOffset: result.nextOffset,
     alreadyApplied: result.alreadyApplied,
     personsUpserted: result.personsUpserted,
+    personsPatched: result.personsPatched,
+    locationsErased: result.locationsErased,
     locationsInserted: result.locationsInserted,
     skipped: result.skipped.length,
   });

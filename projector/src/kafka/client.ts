@@ -42,3 +42,20 @@ export async function requireTopics(kafka: Kafka, topics: readonly string[]): Pr
     await admin.disconnect();
   }
 }
+
+/** Sum of the end offsets of every partition of `topics`: the records a rebuild must read. */
+export async function endOffsetSum(kafka: Kafka, topics: readonly string[]): Promise<bigint> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let total = 0n;
+    for (const topic of topics) {
+      for (const { high } of await admin.fetchTopicOffsets(topic)) {
+        total += BigInt(high);
+      }
+    }
+    return total;
+  } finally {
+    await admin.disconnect();
+  }
+}

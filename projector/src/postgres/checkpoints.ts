@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "@udaconnect/migrations";
-import type { PartitionCheckpoint } from "../projection/ports";
+import type { GenerationTarget, PartitionCheckpoint } from "../projection/ports";
+import { enterGeneration } from "./generation-schema";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -49,4 +50,12 @@ export async function readCheckpoints(db: Db, topics: readonly string[]): Promis
     .orderBy("partition")
     .execute();
   return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset) }));
+}
+
+/** The checkpoints of the target generation, wherever its relations sit now. */
+export async function readGenerationCheckpoints(db: Kysely<Database>, target: GenerationTarget, topics: readonly string[]): Promise<PartitionCheckpoint[]> {
+  return db.transaction().execute(async (trx) => {
+    await enterGeneration(trx, target);
+    return readCheckpoints(trx, topics);
+  });
 }

@@ -5,14 +5,15 @@ import type { Database } from "@udaconnect/migrations";
 export interface DatabaseOptions {
   readonly url: string;
   readonly maxConnections: number;
+  /** An idle connection died (server restart, terminated backend): the pool drops it and opens another. */
+  readonly onIdleError?: (error: Error) => void;
 }
 
-export function createDatabase({ url, maxConnections }: DatabaseOptions): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5_000 }),
-    }),
-  });
+export function createDatabase({ url, maxConnections, onIdleError = () => {} }: DatabaseOptions): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5_000 });
+  // Without a listener, node would crash the process on an idle connection's error.
+  pool.on("error", onIdleError);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** True when the server answers a trivial query; never throws. */

@@ -1,9 +1,16 @@
 import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import { planBatch } from "../projection/plan-batch";
-import type { BatchResult, ProjectBatch } from "../projection/ports";
+import type { BatchResult, DeadLetter, GenerationTarget, PartitionBatch, ProjectBatch } from "../projection/ports";
 import { lockCheckpoint, saveCheckpoint } from "./checkpoints";
-import { insertLocations, upsertPersons } from "./read-models";
+import { enterGeneration } from "./generation-schema";
+import { erasePersons, insertLocations, patchPersons, upsertPersons } from "./read-models";
+
+export interface ProjectBatchOptions {
+  readonly target: GenerationTarget;
+  /** Omitted: records that cannot be projected are only reported (a rebuild re-reads them). */
+  readonly deadLetter?: DeadLetter;
+}
 
 /**
  * One PostgreSQL transaction per batch: the rows a batch produces and the
@@ -12,14 +19,22 @@ import { insertLocations, upsertPersons } from "./read-models";
  * applied once; a crash after it leaves the checkpoint past them, and their
  * redelivery is dropped. Errors (connection lost, serialization failure)
  * propagate, so the consumer retries the batch instead of skipping it.
+ * Poison records are dead-lettered before the commit: a crash in between
+ * dead-letters them again (at least once), never loses them.
  */
-export function createProjectBatch(db: Kysely<Database>): ProjectBatch {
+export function createProjectBatch(db: Kysely<Database>, options: ProjectBatchOptions): ProjectBatch {
   return (batch) =>
     db.transaction().execute(async (trx): Promise<BatchResult> => {
       const { topic, partition } = batch;
+      await enterGeneration(trx, options.target);
       const checkpointBefore = await lockCheckpoint(trx, topic, partition);
       const plan = planBatch(batch.records, checkpointBefore);
+      if (plan.skipped.length > 0 && options.deadLetter !== undefined) {
+        await options.deadLetter(deadLetters(batch, plan.skipped));
+      }
+      const locationsErased = await erasePersons(trx, plan.erasures);
       const personsUpserted = await upsertPersons(trx, plan.persons);
+      const personsPatched = await patchPersons(trx, plan.patches);
       const locationsInserted = await insertLocations(trx, plan.locations);
       const nextOffset = maxOffset(checkpointBefore, batch.lastOffset + 1n);
       if (nextOffset !== checkpointBefore) {
@@ -28,12 +43,26 @@ export function createProjectBatch(db: Kysely<Database>): ProjectBatch {
       return {
         nextOffset,
         personsUpserted,
+        personsPatched,
+        locationsErased,
         locationsInserted,
         skipped: plan.skipped,
         alreadyApplied: plan.alreadyApplied,
         checkpointBefore,
       };
     });
+}
+
+function deadLetters(batch: PartitionBatch, skipped: BatchResult["skipped"]) {
+  const byOffset = new Map(batch.records.map((r) => [r.offset, r]));
+  return skipped.map(({ offset, reason }) => ({
+    topic: batch.topic,
+    partition: batch.partition,
+    offset,
+    key: byOffset.get(offset)?.key ?? null,
+    value: byOffset.get(offset)?.value ?? null,
+    reason,
+  }));
 }
 
 function maxOffset(a: bigint, b: bigint): bigint {

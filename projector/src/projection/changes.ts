@@ -9,6 +9,23 @@ export interface PersonChange {
   readonly lastEventId: string;
 }
 
+/** Fields a PersonUpdated sets; the others keep their value. */
+export interface PersonPatch {
+  readonly id: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly companyName?: string;
+  readonly lastEventId: string;
+}
+
+/** A PersonErased: the person and every check-in recorded up to `erasedAt` go. */
+export interface PersonErasure {
+  readonly id: string;
+  /** The envelope's recorded_at (gateway clock, as location.recorded_at). */
+  readonly erasedAt: Date;
+  readonly lastEventId: string;
+}
+
 /** One `location` row, from one LocationRecorded. */
 export interface LocationChange {
   readonly eventId: string;
@@ -25,6 +42,8 @@ export interface LocationChange {
  */
 export type RecordOutcome =
   | { readonly kind: "person"; readonly change: PersonChange }
+  | { readonly kind: "person-updated"; readonly patch: PersonPatch }
+  | { readonly kind: "person-erased"; readonly erasure: PersonErasure }
   | { readonly kind: "location"; readonly change: LocationChange }
   | { readonly kind: "skipped"; readonly reason: string };
 

@@ -1,15 +1,28 @@
-import type { LocationChange, PersonChange, SkippedRecord, SourceRecord } from "./changes";
+import type { LocationChange, PersonChange, PersonErasure, PersonPatch, SkippedRecord, SourceRecord } from "./changes";
 import { projectRecord } from "./project-record";
 
-/** The set-based writes one batch of one partition amounts to. */
+/**
+ * The set-based writes one batch of one partition amounts to, applied in this
+ * order: erasures, then registrations, then patches.
+ */
 export interface BatchPlan {
-  /** One change per person id: the last registration of the batch in log order. */
+  /** One per erased person id: the latest erasure of the batch. */
+  readonly erasures: readonly PersonErasure[];
+  /** One change per person id: its registration, updates after it merged in (log order). */
   readonly persons: readonly PersonChange[];
+  /** Updates of persons neither registered nor erased in this batch: patch the stored row. */
+  readonly patches: readonly PersonPatch[];
   /** One change per event id: the first occurrence (a later one is a redelivery). */
   readonly locations: readonly LocationChange[];
   readonly skipped: readonly SkippedRecord[];
   /** Records below the checkpoint: an earlier run or another instance already applied them. */
   readonly alreadyApplied: number;
+}
+
+interface PersonFold {
+  erasure?: PersonErasure;
+  row?: PersonChange;
+  patch?: PersonPatch;
 }
 
 /**
@@ -18,7 +31,7 @@ export interface BatchPlan {
  * redelivered batch changes nothing.
  */
 export function planBatch(records: readonly SourceRecord[], nextOffset: bigint): BatchPlan {
-  const persons = new Map<string, PersonChange>();
+  const persons = new Map<string, PersonFold>();
   const locations = new Map<string, LocationChange>();
   const skipped: SkippedRecord[] = [];
   let alreadyApplied = 0;
@@ -29,11 +42,6 @@ export function planBatch(records: readonly SourceRecord[], nextOffset: bigint):
     }
     const outcome = projectRecord(record.value);
     switch (outcome.kind) {
-      case "person":
-        // Delete first so that the Map's iteration order stays the log order of the winners.
-        persons.delete(outcome.change.id);
-        persons.set(outcome.change.id, outcome.change);
-        break;
       case "location":
         if (!locations.has(outcome.change.eventId)) {
           locations.set(outcome.change.eventId, outcome.change);
@@ -42,7 +50,54 @@ export function planBatch(records: readonly SourceRecord[], nextOffset: bigint):
       case "skipped":
         skipped.push({ offset: record.offset, reason: outcome.reason });
         break;
+      default:
+        foldPerson(persons, outcome);
     }
   }
-  return { persons: [...persons.values()], locations: [...locations.values()], skipped, alreadyApplied };
+  const folds = [...persons.values()];
+  return {
+    erasures: folds.flatMap((f) => (f.erasure ? [f.erasure] : [])),
+    persons: folds.flatMap((f) => (f.row ? [f.row] : [])),
+    patches: folds.flatMap((f) => (f.patch ? [f.patch] : [])),
+    locations: [...locations.values()],
+    skipped,
+    alreadyApplied,
+  };
+}
+
+type PersonOutcome =
+  | { readonly kind: "person"; readonly change: PersonChange }
+  | { readonly kind: "person-updated"; readonly patch: PersonPatch }
+  | { readonly kind: "person-erased"; readonly erasure: PersonErasure };
+
+function foldPerson(persons: Map<string, PersonFold>, outcome: PersonOutcome): void {
+  const id = outcome.kind === "person" ? outcome.change.id : outcome.kind === "person-updated" ? outcome.patch.id : outcome.erasure.id;
+  const fold = persons.get(id) ?? {};
+  // Delete first so that the Map's iteration order stays the log order of the last events.
+  persons.delete(id);
+  persons.set(id, fold);
+  switch (outcome.kind) {
+    case "person":
+      fold.row = outcome.change;
+      fold.patch = undefined;
+      break;
+    case "person-updated":
+      if (fold.row !== undefined) {
+        fold.row = { ...fold.row, ...definedFields(outcome.patch) };
+      } else if (fold.erasure === undefined) {
+        fold.patch = { ...fold.patch, ...definedFields(outcome.patch) };
+      }
+      break;
+    case "person-erased": {
+      const before = fold.erasure;
+      fold.erasure = before !== undefined && before.erasedAt > outcome.erasure.erasedAt ? { ...outcome.erasure, erasedAt: before.erasedAt } : outcome.erasure;
+      fold.row = undefined;
+      fold.patch = undefined;
+      break;
+    }
+  }
+}
+
+function definedFields(patch: PersonPatch): PersonPatch {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as unknown as PersonPatch;
 }

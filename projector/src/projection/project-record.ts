@@ -1,5 +1,13 @@
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { decodeEvent, isPersonId, type Event, type LocationRecorded, type PersonRegistered } from "@udaconnect/schemas";
+import {
+  decodeEvent,
+  isPersonId,
+  type Event,
+  type LocationRecorded,
+  type PersonErased,
+  type PersonRegistered,
+  type PersonUpdated,
+} from "@udaconnect/schemas";
 import type { RecordOutcome } from "./changes";
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,6 +39,10 @@ export function projectRecord(value: Uint8Array | null): RecordOutcome {
       return projectPersonRegistered(event, event.payload.value);
     case "locationRecorded":
       return projectLocationRecorded(event, event.payload.value);
+    case "personUpdated":
+      return projectPersonUpdated(event, event.payload.value);
+    case "personErased":
+      return projectPersonErased(event, event.payload.value);
     default:
       return skipped(`unknown payload (type ${JSON.stringify(event.type)})`);
   }
@@ -44,12 +56,9 @@ function projectPersonRegistered(event: Event, payload: PersonRegistered): Recor
   if (registeredAt === undefined) {
     return skipped("recorded_at is missing or out of range");
   }
-  const names = { first_name: payload.firstName, last_name: payload.lastName, company_name: payload.companyName };
-  for (const [field, text] of Object.entries(names)) {
-    // PostgreSQL text cannot hold NUL.
-    if (text.includes("\u0000")) {
-      return skipped(`${field} contains a NUL character`);
-    }
+  const nul = fieldWithNul({ first_name: payload.firstName, last_name: payload.lastName, company_name: payload.companyName });
+  if (nul !== undefined) {
+    return skipped(`${nul} contains a NUL character`);
   }
   return {
     kind: "person",
@@ -62,6 +71,40 @@ function projectPersonRegistered(event: Event, payload: PersonRegistered): Recor
       lastEventId: event.eventId.toLowerCase(),
     },
   };
+}
+
+function projectPersonUpdated(event: Event, payload: PersonUpdated): RecordOutcome {
+  if (!isPersonId(payload.personId)) {
+    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(payload.personId)}`);
+  }
+  const nul = fieldWithNul({ first_name: payload.firstName, last_name: payload.lastName, company_name: payload.companyName });
+  if (nul !== undefined) {
+    return skipped(`${nul} contains a NUL character`);
+  }
+  const patch = {
+    id: payload.personId,
+    lastEventId: event.eventId.toLowerCase(),
+    ...(payload.firstName === undefined ? {} : { firstName: payload.firstName }),
+    ...(payload.lastName === undefined ? {} : { lastName: payload.lastName }),
+    ...(payload.companyName === undefined ? {} : { companyName: payload.companyName }),
+  };
+  return { kind: "person-updated", patch };
+}
+
+function projectPersonErased(event: Event, payload: PersonErased): RecordOutcome {
+  if (!isPersonId(payload.personId)) {
+    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(payload.personId)}`);
+  }
+  const erasedAt = toDate(event.recordedAt);
+  if (erasedAt === undefined) {
+    return skipped("recorded_at is missing or out of range");
+  }
+  return { kind: "person-erased", erasure: { id: payload.personId, erasedAt, lastEventId: event.eventId.toLowerCase() } };
+}
+
+/** PostgreSQL text cannot hold NUL: the first field holding one, if any. */
+function fieldWithNul(fields: Readonly<Record<string, string | undefined>>): string | undefined {
+  return Object.entries(fields).find(([, text]) => text?.includes("\u0000") === true)?.[0];
 }
 
 function projectLocationRecorded(event: Event, payload: LocationRecorded): RecordOutcome {

@@ -1,0 +1,131 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { dropGeneration, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
+import { allTopics, topicName } from "@udaconnect/schemas";
+import { createKafka, endOffsetSum } from "../kafka/client";
+import type { Logger } from "../logger";
+import { createDatabase } from "../postgres/database";
+import { startProjector } from "../start-projector";
+import { formatProgress, progressOf, type ProgressSample } from "./progress";
+import { candidateGeneration, consumedBy, dropExpiredGenerations } from "./rebuild-state";
+
+export const REBUILD_LOCK = "udaconnect.read-model.rebuild";
+
+const SWITCH_WITHIN_RECORDS = 2_000n;
+
+export interface RebuildOptions {
+  readonly kafkaBrokers: string;
+  readonly databaseUrl: string;
+  readonly topicNamespace: string;
+  /** The live projector's group; the rebuild consumes as `<groupId>-rebuild-<generation>`. */
+  readonly groupId: string;
+  /** How long the previous generation is kept after the switch (for a look back, or a switch back by hand). */
+  readonly graceMs: number;
+  readonly progressIntervalMs?: number;
+  /** Progress lines (events/s, lag, ETA); stderr in the CLI. */
+  readonly progress: (line: string) => void;
+  readonly logger: Logger;
+  /** Aborting stops the rebuild where it is: running it again resumes the same generation. */
+  readonly signal?: AbortSignal;
+}
+
+export type RebuildOutcome =
+  | { readonly kind: "switched"; readonly generation: number; readonly previous: number | undefined; readonly dropped: boolean }
+  | { readonly kind: "interrupted"; readonly generation: number };
+
+/** Raised when another rebuild holds the advisory lock. */
+export class RebuildInProgressError extends Error {
+  constructor() {
+    super("another rebuild is running on this database (it holds the rebuild advisory lock): wait for it to finish, or stop it (Ctrl-C) and run this again to resume it");
+    this.name = "RebuildInProgressError";
+  }
+}
+
+/**
+ * Builds a new generation of the read models from offset 0 with its own
+ * consumer group while the live generation keeps serving and being updated,
+ * switches it in when caught up, and drops the previous one after the grace
+ * period. Resumes an interrupted rebuild's generation from its checkpoints.
+ */
+export async function runRebuild(options: RebuildOptions): Promise<RebuildOutcome> {
+  const db = createDatabase({
+    url: options.databaseUrl,
+    maxConnections: 3,
+    onIdleError: (error) => options.logger.warn("an idle database connection failed; the pool replaces it", { error: error.message }),
+  });
+  try {
+    const outcome = await withAdvisoryLock(db, REBUILD_LOCK, false, () => rebuildLocked(db, options));
+    if (outcome === undefined) {
+      throw new RebuildInProgressError();
+    }
+    return outcome;
+  } finally {
+    await db.destroy();
+  }
+}
+
+type Db = ReturnType<typeof createDatabase>;
+
+async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOutcome> {
+  const dropped = await dropExpiredGenerations(db, options.graceMs);
+  if (dropped.length > 0) {
+    options.progress(`rebuild: dropped retired generations ${dropped.join(", ")} (grace period over)`);
+  }
+  const { generation, resumed } = await candidateGeneration(db);
+  options.progress(`rebuild: ${resumed ? "resuming" : "building"} generation ${generation}`);
+  const projector = await startProjector({
+    kafkaBrokers: options.kafkaBrokers,
+    databaseUrl: options.databaseUrl,
+    topicNamespace: options.topicNamespace,
+    groupId: `${options.groupId}-rebuild-${generation}`,
+    target: { kind: "generation", generation },
+    logger: options.logger,
+  });
+  let previous: number | undefined;
+  try {
+    const switched = await catchUpAndSwitch(db, generation, options);
+    if (switched === "interrupted") {
+      options.progress(`rebuild: interrupted; run it again to resume generation ${generation}`);
+      return { kind: "interrupted", generation };
+    }
+    previous = switched.previous;
+  } finally {
+    await projector.stop();
+  }
+  options.progress(`rebuild: generation ${generation} is live${previous === undefined ? "" : `; generation ${previous} retired`}`);
+  return { kind: "switched", generation, previous, dropped: previous !== undefined && (await dropAfterGrace(db, previous, options)) };
+}
+
+/** Reports progress each interval; once near the end of the log, switches (retrying until it does). */
+async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOptions): Promise<{ previous: number | undefined } | "interrupted"> {
+  const topics = allTopics.map((t) => topicName(t, options.topicNamespace));
+  const kafka = createKafka(options.kafkaBrokers, "udaconnect-rebuild", options.logger);
+  let previous: ProgressSample | undefined;
+  while (options.signal?.aborted !== true) {
+    const sample = { atMs: Date.now(), consumed: await consumedBy(db, generation, topics), end: await endOffsetSum(kafka, topics) };
+    const progress = progressOf(previous, sample);
+    options.progress(formatProgress(generation, progress));
+    previous = sample;
+    // The switch itself waits (live projector paused) for the last records.
+    if (progress.lag <= SWITCH_WITHIN_RECORDS) {
+      const outcome = await switchGeneration(db, generation, { topics, catchUpTimeoutMs: 5_000 });
+      if (outcome.kind === "switched") {
+        return { previous: outcome.previous };
+      }
+      options.progress(`rebuild: not switched yet (${outcome.kind}); catching up`);
+    }
+    await delay(options.progressIntervalMs ?? 1_000, undefined, { signal: options.signal }).catch(() => {});
+  }
+  return "interrupted";
+}
+
+/** Keeps the retired generation for the grace period, then drops it; an interruption keeps it. */
+async function dropAfterGrace(db: Db, generation: number, options: RebuildOptions): Promise<boolean> {
+  options.progress(`rebuild: dropping generation ${generation} in ${Math.round(options.graceMs / 1000)}s (Ctrl-C keeps it; the next rebuild drops it)`);
+  await delay(options.graceMs, undefined, { signal: options.signal }).catch(() => {});
+  if (options.signal?.aborted === true) {
+    return false;
+  }
+  await dropGeneration(db, generation);
+  options.progress(`rebuild: dropped generation ${generation}`);
+  return true;
+}

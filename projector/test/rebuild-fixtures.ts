@@ -1,0 +1,20 @@
+import { createJsonLogger } from "../src/logger";
+import { runRebuild, type RebuildOutcome } from "../src/rebuild/run-rebuild";
+
+/** Runs a rebuild the way the CLI does, collecting its progress lines. */
+export async function rebuild(
+  options: { brokers: string; databaseUrl: string; namespace: string; signal?: AbortSignal; graceMs?: number },
+  onProgress: (line: string) => void = () => {},
+): Promise<RebuildOutcome> {
+  return runRebuild({
+    kafkaBrokers: options.brokers,
+    databaseUrl: options.databaseUrl,
+    topicNamespace: options.namespace,
+    groupId: `projector-${options.namespace}`,
+    graceMs: options.graceMs ?? 0,
+    progressIntervalMs: 100,
+    progress: onProgress,
+    logger: createJsonLogger("silent"),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}

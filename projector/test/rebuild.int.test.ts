@@ -1,0 +1,116 @@
+import type {} from "@udaconnect/test-support/global-setup";
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { listGenerations } from "@udaconnect/migrations";
+import { startQueryApi, type RunningQueryApi } from "@udaconnect/query-api";
+import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
+import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
+import { startProjector, type Projector } from "../src/index";
+import { locationRecorded, personRegistered } from "./events";
+import { endOffsets, produce } from "./kafka-fixtures";
+import { collectingLogger } from "./log-lines";
+import { readCheckpointRows, readLocations } from "./read-model";
+import { rebuild } from "./rebuild-fixtures";
+
+const brokers = inject("kafkaBrokers");
+const PERSONS = 10;
+const CHECK_INS_EACH = 40;
+
+describe("rebuild", () => {
+  let database: TestDatabase;
+  let namespace: string;
+  let topics: string[];
+  let api: RunningQueryApi | undefined;
+  const running: Projector[] = [];
+
+  beforeEach(async () => {
+    database = await createTestDatabase(inject("databaseUrl"));
+    namespace = uniqueNamespace();
+    await createTopics(brokers, namespace);
+    topics = [topicName(personsTopic, namespace), topicName(locationsTopic, namespace)];
+  });
+
+  afterEach(async () => {
+    await api?.close();
+    await Promise.all(running.splice(0).map((p) => p.stop()));
+    await database.drop();
+  });
+
+  async function caughtUp(): Promise<void> {
+    const end = await endOffsets(brokers, topics);
+    await eventually(async () => expect(await readCheckpointRows(database.db)).toEqual(end), { timeoutMs: 20_000 });
+  }
+
+  /** Everyone checks in around one booth, each minute: every person met every other. */
+  async function givenAVenue(): Promise<void> {
+    const ids = Array.from({ length: PERSONS }, (_, i) => `p${i}`);
+    await produce(
+      brokers,
+      topics[0] ?? "",
+      ids.map((id) => ({ key: id, value: personRegistered({ eventId: randomUUID(), personId: id, firstName: id.toUpperCase(), lastName: "L", companyName: "C", recordedAt: new Date("2024-05-01T08:00:00Z") }) })),
+    );
+    const checkIns = ids.flatMap((id, p) =>
+      Array.from({ length: CHECK_INS_EACH }, (_, i) => {
+        const at = new Date(Date.UTC(2024, 4, 1, 10, i));
+        return { key: id, value: locationRecorded({ eventId: randomUUID(), personId: id, latitude: 10 + p * 0.000001, longitude: 20, occurredAt: at, recordedAt: at }) };
+      }),
+    );
+    await produce(brokers, topics[1] ?? "", checkIns);
+  }
+
+  it("switches to a new generation while the query API answers every request the same, and the live projector keeps updating", { timeout: 90_000 }, async () => {
+    await givenAVenue();
+    running.push(await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, groupId: `projector-${namespace}`, logger: collectingLogger().logger }));
+    await caughtUp();
+    api = await startQueryApi({ databaseUrl: database.url, port: 0, auth: "disabled" });
+    const paths = ["/api/persons", "/api/persons/p0/connection?start_date=2024-05-01&end_date=2024-05-02&distance=10"];
+    const baseline = await Promise.all(paths.map(async (path) => (await fetch(`${api?.url}${path}`)).text()));
+    expect(JSON.parse(baseline[0] ?? "").length).toBe(PERSONS);
+    expect(JSON.parse(baseline[1] ?? "").length).toBe((PERSONS - 1) * CHECK_INS_EACH);
+
+    const outcomes: string[] = [];
+    let loading = true;
+    const worker = async (offset: number) => {
+      for (let i = offset; loading; i += 1) {
+        const response = await fetch(`${api?.url}${paths[i % paths.length]}`).catch((error: unknown) => error);
+        const body = response instanceof Response ? await response.text() : "";
+        outcomes.push(response instanceof Response && response.status === 200 && body === baseline[i % paths.length] ? "same" : `different: ${String(response instanceof Response ? response.status : response)}`);
+      }
+    };
+    const load = Promise.all([worker(0), worker(1)]);
+
+    // Interrupted as soon as it has started: the next run resumes the same generation.
+    const abort = new AbortController();
+    const interrupted = rebuild({ brokers, databaseUrl: database.url, namespace, signal: abort.signal }, () => abort.abort());
+    expect(await interrupted).toEqual({ kind: "interrupted", generation: 2 });
+    // New check-ins while rebuilding, of someone far from the booth: the answers above stay the same.
+    const streamed = Array.from({ length: 50 }, (_, i) => {
+      const at = new Date(Date.UTC(2024, 4, 1, 12, i));
+      return { key: "walker", value: locationRecorded({ eventId: randomUUID(), personId: "walker", latitude: -40, longitude: i * 0.01, occurredAt: at, recordedAt: at }) };
+    });
+    const streaming = (async () => {
+      for (let i = 0; i < streamed.length; i += 10) {
+        await produce(brokers, topics[1] ?? "", streamed.slice(i, i + 10));
+      }
+    })();
+    const progress: string[] = [];
+    const beforeRebuild = outcomes.length;
+    const outcome = await rebuild({ brokers, databaseUrl: database.url, namespace }, (line) => progress.push(line));
+    await streaming;
+    const duringRebuild = outcomes.length;
+    expect(duringRebuild).toBeGreaterThan(beforeRebuild);
+    await eventually(() => expect(outcomes.length).toBeGreaterThan(duringRebuild + 4));
+    loading = false;
+    await load;
+
+    expect(outcome).toEqual({ kind: "switched", generation: 2, previous: 1, dropped: true });
+    expect(progress[0]).toBe("rebuild: resuming generation 2");
+    expect(progress.some((l) => /^rebuild: generation 2: \d+\/\d+ records, \d+ events\/s, lag \d+, ETA /.test(l))).toBe(true);
+    expect(outcomes.filter((o) => o !== "same")).toEqual([]);
+    expect((await listGenerations(database.db)).map((g) => [g.generation, g.status])).toEqual([[2, "live"]]);
+    // The live projector followed the switch: what was streamed is in the new generation.
+    await caughtUp();
+    const walker = (await readLocations(database.db)).filter((l) => l.personId === "walker").map((l) => l.eventId).sort();
+    expect(walker).toEqual(streamed.map((s) => s.value.eventId).sort());
+  });
+});
