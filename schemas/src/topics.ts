@@ -8,13 +8,22 @@ import { EventSchema } from "./gen/udaconnect/v1/events_pb";
 export interface TopicSpec {
   readonly name: string;
   readonly partitions: number;
+  /**
+   * Kafka `retention.ms`; -1 keeps every record. The event topics keep
+   * everything because rebuilds replay them from offset 0.
+   */
+  readonly retentionMs: number;
   readonly valueSchema: typeof EventSchema;
 }
+
+const FOREVER = -1;
+const FOURTEEN_DAYS_MS = 14 * 24 * 3600 * 1000;
 
 /** PersonRegistered events, keyed by person id. */
 export const personsTopic: TopicSpec = Object.freeze({
   name: "udaconnect.persons.v1",
   partitions: 3,
+  retentionMs: FOREVER,
   valueSchema: EventSchema,
 });
 
@@ -22,6 +31,7 @@ export const personsTopic: TopicSpec = Object.freeze({
 export const locationsTopic: TopicSpec = Object.freeze({
   name: "udaconnect.locations.v1",
   partitions: 6,
+  retentionMs: FOREVER,
   valueSchema: EventSchema,
 });
 
@@ -43,5 +53,6 @@ export function topicName(topic: TopicSpec, namespace: string): string {
 export const deadLetterTopic: TopicSpec = Object.freeze({
   name: "udaconnect.dead-letter.v1",
   partitions: 1,
+  retentionMs: FOURTEEN_DAYS_MS,
   valueSchema: EventSchema,
 });

@@ -38,7 +38,10 @@ async function createMissing(admin: Admin, missing: readonly TopicSpec[], namesp
       topic: topicName(spec, namespace),
       numPartitions: spec.partitions,
       replicationFactor,
-      configEntries: [{ name: "min.insync.replicas", value: String(minInSyncReplicas) }],
+      configEntries: [
+        { name: "min.insync.replicas", value: String(minInSyncReplicas) },
+        { name: "retention.ms", value: String(spec.retentionMs) },
+      ],
     })),
   });
 }

@@ -1,4 +1,5 @@
 import type { Kafka, Producer } from "kafkajs";
+import { deadLetterTopic } from "@udaconnect/schemas";
 import type { DeadLetter } from "../projection/ports";
 
 /** Header names on a dead-lettered record; its key and value are the original bytes. */
@@ -10,7 +11,7 @@ export const DEAD_LETTER_HEADERS = Object.freeze({
 });
 
 // Poison records may hold personal data: kept long enough to be looked at, then gone.
-export const DEAD_LETTER_RETENTION_MS = 14 * 24 * 3_600_000;
+export const DEAD_LETTER_RETENTION_MS = deadLetterTopic.retentionMs;
 
 export interface DeadLetterProducer {
   readonly deadLetter: DeadLetter;

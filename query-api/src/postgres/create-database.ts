@@ -20,6 +20,10 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     application_name: "udaconnect-query-api",
     options: "-c jit=off",
   });
+  // An idle connection the server closed (restart, failover) is dropped from
+  // the pool and the next query opens another; failures that matter surface
+  // on queries and /readyz. Without a listener the process would crash.
+  pool.on("error", () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
