@@ -61,11 +61,22 @@ async function* readPartition(
     const topic = await metadata();
     const leader = topic.partitions[partition]?.leader;
     if (leader === undefined) throw new Error(`partition ${partition} does not exist`);
-    const response = await consumer.fetch({
-      node: leader,
-      maxWaitTime: 500,
-      topics: [{ topicId: topic.id, partitions: [{ partition, fetchOffset: next, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: PARTITION_MAX_BYTES }] }],
-    });
+    const response = await consumer
+      .fetch({
+        node: leader,
+        maxWaitTime: 500,
+        topics: [{ topicId: topic.id, partitions: [{ partition, fetchOffset: next, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: PARTITION_MAX_BYTES }] }],
+      })
+      .catch((error: unknown) => {
+        // A busy broker can briefly answer as if the log were shorter than the end this
+        // replay resolved at its start: retry (bounded) rather than fail or stop early.
+        if (++emptyFetches >= MAX_EMPTY_FETCHES) throw error;
+        return undefined;
+      });
+    if (response === undefined) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
     const answer = response.responses[0]?.partitions[0];
     if (answer === undefined) throw new Error(`the broker did not answer for partition ${partition}`);
     if (answer.errorCode !== 0) throw new Error(`fetching partition ${partition} at offset ${next} failed with Kafka error ${answer.errorCode}`);
@@ -82,8 +93,9 @@ async function* readPartition(
     }
     // Batches of transaction markers or compacted records hold no data record: skip past them.
     const skipTo = lastOffsetOf(answer.records ?? [], before);
+    // `to` came from the broker when the replay started, so records below it exist: an
+    // empty answer is retried, never taken as the end (that would drop records silently).
     if (skipTo !== undefined) next = skipTo;
-    else if (answer.highWatermark <= next) return;
     else if (++emptyFetches >= MAX_EMPTY_FETCHES) throw new Error(`partition ${partition} returned no records at offset ${next} though it ends at ${answer.highWatermark}`);
   }
 }
