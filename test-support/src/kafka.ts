@@ -12,7 +12,14 @@ export function uniqueNamespace(): string {
 export async function createTopics(brokers: string, namespace: string): Promise<void> {
   const admin = new Kafka({ clientId: "test-support", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
-  const topics = allTopics.map((t) => ({ topic: topicName(t, namespace), numPartitions: t.partitions, replicationFactor: 1 }));
+  // Retention as deployed (-1: keep everything): tests write records stamped months ago, which
+  // the broker's default 7-day retention would otherwise delete under the test's feet.
+  const topics = allTopics.map((t) => ({
+    topic: topicName(t, namespace),
+    numPartitions: t.partitions,
+    replicationFactor: 1,
+    configEntries: [{ name: "retention.ms", value: String(t.retentionMs) }],
+  }));
   try {
     // On a busy broker the creation can be acknowledged before its metadata
     // has spread ("does not host this topic-partition"): wait for every
