@@ -10,6 +10,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Kafka, logLevel } from "kafkajs";
 import { allTopics, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
 import { locationRecorded } from "../src/ingest/events";
+import { loadBenchConfig, type BenchConfig } from "./config";
 import { startGatewayProcess } from "./gateway-process";
 import { producerPerformance } from "./kafka-perf";
 import { sdkAckLatency, sdkThroughput } from "./sdk-phases";
@@ -26,11 +27,14 @@ if (values.help) {
   console.log("usage: scripts/bench-ingest [--check-ins 100000] [--devices 4] [--latency-samples 300]   (needs KAFKA_BROKERS)");
   process.exit(0);
 }
-const brokers = process.env["KAFKA_BROKERS"];
-if (brokers === undefined || brokers === "") {
-  console.error('KAFKA_BROKERS is required: eval "$(bash infra/local/services.sh env)"');
+let config: BenchConfig;
+try {
+  config = loadBenchConfig();
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
+const brokers = config.kafkaBrokers;
 const checkIns = Number(values["check-ins"]);
 const namespace = `bench-${randomUUID().slice(0, 8)}`;
 const perfTopic = `${namespace}.producer-performance`;
@@ -46,7 +50,7 @@ try {
     ],
   });
   const recordSize = sampleRecordSize();
-  const gateway = await startGatewayProcess(brokers, namespace);
+  const gateway = await startGatewayProcess(brokers, namespace, config.gatewayEnv);
   let sdk, latency, rss, sends;
   try {
     sdk = await sdkThroughput(gateway.url, checkIns, Number(values.devices));

@@ -14,14 +14,12 @@ export interface GatewayProcess {
 }
 
 /** The gateway as deployed (src/main.ts, auth off), in its own process so its memory can be measured alone. */
-export async function startGatewayProcess(brokers: string, namespace: string): Promise<GatewayProcess> {
+export async function startGatewayProcess(brokers: string, namespace: string, baseEnv: Readonly<Record<string, string>>): Promise<GatewayProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: INGEST_DIR,
     env: {
-      PATH: process.env["PATH"] ?? "",
-      // Tuning knobs pass through, so a run can compare settings.
-      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith("INGEST_"))),
+      ...baseEnv,
       KAFKA_BROKERS: brokers,
       TOPIC_NAMESPACE: namespace,
       INGEST_PORT: String(port),

@@ -6,9 +6,8 @@
  *   GATEWAY_URL=http://127.0.0.1:50051 DEVICE_TOKEN=<attendee jwt> PERSON_ID=<id> \
  *     pnpm --filter @udaconnect/device-sdk example
  */
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createDeviceClient, fileStorage } from "../src/index";
+import { loadExampleConfig } from "./config";
 
 const BOOTHS = [
   { name: "Registration", latitude: 37.553441, longitude: -122.290524 },
@@ -18,18 +17,17 @@ const BOOTHS = [
 ];
 const STEPS_PER_LEG = 10;
 
-const personId = process.env["PERSON_ID"] ?? "walker-1";
+const { personId, gatewayUrl, token, queueDir, stepMs, legs } = loadExampleConfig();
 const device = await createDeviceClient({
-  gatewayUrl: process.env["GATEWAY_URL"] ?? "http://127.0.0.1:50051",
-  token: process.env["DEVICE_TOKEN"],
-  storage: await fileStorage(process.env["QUEUE_DIR"] ?? join(tmpdir(), `udaconnect-device-${personId}`)),
+  gatewayUrl,
+  token,
+  storage: await fileStorage(queueDir),
   onReport: (report) => console.warn("device:", JSON.stringify(report)),
 });
 console.log(`walking as ${personId}; ${device.stats().queued} check-ins left over from last time`);
 
 let stopping = false;
 process.once("SIGINT", () => (stopping = true));
-const stepMs = Number(process.env["STEP_MS"] ?? 500);
 
 for (let leg = 0; !stopping; leg++) {
   const from = BOOTHS[leg % BOOTHS.length] ?? BOOTHS[0]!;
@@ -46,7 +44,7 @@ for (let leg = 0; !stopping; leg++) {
     await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
   console.log("stats:", JSON.stringify(device.stats()));
-  if (process.env["LEGS"] !== undefined && leg + 1 >= Number(process.env["LEGS"])) break;
+  if (legs !== undefined && leg + 1 >= legs) break;
 }
 
 const flushed = await device.close(5_000);
