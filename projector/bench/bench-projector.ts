@@ -17,15 +17,17 @@ import { createJsonLogger } from "../src/logger";
 import { runRebuild } from "../src/rebuild/run-rebuild";
 import { startProjector } from "../src/start-projector";
 import { produceCheckIns, venueCheckIns } from "./bench-data";
+import { loadBenchConfig } from "./config";
 import { copyIntoLikeLocation, measureIndexVariants } from "./bench-sql";
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "200000" }, probes: { type: "string", default: "200" } } });
 const events = Number(values.events);
-const { DATABASE_URL: serverUrl, KAFKA_BROKERS: brokers } = process.env;
-if (!serverUrl || !brokers || !Number.isInteger(events) || events < 1) {
+const config = loadBenchConfig();
+if (config === undefined || !Number.isInteger(events) || events < 1) {
   console.error("usage: DATABASE_URL=… KAFKA_BROKERS=… scripts/bench-projector [--events N] [--probes N]");
   process.exit(2);
 }
+const { databaseUrl: serverUrl, kafkaBrokers: brokers } = config;
 const say = (line: string) => process.stderr.write(`bench-projector: ${line}\n`);
 
 const name = `bench_${randomUUID().replaceAll("-", "").slice(0, 12)}`;

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { childProcessEnv } from "@udaconnect/test-support";
 import type { LogLine } from "./log-lines";
 
 const PROJECTOR_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -22,7 +23,7 @@ export interface ChildProjector {
 export function spawnProjector(env: Readonly<Record<string, string>>): ChildProjector {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: PROJECTOR_DIR,
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: childProcessEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: LogLine[] = [];

@@ -3,6 +3,7 @@ import { createTestDatabase } from "@udaconnect/test-support";
 import { explainEncounters, findEncounters } from "../src/encounters/find-encounters";
 import { createDatabase } from "../src/postgres/create-database";
 import { startQueryApi } from "../src/server";
+import { loadBenchConfig } from "./config";
 import { generateVenue, VENUE_START } from "./generate-venue";
 import { timeLegacyLookup } from "./legacy-connections";
 
@@ -32,10 +33,7 @@ if (values.help) {
   console.log(HELP);
   process.exit(0);
 }
-const serverUrl = process.env.DATABASE_URL;
-if (serverUrl === undefined || serverUrl === "") {
-  throw new Error("DATABASE_URL is not set: eval \"$(bash infra/local/services.sh env)\" first");
-}
+const serverUrl = loadBenchConfig().databaseUrl;
 const people = Number(values.people);
 const checkIns = Number(values.checkins);
 const samples = Math.min(Number(values.samples), people);

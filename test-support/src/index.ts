@@ -2,3 +2,4 @@ export { createTestDatabase, type TestDatabase } from "./database";
 export { createTopics, uniqueNamespace } from "./kafka";
 export { eventually, type EventuallyOptions } from "./eventually";
 export type { ProvidedInfrastructure } from "./provided-context";
+export { childProcessEnv } from "./config";

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { loadTestEnvironment, type TestEnvironment } from "./config";
 import { startContainers } from "./containers";
 
 const run = promisify(execFile);
@@ -19,8 +20,8 @@ export interface Infrastructure {
  * 2. containers, when a Docker engine is reachable;
  * 3. the project's own local processes (`infra/local/services.sh`), started here.
  */
-export async function resolveInfrastructure(env: NodeJS.ProcessEnv = process.env): Promise<Infrastructure> {
-  const { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl } = env;
+export async function resolveInfrastructure(environment: TestEnvironment = loadTestEnvironment()): Promise<Infrastructure> {
+  const { kafkaBrokers, databaseUrl } = environment;
   if (kafkaBrokers && databaseUrl) {
     return { kafkaBrokers, databaseUrl, stop: async () => {} };
   }

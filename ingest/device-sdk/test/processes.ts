@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { eventually } from "@udaconnect/test-support";
+import { childProcessEnv, eventually } from "@udaconnect/test-support";
 
 const SDK_DIR = fileURLToPath(new URL("..", import.meta.url));
 const INGEST_DIR = fileURLToPath(new URL("../..", import.meta.url));
@@ -17,7 +17,7 @@ export interface Child {
 function start(cwd: string, args: string[], env: Record<string, string>): Child {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd,
-    env: { PATH: process.env["PATH"] ?? "", ...env },
+    env: childProcessEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
