@@ -1,5 +1,6 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { VerifyToken } from "@udaconnect/auth";
+import { IngestService } from "@udaconnect/schemas";
 import type { Clock, IngestDependencies, NewId } from "./ingest/ports";
 import { RecentEventIds } from "./ingest/recent-event-ids";
 import { uuidv7Generator } from "./ingest/uuid";
@@ -8,6 +9,7 @@ import { BatchSlots } from "./http/batch-slots";
 import { listenDualProtocol } from "./http/dual-protocol-server";
 import { IngestMetrics } from "./http/metrics";
 import type { StreamContext } from "./http/stream-check-ins-handler";
+import { reflectionRoutes } from "./http/grpc-reflection";
 import { ingestRoutes } from "./http/ingest-routes";
 import { probes } from "./http/probes";
 import { createKafkaEventLog, type KafkaEventLogOptions } from "./kafka/kafka-event-log";
@@ -105,7 +107,10 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     isDraining: () => closing !== undefined,
   };
   const handler = connectNodeAdapter({
-    routes: ingestRoutes(ctx, logger),
+    routes: (router) => {
+      ingestRoutes(ctx, logger)(router);
+      reflectionRoutes([IngestService])(router);
+    },
     readMaxBytes: READ_MAX_BYTES,
     fallback: probes(isReady, () => metrics.exposition()),
   });
