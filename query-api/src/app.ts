@@ -6,6 +6,7 @@ import type { EndOffsetsReader } from "./kafka/end-offsets";
 import { requireReaderOfPerson, requireToken, type Authentication } from "./http/access";
 import { consistencyGate } from "./http/consistency-gate";
 import { connectionSchema, registerConnectionsRoutes } from "./http/connections-routes";
+import { clientErrorHandler } from "./http/client-errors";
 import { registerCors } from "./http/cors";
 import { registerErrorHandling } from "./http/error-handling";
 import { registerEtags } from "./http/etag";
@@ -50,6 +51,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logLevel === undefined ? false : { level: deps.logLevel },
     // Errors raised before routing (a malformed %-escape in the path) get problem+json too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, badRequest(error.message)),
+    clientErrorHandler,
   });
   for (const schema of [problemSchema, personSchema, connectionSchema, personsPageSchema, connectionSummarySchema]) {
     app.addSchema(schema);

@@ -1,8 +1,10 @@
 import type {} from "@udaconnect/test-support/global-setup";
+import { request as httpRequest } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { buildApp } from "../src/app";
+import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
 
 const DISTANCE_RULE = "distance must be a decimal number of metres above 0 and at most 10000 (e.g. 5 or 2.5)";
@@ -101,7 +103,7 @@ describe("other problems", () => {
   it.each([
     ["GET", "/api/people"],
     ["GET", "/api/persons/1/connection/extra"],
-    ["DELETE", "/api/persons/1"],
+    ["POST", "/v1/nothing-here"],
   ] as const)("answers 404 problem+json for %s %s", async (method, url) => {
     const response = await app.inject({ method, url });
 
@@ -114,5 +116,77 @@ describe("other problems", () => {
       detail: `No route ${method} ${url}`,
       instance: url,
     });
+  });
+});
+
+describe("a known path asked with another method", () => {
+  it.each([
+    ["DELETE", "/api/persons/1", "GET, HEAD"],
+    ["TRACE", "/v1/persons/1/connections", "GET, HEAD"],
+    ["POST", "/v1/persons", "GET, HEAD"],
+    ["PUT", "/healthz", "GET, HEAD"],
+  ] as const)("answers 405 problem+json with Allow for %s %s", async (method, url, allow) => {
+    const response = await app.inject({ method, url });
+
+    expect(response.statusCode).toBe(405);
+    expect(response.headers.allow).toBe(allow);
+    expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(response.json()).toEqual({
+      type: "about:blank",
+      title: "Method Not Allowed",
+      status: 405,
+      detail: `${url} answers ${allow}, not ${method}`,
+      instance: url,
+    });
+  });
+
+  it("is still 404 on an unknown path when CORS answers OPTIONS everywhere", async () => {
+    const withCors = await buildApp({ db: t.db, auth: "disabled", corsOrigins: ["http://localhost:3000"] });
+    try {
+      const response = await withCors.inject({ method: "POST", url: "/v1/nothing-here" });
+
+      expect(response.statusCode).toBe(404);
+    } finally {
+      await withCors.close();
+    }
+  });
+});
+
+describe("requests Node's HTTP parser refuses, over a real socket", () => {
+  let api: RunningQueryApi;
+  beforeAll(async () => {
+    api = await startQueryApi({ databaseUrl: t.url, port: 0 });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it("answers a query string over 16 KB with 431 problem+json", async () => {
+    const response = await fetch(`${api.url}/v1/persons?cursor=${"x".repeat(20_000)}`);
+
+    expect(response.status).toBe(431);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toEqual({
+      type: "about:blank",
+      title: "Request Header Fields Too Large",
+      status: 431,
+      detail: "The request line and headers exceed 16 KB; shorten the query string or the headers.",
+    });
+  });
+
+  it("answers a method Node does not know with 501 problem+json", async () => {
+    const answer = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${api.url}/v1/persons`, { method: "BREW" }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, type: res.headers["content-type"] ?? "", body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+    expect(answer.status).toBe(501);
+    expect(answer.type).toBe("application/problem+json");
+    expect(JSON.parse(answer.body)).toMatchObject({ type: "about:blank", status: 501, title: "Not Implemented" });
   });
 });

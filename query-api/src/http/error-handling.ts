@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { clientError, invalidParameter, notFound, ProblemType, sendProblem } from "./problem";
+import { trackRouteMethods } from "./route-methods";
 
 const LOCATIONS: Record<string, string> = {
   querystring: "query parameter",
@@ -10,10 +11,12 @@ const LOCATIONS: Record<string, string> = {
 
 /**
  * The one place where errors become HTTP answers: schema violations are 400s naming the
- * parameter, other client errors keep their status, and anything else is a 500 whose
- * cause goes to the log and never to the wire.
+ * parameter, other client errors keep their status, a known path asked with another method
+ * is a 405, and anything else is a 500 whose cause goes to the log and never to the wire.
+ * Register before the routes (it learns their methods as they are added).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  const methodsOf = trackRouteMethods(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined && error.validation.length > 0) {
       return sendProblem(request, reply, invalidParameter(describeValidationError(error, request)));
@@ -30,9 +33,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
       detail: `The request failed unexpectedly; it is logged as ${request.id}.`,
     });
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, notFound(`No route ${request.method} ${request.url.split("?")[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = methodsOf(path);
+    // CORS answers OPTIONS on every path: that alone does not make a path exist.
+    if (allowed.some((method) => method !== "OPTIONS")) {
+      void reply.header("allow", allowed.join(", "));
+      return sendProblem(request, reply, clientError(405, `${path} answers ${allowed.join(", ")}, not ${request.method}`));
+    }
+    return sendProblem(request, reply, notFound(`No route ${request.method} ${path}`));
+  });
 }
 
 function describeValidationError(error: FastifyError, request: FastifyRequest): string {

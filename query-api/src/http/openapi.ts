@@ -1,6 +1,7 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifySchema } from "fastify";
+import { problemResponses } from "./problem";
 
 /**
  * OpenAPI 3.1 generated from the route schemas (so register this before the routes),
@@ -30,6 +31,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         },
       },
     },
+    // Node answers any route 431 when the request line and headers exceed its limit.
+    transform: ({ schema, url }: { schema: FastifySchema; url: string }) => ({
+      schema: schema?.hide === true ? schema : { ...schema, response: { ...problemResponses(431), ...(schema?.response ?? {}) } },
+      url,
+    }),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),
     },

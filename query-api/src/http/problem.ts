@@ -50,6 +50,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: "No bearer token, or one that is malformed, expired or not signed by a known key.",
   403: "The token's role may not read this person's data.",
   429: "Too many requests for this token; retry after `Retry-After` seconds.",
+  431: "The request line and headers exceed 16 KB (a very long query string); shorten them.",
   503: "Not available now (database down, or consistent_with not reached in time); see `Retry-After` when given.",
 };
 
