@@ -10,7 +10,8 @@ export interface Logger {
 /** One JSON object per line (what log collectors in Kubernetes expect). Errors become their name, message and stack. */
 export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
   const log = (level: string) => (message: string, fields: LogFields = {}) => {
-    const entry = { time: new Date().toISOString(), level, message, ...serialisable(fields) };
+    // The shape the projector and query API write too: one log query serves all three.
+    const entry = { time: new Date().toISOString(), level, msg: message, ...serialisable(fields) };
     write(`${JSON.stringify(entry)}\n`);
   };
   return { info: log("info"), warn: log("warn"), error: log("error") };

@@ -48,7 +48,7 @@ export interface AppDependencies {
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { db, auth } = deps;
   const app = Fastify({
-    logger: deps.logLevel === undefined ? false : { level: deps.logLevel },
+    logger: deps.logLevel === undefined ? false : jsonLogLines(deps.logLevel),
     // Errors raised before routing (a malformed %-escape in the path) get problem+json too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, badRequest(error.message)),
     clientErrorHandler,
@@ -94,4 +94,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerProjectionStatusRoute(app, readStatus, requireToken(auth));
   await registerWebPage(app);
   return app;
+}
+
+/**
+ * Fastify's logger (pino) writing the lines ingest and the projector write: ISO time,
+ * level by name, message under "msg", so one log query serves all three services.
+ */
+function jsonLogLines(level: LogLevel) {
+  return {
+    level,
+    base: undefined,
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
 }
