@@ -6,7 +6,7 @@ import { planDumpDirectory, sendPlan, uuidV5, type LegacyImportPlan } from "@uda
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { bearer, getJson, startPipeline, type RunningPipeline } from "../src/pipeline";
+import { bearer, getJson, startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 
 const LEGACY_DIR = fileURLToPath(new URL("../../../shared/udaconnect-legacy", import.meta.url));
 const LEGACY_NAMESPACE = "3f1c9a52-6f0e-4b8e-9d6a-2b7f0c4e8a11";

@@ -5,7 +5,7 @@ import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect
 import { CheckInSchema, IngestService, RecordLocationsRequestSchema } from "@udaconnect/schemas";
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { bearer, getJson, startPipeline, type RunningPipeline } from "../src/pipeline";
+import { bearer, getJson, startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 
 // A venue near Madrid. One metre of latitude is 1/111,195 degree on PostGIS's
 // spheroid to within 0.5 %, far inside the margins chosen below.

@@ -5,7 +5,7 @@ import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLegacyDatabase } from "../testing/legacy-database";
-import { startTestPipeline, type TestPipeline } from "../testing/pipeline";
+import { startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 import { planLegacyDatabase } from "./postgres/read-legacy-database";
 import { planDumpDirectory } from "./read-dump-dir";
 import { uuidV5 } from "./legacy-plan";
@@ -14,12 +14,12 @@ const LEGACY_DIR = fileURLToPath(new URL("../../../../shared/udaconnect-legacy",
 const COMMAND = fileURLToPath(new URL("../../import-legacy", import.meta.url));
 
 describe("importing the original UdaConnect data", () => {
-  let pipeline: TestPipeline;
+  let pipeline: RunningPipeline;
   let legacy: { url: string; drop: () => Promise<void> };
 
   beforeAll(async () => {
     [pipeline, legacy] = await Promise.all([
-      startTestPipeline(inject("kafkaBrokers"), inject("databaseUrl"), uniqueNamespace()),
+      startPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl"), topicNamespace: uniqueNamespace() }),
       createLegacyDatabase(inject("databaseUrl"), LEGACY_DIR),
     ]);
   });
@@ -43,7 +43,8 @@ describe("importing the original UdaConnect data", () => {
   });
 
   it("imports the files twice and the live database once: 5 people and 39 check-ins, Albuquerque the right way round", async () => {
-    const env = { ...process.env, UDACONNECT_TOKEN: "" };
+    // Auth is on: the import authenticates as an operator through $UDACONNECT_TOKEN.
+    const env = { ...process.env, UDACONNECT_TOKEN: await pipeline.tokenFor({ subject: "importer", role: "operator" }) };
     const dryRun = await run(["--dry-run", LEGACY_DIR], env);
     await run(["--ingest-url", pipeline.ingestUrl, LEGACY_DIR], env);
     await run(["--ingest-url", pipeline.ingestUrl, LEGACY_DIR], env);

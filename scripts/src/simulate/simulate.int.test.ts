@@ -6,20 +6,21 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startTestPipeline, type TestPipeline } from "../testing/pipeline";
+import { startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 import type { TruthDocument } from "./truth-file";
 
 const COMMAND = fileURLToPath(new URL("../../simulate", import.meta.url));
 
 describe("the simulated conference's ground truth", () => {
-  let pipeline: TestPipeline;
+  let pipeline: RunningPipeline;
   let dir: string;
   let truth: TruthDocument;
   let stdout: string;
 
   beforeAll(async () => {
     [pipeline, dir] = await Promise.all([
-      startTestPipeline(inject("kafkaBrokers"), inject("databaseUrl"), uniqueNamespace()),
+      // The simulator and these lookups run without tokens.
+      startPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl"), topicNamespace: uniqueNamespace(), auth: "off" }),
       mkdtemp(join(tmpdir(), "simulate-")),
     ]);
     const truthFile = join(dir, "truth.json");

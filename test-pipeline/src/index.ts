@@ -14,16 +14,27 @@ export interface RunningPipeline {
   readonly stop: () => Promise<void>;
 }
 
+export interface PipelineOptions {
+  readonly kafkaBrokers: string;
+  readonly databaseUrl: string;
+  readonly topicNamespace: string;
+  /**
+   * On by default, as deployed: calls need a token from `tokenFor`. Off: everyone may do
+   * everything, for tests of commands that talk to the services without tokens.
+   */
+  readonly auth?: "on" | "off";
+}
+
 /**
  * The three services in this process, on ephemeral ports, with a topic
  * namespace and a database of their own: what `./scripts/up` runs, isolated.
  */
-export async function startPipeline(options: { kafkaBrokers: string; databaseUrl: string; topicNamespace: string }): Promise<RunningPipeline> {
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const { kafkaBrokers, topicNamespace } = options;
   const database = await createTestDatabase(options.databaseUrl);
-  // Auth is on, as deployed: every call carries a token signed by this run's key.
-  const { privateKey, keySet } = await generateSigningKeyPair("e2e");
-  const auth = createVerifier(keySet);
+  // Every token is signed by this run's own key.
+  const { privateKey, keySet } = await generateSigningKeyPair("test-pipeline");
+  const auth = options.auth === "off" ? "disabled" : createVerifier(keySet);
   const sign = await createSigner(privateKey);
   // Services log only what would explain a failure; tests read their results, not their logs.
   const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger, auth });
