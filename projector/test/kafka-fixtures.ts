@@ -72,6 +72,18 @@ export async function committedOffsets(brokers: string, groupId: string, topics:
   }
 }
 
+/** The consumer groups Kafka knows whose id starts with `prefix`, sorted. */
+export async function consumerGroups(brokers: string, prefix: string): Promise<string[]> {
+  const admin = kafka(brokers).admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    return groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix)).sort();
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export function byTopicPartition(a: PartitionOffset, b: PartitionOffset): number {
   return a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1;
 }

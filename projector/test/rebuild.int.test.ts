@@ -7,7 +7,7 @@ import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 import { startProjector, type Projector } from "../src/index";
 import { locationRecorded, personRegistered } from "./events";
-import { endOffsets, produce } from "./kafka-fixtures";
+import { consumerGroups, endOffsets, produce } from "./kafka-fixtures";
 import { collectingLogger } from "./log-lines";
 import { readCheckpointRows, readLocations } from "./read-model";
 import { rebuild } from "./rebuild-fixtures";
@@ -108,6 +108,9 @@ describe("rebuild", () => {
     expect(progress.some((l) => /^rebuild: generation 2: \d+\/\d+ records, \d+ events\/s, lag \d+, ETA /.test(l))).toBe(true);
     expect(outcomes.filter((o) => o !== "same")).toEqual([]);
     expect((await listGenerations(database.db)).map((g) => [g.generation, g.status])).toEqual([[2, "live"]]);
+    // The rebuild's own consumer group is gone; the live projector's remains.
+    expect(progress).toContain(`rebuild: deleted consumer group projector-${namespace}-rebuild-2`);
+    expect(await consumerGroups(brokers, `projector-${namespace}`)).toEqual([`projector-${namespace}`]);
     // The live projector followed the switch: what was streamed is in the new generation.
     await caughtUp();
     const walker = (await readLocations(database.db)).filter((l) => l.personId === "walker").map((l) => l.eventId).sort();

@@ -59,3 +59,17 @@ export async function endOffsetSum(kafka: Kafka, topics: readonly string[]): Pro
     await admin.disconnect();
   }
 }
+
+/**
+ * Deletes a consumer group nobody is in any more (a finished rebuild's), so groups do not
+ * pile up in Kafka with one per generation. Kafka refuses while members remain.
+ */
+export async function deleteConsumerGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups([groupId]);
+  } finally {
+    await admin.disconnect();
+  }
+}

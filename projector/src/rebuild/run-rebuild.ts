@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { dropGeneration, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
 import { allTopics, topicName } from "@udaconnect/schemas";
-import { createKafka, endOffsetSum } from "../kafka/client";
+import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
 import type { Logger } from "../logger";
 import { createDatabase } from "../postgres/database";
 import { startProjector } from "../start-projector";
@@ -16,7 +16,7 @@ export interface RebuildOptions {
   readonly kafkaBrokers: string;
   readonly databaseUrl: string;
   readonly topicNamespace: string;
-  /** The live projector's group; the rebuild consumes as `<groupId>-rebuild-<generation>`. */
+  /** The live projector's group; the rebuild consumes as `<groupId>-rebuild-<generation>` (deleted after the switch). */
   readonly groupId: string;
   /** How long the previous generation is kept after the switch (for a look back, or a switch back by hand). */
   readonly graceMs: number;
@@ -72,11 +72,12 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
   }
   const { generation, resumed } = await candidateGeneration(db);
   options.progress(`rebuild: ${resumed ? "resuming" : "building"} generation ${generation}`);
+  const groupId = `${options.groupId}-rebuild-${generation}`;
   const projector = await startProjector({
     kafkaBrokers: options.kafkaBrokers,
     databaseUrl: options.databaseUrl,
     topicNamespace: options.topicNamespace,
-    groupId: `${options.groupId}-rebuild-${generation}`,
+    groupId,
     target: { kind: "generation", generation },
     logger: options.logger,
   });
@@ -92,6 +93,7 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
     await projector.stop();
   }
   options.progress(`rebuild: generation ${generation} is live${previous === undefined ? "" : `; generation ${previous} retired`}`);
+  await forgetGroup(groupId, options);
   return { kind: "switched", generation, previous, dropped: previous !== undefined && (await dropAfterGrace(db, previous, options)) };
 }
 
@@ -116,6 +118,21 @@ async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOpti
     await delay(options.progressIntervalMs ?? 1_000, undefined, { signal: options.signal }).catch(() => {});
   }
   return "interrupted";
+}
+
+/**
+ * The rebuild's consumer group is of no use once its generation is live (the live projector
+ * follows it with its own group and the database checkpoints): delete it. A failure only
+ * leaves an empty group behind, so it is reported, not fatal.
+ */
+async function forgetGroup(groupId: string, options: RebuildOptions): Promise<void> {
+  const kafka = createKafka(options.kafkaBrokers, "udaconnect-rebuild", options.logger);
+  try {
+    await deleteConsumerGroup(kafka, groupId);
+    options.progress(`rebuild: deleted consumer group ${groupId}`);
+  } catch (error) {
+    options.logger.warn("could not delete the rebuild's consumer group; delete it by hand (kafka-consumer-groups.sh --delete)", { groupId, error: (error as Error).message });
+  }
 }
 
 /** Keeps the retired generation for the grace period, then drops it; an interruption keeps it. */
