@@ -69,7 +69,7 @@ describe("the ingest process", () => {
     const messages = output()
       .stdout.trim()
       .split("\n")
-      .map((line) => (JSON.parse(line) as { message: string }).message);
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages).toEqual(expect.arrayContaining(["Ingest gateway listening", "Draining before exit", "Stopped"]));
     const reader = await TopicReader.start(brokers, namespace);
     try {

@@ -123,11 +123,12 @@ describe("GET /openapi.json", () => {
     const responses = (path: string) => Object.keys(operation(path).responses).sort();
     const parameters = (path: string) =>
       operation(path).parameters.map((p: { in: string; name: string; required: boolean }) => `${p.in} ${p.name} ${p.required}`);
-    expect(responses("/api/persons")).toEqual(["200", "401", "429", "500"]);
-    expect(responses("/api/persons/{person_id}")).toEqual(["200", "400", "401", "403", "404", "429", "500"]);
-    expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "400", "401", "403", "404", "429", "500"]);
-    expect(responses("/v1/persons/{person_id}/connections")).toEqual(["200", "400", "401", "403", "404", "429", "500", "503"]);
-    expect(responses("/readyz")).toEqual(["200", "503"]);
+    // 431: Node refuses an oversized request line or headers on any route (src/http/openapi.ts).
+    expect(responses("/api/persons")).toEqual(["200", "401", "429", "431", "500"]);
+    expect(responses("/api/persons/{person_id}")).toEqual(["200", "400", "401", "403", "404", "429", "431", "500"]);
+    expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "400", "401", "403", "404", "429", "431", "500"]);
+    expect(responses("/v1/persons/{person_id}/connections")).toEqual(["200", "400", "401", "403", "404", "429", "431", "500", "503"]);
+    expect(responses("/readyz")).toEqual(["200", "431", "503"]);
     expect(parameters("/api/persons/{person_id}")).toEqual(["path person_id true"]);
     expect(parameters("/api/persons/{person_id}/connection")).toEqual([
       "query start_date true",
