@@ -9,6 +9,7 @@ import {
   PersonUpdatedSchema,
   type Event,
 } from "@udaconnect/schemas";
+import type { LocationChange } from "../src/projection/changes";
 
 export interface PersonFixture {
   readonly eventId: string;
@@ -19,14 +20,8 @@ export interface PersonFixture {
   readonly recordedAt: Date;
 }
 
-export interface LocationFixture {
-  readonly eventId: string;
-  readonly personId: string;
-  readonly latitude: number;
-  readonly longitude: number;
-  readonly occurredAt: Date;
-  readonly recordedAt: Date;
-}
+/** A check-in to publish: the fields of the `location` row it becomes. */
+export type LocationFixture = LocationChange;
 
 export function personRegistered(p: PersonFixture): Event {
   return create(EventSchema, {

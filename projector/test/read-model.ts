@@ -1,15 +1,10 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
+import type { LocationChange } from "../src/projection/changes";
 import { byTopicPartition, type PartitionOffset } from "./kafka-fixtures";
 
-export interface LocationRow {
-  readonly eventId: string;
-  readonly personId: string;
-  readonly latitude: number;
-  readonly longitude: number;
-  readonly occurredAt: Date;
-  readonly recordedAt: Date;
-}
+/** A `location` row as read back: the fields the projector wrote. */
+export type LocationRow = LocationChange;
 
 export async function readLocations(db: Kysely<Database>): Promise<LocationRow[]> {
   const { rows } = await sql<LocationRow>`
