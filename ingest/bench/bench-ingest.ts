@@ -20,11 +20,13 @@ const { values } = parseArgs({
     "check-ins": { type: "string", default: "100000" },
     devices: { type: "string", default: "4" },
     "latency-samples": { type: "string", default: "300" },
+    "gateway-cpu-prof": { type: "string" },
+    gateways: { type: "string", default: "1" },
     help: { type: "boolean", default: false },
   },
 });
 if (values.help) {
-  console.log("usage: scripts/bench-ingest [--check-ins 100000] [--devices 4] [--latency-samples 300]   (needs KAFKA_BROKERS)");
+  console.log("usage: scripts/bench-ingest [--check-ins 100000] [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]   (needs KAFKA_BROKERS)");
   process.exit(0);
 }
 let config: BenchConfig;
@@ -50,15 +52,20 @@ try {
     ],
   });
   const recordSize = sampleRecordSize();
-  const gateway = await startGatewayProcess(brokers, namespace, config.gatewayEnv);
+  // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
+  const gateways = await Promise.all(
+    Array.from({ length: Number(values.gateways) }, () => startGatewayProcess(brokers, namespace, config.gatewayEnv, values["gateway-cpu-prof"])),
+  );
   let sdk, latency, rss, sends;
   try {
-    sdk = await sdkThroughput(gateway.url, checkIns, Number(values.devices));
-    sends = await kafkaSends(gateway.url);
-    latency = await sdkAckLatency(gateway.url, Number(values["latency-samples"]));
-    rss = gateway.peakRssMiB();
+    const urls = gateways.map((g) => g.url);
+    sdk = await sdkThroughput(urls, checkIns, Number(values.devices));
+    const perGateway = await Promise.all(urls.map(kafkaSends));
+    sends = { count: perGateway.reduce((n, g) => n + g.count, 0), seconds: perGateway.reduce((n, g) => n + g.seconds, 0) };
+    latency = await sdkAckLatency(urls[0] ?? "", Number(values["latency-samples"]));
+    rss = Math.max(...gateways.map((g) => g.peakRssMiB()));
   } finally {
-    await gateway.stop();
+    await Promise.all(gateways.map((g) => g.stop()));
   }
   const kafka = await producerPerformance(brokers, perfTopic, checkIns, recordSize);
   const rows = [
@@ -67,12 +74,12 @@ try {
     ["record size (bytes)", `${recordSize} (LocationRecorded value)`, String(recordSize)],
     ["records/s acknowledged", sdk.perSecond.toFixed(0), kafka.recordsPerSecond.toFixed(0)],
     ["ack latency p50 / p99 (ms)", `${latency.p50Ms.toFixed(1)} / ${latency.p99Ms.toFixed(1)} (one at a time)`, `${kafka.p50Ms} / ${kafka.p99Ms} (under full load)`],
-    ["gateway peak RSS (MiB)", rss.toFixed(0), "-"],
+    [gateways.length === 1 ? "gateway peak RSS (MiB)" : `gateway peak RSS (MiB, largest of ${gateways.length})`, rss.toFixed(0), "-"],
   ];
   const width = rows.map((r) => r.map((c) => c.length)).reduce((a, b) => a.map((w, i) => Math.max(w, b[i] ?? 0)));
   console.log(rows.map((r) => r.map((c, i) => c.padEnd(width[i] ?? 0)).join("  |  ")).join("\n"));
   console.log(`\nratio SDK / Kafka: ${(sdk.perSecond / kafka.recordsPerSecond).toFixed(2)} (target >= 0.5)`);
-  console.log(`gateway during the throughput phase: ${sends.count} Kafka sends, ${(checkIns / sends.count).toFixed(0)} records and ${((sends.seconds / sends.count) * 1000).toFixed(1)} ms each on average`);
+  console.log(`${gateways.length === 1 ? "gateway" : `${gateways.length} gateways`} during the throughput phase: ${sends.count} Kafka sends, ${(checkIns / sends.count).toFixed(0)} records and ${((sends.seconds / sends.count) * 1000).toFixed(1)} ms each on average`);
   console.log(`Kafka: ${kafka.summary}`);
 } finally {
   const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));

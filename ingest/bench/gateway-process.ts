@@ -14,9 +14,15 @@ export interface GatewayProcess {
 }
 
 /** The gateway as deployed (src/main.ts, auth off), in its own process so its memory can be measured alone. */
-export async function startGatewayProcess(brokers: string, namespace: string, baseEnv: Readonly<Record<string, string>>): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  brokers: string,
+  namespace: string,
+  baseEnv: Readonly<Record<string, string>>,
+  cpuProfileDir?: string,
+): Promise<GatewayProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const profiling = cpuProfileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfileDir];
+  const child: ChildProcess = spawn(process.execPath, [...profiling, "--import", "tsx", "src/main.ts"], {
     cwd: INGEST_DIR,
     env: {
       ...baseEnv,

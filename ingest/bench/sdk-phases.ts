@@ -12,14 +12,15 @@ export interface ThroughputResult {
 /**
  * `devices` SDK clients (file-backed queues, fsync'd) each queue their share
  * of `checkIns` at once; the clock runs from the first checkIn() to the last
- * acknowledgement written to the queues' journals.
+ * acknowledgement written to the queues' journals. Device d talks to
+ * gateway d mod (number of gateways).
  */
-export async function sdkThroughput(gatewayUrl: string, checkIns: number, devices: number): Promise<ThroughputResult> {
+export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: number, devices: number): Promise<ThroughputResult> {
   const dir = await mkdtemp(join(tmpdir(), "bench-ingest-"));
   try {
     const clients = await Promise.all(
       Array.from({ length: devices }, async (_, d) =>
-        createDeviceClient({ gatewayUrl, storage: await fileStorage(join(dir, `device-${d}`)), batchSize: 500, maxInFlightBatches: 4, lingerMs: 0, maxQueued: checkIns }),
+        createDeviceClient({ gatewayUrl: gatewayUrls[d % gatewayUrls.length] ?? "", storage: await fileStorage(join(dir, `device-${d}`)), batchSize: 500, maxInFlightBatches: 4, lingerMs: 0, maxQueued: checkIns }),
       ),
     );
     const started = performance.now();

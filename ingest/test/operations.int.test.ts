@@ -4,6 +4,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { locationsTopic, type StreamCheckInsResponse } from "@udaconnect/schemas";
 import { client, startHarness, transports, uniquePersonId, type Harness } from "./harness";
 import { Pushable, batch, batches, checkIn } from "./streams";
+import { attendee, testKeys } from "./tokens";
 
 let harness: Harness | undefined;
 
@@ -48,6 +49,40 @@ describe("/metrics", () => {
     );
   });
 });
+
+describe("/metrics for unary calls", () => {
+  it("counts each check-in of a refused RecordLocation(s) call by reason, like the streamed ones", async () => {
+    const keys = await testKeys();
+    harness = await startHarness(inject("kafkaBrokers"), { auth: keys.verify });
+    const [me, other] = [uniquePersonId(), uniquePersonId()];
+    const headers = await keys.bearer(attendee(me));
+    const grpc = client(transports["gRPC (HTTP/2)"](harness.server.url));
+    const refused = (call: Promise<unknown>) => call.then(() => "succeeded", (e: unknown) => Code[ConnectError.from(e).code]);
+
+    const outcomes = [
+      await refused(grpc.recordLocation({ checkIn: checkIn(me, randomUUID()) }, { headers })),
+      await refused(grpc.recordLocation({ checkIn: checkIn(me, randomUUID(), { latitude: 91 }) }, { headers })),
+      await refused(grpc.recordLocations(once([checkIn(me, randomUUID()), checkIn(me, randomUUID(), { latitude: -99 }), checkIn(me, randomUUID())]), { headers })),
+      await refused(grpc.recordLocation({ checkIn: checkIn(other, randomUUID()) }, { headers })),
+      await refused(grpc.recordLocations(once([checkIn(me, randomUUID()), checkIn(other, randomUUID())]), { headers })),
+    ];
+    const text = await (await fetch(`${harness.server.url}/metrics`)).text();
+
+    expect(outcomes).toEqual(["succeeded", "InvalidArgument", "InvalidArgument", "PermissionDenied", "PermissionDenied"]);
+    expect(text.split("\n").filter((line) => line.startsWith("udaconnect_ingest_check_ins_")).sort()).toEqual([
+      "udaconnect_ingest_check_ins_accepted_total 1",
+      "udaconnect_ingest_check_ins_duplicate_total 0",
+      'udaconnect_ingest_check_ins_rejected_total{reason="FORBIDDEN_PERSON"} 2',
+      'udaconnect_ingest_check_ins_rejected_total{reason="INVALID_LATITUDE"} 2',
+      'udaconnect_ingest_check_ins_rejected_total{reason="REFUSED_WITH_CALL"} 3',
+    ]);
+  });
+});
+
+/** One RecordLocations message carrying the check-ins, as a client stream. */
+async function* once(checkIns: ReturnType<typeof checkIn>[]) {
+  yield { checkIns };
+}
 
 describe("limits", () => {
   it("ends a stream open past its time limit with RESOURCE_EXHAUSTED, after answering what it sent", async () => {

@@ -1,3 +1,4 @@
+import { Partitioners, type PartitionMetadata } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { LogPosition } from "@udaconnect/schemas";
 import { assignPartitions, positionsReached } from "../src/kafka/partitions";
@@ -12,6 +13,20 @@ describe("assignPartitions", () => {
     const partitions = placed[0]?.messages.map((m) => m.partition);
     expect(partitions?.[0]).toBe(partitions?.[2]);
     expect(partitions?.every((p) => Number.isInteger(p) && (p ?? -1) >= 0 && (p ?? 6) < 6)).toBe(true);
+  });
+});
+
+describe("assignPartitions, asked again for the same keys (partitions remembered per key)", () => {
+  it("gives each key the partition of Kafka's Java partitioner, for each partition count", () => {
+    const keys = Array.from({ length: 3_000 }, (_, i) => `person-${i % 1_000}-${i % 7}`);
+    for (const count of [1, 6, 7]) {
+      const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
+      const expected = keys.map((key) => Partitioners.DefaultPartitioner()({ topic: "t", partitionMetadata, message: { key, value: null } }));
+      for (let round = 0; round < 2; round++) {
+        const placed = assignPartitions([{ topic: "t", messages: keys.map((key) => ({ key, value: "v" })) }], new Map([["t", count]]));
+        expect(placed[0]?.messages.map((m) => m.partition)).toEqual(expected);
+      }
+    }
   });
 });
 

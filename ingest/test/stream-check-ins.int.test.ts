@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { locationsTopic } from "@udaconnect/schemas";
-import { SERVER_NOW, client, expectedLocationRecorded, startHarness, transports, uniquePersonId, type Harness } from "./harness";
+import { SERVER_NOW, client, expectedLocationRecorded, startHarness, streamingTransports, transports, uniquePersonId, type Harness } from "./harness";
 import { Pushable, accepted, batch, batches, checkIn, duplicate, plain, rejected, tokenOf } from "./streams";
 
 let harness: Harness;
@@ -19,13 +19,14 @@ afterAll(async () => {
 const grpc = () => client(transports["gRPC (HTTP/2)"](harness.server.url));
 
 describe("StreamCheckIns", () => {
-  it("accepts the good check-ins of a mixed batch and rejects each bad one alone, naming the field", async () => {
+  // Over every streaming protocol: binary replies are pre-encoded by hand, JSON ones are not.
+  it.each(Object.keys(streamingTransports) as (keyof typeof streamingTransports)[])("accepts the good check-ins of a mixed batch and rejects each bad one alone, naming the field (%s)", async (protocol) => {
     const personId = uniquePersonId();
     const ids = Array.from({ length: 6 }, () => randomUUID());
     const [good1, badLatitude, badAccuracy, future, tooOld, good2] = ids as [string, string, string, string, string, string];
 
     const responses = [];
-    for await (const response of grpc().streamCheckIns(batches(
+    for await (const response of client(streamingTransports[protocol](harness.server.url)).streamCheckIns(batches(
       batch(7, [
         checkIn(personId, good1),
         checkIn(personId, badLatitude, { latitude: 91 }),

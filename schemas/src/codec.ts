@@ -1,11 +1,13 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { EventSchema, type Event } from "./gen/udaconnect/v1/events_pb";
+import { encodeLocationRecordedEvent } from "./location-recorded-codec";
 
 /** The `content-type` header of every record: readers in any language can tell what the bytes are. */
 export const EVENT_CONTENT_TYPE = "application/x-protobuf; messageType=udaconnect.v1.Event";
 
+/** Check-ins, by far the most frequent event, skip reflection (same bytes: see location-recorded-codec.ts). */
 export function encodeEvent(event: Event): Uint8Array {
-  return toBinary(EventSchema, event);
+  return encodeLocationRecordedEvent(event) ?? toBinary(EventSchema, event);
 }
 
 /**

@@ -167,6 +167,7 @@ class Device implements DeviceClient {
       maxInFlightBatches: this.options.maxInFlightBatches ?? 4,
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` } as Record<string, string>,
       signal: this.#stop.signal,
+      preEncode: this.options.transport === undefined,
     };
   }
 

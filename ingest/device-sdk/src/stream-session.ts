@@ -2,9 +2,10 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import {
-
   CheckInSchema,
   StreamCheckInsRequestSchema,
+  preEncodedStreamCheckInsRequest,
+  type CheckInFields,
   type IngestService,
   type StreamCheckInsRequest,
   type StreamCheckInsResponse,
@@ -18,8 +19,13 @@ export interface SessionSettings {
   readonly maxInFlightBatches: number;
   readonly headers: Record<string, string>;
   readonly signal: AbortSignal;
+  /**
+   * Send batches pre-encoded by hand (same bytes, a fraction of the CPU of
+   * protobuf-es's reflective encoder). Only for a binary transport: a JSON
+   * one would not see the pre-encoded check-ins.
+   */
+  readonly preEncode: boolean;
 }
-
 
 /**
  * One StreamCheckIns call: sends the queue's durable check-ins in batches
@@ -46,7 +52,11 @@ export async function runSession(
       while (inFlight.length < settings.maxInFlightBatches) {
         const items = queue.durable(sent, settings.batchSize);
         if (items.length === 0) break;
-        requests.push(create(StreamCheckInsRequestSchema, { batchId: nextBatchId, checkIns: items.map(toCheckIn) }));
+        requests.push(
+          settings.preEncode
+            ? preEncodedStreamCheckInsRequest(nextBatchId, items.map(checkInFields))
+            : create(StreamCheckInsRequestSchema, { batchId: nextBatchId, checkIns: items.map(toCheckIn) }),
+        );
         inFlight.push({ batchId: nextBatchId++, count: items.length });
         sent += items.length;
       }
@@ -74,9 +84,20 @@ export async function runSession(
   }
 }
 
+/** The check-in as timestampFromMs and create(CheckInSchema, …) in toCheckIn would give it, without building messages. */
+export function checkInFields(c: QueuedCheckIn): CheckInFields {
+  const seconds = Math.floor(c.occurredAtMs / 1000);
+  return {
+    eventId: c.eventId,
+    personId: c.personId,
+    latitude: c.latitude,
+    longitude: c.longitude,
+    occurredAt: { seconds: BigInt(seconds), nanos: (c.occurredAtMs - seconds * 1000) * 1_000_000 },
+    accuracyM: c.accuracyM,
+  };
+}
 
-
-function toCheckIn(c: QueuedCheckIn) {
+export function toCheckIn(c: QueuedCheckIn) {
   return create(CheckInSchema, {
     eventId: c.eventId,
     personId: c.personId,

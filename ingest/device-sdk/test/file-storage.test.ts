@@ -51,4 +51,22 @@ describe("fileStorage", () => {
     expect(journal).toEqual([JSON.stringify({ q: checkIn(5_000) })]);
     expect(await (await fileStorage(dir)).load()).toEqual({ pending: [checkIn(5_000)], dropped: 0 });
   });
+
+  it("waits, with many check-ins pending, until the acknowledged entries are as many as the pending ones", async () => {
+    const dir = await freshDir();
+    const storage = await fileStorage(dir);
+    await storage.load();
+    const many = Array.from({ length: 20_000 }, (_, i) => checkIn(i));
+    await storage.append(many);
+    const lines = async () => (await readFile(join(dir, "journal.ndjson"), "utf8")).trim().split("\n").length;
+
+    await storage.acknowledge(many.slice(0, 5_000).map((c) => c.eventId));
+    const afterFirst = await lines();
+    await storage.acknowledge(many.slice(5_000, 10_000).map((c) => c.eventId));
+    const afterSecond = await lines();
+    await storage.close();
+
+    expect([afterFirst, afterSecond]).toEqual([20_001, 10_000]);
+    expect((await (await fileStorage(dir)).load()).pending).toEqual(many.slice(10_000));
+  });
 });

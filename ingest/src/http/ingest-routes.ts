@@ -3,11 +3,13 @@ import { IngestService, encodeConsistencyToken } from "@udaconnect/schemas";
 import { mayWriteFor, oldestAllowed, type Caller } from "../ingest/access";
 import type { Outcome } from "../ingest/decision";
 import { collectCheckIns, recordLocation, recordLocations } from "../ingest/record-locations";
+import { REFUSED_WITH_CALL, refusedCheckInReasons } from "../ingest/rejection-reasons";
 import { registerPerson } from "../ingest/register-person";
 import { erasePerson, updatePerson } from "../ingest/update-person";
 import type { Logger } from "../log";
 import { requireOperator } from "./authenticate";
 import { replyOrRefuse, translated, translatedStream } from "./connect-errors";
+import type { IngestMetrics } from "./metrics";
 import { refuseIfDraining, streamCheckInsHandler, type StreamContext } from "./stream-check-ins-handler";
 
 /** udaconnect.v1.IngestService over Connect, gRPC and gRPC-Web. */
@@ -39,8 +41,8 @@ export function ingestRoutes(ctx: StreamContext, logger: Logger): (router: Conne
       }),
       recordLocation: translated("RecordLocation", logger, async (request, context) => {
         const who = await caller(context);
-        forbidOthers(who, [request.checkIn?.personId ?? ""]);
-        const reply = withToken(await recordLocation(request, writer(who)));
+        forbidOthers(who, [request.checkIn?.personId ?? ""], ctx.metrics);
+        const reply = withToken(countRefused(await recordLocation(request, writer(who)), 1, ctx.metrics));
         ctx.metrics.countAccepted(1);
         return reply;
       }),
@@ -53,8 +55,8 @@ export function ingestRoutes(ctx: StreamContext, logger: Logger): (router: Conne
             Code.ResourceExhausted,
           );
         }
-        forbidOthers(who, collected.checkIns.map((c) => c.personId));
-        const reply = withToken(await recordLocations(collected.checkIns, writer(who)));
+        forbidOthers(who, collected.checkIns.map((c) => c.personId), ctx.metrics);
+        const reply = withToken(countRefused(await recordLocations(collected.checkIns, writer(who)), collected.checkIns.length, ctx.metrics));
         ctx.metrics.countAccepted(reply.acceptedCount);
         return { ...reply, eventIds: [...reply.eventIds] };
       }),
@@ -64,11 +66,21 @@ export function ingestRoutes(ctx: StreamContext, logger: Logger): (router: Conne
 }
 
 /** Unary writes are all or nothing, so one check-in of another person refuses the call. */
-function forbidOthers(who: Caller, personIds: readonly string[]): void {
-  const other = personIds.find((id) => id !== "" && !mayWriteFor(who, id));
+function forbidOthers(who: Caller, personIds: readonly string[], metrics: IngestMetrics): void {
+  const forbidden = personIds.map((id) => id !== "" && !mayWriteFor(who, id));
+  const other = personIds.find((_, index) => forbidden[index]);
   if (other !== undefined) {
+    metrics.countRejected(forbidden.map((no) => (no ? "FORBIDDEN_PERSON" : REFUSED_WITH_CALL)));
     throw new ConnectError(`this token may not write check-ins of person "${other}"`, Code.PermissionDenied);
   }
+}
+
+/** Counts the check-ins of a refused call by reason, as StreamCheckIns does for each one it rejects. */
+function countRefused<Reply>(outcome: Outcome<Reply>, checkIns: number, metrics: IngestMetrics): Outcome<Reply> {
+  if (outcome.outcome === "rejected") {
+    metrics.countRejected(refusedCheckInReasons(outcome.violations, checkIns));
+  }
+  return outcome;
 }
 
 function withToken<Reply extends object>(outcome: Outcome<Reply>): Reply & { consistencyToken: string } {

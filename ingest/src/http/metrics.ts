@@ -19,6 +19,11 @@ export class IngestMetrics {
     this.#accepted += count;
   }
 
+  /** Check-ins a unary call refused (all or nothing), one reason each. */
+  countRejected(reasons: readonly string[]): void {
+    for (const reason of reasons) this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1);
+  }
+
   countVerdicts(verdicts: readonly CheckInVerdict[]): void {
     for (const { status, reason } of verdicts) {
       if (status === "accepted") this.#accepted++;
@@ -51,7 +56,7 @@ export class IngestMetrics {
       "# HELP udaconnect_ingest_check_ins_duplicate_total Check-ins answered DUPLICATE (retries of recent event ids).",
       "# TYPE udaconnect_ingest_check_ins_duplicate_total counter",
       `udaconnect_ingest_check_ins_duplicate_total ${this.#duplicates}`,
-      "# HELP udaconnect_ingest_check_ins_rejected_total Check-ins rejected in StreamCheckIns, by reason.",
+      "# HELP udaconnect_ingest_check_ins_rejected_total Check-ins not appended, by reason (REFUSED_WITH_CALL: valid, refused with a bad neighbour in a unary call).",
       "# TYPE udaconnect_ingest_check_ins_rejected_total counter",
       ...[...this.#rejected].map(([reason, n]) => `udaconnect_ingest_check_ins_rejected_total{reason="${reason}"} ${n}`),
       "# HELP udaconnect_ingest_kafka_send_seconds Time from a produce request to Kafka's acknowledgement (acks=all).",

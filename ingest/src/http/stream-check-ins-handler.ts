@@ -4,6 +4,7 @@ import {
   CheckInResult_Status,
   StreamCheckInsResponseSchema,
   encodeConsistencyToken,
+  preEncodedStreamCheckInsResponse,
   type StreamCheckInsRequest,
   type StreamCheckInsResponse,
 } from "@udaconnect/schemas";
@@ -52,6 +53,8 @@ export function streamCheckInsHandler(ctx: StreamContext) {
   return async function* (requests: AsyncIterable<StreamCheckInsRequest>, context: HandlerContext): AsyncGenerator<StreamCheckInsResponse> {
     refuseIfDraining(ctx);
     const caller = await ctx.authenticate(context.requestHeader);
+    // JSON replies are written from the message's fields, so only binary ones may be pre-encoded.
+    const binary = !/json/i.test(context.requestHeader.get("content-type") ?? "");
     const iterator = requests[Symbol.asyncIterator]();
     const expiry = timeLimit(ctx.limits.maxStreamMs, context.signal);
     const pending = new PendingBatches();
@@ -79,7 +82,7 @@ export function streamCheckInsHandler(ctx: StreamContext) {
           yield await pending.shift();
         }
         await ctx.slots.acquire();
-        pending.push(quiet(answerBatch(event.result.value, caller, ctx)), ids);
+        pending.push(quiet(answerBatch(event.result.value, caller, ctx, binary)), ids);
         next = iterator.next();
         continue;
       }
@@ -94,18 +97,18 @@ export function streamCheckInsHandler(ctx: StreamContext) {
   };
 }
 
-async function answerBatch(request: StreamCheckInsRequest, caller: Caller, ctx: StreamContext): Promise<StreamCheckInsResponse> {
+async function answerBatch(request: StreamCheckInsRequest, caller: Caller, ctx: StreamContext, binary: boolean): Promise<StreamCheckInsResponse> {
   ctx.metrics.batchStarted();
   try {
     const decision = decideBatch(request.checkIns, caller, ctx.deps);
     const positions = await ctx.deps.appendEvents(decision.events);
     ctx.deps.seenEventIds.add(decision.verdicts.filter((v) => v.status === "accepted").map((v) => v.eventId));
     ctx.metrics.countVerdicts(decision.verdicts);
-    return create(StreamCheckInsResponseSchema, {
-      batchId: request.batchId,
-      results: decision.verdicts.map((v) => ({ ...v, status: STATUS[v.status] })),
-      consistencyToken: positions.length > 0 ? encodeConsistencyToken(positions) : "",
-    });
+    const results = decision.verdicts.map((v) => ({ eventId: v.eventId, status: STATUS[v.status], reason: v.reason, detail: v.detail }));
+    const consistencyToken = positions.length > 0 ? encodeConsistencyToken(positions) : "";
+    return binary
+      ? preEncodedStreamCheckInsResponse(request.batchId, results, consistencyToken)
+      : create(StreamCheckInsResponseSchema, { batchId: request.batchId, results, consistencyToken });
   } finally {
     ctx.metrics.batchEnded();
     ctx.slots.release();

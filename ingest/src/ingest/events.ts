@@ -8,6 +8,8 @@ import {
   PersonUpdatedSchema,
   locationsTopic,
   personsTopic,
+  type Event,
+  type LocationRecorded,
 } from "@udaconnect/schemas";
 import type { OutgoingEvent } from "./ports";
 
@@ -42,19 +44,29 @@ export function personRegistered(registration: PersonRegistration, recordedAt: T
   };
 }
 
-/** The envelope and the payload carry the same event id: the device's, so a retry is recognisable. */
+/**
+ * The envelope and the payload carry the same event id: the device's, so a
+ * retry is recognisable. Built as message literals, not with create(): one
+ * per check-in, and create()'s reflection cost more than the rest of
+ * deciding a check-in (every field is set, so the messages are the same).
+ */
 export function locationRecorded(checkIn: LocationCheckIn, recordedAt: Timestamp): OutgoingEvent {
-  return {
-    topic: locationsTopic,
-    key: checkIn.personId,
-    event: create(EventSchema, {
-      eventId: checkIn.eventId,
-      type: LocationRecordedSchema.typeName,
-      recordedAt,
-      payload: { case: "locationRecorded", value: create(LocationRecordedSchema, { ...checkIn, recordedAt }) },
-    }),
+  const { eventId, personId, latitude, longitude, occurredAt, accuracyM } = checkIn;
+  const value: LocationRecorded = {
+    $typeName: "udaconnect.v1.LocationRecorded",
+    eventId,
+    personId,
+    latitude,
+    longitude,
+    occurredAt,
+    recordedAt,
+    ...(accuracyM === undefined ? {} : { accuracyM }),
   };
+  const event: Event = { $typeName: "udaconnect.v1.Event", eventId, type: LOCATION_RECORDED, recordedAt, payload: { case: "locationRecorded", value } };
+  return { topic: locationsTopic, key: personId, event };
 }
+
+const LOCATION_RECORDED = LocationRecordedSchema.typeName;
 
 export interface PersonChange {
   readonly eventId: string;

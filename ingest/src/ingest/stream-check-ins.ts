@@ -4,7 +4,8 @@ import { mayWriteFor, oldestAllowed, type Caller } from "./access";
 import { checkCheckIn } from "./check-in";
 import { locationRecorded } from "./events";
 import type { Clock, NewId, OutgoingEvent, SeenEventIds } from "./ports";
-import { describeViolations, type FieldViolation } from "./violations";
+import { reasonOf } from "./rejection-reasons";
+import { describeViolations } from "./violations";
 
 /** Check-ins one StreamCheckIns batch may carry (one Kafka record batch per partition stays well under 1 MiB). */
 export const MAX_CHECK_INS_PER_BATCH = 500;
@@ -69,11 +70,4 @@ export function decideBatch(checkIns: readonly CheckIn[], caller: Caller, deps: 
 
 function rejected(eventId: string, reason: string, detail: string): CheckInVerdict {
   return { eventId, status: "rejected", reason, detail };
-}
-
-/** "check_ins[2].occurred_at" → "INVALID_OCCURRED_AT"; a missing check-in (never on the wire) → "INVALID_CHECK_IN". */
-function reasonOf(violations: readonly FieldViolation[]): string {
-  const field = violations[0]?.field ?? "";
-  const name = field.includes(".") ? field.slice(field.lastIndexOf(".") + 1) : "check_in";
-  return `INVALID_${name.toUpperCase()}`;
 }

@@ -16,12 +16,52 @@ export function assignPartitions(batches: readonly TopicMessages[], counts: Part
     if (count === undefined) {
       throw new Error(`no partition count known for topic ${topic}`);
     }
-    const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
+    const partitionMetadata = metadataOf(count);
+    const known = partitionOfKey(count);
     return {
       topic,
-      messages: messages.map((message: Message) => ({ ...message, partition: javaPartitioner({ topic, partitionMetadata, message }) })),
+      messages: messages.map((message: Message) => {
+        // Only a string key without a partition of its own is remembered, as the partitioner would place it.
+        const key = typeof message.key === "string" && message.partition == null ? message.key : undefined;
+        let partition = key === undefined ? undefined : known.get(key);
+        if (partition === undefined) {
+          partition = javaPartitioner({ topic, partitionMetadata, message });
+          if (key !== undefined) remember(known, key, partition);
+        }
+        return { ...message, partition };
+      }),
     };
   });
+}
+
+const metadataByCount = new Map<number, PartitionMetadata[]>();
+const partitionsByCount = new Map<number, Map<string, number>>();
+/** Keys (person ids) whose partition is remembered; beyond, the memory starts afresh. */
+const MAX_REMEMBERED_KEYS = 100_000;
+
+/** A key's partition depends only on the key and the partition count; hashing it once per person saves a murmur2 per check-in. */
+function partitionOfKey(count: number): Map<string, number> {
+  let known = partitionsByCount.get(count);
+  if (known === undefined) {
+    known = new Map();
+    partitionsByCount.set(count, known);
+  }
+  return known;
+}
+
+function remember(known: Map<string, number>, key: string, partition: number): void {
+  if (known.size >= MAX_REMEMBERED_KEYS) known.clear();
+  known.set(key, partition);
+}
+
+/** What the partitioner reads of a topic's metadata (only how many partitions), built once per count. */
+function metadataOf(count: number): PartitionMetadata[] {
+  let metadata = metadataByCount.get(count);
+  if (metadata === undefined) {
+    metadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
+    metadataByCount.set(count, metadata);
+  }
+  return metadata;
 }
 
 export interface ProducedRange {
@@ -32,15 +72,14 @@ export interface ProducedRange {
 
 /** The positions a write reached: per partition, its base offset plus the records it wrote there. */
 export function positionsReached(batches: readonly TopicMessages[], produced: readonly ProducedRange[]): LogPosition[] {
-  const written = new Map<string, number>();
+  const written = new Map<string, number[]>();
   for (const { topic, messages } of batches) {
-    for (const { partition } of messages) {
-      const key = `${topic}/${partition}`;
-      written.set(key, (written.get(key) ?? 0) + 1);
-    }
+    const perPartition = written.get(topic) ?? [];
+    for (const { partition = 0 } of messages) perPartition[partition] = (perPartition[partition] ?? 0) + 1;
+    written.set(topic, perPartition);
   }
   return produced.flatMap(({ topicName, partition, baseOffset }) => {
-    const records = written.get(`${topicName}/${partition}`) ?? 0;
+    const records = written.get(topicName)?.[partition] ?? 0;
     if (baseOffset === undefined || records === 0) {
       return [];
     }

@@ -32,7 +32,9 @@ export class SendQueue {
   enqueue(batches: readonly TopicMessages[]): Promise<readonly LogPosition[]> {
     const counts = new Map<string, number>();
     for (const { topic, messages } of batches) {
-      for (const { partition } of messages) counts.set(`${topic}/${partition}`, (counts.get(`${topic}/${partition}`) ?? 0) + 1);
+      const perPartition: number[] = [];
+      for (const { partition = 0 } of messages) perPartition[partition] = (perPartition[partition] ?? 0) + 1;
+      perPartition.forEach((n, partition) => counts.set(`${topic}/${partition}`, (counts.get(`${topic}/${partition}`) ?? 0) + n));
     }
     return new Promise((resolve, reject) => {
       this.#waiting.push({ batches, counts, resolve, reject });

@@ -12,9 +12,11 @@ export function toTopicMessages(events: readonly OutgoingEvent[], namespace: str
   for (const { topic, key, event } of events) {
     const name = topicName(topic, namespace);
     const messages = byTopic.get(name) ?? [];
+    const value = encodeEvent(event);
     messages.push({
       key,
-      value: Buffer.from(encodeEvent(event)),
+      // A view, not a copy: the encoded bytes are not used elsewhere.
+      value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       headers: { "content-type": EVENT_CONTENT_TYPE, "event-type": event.type },
     });
     byTopic.set(name, messages);

@@ -1,0 +1,182 @@
+/**
+ * The few pieces of the protobuf wire format the hand-written encoders
+ * (location-recorded-codec.ts, check-in-codec.ts) need: they compute each
+ * message's size first, then write it into one exactly sized array. Integer
+ * encodings follow protobuf-es's BinaryWriter, so the bytes are the same.
+ */
+
+const utf8 = new TextEncoder();
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A string as it goes on the wire: kept as is when ASCII (one byte per char), else its UTF-8 bytes. */
+export type Text = string | Uint8Array;
+
+export function text(value: string): Text {
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) > 0x7f) return utf8.encode(value);
+  }
+  return value;
+}
+
+/** A proto3 implicit string field: absent when empty. */
+export function stringFieldSize(value: Text): number {
+  return value.length === 0 ? 0 : 1 + varintSize(value.length) + value.length;
+}
+
+/** A message field of `bodySize` bytes, or absent (undefined). */
+export function messageFieldSize(bodySize: number | undefined): number {
+  return bodySize === undefined ? 0 : 1 + varintSize(bodySize) + bodySize;
+}
+
+/** The body of a google.protobuf.Timestamp (seconds: int64 = 1, nanos: int32 = 2), or undefined when absent. */
+export function timestampSize(t: { readonly seconds: bigint; readonly nanos: number } | undefined): number | undefined {
+  if (t === undefined) return undefined;
+  const seconds = t.seconds == 0n ? 0 : 1 + int64Size(t.seconds);
+  const nanos = t.nanos === 0 ? 0 : 1 + (t.nanos < 0 ? 10 : varintSize(t.nanos));
+  return seconds + nanos;
+}
+
+function int64Size(value: bigint): number {
+  if (value < 0n) return 10;
+  if (value <= MAX_SAFE) return varintSize(Number(value));
+  let size = 1;
+  for (let rest = value >> 7n; rest > 0n; rest >>= 7n) size++;
+  return size;
+}
+
+export function varintSize(value: number): number {
+  let size = 1;
+  while (value > 0x7f) {
+    value = Math.floor(value / 0x80);
+    size++;
+  }
+  return size;
+}
+
+/**
+ * Small messages are cut from shared slabs, as Node's Buffer pool does:
+ * allocating an ArrayBuffer per message cost as much as encoding it.
+ */
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabView = new DataView(slab.buffer);
+let slabUsed = 0;
+
+export class ProtoWriter {
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  readonly #start: number;
+  readonly #end: number;
+  #at: number;
+
+  constructor(size: number) {
+    if (size > SLAB_BYTES / 8) {
+      this.#bytes = new Uint8Array(size);
+      this.#view = new DataView(this.#bytes.buffer);
+      this.#start = 0;
+    } else {
+      if (slabUsed + size > SLAB_BYTES) {
+        slab = new Uint8Array(SLAB_BYTES);
+        slabView = new DataView(slab.buffer);
+        slabUsed = 0;
+      }
+      this.#bytes = slab;
+      this.#view = slabView;
+      this.#start = slabUsed;
+      slabUsed += size;
+    }
+    this.#at = this.#start;
+    this.#end = this.#start + size;
+  }
+
+  /** The bytes written; throws if the size computed up front was wrong (a bug, never a silent truncation). */
+  finish(): Uint8Array {
+    if (this.#at !== this.#end) throw new Error(`protobuf encoder wrote ${this.#at - this.#start} of ${this.#end - this.#start} bytes`);
+    return this.#bytes.subarray(this.#start, this.#end);
+  }
+
+  byte(value: number): void {
+    this.#bytes[this.#at++] = value;
+  }
+
+  /** An unsigned varint below 2^53. */
+  varint(value: number): void {
+    while (value > 0x7f) {
+      this.#bytes[this.#at++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    this.#bytes[this.#at++] = value;
+  }
+
+  /** A 64-bit varint; a negative int64 or int32 goes as its two's complement (10 bytes), as protobuf writes it. */
+  varint64(value: bigint): void {
+    let rest = BigInt.asUintN(64, value);
+    while (rest > 0x7fn) {
+      this.#bytes[this.#at++] = Number(rest & 0x7fn) | 0x80;
+      rest >>= 7n;
+    }
+    this.#bytes[this.#at++] = Number(rest);
+  }
+
+  /** A proto3 implicit string field (nothing when empty). */
+  string(tag: number, value: Text): void {
+    if (value.length === 0) return;
+    this.byte(tag);
+    this.varint(value.length);
+    this.raw(value);
+  }
+
+  /** Bytes (or an ASCII string, one byte per char) as they are. */
+  raw(value: Text): void {
+    if (typeof value === "string") {
+      for (let i = 0; i < value.length; i++) this.#bytes[this.#at++] = value.charCodeAt(i);
+    } else {
+      this.#bytes.set(value, this.#at);
+      this.#at += value.length;
+    }
+  }
+
+  double(tag: number, value: number): void {
+    this.byte(tag);
+    this.#view.setFloat64(this.#at, value, true);
+    this.#at += 8;
+  }
+
+  /** A Timestamp message field whose body size is `size` (timestampSize); nothing when absent. */
+  timestamp(tag: number, value: { readonly seconds: bigint; readonly nanos: number } | undefined, size: number | undefined): void {
+    if (value === undefined || size === undefined) return;
+    this.byte(tag);
+    this.varint(size);
+    if (value.seconds != 0n) {
+      this.byte(0x08);
+      if (value.seconds < 0n || value.seconds > MAX_SAFE) this.varint64(value.seconds);
+      else this.varint(Number(value.seconds));
+    }
+    if (value.nanos !== 0) {
+      this.byte(0x10);
+      if (value.nanos < 0) this.varint64(BigInt(value.nanos));
+      else this.varint(value.nanos);
+    }
+  }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** A Timestamp whose integers protobuf-es would encode without complaint (else callers fall back to it, errors included). */
+export function encodableTimestamp(t: { readonly seconds: unknown; readonly nanos: unknown }): boolean {
+  return (
+    typeof t.seconds === "bigint" &&
+    t.seconds >= INT64_MIN &&
+    t.seconds <= INT64_MAX &&
+    typeof t.nanos === "number" &&
+    Number.isInteger(t.nanos) &&
+    t.nanos >= -(2 ** 31) &&
+    t.nanos < 2 ** 31
+  );
+}
+
+/** No unknown fields to carry over (the hand-written encoders do not write them). */
+export function withoutUnknownFields(message: { readonly $unknown?: readonly unknown[] }): boolean {
+  return message.$unknown === undefined || message.$unknown.length === 0;
+}
