@@ -1,23 +1,29 @@
 import { parseArgs } from "node:util";
 import { createTestDatabase } from "@udaconnect/test-support";
-import { explainEncounters, findEncounters } from "../src/encounters/find-encounters";
+import { explainEncounters } from "../src/encounters/find-encounters";
 import { createDatabase } from "../src/postgres/create-database";
-import { startQueryApi } from "../src/server";
+import { startApiProcess } from "./api-process";
 import { loadBenchConfig } from "./config";
+import { cpuPerLookup, cpuSnapshot, type CpuSnapshot } from "./cpu-meter";
 import { generateVenue, VENUE_START } from "./generate-venue";
 import { timeLegacyLookup } from "./legacy-connections";
+import { fixed, percentile, timeDirectLookups, timeHttpLookups, type Lookup } from "./measure";
 
-const HELP = `scripts/bench-query [--people 2000] [--checkins 500] [--booths 300] [--samples 100] [--legacy-people 2]
-                    [--legacy-checkins 5] [--seed 0.42] [--explain] [--keep] [--reuse <database url>]
-Builds a seeded venue (people × check-ins over 3 days, booths over ~1 km²) in a fresh database on
-DATABASE_URL's server, then times GET /v1/persons/{id}/connections (1 day, 5 m, 600 s) over HTTP for
---samples people, and the legacy algorithm (one ST_DWithin per own check-in) for a few of them.
---keep leaves the database (and prints its URL); --reuse <url> measures a kept one again (same sizes!).`;
+const HELP = `scripts/bench-query [--people 2000] [--checkins 500] [--days 3] [--booths 300] [--samples 100] [--legacy-people 2]
+                    [--legacy-checkins 5] [--seed 0.42] [--explain] [--keep] [--reuse <database url>] [--cpu-prof <dir>]
+Builds a seeded venue (people × check-ins over --days days, booths over ~1 km²) in a fresh database on
+DATABASE_URL's server, then times GET /v1/persons/{id}/connections (day 2: 1 day, 5 m, 600 s) over HTTP
+against the API running as its own process (src/main.ts) for --samples people, and the legacy algorithm
+(one ST_DWithin per own check-in) for a few of them.
+10M check-ins, same per-person rate and venue density: --checkins 5000 --days 30 (about 10 minutes to build).
+--keep leaves the database (and prints its URL); --reuse <url> measures a kept one again (same sizes!).
+--cpu-prof <dir> writes a CPU profile of the API process there. --legacy-people 0 skips the legacy copy.`;
 
 const { values } = parseArgs({
   options: {
     people: { type: "string", default: "2000" },
     checkins: { type: "string", default: "500" },
+    days: { type: "string", default: "3" },
     booths: { type: "string", default: "300" },
     samples: { type: "string", default: "100" },
     "legacy-people": { type: "string", default: "2" },
@@ -26,6 +32,7 @@ const { values } = parseArgs({
     explain: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     reuse: { type: "string" },
+    "cpu-prof": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -33,81 +40,28 @@ if (values.help) {
   console.log(HELP);
   process.exit(0);
 }
-const serverUrl = loadBenchConfig().databaseUrl;
+const config = loadBenchConfig();
 const people = Number(values.people);
 const checkIns = Number(values.checkins);
+const days = Number(values.days);
 const samples = Math.min(Number(values.samples), people);
+const legacyPeople = Number(values["legacy-people"]);
 const DAY_MS = 86_400_000;
 const range = { from: new Date(VENUE_START.getTime() + DAY_MS), to: new Date(VENUE_START.getTime() + 2 * DAY_MS) };
+const lookups: Lookup[] = Array.from({ length: samples }, (_, i) => ({ personNumber: 1 + Math.floor((i * people) / samples), ...range }));
 
-const bench = values.reuse === undefined ? await createTestDatabase(serverUrl) : reused(values.reuse);
+const bench = values.reuse === undefined ? await createTestDatabase(config.databaseUrl) : reused(values.reuse);
 try {
-  let started = performance.now();
+  const started = performance.now();
   if (values.reuse === undefined) {
-    await generateVenue(bench.db, { people, checkInsPerPerson: checkIns, booths: Number(values.booths), days: 3, seed: Number(values.seed) });
+    const size = { people, checkInsPerPerson: checkIns, booths: Number(values.booths), days, seed: Number(values.seed), legacy: legacyPeople > 0 };
+    await generateVenue(bench.db, size, (line) => console.log(`${line} (${seconds(started)} s)`));
   }
-  console.log(`venue: ${people} people × ${checkIns} check-ins = ${people * checkIns} check-ins, ${values.booths} booths, 3 days; built in ${seconds(started)} s`);
-
-  const api = await startQueryApi({ databaseUrl: bench.url, port: 0 });
-  try {
-    const query = `from=${range.from.toISOString()}&to=${range.to.toISOString()}&distance_m=5&within_s=600`;
-    const ids = Array.from({ length: samples }, (_, i) => 1 + Math.floor((i * people) / samples));
-    let met = 0;
-    for (const id of ids.slice(0, 10)) {
-      await fetch(`${api.url}/v1/persons/p${id}/connections?${query}`).then((r) => r.json());
-    }
-    const timings: number[] = [];
-    started = performance.now();
-    for (const id of ids) {
-      const t0 = performance.now();
-      const response = await fetch(`${api.url}/v1/persons/p${id}/connections?${query}`);
-      const body = (await response.json()) as { connections: unknown[] };
-      timings.push(performance.now() - t0);
-      if (response.status !== 200) {
-        throw new Error(`p${id}: HTTP ${response.status} ${JSON.stringify(body)}`);
-      }
-      met += body.connections.length;
-    }
-    timings.sort((a, b) => a - b);
-    console.log(
-      `new  /v1/persons/{id}/connections (1 day, 5 m, 600 s) over HTTP, ${samples} people: ` +
-        `p50 ${pct(timings, 50)} ms, p95 ${pct(timings, 95)} ms, p99 ${pct(timings, 99)} ms, max ${fixed(timings.at(-1) ?? 0)} ms; ` +
-        `${(met / samples).toFixed(1)} persons met on average; ${seconds(started)} s in all`,
-    );
-
-    const direct = createDatabase(bench.url);
-    const sqlTimings: number[] = [];
-    for (const id of ids) {
-      const t0 = performance.now();
-      await findEncounters(direct, { personId: `p${id}`, ...range, distanceMetres: 5, withinSeconds: 600 });
-      sqlTimings.push(performance.now() - t0);
-    }
-    await direct.destroy();
-    sqlTimings.sort((a, b) => a - b);
-    console.log(`     the same lookups without HTTP (findEncounters): p50 ${pct(sqlTimings, 50)} ms, p95 ${pct(sqlTimings, 95)} ms, p99 ${pct(sqlTimings, 99)} ms`);
-
-    const legacyPeople = ids.slice(0, Number(values["legacy-people"]));
-    const legacy: number[] = [];
-    for (const id of legacyPeople) {
-      const timed = await timeLegacyLookup(bench.db, id, range, 5, Number(values["legacy-checkins"]));
-      const lookupMs = timed.msPerCheckIn * timed.ownCheckIns;
-      legacy.push(lookupMs);
-      console.log(
-        `legacy p${id}: ${fixed(timed.msPerCheckIn)} ms per own check-in (${timed.timed} of ${timed.ownCheckIns} timed) ` +
-          `→ ${fixed(lookupMs)} ms per lookup (extrapolated)`,
-      );
-    }
-    if (legacy.length > 0) {
-      const legacyMean = legacy.reduce((a, b) => a + b, 0) / legacy.length;
-      console.log(`ratio: legacy mean ${fixed(legacyMean)} ms / new p50 ${pct(timings, 50)} ms = ${fixed(legacyMean / Number(pct(timings, 50)))}×`);
-    }
-    if (values.explain) {
-      const plan = await explainEncounters(bench.db, { personId: `p${ids[0]}`, ...range, distanceMetres: 5, withinSeconds: 600 });
-      console.log(`EXPLAIN ANALYZE for p${ids[0]}:\n${plan.join("\n")}`);
-    }
-  } finally {
-    await api.close();
-  }
+  console.log(
+    `venue: ${people} people × ${checkIns} check-ins = ${people * checkIns} check-ins, ${values.booths} booths, ${days} days; ` +
+      `built in ${seconds(started)} s`,
+  );
+  await measure();
 } finally {
   if (values.keep || values.reuse !== undefined) {
     await bench.db.destroy();
@@ -117,16 +71,63 @@ try {
   }
 }
 
+async function measure(): Promise<void> {
+  const api = await startApiProcess(bench.url, config.apiEnv, values["cpu-prof"]);
+  const cpu: CpuSnapshot[] = [];
+  let http;
+  try {
+    http = await timeHttpLookups(api.url, lookups, 10, async () => {
+      cpu.push(await cpuSnapshot(bench.db, api.pid));
+    });
+  } finally {
+    await api.stop();
+  }
+  const { response, parsed } = http;
+  console.log(
+    `new  /v1/persons/{id}/connections (1 day, 5 m, 600 s) over HTTP (API in its own process), ${samples} people: ` +
+      `p50 ${percentile(response, 50)} ms, p95 ${percentile(response, 95)} ms, p99 ${percentile(response, 99)} ms, ` +
+      `max ${fixed(response.at(-1) ?? 0)} ms; ${(http.personsMet / samples).toFixed(1)} persons met on average`,
+  );
+  console.log(`     the same, including the client's JSON.parse: p50 ${percentile(parsed, 50)} ms, p95 ${percentile(parsed, 95)} ms`);
+  const [before, after] = cpu;
+  if (before !== undefined && after !== undefined) {
+    const { apiMs, databaseMs } = cpuPerLookup(before, after, samples);
+    console.log(`     CPU per lookup (user + system, whatever else runs): API process ${fixed(apiMs)} ms, PostgreSQL ${fixed(databaseMs)} ms`);
+  }
+  const direct = createDatabase(bench.url);
+  const sqlTimings = await timeDirectLookups(direct, lookups);
+  await direct.destroy();
+  console.log(
+    `     the same lookups without HTTP (findEncountersJson): ` +
+      `p50 ${percentile(sqlTimings, 50)} ms, p95 ${percentile(sqlTimings, 95)} ms, p99 ${percentile(sqlTimings, 99)} ms`,
+  );
+  await measureLegacy(Number(percentile(response, 50)));
+  if (values.explain) {
+    const first = lookups[0]?.personNumber ?? 1;
+    const plan = await explainEncounters(bench.db, { personId: `p${first}`, ...range, distanceMetres: 5, withinSeconds: 600 });
+    console.log(`EXPLAIN ANALYZE for p${first}:\n${plan.join("\n")}`);
+  }
+}
+
+async function measureLegacy(newP50: number): Promise<void> {
+  const legacy: number[] = [];
+  for (const { personNumber } of lookups.slice(0, legacyPeople)) {
+    const timed = await timeLegacyLookup(bench.db, personNumber, range, 5, Number(values["legacy-checkins"]));
+    const lookupMs = timed.msPerCheckIn * timed.ownCheckIns;
+    legacy.push(lookupMs);
+    console.log(
+      `legacy p${personNumber}: ${fixed(timed.msPerCheckIn)} ms per own check-in (${timed.timed} of ${timed.ownCheckIns} timed) ` +
+        `→ ${fixed(lookupMs)} ms per lookup (extrapolated)`,
+    );
+  }
+  if (legacy.length > 0) {
+    const legacyMean = legacy.reduce((a, b) => a + b, 0) / legacy.length;
+    console.log(`ratio: legacy mean ${fixed(legacyMean)} ms / new p50 ${fixed(newP50)} ms = ${fixed(legacyMean / newP50)}×`);
+  }
+}
+
 function reused(url: string) {
   return { url, db: createDatabase(url), drop: async () => {} };
-}
-
-function pct(sorted: readonly number[], p: number): string {
-  return fixed(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
-}
-
-function fixed(ms: number): string {
-  return ms.toFixed(1);
 }
 
 function seconds(since: number): string {

@@ -15,7 +15,7 @@ export {
 } from "./connections/connection-criteria";
 export { findPerson, listPersons } from "./persons/find-persons";
 export type { Person } from "./persons/person";
-export { findEncounters, explainEncounters, type EncounterLookup, type EncounterStrategy } from "./encounters/find-encounters";
+export { findEncounters, findEncountersJson, explainEncounters, type EncounterLookup, type EncounterStrategy } from "./encounters/find-encounters";
 export type { ConnectionSummary } from "./encounters/connection-summary";
 export {
   parseEncounterQuery,

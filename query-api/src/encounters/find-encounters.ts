@@ -3,6 +3,7 @@ import type { Database } from "@udaconnect/migrations";
 import type { ConnectionSummary } from "./connection-summary";
 import type { EncounterCriteria } from "./encounter-criteria";
 import { cellProbesServe, cellsWithin } from "./probe-cells";
+import { summaryJson, summaryRows, toSummary } from "./summarise-encounters";
 
 export interface EncounterLookup extends EncounterCriteria {
   readonly personId: string;
@@ -29,38 +30,53 @@ export async function findEncounters(
   lookup: EncounterLookup,
   force?: EncounterStrategy,
 ): Promise<ConnectionSummary[]> {
-  return db
-    .transaction()
-    .setIsolationLevel("repeatable read")
-    .execute(async (trx) => {
-      const statement = await encounterStatement(trx, lookup, force);
-      return statement === undefined ? [] : (await statement.execute(trx)).rows.map(toSummary);
-    });
+  return inSnapshot(db, async (trx) => {
+    const pairs = await encounterPairs(trx, lookup, force);
+    return pairs === undefined ? [] : (await summaryRows(pairs).execute(trx)).rows.map(toSummary);
+  });
 }
 
-/** EXPLAIN (ANALYZE, BUFFERS) of the lookup's main statement, for docs and benchmarks. */
+/**
+ * The same answer as findEncounters, as the JSON text the API sends: {"connections": [...]}
+ * with the fields of connectionSummarySchema. What the route serves.
+ */
+export async function findEncountersJson(db: Kysely<Database>, lookup: EncounterLookup, force?: EncounterStrategy): Promise<string> {
+  return inSnapshot(db, async (trx) => {
+    const pairs = await encounterPairs(trx, lookup, force);
+    return pairs === undefined ? NO_CONNECTIONS : ((await summaryJson(pairs).execute(trx)).rows[0]?.json ?? NO_CONNECTIONS);
+  });
+}
+
+const NO_CONNECTIONS = '{"connections":[]}';
+
+/** EXPLAIN (ANALYZE, BUFFERS) of the lookup's main statement (as the API runs it), for docs and benchmarks. */
 export async function explainEncounters(db: Kysely<Database>, lookup: EncounterLookup, force?: EncounterStrategy): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
-    const statement = await encounterStatement(trx, lookup, force);
-    if (statement === undefined) {
+    const pairs = await encounterPairs(trx, lookup, force);
+    if (pairs === undefined) {
       return ["(no own check-ins in the range)"];
     }
-    const { rows } = await sql<{ "QUERY PLAN": string }>`EXPLAIN (ANALYZE, BUFFERS) ${statement}`.execute(trx);
+    const { rows } = await sql<{ "QUERY PLAN": string }>`EXPLAIN (ANALYZE, BUFFERS) ${summaryJson(pairs)}`.execute(trx);
     return rows.map((r) => r["QUERY PLAN"]);
   });
 }
 
-async function encounterStatement(
+function inSnapshot<T>(db: Kysely<Database>, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().setIsolationLevel("repeatable read").execute(work);
+}
+
+/** The pairs (own check-in, other's check-in) of the lookup, or undefined without own check-ins. */
+async function encounterPairs(
   trx: Transaction<Database>,
   lookup: EncounterLookup,
   force: EncounterStrategy | undefined,
-): Promise<RawBuilder<SummaryRow> | undefined> {
+): Promise<RawBuilder<unknown> | undefined> {
   const own = await ownCheckIns(trx, lookup);
   if (own.length === 0) {
     return undefined;
   }
   const strategy = force ?? (cellProbesServe(lookup.distanceMetres, own.map((o) => o.latitude)) ? "cells" : "gist");
-  return summarise(strategy === "cells" ? cellPairs(own, lookup) : gistPairs(lookup));
+  return strategy === "cells" ? cellPairs(own, lookup) : gistPairs(lookup);
 }
 
 async function ownCheckIns(trx: Transaction<Database>, lookup: EncounterLookup): Promise<OwnCheckIn[]> {
@@ -123,57 +139,4 @@ function gistPairs(lookup: EncounterLookup): RawBuilder<unknown> {
 
 function within(lookup: EncounterLookup): RawBuilder<unknown> {
   return sql`make_interval(secs => ${lookup.withinSeconds})`;
-}
-
-interface SummaryRow {
-  id: string;
-  first_name: string;
-  last_name: string;
-  company_name: string;
-  encounters: string;
-  first_at: Date;
-  last_at: Date;
-  distance_m: number;
-  latitude: number;
-  longitude: number;
-  closest_at: Date;
-}
-
-/**
- * One sort of the pairs by (person, distance, time, event id) serves both the window
- * aggregates over each person's pairs and DISTINCT ON, which keeps the closest. (Joining a
- * per-person aggregate to a per-person DISTINCT ON made the planner, blind to CTE sizes,
- * nest-loop them: 1,400 × 700 comparisons.)
- */
-function summarise(pairs: RawBuilder<unknown>): RawBuilder<SummaryRow> {
-  return sql<SummaryRow>`
-    WITH pair AS MATERIALIZED (${pairs}),
-    met AS (
-      SELECT DISTINCT ON (person_id) person_id,
-             count(*) OVER person_pairs AS encounters,
-             min(at) OVER person_pairs AS first_at,
-             max(at) OVER person_pairs AS last_at,
-             distance_m, occurred_at AS closest_at, coordinate
-      FROM pair
-      WINDOW person_pairs AS (PARTITION BY person_id ORDER BY distance_m, at, event_id
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-      ORDER BY person_id, distance_m, at, event_id
-    )
-    SELECT person.id, person.first_name, person.last_name, person.company_name,
-           met.encounters, met.first_at, met.last_at, met.distance_m, met.closest_at,
-           ST_Y(met.coordinate::geometry) AS latitude, ST_X(met.coordinate::geometry) AS longitude
-    FROM met
-    JOIN person ON person.id = met.person_id
-    ORDER BY met.first_at, person.id`;
-}
-
-function toSummary(row: SummaryRow): ConnectionSummary {
-  return {
-    person: { id: row.id, first_name: row.first_name, last_name: row.last_name, company_name: row.company_name },
-    encounters: Number(row.encounters),
-    firstEncounterAt: row.first_at,
-    lastEncounterAt: row.last_at,
-    closestDistanceMetres: row.distance_m,
-    closestLocation: { latitude: row.latitude, longitude: row.longitude, at: row.closest_at },
-  };
 }

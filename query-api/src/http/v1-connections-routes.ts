@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { ConnectionSummary } from "../encounters/connection-summary";
 import {
   DEFAULT_ENCOUNTER_DISTANCE_M,
   DEFAULT_WITHIN_S,
@@ -8,7 +7,7 @@ import {
   MAX_WITHIN_S,
   parseEncounterQuery,
 } from "../encounters/encounter-criteria";
-import { findEncounters } from "../encounters/find-encounters";
+import { findEncountersJson } from "../encounters/find-encounters";
 import { isInvalidParameter } from "../connections/connection-criteria";
 import { findPerson } from "../persons/find-persons";
 import { requireReaderOfPerson } from "./access";
@@ -102,19 +101,9 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
       if ((await findPerson(db, personId)) === undefined) {
         return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
       }
-      const connections = await findEncounters(db, { personId, ...criteria });
-      return { connections: connections.map(toWire) };
+      // Already the JSON of the 200 schema (built by PostgreSQL): a string with a JSON
+      // content type is sent as it is, not serialised again.
+      return reply.type("application/json; charset=utf-8").send(await findEncountersJson(db, { personId, ...criteria }));
     },
   );
-}
-
-function toWire(summary: ConnectionSummary) {
-  return {
-    person: summary.person,
-    encounters: summary.encounters,
-    first_encounter_at: summary.firstEncounterAt.toISOString(),
-    last_encounter_at: summary.lastEncounterAt.toISOString(),
-    closest_distance_m: summary.closestDistanceMetres,
-    closest_location: { ...summary.closestLocation, at: summary.closestLocation.at.toISOString() },
-  };
 }

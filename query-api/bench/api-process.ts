@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+
+const QUERY_API_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+export interface ApiProcess {
+  readonly url: string;
+  readonly pid: number;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * The query API as deployed (src/main.ts), in its own process: a real client is another
+ * process, and in-process the bench's JSON.parse of each ~400 KB answer would compete with
+ * the server for one event loop. Auth off and no rate limit, as the in-process bench had.
+ */
+export async function startApiProcess(
+  databaseUrl: string,
+  baseEnv: Readonly<Record<string, string>>,
+  cpuProfileDir?: string,
+): Promise<ApiProcess> {
+  const port = await freePort();
+  const profiling = cpuProfileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfileDir];
+  const child: ChildProcess = spawn(process.execPath, [...profiling, "--import", "tsx", "src/main.ts"], {
+    cwd: QUERY_API_DIR,
+    env: {
+      ...baseEnv,
+      DATABASE_URL: databaseUrl,
+      QUERY_API_PORT: String(port),
+      AUTH_DISABLED: "true",
+      QUERY_RATE_LIMIT_PER_MINUTE: "0",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill("SIGTERM");
+      throw new Error("the query API did not become ready within 60 s");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    pid: child.pid ?? 0,
+    stop: async () => {
+      if (child.exitCode !== null) {
+        return;
+      }
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
