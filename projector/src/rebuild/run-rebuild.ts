@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { dropGeneration, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
+import { dropGeneration, homeSchemaOf, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
+import { sql } from "kysely";
 import { allTopics, topicName } from "@udaconnect/schemas";
 import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
 import type { Logger } from "../logger";
@@ -102,6 +103,7 @@ async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOpti
   const topics = allTopics.map((t) => topicName(t, options.topicNamespace));
   const kafka = createKafka(options.kafkaBrokers, "udaconnect-rebuild", options.logger);
   let previous: ProgressSample | undefined;
+  let vacuumed = false;
   while (options.signal?.aborted !== true) {
     const sample = { atMs: Date.now(), consumed: await consumedBy(db, generation, topics), end: await endOffsetSum(kafka, topics) };
     const progress = progressOf(previous, sample);
@@ -109,6 +111,10 @@ async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOpti
     previous = sample;
     // The switch itself waits (live projector paused) for the last records.
     if (progress.lag <= SWITCH_WITHIN_RECORDS) {
+      if (!vacuumed) {
+        await vacuumGeneration(db, generation, options);
+        vacuumed = true;
+      }
       const outcome = await switchGeneration(db, generation, { topics, catchUpTimeoutMs: 5_000 });
       if (outcome.kind === "switched") {
         return { previous: outcome.previous };
@@ -133,6 +139,21 @@ async function forgetGroup(groupId: string, options: RebuildOptions): Promise<vo
   } catch (error) {
     options.logger.warn("could not delete the rebuild's consumer group; delete it by hand (kafka-consumer-groups.sh --delete)", { groupId, error: (error as Error).message });
   }
+}
+
+/**
+ * A bulk-loaded generation has no visibility map and no statistics yet: until autovacuum
+ * gets to it, the query API's index-only probes would read the table too, and the planner
+ * would guess. VACUUM (ANALYZE) its tables once, just before it goes live.
+ */
+async function vacuumGeneration(db: Db, generation: number, options: RebuildOptions): Promise<void> {
+  const started = Date.now();
+  const schema = homeSchemaOf(generation);
+  const { rows } = await sql<{ tablename: string }>`SELECT tablename FROM pg_tables WHERE schemaname = ${schema} ORDER BY tablename`.execute(db);
+  for (const { tablename } of rows) {
+    await sql`VACUUM (ANALYZE) ${sql.table(`${schema}.${tablename}`)}`.execute(db);
+  }
+  options.progress(`rebuild: vacuumed and analysed generation ${generation} (${rows.length} tables, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 /** Keeps the retired generation for the grace period, then drops it; an interruption keeps it. */
