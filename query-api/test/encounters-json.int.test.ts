@@ -11,6 +11,7 @@ import {
   type EncounterLookup,
   type EncounterStrategy,
 } from "../src/encounters/find-encounters";
+import { ParallelSlots } from "../src/encounters/parallel-parts";
 import { givenLocation } from "./given";
 
 const PEOPLE = 150;
@@ -51,12 +52,21 @@ function wire(summaries: readonly ConnectionSummary[]) {
   };
 }
 
+/**
+ * The reference and the served JSON, whose two parts ran one after the other; the same
+ * lookup with the parts on two connections must give the very same bytes (one ETag).
+ */
 async function bothWays(lookup: EncounterLookup, force?: EncounterStrategy) {
-  const [rows, json] = await Promise.all([findEncounters(t.db, lookup, force), findEncountersJson(t.db, lookup, force)]);
+  const [rows, json, parallelJson] = await Promise.all([
+    findEncounters(t.db, lookup, force),
+    findEncountersJson(t.db, lookup, { force }),
+    findEncountersJson(t.db, lookup, { force, parallel: new ParallelSlots(1) }),
+  ]);
+  expect(parallelJson).toBe(json);
   return { reference: wire(rows), served: JSON.parse(json) as unknown, json };
 }
 
-describe("the connections answer written by PostgreSQL", () => {
+describe("the connections answer, merged from two parts of the person's check-ins", () => {
   it.each([
     [5, 600, undefined],
     [5, 600, "gist" as const],

@@ -3,7 +3,9 @@ import type { Database } from "@udaconnect/migrations";
 import type { ConnectionSummary } from "./connection-summary";
 import type { EncounterCriteria } from "./encounter-criteria";
 import { cellProbesServe, cellsWithin } from "./probe-cells";
-import { summaryJson, summaryRows, toSummary } from "./summarise-encounters";
+import { connectionsJson } from "./merge-summaries";
+import { inSharedSnapshot, type ParallelSlots } from "./parallel-parts";
+import { connectionEntries, summaryRows, toSummary, type ConnectionEntry } from "./summarise-encounters";
 
 export interface EncounterLookup extends EncounterCriteria {
   readonly personId: string;
@@ -38,25 +40,57 @@ export async function findEncounters(
 
 /**
  * The same answer as findEncounters, as the JSON text the API sends: {"connections": [...]}
- * with the fields of connectionSummarySchema. What the route serves.
+ * with the fields of connectionSummarySchema. What the route serves. With a free slot in
+ * `parallel`, the people met are split in two shares (by a hash of their id) summarised by
+ * two statements at the same time on two connections, in one snapshot: each repeats the
+ * probes but does half of the summarising and writing, the larger half of the work on a
+ * busy day (see docs/query-api.md). Either way the bytes are the same.
  */
-export async function findEncountersJson(db: Kysely<Database>, lookup: EncounterLookup, force?: EncounterStrategy): Promise<string> {
+export async function findEncountersJson(
+  db: Kysely<Database>,
+  lookup: EncounterLookup,
+  options: { readonly force?: EncounterStrategy; readonly parallel?: ParallelSlots } = {},
+): Promise<string> {
   return inSnapshot(db, async (trx) => {
-    const pairs = await encounterPairs(trx, lookup, force);
-    return pairs === undefined ? NO_CONNECTIONS : ((await summaryJson(pairs).execute(trx)).rows[0]?.json ?? NO_CONNECTIONS);
+    const own = await ownCheckIns(trx, lookup);
+    if (own.length === 0) {
+      return NO_CONNECTIONS;
+    }
+    const strategy = chooseStrategy(lookup, own, options.force);
+    const entries = (t: Transaction<Database>, share?: Share) =>
+      entriesOf(t, strategy === "cells" ? cellPairs(own, lookup, share) : gistPairs(lookup, share));
+    if (options.parallel?.tryAcquire() !== true) {
+      return connectionsJson([await entries(trx)]);
+    }
+    try {
+      return connectionsJson(await inSharedSnapshot(db, trx, (t) => entries(t, 0), (t) => entries(t, 1)));
+    } finally {
+      options.parallel.release();
+    }
   });
 }
 
 const NO_CONNECTIONS = '{"connections":[]}';
 
-/** EXPLAIN (ANALYZE, BUFFERS) of the lookup's main statement (as the API runs it), for docs and benchmarks. */
+/** Half of the people met: those whose id hashes to this parity. */
+type Share = 0 | 1;
+
+function inShare(share: Share | undefined): RawBuilder<unknown> {
+  return share === undefined ? sql`true` : sql`(hashtext(o.person_id) & 1) = ${share}`;
+}
+
+async function entriesOf(trx: Transaction<Database>, pairs: RawBuilder<unknown>): Promise<ConnectionEntry[]> {
+  return (await connectionEntries(pairs).execute(trx)).rows;
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of the lookup's statement (undivided), for docs and benchmarks. */
 export async function explainEncounters(db: Kysely<Database>, lookup: EncounterLookup, force?: EncounterStrategy): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     const pairs = await encounterPairs(trx, lookup, force);
     if (pairs === undefined) {
       return ["(no own check-ins in the range)"];
     }
-    const { rows } = await sql<{ "QUERY PLAN": string }>`EXPLAIN (ANALYZE, BUFFERS) ${summaryJson(pairs)}`.execute(trx);
+    const { rows } = await sql<{ "QUERY PLAN": string }>`EXPLAIN (ANALYZE, BUFFERS) ${connectionEntries(pairs)}`.execute(trx);
     return rows.map((r) => r["QUERY PLAN"]);
   });
 }
@@ -75,8 +109,11 @@ async function encounterPairs(
   if (own.length === 0) {
     return undefined;
   }
-  const strategy = force ?? (cellProbesServe(lookup.distanceMetres, own.map((o) => o.latitude)) ? "cells" : "gist");
-  return strategy === "cells" ? cellPairs(own, lookup) : gistPairs(lookup);
+  return chooseStrategy(lookup, own, force) === "cells" ? cellPairs(own, lookup) : gistPairs(lookup);
+}
+
+function chooseStrategy(lookup: EncounterLookup, own: readonly OwnCheckIn[], force: EncounterStrategy | undefined): EncounterStrategy {
+  return force ?? (cellProbesServe(lookup.distanceMetres, own.map((o) => o.latitude)) ? "cells" : "gist");
 }
 
 async function ownCheckIns(trx: Transaction<Database>, lookup: EncounterLookup): Promise<OwnCheckIn[]> {
@@ -93,7 +130,7 @@ async function ownCheckIns(trx: Transaction<Database>, lookup: EncounterLookup):
  * range on time in location_cell_occurred_at_idx. OFFSET 0 keeps the subquery from being
  * flattened, so the planner cannot trade the probes for a hash join over the whole day.
  */
-function cellPairs(own: readonly OwnCheckIn[], lookup: EncounterLookup): RawBuilder<unknown> {
+function cellPairs(own: readonly OwnCheckIn[], lookup: EncounterLookup, share?: Share): RawBuilder<unknown> {
   const times: string[] = [];
   const points: string[] = [];
   const ys: number[] = [];
@@ -120,13 +157,14 @@ function cellPairs(own: readonly OwnCheckIn[], lookup: EncounterLookup): RawBuil
       WHERE o.cell_y = probe.cell_y AND o.cell_x = probe.cell_x
         AND o.occurred_at BETWEEN probe.occurred_at - ${within(lookup)} AND probe.occurred_at + ${within(lookup)}
         AND o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to} AND o.person_id <> ${lookup.personId}
+        AND ${inShare(share)}
       OFFSET 0
     ) AS o
     WHERE o.distance_m <= ${lookup.distanceMetres}`;
 }
 
 /** Pairs found through the GiST on (coordinate, occurred_at): any radius, any latitude, slower. */
-function gistPairs(lookup: EncounterLookup): RawBuilder<unknown> {
+function gistPairs(lookup: EncounterLookup, share?: Share): RawBuilder<unknown> {
   return sql`
     SELECT o.person_id, o.event_id, o.coordinate, o.occurred_at,
            greatest(m.occurred_at, o.occurred_at) AS at, ST_Distance(m.coordinate, o.coordinate) AS distance_m
@@ -134,7 +172,8 @@ function gistPairs(lookup: EncounterLookup): RawBuilder<unknown> {
     JOIN location o ON ST_DWithin(m.coordinate, o.coordinate, ${lookup.distanceMetres})
       AND o.occurred_at BETWEEN m.occurred_at - ${within(lookup)} AND m.occurred_at + ${within(lookup)}
     WHERE m.person_id = ${lookup.personId} AND m.occurred_at >= ${lookup.from} AND m.occurred_at < ${lookup.to}
-      AND o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to} AND o.person_id <> ${lookup.personId}`;
+      AND o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to} AND o.person_id <> ${lookup.personId}
+      AND ${inShare(share)}`;
 }
 
 function within(lookup: EncounterLookup): RawBuilder<unknown> {

@@ -45,33 +45,43 @@ export function summaryRows(pairs: RawBuilder<unknown>): RawBuilder<SummaryRow> 
            ST_Y(met.coordinate::geometry) AS latitude, ST_X(met.coordinate::geometry) AS longitude
     FROM met
     JOIN person ON person.id = met.person_id
-    ORDER BY met.first_at, person.id`;
+    ORDER BY met.first_at, person.id COLLATE "C"`;
+}
+
+/** One entry of the answer's "connections" list, with what orders the list. */
+export interface ConnectionEntry {
+  /** The first encounter, microseconds since 1970 (exact in a double until the year 2255). */
+  readonly first_us: number;
+  readonly id: string;
+  /** The entry's JSON text. */
+  readonly entry: string;
 }
 
 /**
- * The same summaries as the JSON text of the API's answer, {"connections": [...]}, in the
- * shape of connectionSummarySchema (src/http/v1-connections-routes.ts; a test holds the two
- * equal). Built by PostgreSQL because parsing ~1,500 rows of timestamps into Dates and
- * printing them back was most of the API's own time for a busy day. Concatenation, not
- * row_to_json (3× slower per row); times are RFC 3339 UTC with milliseconds, truncated like
- * a JavaScript Date; numbers print as float8out does, the shortest text that reads back equal.
- * Every operand is NOT NULL in the read model: a NULL would silently drop its entry from string_agg.
+ * The summaries as the JSON text of the answer's entries, in the shape of
+ * connectionSummarySchema (src/http/v1-connections-routes.ts; a test holds the two equal),
+ * ordered by first encounter, then person id. Written by PostgreSQL because parsing ~1,500
+ * rows of timestamps into Dates and printing them back was most of the API's own time on a
+ * busy day. Concatenation, not row_to_json (3× slower per row); times are RFC 3339 UTC with
+ * milliseconds, cut like a JavaScript Date; numbers print as float8out does, the shortest
+ * text that reads back equal. Every operand is NOT NULL in the read model (a NULL would
+ * make the whole entry NULL).
  */
-export function summaryJson(pairs: RawBuilder<unknown>): RawBuilder<{ json: string }> {
-  return sql<{ json: string }>`${metPerPerson(pairs)}
-    SELECT '{"connections":[' || coalesce(string_agg(
-             '{"person":{"id":' || to_json(person.id) || ',"first_name":' || to_json(person.first_name) ||
-             ',"last_name":' || to_json(person.last_name) || ',"company_name":' || to_json(person.company_name) ||
-             '},"encounters":' || met.encounters ||
-             ',"first_encounter_at":"' || ${rfc3339(sql`met.first_at`)} ||
-             '","last_encounter_at":"' || ${rfc3339(sql`met.last_at`)} ||
-             '","closest_distance_m":' || met.distance_m ||
-             ',"closest_location":{"latitude":' || ST_Y(met.coordinate::geometry) ||
-             ',"longitude":' || ST_X(met.coordinate::geometry) ||
-             ',"at":"' || ${rfc3339(sql`met.closest_at`)} || '"}}',
-             ',' ORDER BY met.first_at, person.id), '') || ']}' AS json
+export function connectionEntries(pairs: RawBuilder<unknown>): RawBuilder<ConnectionEntry> {
+  return sql<ConnectionEntry>`${metPerPerson(pairs)}
+    SELECT (extract(epoch FROM met.first_at) * 1000000)::float8 AS first_us, person.id,
+           '{"person":{"id":' || to_json(person.id) || ',"first_name":' || to_json(person.first_name) ||
+           ',"last_name":' || to_json(person.last_name) || ',"company_name":' || to_json(person.company_name) ||
+           '},"encounters":' || met.encounters ||
+           ',"first_encounter_at":"' || ${rfc3339(sql`met.first_at`)} ||
+           '","last_encounter_at":"' || ${rfc3339(sql`met.last_at`)} ||
+           '","closest_distance_m":' || met.distance_m ||
+           ',"closest_location":{"latitude":' || ST_Y(met.coordinate::geometry) ||
+           ',"longitude":' || ST_X(met.coordinate::geometry) ||
+           ',"at":"' || ${rfc3339(sql`met.closest_at`)} || '"}}' AS entry
     FROM met
-    JOIN person ON person.id = met.person_id`;
+    JOIN person ON person.id = met.person_id
+    ORDER BY met.first_at, person.id COLLATE "C"`;
 }
 
 function rfc3339(instant: RawBuilder<unknown>): RawBuilder<string> {

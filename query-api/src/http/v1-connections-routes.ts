@@ -8,6 +8,7 @@ import {
   parseEncounterQuery,
 } from "../encounters/encounter-criteria";
 import { findEncountersJson } from "../encounters/find-encounters";
+import { ParallelSlots } from "../encounters/parallel-parts";
 import { isInvalidParameter } from "../connections/connection-criteria";
 import { findPerson } from "../persons/find-persons";
 import { requireReaderOfPerson } from "./access";
@@ -55,8 +56,15 @@ const description =
   "the later of the two check-in times. One entry per person met, sorted by first encounter, then person id. " +
   `Limits: distance_m in (0, ${MAX_ENCOUNTER_DISTANCE_M}], within_s in [0, ${MAX_WITHIN_S}], to after from, at most ${MAX_RANGE_DAYS} days.`;
 
+/**
+ * Lookups that may use a second database connection at once to halve their wait (two
+ * cores do the two parts); more at a time would only queue on the same cores.
+ */
+const PARALLEL_LOOKUPS = 2;
+
 export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteDependencies): void {
   const { db, auth, consistency } = deps;
+  const parallel = new ParallelSlots(PARALLEL_LOOKUPS);
   app.get<{ Params: PersonIdParams; Querystring: ConnectionsQuerystring }>(
     "/v1/persons/:person_id/connections",
     {
@@ -101,9 +109,9 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
       if ((await findPerson(db, personId)) === undefined) {
         return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
       }
-      // Already the JSON of the 200 schema (built by PostgreSQL): a string with a JSON
-      // content type is sent as it is, not serialised again.
-      return reply.type("application/json; charset=utf-8").send(await findEncountersJson(db, { personId, ...criteria }));
+      // Already the JSON of the 200 schema: a string with a JSON content type is sent as it
+      // is, not serialised again.
+      return reply.type("application/json; charset=utf-8").send(await findEncountersJson(db, { personId, ...criteria }, { parallel }));
     },
   );
 }

@@ -18,8 +18,8 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     connectionTimeoutMillis: 5_000,
     statement_timeout: 10_000,
     application_name: "udaconnect-query-api",
-    // extra_float_digits=1 (the default, pinned): floats print as the shortest text that reads back
-    // equal, which the JSON written by PostgreSQL (summaryJson) relies on.
+    // extra_float_digits=1 (the default, pinned): floats travel as the shortest text that reads
+    // back equal, so distances and coordinates reach the API exactly.
     options: "-c jit=off -c extra_float_digits=1",
   });
   // An idle connection the server closed (restart, failover) is dropped from
