@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@udaconnect/test-support";
 
 const INGEST_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -54,10 +54,3 @@ export async function startGatewayProcess(
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import net from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@udaconnect/test-support";
 
 const QUERY_API_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -58,10 +58,3 @@ export async function startApiProcess(
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

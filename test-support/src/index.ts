@@ -3,3 +3,4 @@ export { createTopics, uniqueNamespace } from "./kafka";
 export { eventually, type EventuallyOptions } from "./eventually";
 export type { ProvidedInfrastructure } from "./provided-context";
 export { childProcessEnv } from "./config";
+export { freePort } from "./free-port";

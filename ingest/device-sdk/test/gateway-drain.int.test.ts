@@ -1,9 +1,7 @@
-import { once } from "node:events";
-import net from "node:net";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { locationsTopic } from "@udaconnect/schemas";
 import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/ingest";
-import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { createTopics, eventually, freePort, uniqueNamespace } from "@udaconnect/test-support";
 import { TopicReader } from "../../test/topic-reader";
 import { createDeviceClient, memoryStorage, type DeviceClient, type QueueStorage } from "../src/index";
 import { startGatewayProcess } from "./processes";
@@ -24,13 +22,6 @@ function recordingStorage(acknowledged: string[]): QueueStorage {
   return { ...inner, acknowledge: async (ids) => (acknowledged.push(...ids), inner.acknowledge(ids)) };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const COUNT = 3_000;
 
