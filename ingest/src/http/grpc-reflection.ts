@@ -48,9 +48,9 @@ function answer(request: Request, catalog: Catalog, serviceNames: readonly strin
     case "listServices":
       return { case: "listServicesResponse", value: { service: serviceNames.map((name) => ({ name })) } };
     case "fileByFilename":
-      return files(catalog.byName(query.value), `no file "${query.value}"`);
+      return files(catalog.byName(query.value), catalog, `no file "${query.value}"`);
     case "fileContainingSymbol":
-      return files(catalog.bySymbol(query.value), `no symbol "${query.value}"`);
+      return files(catalog.bySymbol(query.value), catalog, `no symbol "${query.value}"`);
     case "fileContainingExtension":
       // The contract defines no extensions.
       return error(Code.NotFound, `no extension ${query.value.extensionNumber} of "${query.value.containingType}"`);
@@ -64,10 +64,16 @@ function answer(request: Request, catalog: Catalog, serviceNames: readonly strin
 }
 
 /** The file first, then everything it imports, so a client can resolve it in one round trip. */
-function files(file: DescFile | undefined, notFound: string): Answer {
+function files(file: DescFile | undefined, catalog: Catalog, notFound: string): Answer {
   if (file === undefined) {
     return error(Code.NotFound, notFound);
   }
+  const fileDescriptorProto = [...withImports([file]).keys()].map((name) => catalog.encoded(name));
+  return { case: "fileDescriptorResponse", value: { fileDescriptorProto } };
+}
+
+/** The files and, transitively, everything they import, by file name, each once, roots first. */
+function withImports(roots: readonly DescFile[]): Map<string, DescFile> {
   const closure = new Map<string, DescFile>();
   const visit = (f: DescFile) => {
     if (!closure.has(fileName(f))) {
@@ -75,9 +81,8 @@ function files(file: DescFile | undefined, notFound: string): Answer {
       f.dependencies.forEach(visit);
     }
   };
-  visit(file);
-  const fileDescriptorProto = [...closure.values()].map((f) => toBinary(FileDescriptorProtoSchema, f.proto));
-  return { case: "fileDescriptorResponse", value: { fileDescriptorProto } };
+  roots.forEach(visit);
+  return closure;
 }
 
 function error(code: Code, message: string): Answer {
@@ -87,21 +92,23 @@ function error(code: Code, message: string): Answer {
 /** The served files and everything they import, by file name and by symbol. */
 class Catalog {
   readonly registry: Registry;
-  readonly #files = new Map<string, DescFile>();
+  readonly #files: Map<string, DescFile>;
+  /** Serialized FileDescriptorProtos, encoded once: the contract does not change while serving. */
+  readonly #encoded: Map<string, Uint8Array>;
 
   constructor(roots: readonly DescFile[]) {
-    const visit = (f: DescFile) => {
-      if (!this.#files.has(fileName(f))) {
-        this.#files.set(fileName(f), f);
-        f.dependencies.forEach(visit);
-      }
-    };
-    roots.forEach(visit);
+    this.#files = withImports(roots);
+    this.#encoded = new Map([...this.#files].map(([name, f]) => [name, toBinary(FileDescriptorProtoSchema, f.proto)]));
     this.registry = createRegistry(...this.#files.values());
   }
 
   byName(name: string): DescFile | undefined {
     return this.#files.get(name);
+  }
+
+  /** The serialized descriptor of a file of the catalog (every import of a catalog file is one). */
+  encoded(name: string): Uint8Array {
+    return this.#encoded.get(name) ?? new Uint8Array();
   }
 
   /** A type, or a member of one (a method of a service, a field or oneof of a message). */

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import { ProblemType, PROBLEM_CONTENT_TYPE, type Problem } from "./problem";
+import { clientError, PROBLEM_CONTENT_TYPE, type Problem } from "./problem";
 
 /** Node's limit on the request line plus headers (its --max-http-header-size default). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -27,16 +27,15 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 }
 
 function problemFor(code: string | undefined): Problem {
-  const problem = (status: number, detail: string): Problem => ({ type: ProblemType.other, title: STATUS_CODES[status] ?? "Client error", status, detail });
   switch (code) {
     case "HPE_HEADER_OVERFLOW":
-      return problem(431, `The request line and headers exceed ${MAX_HEADER_BYTES / 1024} KB; shorten the query string or the headers.`);
+      return clientError(431, `The request line and headers exceed ${MAX_HEADER_BYTES / 1024} KB; shorten the query string or the headers.`);
     case "HPE_INVALID_METHOD":
       // RFC 9110 §9.1: a method the server does not recognise at all (known methods on the wrong path get 405).
-      return problem(501, "The request method is not one this server implements; the API answers GET (and HEAD, OPTIONS).");
+      return clientError(501, "The request method is not one this server implements; the API answers GET (and HEAD, OPTIONS).");
     case "ERR_HTTP_REQUEST_TIMEOUT":
-      return problem(408, "The request was not received in time.");
+      return clientError(408, "The request was not received in time.");
     default:
-      return problem(400, "The request is not valid HTTP.");
+      return clientError(400, "The request is not valid HTTP.");
   }
 }
