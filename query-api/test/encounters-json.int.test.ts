@@ -1,5 +1,6 @@
 import type {} from "@udaconnect/test-support/global-setup";
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "@udaconnect/migrations";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { generateVenue, VENUE_START } from "../bench/generate-venue";
@@ -12,12 +13,15 @@ import {
   type EncounterStrategy,
 } from "../src/encounters/find-encounters";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
+import { createDatabase } from "../src/postgres/create-database";
 import { givenLocation } from "./given";
 
 const PEOPLE = 150;
 const DAY = { from: VENUE_START, to: new Date(VENUE_START.getTime() + 86_400_000) };
 
 let t: TestDatabase;
+/** The lookups run on a pool configured as the API's (JIT off, as in production). */
+let api: Kysely<Database>;
 
 // Read-only after setup: a seeded crowded day (150 people × 80 check-ins at 20 booths,
 // microsecond times) plus names and instants that test the JSON text and the millisecond cut.
@@ -32,9 +36,11 @@ beforeAll(async () => {
   await sql`UPDATE location SET occurred_at = '2020-03-09 23:59:00.0005+00' WHERE person_id = 'p2' AND occurred_at = '2020-03-09 23:59:00+00'`.execute(t.db);
   // INDEX_CLEANUP ON: with so few dead rows VACUUM would skip the indexes and leave the updated pages not all-visible.
   await sql`VACUUM (ANALYZE, INDEX_CLEANUP ON) location`.execute(t.db);
+  api = createDatabase(t.url);
 });
 
 afterAll(async () => {
+  await api?.destroy();
   await t.drop();
 });
 
@@ -58,9 +64,9 @@ function wire(summaries: readonly ConnectionSummary[]) {
  */
 async function bothWays(lookup: EncounterLookup, force?: EncounterStrategy) {
   const [rows, json, parallelJson] = await Promise.all([
-    findEncounters(t.db, lookup, force),
-    findEncountersJson(t.db, lookup, { force }),
-    findEncountersJson(t.db, lookup, { force, parallel: new ParallelSlots(1) }),
+    findEncounters(api, lookup, force),
+    findEncountersJson(api, lookup, { force }),
+    findEncountersJson(api, lookup, { force, parallel: new ParallelSlots(1) }),
   ]);
   expect(parallelJson).toBe(json);
   return { reference: wire(rows), served: JSON.parse(json) as unknown, json };
@@ -99,7 +105,7 @@ describe("the connections answer, merged from two parts of the person's check-in
   });
 
   it("answers an empty list as JSON when the person has no check-ins in the range", async () => {
-    const json = await findEncountersJson(t.db, { personId: "p1", from: new Date("2021-01-01T00:00:00Z"), to: new Date("2021-01-02T00:00:00Z"), distanceMetres: 5, withinSeconds: 600 });
+    const json = await findEncountersJson(api, { personId: "p1", from: new Date("2021-01-01T00:00:00Z"), to: new Date("2021-01-02T00:00:00Z"), distanceMetres: 5, withinSeconds: 600 });
 
     expect(json).toBe('{"connections":[]}');
   });

@@ -40,8 +40,8 @@ export async function findEncounters(
 
 /**
  * The same answer as findEncounters, as the JSON text the API sends: {"connections": [...]}
- * with the fields of connectionSummarySchema. What the route serves. With a free slot in
- * `parallel`, the people met are split in two shares (by a hash of their id) summarised by
+ * with the fields of connectionSummarySchema. What the route serves. On the cell path, with
+ * a free slot in `parallel`, the people met are split in two shares (by a hash of their id) summarised by
  * two statements at the same time on two connections, in one snapshot: each repeats the
  * probes but does half of the summarising and writing, the larger half of the work on a
  * busy day (see docs/query-api.md). Either way the bytes are the same.
@@ -59,7 +59,8 @@ export async function findEncountersJson(
     const strategy = chooseStrategy(lookup, own, options.force);
     const entries = (t: Transaction<Database>, share?: Share) =>
       entriesOf(t, strategy === "cells" ? cellPairs(own, lookup, share) : gistPairs(lookup, share));
-    if (options.parallel?.tryAcquire() !== true) {
+    // The GiST path's join is most of its work; halves would each repeat it whole.
+    if (strategy === "gist" || options.parallel?.tryAcquire() !== true) {
       return connectionsJson([await entries(trx)]);
     }
     try {
