@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseEncounterQuery, parseInstant } from "../src/encounters/encounter-criteria";
-import { cellOf, cellProbesServe, cellsWithin } from "../src/encounters/probe-cells";
 
 describe("parseInstant", () => {
   it.each([
@@ -44,34 +43,5 @@ describe("parseEncounterQuery", () => {
 
   it("accepts exactly 31 days", () => {
     expect(parseEncounterQuery({ ...base, to: "2020-04-10T00:00:00Z" })).toMatchObject({ to: new Date("2020-04-10T00:00:00Z") });
-  });
-});
-
-describe("grid cells", () => {
-  it("puts a point in the cell of 1/10000 degree below and left of it, negative longitudes included", () => {
-    expect(cellOf(35.0585136, -106.5719566)).toEqual({ y: 350585, x: -1065720 });
-  });
-
-  it("probes one cell for a small circle in the middle of a cell, and the neighbours a circle near an edge reaches", () => {
-    expect(cellsWithin(35.05855, -106.57195, 1)).toEqual([{ y: 350585, x: -1065720 }]);
-    expect(cellsWithin(35.05850001, -106.57195, 1)).toEqual([
-      { y: 350584, x: -1065720 },
-      { y: 350585, x: -1065720 },
-    ]);
-  });
-
-  it("widens the longitude range with latitude, as meridians converge", () => {
-    const atEquator = cellsWithin(0.00005, 0.00005, 40);
-    const atSixty = cellsWithin(60.00005, 0.00005, 40);
-
-    expect(new Set(atEquator.map((c) => c.x)).size).toBe(9);
-    expect(new Set(atSixty.map((c) => c.x)).size).toBe(15);
-    expect(new Set(atSixty.map((c) => c.y)).size).toBe(9);
-  });
-
-  it("leaves large radii and polar check-ins to the GiST path", () => {
-    expect(cellProbesServe(50, [35, -60])).toBe(true);
-    expect(cellProbesServe(50.5, [35])).toBe(false);
-    expect(cellProbesServe(5, [35, 88.5])).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
  */
 export function registerEtags(app: FastifyInstance): void {
   app.addHook("onSend", async (request, reply, payload) => {
-    if (request.method !== "GET" || reply.statusCode !== 200 || typeof payload !== "string") {
+    if (request.method !== "GET" || reply.statusCode !== 200 || !(typeof payload === "string" || Buffer.isBuffer(payload))) {
       return payload;
     }
     const etag = `"${createHash("sha256").update(payload).digest("base64url").slice(0, 27)}"`;

@@ -10,7 +10,6 @@ import {
 import { findEncountersJson } from "../encounters/find-encounters";
 import { ParallelSlots } from "../encounters/parallel-parts";
 import { isInvalidParameter } from "../connections/connection-criteria";
-import { findPerson } from "../persons/find-persons";
 import { requireReaderOfPerson } from "./access";
 import { consistentWithParameterSchema } from "./consistency-gate";
 import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
@@ -60,7 +59,7 @@ const description =
  * Lookups that may use a second database connection at once to halve their wait (two
  * cores do the two parts); more at a time would only queue on the same cores.
  */
-const PARALLEL_LOOKUPS = 2;
+const PARALLEL_LOOKUPS = Number(process.env.TMP_PARALLEL ?? 2);
 
 export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteDependencies): void {
   const { db, auth, consistency } = deps;
@@ -106,12 +105,12 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
       if (isInvalidParameter(criteria)) {
         return sendProblem(request, reply, invalidParameter(criteria.detail));
       }
-      if ((await findPerson(db, personId)) === undefined) {
+      const json = await findEncountersJson(db, { personId, ...criteria }, { parallel });
+      if (json === undefined) {
         return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
       }
-      // Already the JSON of the 200 schema: a string with a JSON content type is sent as it
-      // is, not serialised again.
-      return reply.type("application/json; charset=utf-8").send(await findEncountersJson(db, { personId, ...criteria }, { parallel }));
+      // Already the JSON of the 200 schema: a buffer is sent as it is, not serialised again.
+      return reply.type("application/json; charset=utf-8").send(json);
     },
   );
 }

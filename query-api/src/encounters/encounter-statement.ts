@@ -1,0 +1,100 @@
+import { sql, type RawBuilder } from "kysely";
+import type { EncounterLookup, EncounterStrategy } from "./find-encounters";
+import { CELLS_PER_DEGREE, MAX_GRID_LATITUDE, MIN_METRES_PER_DEGREE, WIDEST_LATITUDE } from "./probe-cells";
+
+/**
+ * What one statement of a lookup answers, in one row:
+ * - `known`: whether the person is registered (else the API answers 404);
+ * - `own`: the times of the person's own check-ins in the range, comma-separated, in the order
+ *   of their number `n` (1, 2, …), or null for none;
+ * - `pairs`: the encounters found, one per line, `person_id,event_id,n,occurred_us,distance_m,coordinate`:
+ *   the other's check-in (its time, `occurred_us`), met by own check-in `n` (the encounter happens at the later of the two),
+ *   its point as PostGIS prints a geography (hex EWKB: ~5× cheaper than printing ST_Y and ST_X,
+ *   and only the closest of each person is decoded), or null for none;
+ * - `persons`: the registered people among them, one per line, `id` TAB `{"id":…}` (their JSON
+ *   in the answer's Person shape), or null for none.
+ * Person ids are [A-Za-z0-9_-] (the projector skips any other): no separator occurs in them, and
+ * they need no JSON escaping.
+ * Times are microseconds after the lookup's `from` (small enough for a float8's exact
+ * arithmetic, whatever the year); distances as float8out prints them (extra_float_digits=1:
+ * the shortest text that reads back as the same double).
+ * One text per column instead of a row per pair: the API parses them with a few string
+ * scans, with no per-row protocol messages, objects or Date parsing.
+ */
+export interface EncounterText {
+  known: boolean;
+  own: string | null;
+  pairs: string | null;
+  persons: string | null;
+}
+
+/** Which share of the person's own check-ins a statement probes: every `of`-th, from `index`. */
+export interface Part {
+  readonly index: number;
+  readonly of: number;
+}
+
+/**
+ * The statement of a lookup (or of one part of it). Everything runs in PostgreSQL, in one
+ * round trip and one snapshot: the person's own check-ins, the grid cells each one's
+ * distance circle can touch, one index-only probe per (check-in, cell), the exact spheroid
+ * distance of each row found. Own check-ins the grid cannot serve (beyond ±88° latitude, or
+ * any radius above MAX_CELL_PROBE_DISTANCE_M: strategy "gist") are joined through the GiST
+ * on (coordinate, occurred_at) instead. Summarising per person happens in the API
+ * (tally-encounters.ts), which can then merge parts run on two connections.
+ */
+export function encounterStatement(lookup: EncounterLookup, strategy: EncounterStrategy, part?: Part): RawBuilder<EncounterText> {
+  const within = sql`make_interval(secs => ${lookup.withinSeconds})`;
+  const others = sql`o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to} AND o.person_id <> ${lookup.personId}`;
+  const metres = lookup.distanceMetres;
+  const onGrid = strategy === "cells" ? sql`abs(m.latitude) < ${MAX_GRID_LATITUDE}` : sql`false`;
+  // Degrees a `metres` circle spans: latitude at its fewest metres per degree (equator),
+  // longitude at the circle's widest latitude (meridians converge). A box a little larger
+  // than the circle, so no neighbour is missed; the exact distance is checked afterwards.
+  const dLat = sql`(${metres}::float8 / ${MIN_METRES_PER_DEGREE})`;
+  const dLon = sql`(${metres}::float8 / (${MIN_METRES_PER_DEGREE} * cos(radians(least(abs(m.latitude) + ${dLat}, ${WIDEST_LATITUDE})))))`;
+  // Exact: an interval's float8 seconds of at most ~32 days keep their microseconds (epoch
+  // seconds would lose them after 2038), and date_part is ~3× cheaper than extract's numeric.
+  const sinceFrom = (instant: RawBuilder<unknown>) => sql`round(date_part('epoch', ${instant} - ${lookup.from}::timestamptz) * 1000000)::int8`;
+  const cell = (degrees: RawBuilder<unknown>) => sql`floor((${degrees}) * ${CELLS_PER_DEGREE})::integer`;
+  return sql<EncounterText>`
+    WITH mine AS MATERIALIZED (
+      SELECT occurred_at, coordinate, ST_Y(coordinate::geometry) AS latitude, ST_X(coordinate::geometry) AS longitude,
+             row_number() OVER (ORDER BY occurred_at, event_id) AS n
+      FROM location
+      WHERE person_id = ${lookup.personId} AND occurred_at >= ${lookup.from} AND occurred_at < ${lookup.to}
+    ),
+    m AS (
+      SELECT * FROM mine ${part === undefined ? sql`` : sql`WHERE n % ${part.of} = ${part.index}`}
+    ),
+    pair AS MATERIALIZED (
+      SELECT o.person_id, o.event_id, m.n, o.occurred_at, o.coordinate, o.distance_m
+      FROM m
+      CROSS JOIN LATERAL generate_series(${cell(sql`m.latitude - ${dLat}`)}, ${cell(sql`m.latitude + ${dLat}`)}) AS cell_y
+      CROSS JOIN LATERAL generate_series(${cell(sql`m.longitude - ${dLon}`)}, ${cell(sql`m.longitude + ${dLon}`)}) AS cell_x
+      CROSS JOIN LATERAL (
+        -- The spheroid distance is the costly part: computed once per row found, then filtered.
+        SELECT o.person_id, o.event_id, o.coordinate, o.occurred_at, ST_Distance(m.coordinate, o.coordinate) AS distance_m
+        FROM location o
+        WHERE o.cell_y = cell_y.cell_y AND o.cell_x = cell_x.cell_x
+          AND o.occurred_at BETWEEN m.occurred_at - ${within} AND m.occurred_at + ${within} AND ${others}
+        -- Keeps the probe a parameterised index scan: flattened, the planner may hash-join the whole day.
+        OFFSET 0
+      ) AS o
+      WHERE ${onGrid} AND o.distance_m <= ${metres}
+      UNION ALL
+      SELECT o.person_id, o.event_id, m.n, o.occurred_at, o.coordinate, ST_Distance(m.coordinate, o.coordinate)
+      FROM m
+      JOIN location o ON ST_DWithin(m.coordinate, o.coordinate, ${metres})
+        AND o.occurred_at BETWEEN m.occurred_at - ${within} AND m.occurred_at + ${within} AND ${others}
+      WHERE NOT (${onGrid})
+    )
+    SELECT EXISTS (SELECT FROM person WHERE id = ${lookup.personId}) AS known,
+      (SELECT string_agg(${sinceFrom(sql`occurred_at`)}::text, ',' ORDER BY n) FROM mine) AS own,
+      (SELECT string_agg(concat_ws(',', person_id, event_id, n, ${sinceFrom(sql`occurred_at`)}, distance_m, coordinate), E'\n')
+       FROM pair) AS pairs,
+      (SELECT string_agg(person.id || E'\t{"id":"' || person.id || '","first_name":' || to_json(person.first_name) ||
+                         ',"last_name":' || to_json(person.last_name) || ',"company_name":' || to_json(person.company_name) || '}', E'\n')
+       FROM person WHERE person.id IN (SELECT person_id FROM pair)) AS persons`;
+}
+

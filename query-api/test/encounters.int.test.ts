@@ -1,0 +1,211 @@
+import type {} from "@udaconnect/test-support/global-setup";
+import { sql, type Kysely } from "kysely";
+import type { Database } from "@udaconnect/migrations";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { generateVenue, VENUE_START } from "../bench/generate-venue";
+import {
+  explainEncounters,
+  findEncounters,
+  findEncountersJson,
+  type EncounterLookup,
+  type EncounterStrategy,
+} from "../src/encounters/find-encounters";
+import { ParallelSlots } from "../src/encounters/parallel-parts";
+import { createDatabase } from "../src/postgres/create-database";
+import { givenLocation } from "./given";
+
+const PEOPLE = 150;
+const DAY = { from: VENUE_START, to: new Date(VENUE_START.getTime() + 86_400_000) };
+/** The day after the venue: a few people by hand, far north and near a pole. */
+const NORTH = { from: DAY.to, to: new Date(DAY.to.getTime() + 86_400_000) };
+
+let t: TestDatabase;
+/** The lookups run on a pool configured as the API's (JIT off, as in production). */
+let api: Kysely<Database>;
+
+// Read-only after setup: a seeded crowded day (150 people × 80 check-ins at 20 booths,
+// microsecond times), names and instants that test the JSON text and the millisecond cut,
+// an unregistered person at the booths, and a day at 60° N and 88.5° N.
+beforeAll(async () => {
+  t = await createTestDatabase(inject("databaseUrl"));
+  await generateVenue(t.db, { people: PEOPLE, checkInsPerPerson: 80, booths: 20, days: 1, seed: 0.7, legacy: false }, () => {});
+  await sql`UPDATE person SET first_name = ${'Zoë "Q" \\ </script>'}, last_name = ${"tab\there\u0001 ☕ 𝄞"} WHERE id = 'p2'`.execute(t.db);
+  const point = { latitude: 35.0585136, longitude: -106.5719566 };
+  await givenLocation(t.db, { personId: "p1", ...point, at: "2020-03-09T23:59:59.999Z" });
+  await sql`UPDATE location SET occurred_at = '2020-03-09 23:59:59.999999+00' WHERE person_id = 'p1' AND occurred_at = '2020-03-09 23:59:59.999+00'`.execute(t.db);
+  await givenLocation(t.db, { personId: "p2", ...point, at: "2020-03-09T23:59:00.000Z" });
+  await sql`UPDATE location SET occurred_at = '2020-03-09 23:59:00.0005+00' WHERE person_id = 'p2' AND occurred_at = '2020-03-09 23:59:00+00'`.execute(t.db);
+  await givenLocation(t.db, { personId: "unregistered", ...point, at: "2020-03-09T23:59:30.000Z" });
+  for (const [personId, latitude, dLon, minute] of [
+    ["p1", 60.00005, 0, 0],
+    ["p3", 60.00005, 0.0003, 1], // ~17 m east at 60° N: three cells of longitude away
+    ["p4", 60.00005, -0.0006, 2], // ~33 m west
+    ["p5", 60.00005, 0.002, 3], // ~111 m east
+    ["p1", 88.5, 0, 720],
+    ["p6", 88.5, 0.002, 721], // ~6 m east at 88.5° N, where the grid is not used
+  ] as const) {
+    const at = new Date(NORTH.from.getTime() + minute * 60_000).toISOString();
+    await givenLocation(t.db, { personId, latitude, longitude: 10.00005 + dLon, at });
+  }
+  // INDEX_CLEANUP ON: with so few dead rows VACUUM would skip the indexes and leave the updated pages not all-visible.
+  await sql`VACUUM (ANALYZE, INDEX_CLEANUP ON) location`.execute(t.db);
+  api = createDatabase(t.url);
+});
+
+afterAll(async () => {
+  await api?.destroy();
+  await t.drop();
+});
+
+interface ReferenceRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  company_name: string;
+  encounters: string;
+  first_at: Date;
+  last_at: Date;
+  distance_m: number;
+  latitude: number;
+  longitude: number;
+  closest_at: Date;
+}
+
+/**
+ * The answer by definition, in plain SQL and none of the lookup's code: every pair of
+ * check-ins within the distance (ST_Distance, spheroid) and time, summarised per registered
+ * person with window aggregates, as the API's wire format.
+ */
+async function reference(db: Kysely<Database>, lookup: EncounterLookup) {
+  const within = sql`make_interval(secs => ${lookup.withinSeconds})`;
+  const { rows } = await sql<ReferenceRow>`
+    WITH pair AS (
+      SELECT o.person_id, o.event_id, o.coordinate, o.occurred_at, greatest(m.occurred_at, o.occurred_at) AS at,
+             ST_Distance(m.coordinate, o.coordinate) AS distance_m
+      FROM location m
+      JOIN location o ON o.occurred_at BETWEEN m.occurred_at - ${within} AND m.occurred_at + ${within}
+        -- Only lets the GiST narrow the join; the distance below decides.
+        AND ST_DWithin(m.coordinate, o.coordinate, ${lookup.distanceMetres}::float8 + 1)
+      WHERE m.person_id = ${lookup.personId} AND m.occurred_at >= ${lookup.from} AND m.occurred_at < ${lookup.to}
+        AND o.person_id <> ${lookup.personId} AND o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to}
+        AND ST_Distance(m.coordinate, o.coordinate) <= ${lookup.distanceMetres}
+    ),
+    met AS (
+      SELECT DISTINCT ON (person_id) person_id,
+             count(*) OVER whole AS encounters, min(at) OVER whole AS first_at, max(at) OVER whole AS last_at,
+             distance_m, occurred_at AS closest_at, coordinate
+      FROM pair
+      WINDOW whole AS (PARTITION BY person_id ORDER BY distance_m, at, event_id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+      ORDER BY person_id, distance_m, at, event_id
+    )
+    SELECT person.id, person.first_name, person.last_name, person.company_name, met.encounters, met.first_at, met.last_at,
+           met.distance_m, met.closest_at, ST_Y(met.coordinate::geometry) AS latitude, ST_X(met.coordinate::geometry) AS longitude
+    FROM met JOIN person ON person.id = met.person_id
+    ORDER BY met.first_at, person.id COLLATE "C"`.execute(db);
+  return {
+    connections: rows.map((r) => ({
+      person: { id: r.id, first_name: r.first_name, last_name: r.last_name, company_name: r.company_name },
+      encounters: Number(r.encounters),
+      first_encounter_at: r.first_at.toISOString(),
+      last_encounter_at: r.last_at.toISOString(),
+      closest_distance_m: r.distance_m,
+      closest_location: { latitude: r.latitude, longitude: r.longitude, at: r.closest_at.toISOString() },
+    })),
+  };
+}
+
+/** The served answer, after checking that the lookup on two connections gives the very same bytes (one ETag). */
+async function served(lookup: EncounterLookup, force?: EncounterStrategy): Promise<unknown> {
+  const [whole, halves] = await Promise.all([
+    findEncountersJson(api, lookup, { force }),
+    findEncountersJson(api, lookup, { force, parallel: new ParallelSlots(1) }),
+  ]);
+  expect(halves?.toString()).toBe(whole?.toString());
+  return JSON.parse(whole?.toString() ?? "null") as unknown;
+}
+
+describe("whom a person met", () => {
+  it.each([
+    [5, 600, undefined],
+    [5, 600, "gist" as const],
+    [2.5, 60, undefined],
+    [20, 30, undefined],
+    [50, 60, undefined],
+    [120, 1800, undefined],
+    [120, 1800, "cells" as const],
+  ])("is the reference answer for every 11th person (%s m, %s s, strategy %s)", async (distanceMetres, withinSeconds, force) => {
+    let personsMet = 0;
+    for (let n = 1; n <= PEOPLE; n += 11) {
+      const lookup = { personId: `p${n}`, ...DAY, distanceMetres, withinSeconds };
+      const expected = await reference(t.db, lookup);
+
+      expect(await served(lookup, force)).toEqual(expected);
+      personsMet += expected.connections.length;
+    }
+    expect(personsMet).toBeGreaterThan(100);
+  });
+
+  it.each([
+    [10, ["p6"]],
+    [40, ["p3", "p4", "p6"]],
+    [120, ["p3", "p4", "p5", "p6"]],
+  ])("widens the cells probed in longitude far north, and joins check-ins near a pole through the GiST (%s m)", async (distanceMetres, ids) => {
+    const lookup = { personId: "p1", ...NORTH, distanceMetres, withinSeconds: 600 };
+    const expected = await reference(t.db, lookup);
+
+    const answer = (await served(lookup)) as typeof expected;
+
+    expect(answer).toEqual(expected);
+    expect(answer.connections.map((c) => c.person.id).sort()).toEqual(ids);
+  });
+
+  it("keeps odd names intact, cuts microseconds to milliseconds as a JavaScript Date does, and leaves out unregistered people", async () => {
+    const lookup = { personId: "p1", from: new Date("2020-03-09T23:00:00Z"), to: new Date("2020-03-10T00:00:00Z"), distanceMetres: 5, withinSeconds: 600 };
+
+    const answer = (await served(lookup)) as Awaited<ReturnType<typeof reference>>;
+
+    expect(answer.connections.find((c) => c.person.id === "p2")).toMatchObject({
+      person: { id: "p2", first_name: 'Zoë "Q" \\ </script>', last_name: "tab\there\u0001 ☕ 𝄞" },
+      first_encounter_at: "2020-03-09T23:59:59.999Z",
+      closest_location: { at: "2020-03-09T23:59:00.000Z" },
+    });
+    expect(answer.connections.map((c) => c.person.id)).not.toContain("unregistered");
+    expect(answer).toEqual(await reference(t.db, lookup));
+  });
+
+  it("gives the same summaries as objects", async () => {
+    const lookup = { personId: "p7", ...DAY, distanceMetres: 5, withinSeconds: 600 };
+
+    const summaries = await findEncounters(api, lookup);
+
+    expect(summaries?.length).toBeGreaterThan(10);
+    const wire = (await reference(t.db, lookup)).connections;
+    expect(
+      summaries?.map((s) => ({
+        person: s.person,
+        encounters: s.encounters,
+        first_encounter_at: s.firstEncounterAt.toISOString(),
+        last_encounter_at: s.lastEncounterAt.toISOString(),
+        closest_distance_m: s.closestDistanceMetres,
+        closest_location: { ...s.closestLocation, at: s.closestLocation.at.toISOString() },
+      })),
+    ).toEqual(wire);
+  });
+
+  it("answers an empty list when the person has no check-ins in the range, and nothing for a person nobody registered", async () => {
+    const quiet = { personId: "p1", from: new Date("2021-01-01T00:00:00Z"), to: new Date("2021-01-02T00:00:00Z"), distanceMetres: 5, withinSeconds: 600 };
+
+    expect((await findEncountersJson(api, quiet))?.toString()).toBe('{"connections":[]}');
+    expect(await findEncountersJson(api, { ...quiet, personId: "unregistered", ...DAY })).toBeUndefined();
+    expect(await findEncountersJson(api, { ...quiet, personId: "ghost" })).toBeUndefined();
+  });
+
+  it("probes the cells through the covering index alone once the table is vacuumed", async () => {
+    const plan = (await explainEncounters(t.db, { personId: "p3", ...DAY, distanceMetres: 5, withinSeconds: 600 })).join("\n");
+
+    expect(plan).toContain("Index Only Scan using location_cell_probe_idx on location");
+    expect(plan).toMatch(/Heap Fetches: 0\n/);
+    expect(plan).not.toMatch(/Seq Scan on location/);
+  });
+});
