@@ -31,6 +31,7 @@ beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"));
   await generateVenue(t.db, { people: PEOPLE, checkInsPerPerson: 80, booths: 20, days: 1, seed: 0.7, legacy: false }, () => {});
   await sql`UPDATE person SET first_name = ${'Zoë "Q" \\ </script>'}, last_name = ${"tab\there\u0001 ☕ 𝄞"} WHERE id = 'p2'`.execute(t.db);
+  await sql`UPDATE person SET first_name = ${'a" : "b'}, last_name = ${'c\\", "d'}, company_name = ${'\\" : \\"'} WHERE id = 'p9'`.execute(t.db);
   const point = { latitude: 35.0585136, longitude: -106.5719566 };
   await givenLocation(t.db, { personId: "p1", ...point, at: "2020-03-09T23:59:59.999Z" });
   await sql`UPDATE location SET occurred_at = '2020-03-09 23:59:59.999999+00' WHERE person_id = 'p1' AND occurred_at = '2020-03-09 23:59:59.999+00'`.execute(t.db);
@@ -172,6 +173,17 @@ describe("whom a person met", () => {
     });
     expect(answer.connections.map((c) => c.person.id)).not.toContain("unregistered");
     expect(answer).toEqual(await reference(t.db, lookup));
+  });
+
+  it("reads each person's JSON from the read model, whatever the names hold (0005_person_json.sql)", async () => {
+    const { rows } = await sql<{ id: string; first_name: string; last_name: string; company_name: string; json: string }>`
+      SELECT id, first_name, last_name, company_name, json FROM person WHERE id IN ('p2', 'p9', 'p10') ORDER BY id`.execute(t.db);
+
+    expect(rows).toHaveLength(3);
+    for (const { json, ...person } of rows) {
+      expect(JSON.parse(json)).toEqual(person);
+      expect(json).toBe(JSON.stringify(person));
+    }
   });
 
   it("gives the same summaries as objects", async () => {

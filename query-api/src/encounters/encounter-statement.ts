@@ -12,9 +12,8 @@ import { CELLS_PER_DEGREE, MAX_GRID_LATITUDE, MIN_METRES_PER_DEGREE, WIDEST_LATI
  *   its point as PostGIS prints a geography (hex EWKB: ~5× cheaper than printing ST_Y and ST_X,
  *   and only the closest of each person is decoded), or null for none;
  * - `persons`: the registered people among them, one per line, `id` TAB `{"id":…}` (their JSON
- *   in the answer's Person shape), or null for none.
- * Person ids are [A-Za-z0-9_-] (the projector skips any other): no separator occurs in them, and
- * they need no JSON escaping.
+ *   in the answer's Person shape, column person.json of 0005_person_json.sql), or null for none.
+ * Person ids are [A-Za-z0-9_-] (the projector skips any other): no separator occurs in them.
  * Times are microseconds after the lookup's `from` (small enough for a float8's exact
  * arithmetic, whatever the year); distances as float8out prints them (extra_float_digits=1:
  * the shortest text that reads back as the same double).
@@ -93,8 +92,7 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
       (SELECT string_agg(${sinceFrom(sql`occurred_at`)}::text, ',' ORDER BY n) FROM mine) AS own,
       (SELECT string_agg(concat_ws(',', person_id, event_id, n, ${sinceFrom(sql`occurred_at`)}, distance_m, coordinate), E'\n')
        FROM pair) AS pairs,
-      (SELECT string_agg(person.id || E'\t{"id":"' || person.id || '","first_name":' || to_json(person.first_name) ||
-                         ',"last_name":' || to_json(person.last_name) || ',"company_name":' || to_json(person.company_name) || '}', E'\n')
+      (SELECT string_agg(person.id || E'\t' || person.json, E'\n')
        FROM person WHERE person.id IN (SELECT person_id FROM pair)) AS persons`;
 }
 
