@@ -11,12 +11,18 @@ const FROM = new Date("2020-03-10T00:00:00Z");
 const person = (id: string, name = id) => `${id}\t{"id":"${id}","first_name":"${name}","last_name":"L","company_name":"C"}`;
 const uuid = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, "0")}`;
 
-/** A statement's answer: own check-in times, pairs `person,event,n,occurred,distance,point`, persons. */
+/** A statement's answer from own check-in times, pairs `person,event,n,occurred,distance,point`, and persons. */
 function part(own: readonly number[], pairs: readonly string[], persons: readonly string[]): EncounterText {
+  const column = (i: number) => (pairs.length === 0 ? null : pairs.map((p) => p.split(",")[i] ?? "").join(","));
   return {
     known: true,
     own: own.length === 0 ? null : own.join(","),
-    pairs: pairs.length === 0 ? null : pairs.join("\n"),
+    pair_person: column(0),
+    pair_event: column(1),
+    pair_own: column(2),
+    pair_occurred: column(3),
+    pair_distance: column(4),
+    pair_point: column(5),
     persons: persons.length === 0 ? null : persons.join("\n"),
   };
 }
@@ -73,8 +79,10 @@ describe("tallyEncounters", () => {
 
   it("answers nobody for no pairs, and refuses a line it cannot read", () => {
     expect(tallyEncounters([part([], [], [])])).toEqual([]);
-    expect(() => tallyEncounters([part([0], ["b,x,1,2"], [person("b")])])).toThrow(/fewer than 6 fields/);
-    expect(() => tallyEncounters([part([0], [`b,${uuid(1)},2,1,1,${HERE}`], [person("b")])])).toThrow(/own check-in that is not listed/);
+    const short = { ...part([0], [`b,${uuid(1)},1,2,1,${HERE}`], [person("b")]), pair_point: null };
+    expect(() => tallyEncounters([short])).toThrow(/different numbers of pairs/);
+    expect(() => tallyEncounters([part([0], [`b,${uuid(1)},2,1,1,${HERE}`], [person("b")])])).toThrow(/own check-in 2, which is not listed/);
+    expect(() => tallyEncounters([part([0], [`b,${uuid(1)},1,1x,1,${HERE}`], [person("b")])])).toThrow(/not an integer: 1x/);
   });
 });
 

@@ -5,25 +5,34 @@ import { CELLS_PER_DEGREE, MAX_GRID_LATITUDE, MIN_METRES_PER_DEGREE, WIDEST_LATI
 /**
  * What one statement of a lookup answers, in one row:
  * - `known`: whether the person is registered (else the API answers 404);
- * - `own`: the times of the person's own check-ins in the range, comma-separated, in the order
- *   of their number `n` (1, 2, …), or null for none;
- * - `pairs`: the encounters found, one per line, `person_id,event_id,n,occurred_us,distance_m,coordinate`:
- *   the other's check-in (its time, `occurred_us`), met by own check-in `n` (the encounter happens at the later of the two),
- *   its point as PostGIS prints a geography (hex EWKB: ~5× cheaper than printing ST_Y and ST_X,
- *   and only the closest of each person is decoded), or null for none;
+ * - `own`: the times of the person's own check-ins in the range, in the order of their
+ *   number `n` (1, 2, …);
+ * - `pair_…`: the encounters found, one column per field, the k-th value of each column
+ *   making up the k-th pair: the other's `person` id, the `event` id, time (`occurred`) and
+ *   point of their check-in, the number `own` (n) of the person's check-in that met it
+ *   (the encounter happens at the later of the two), and their `distance` in metres. A
+ *   point is printed as PostGIS prints a geography (hex EWKB: ~5× cheaper than ST_Y and
+ *   ST_X, and the API decodes only the closest per person);
  * - `persons`: the registered people among them, one per line, `id` TAB `{"id":…}` (their JSON
- *   in the answer's Person shape, column person.json of 0005_person_json.sql), or null for none.
- * Person ids are [A-Za-z0-9_-] (the projector skips any other): no separator occurs in them.
- * Times are microseconds after the lookup's `from` (small enough for a float8's exact
- * arithmetic, whatever the year); distances as float8out prints them (extra_float_digits=1:
- * the shortest text that reads back as the same double).
- * One text per column instead of a row per pair: the API parses them with a few string
- * scans, with no per-row protocol messages, objects or Date parsing.
+ *   in the answer's Person shape, column person.json of 0005_person_json.sql).
+ * Lists are comma-separated (no value holds a comma: ids are [A-Za-z0-9_-], which the
+ * projector enforces), and null when empty. Times are microseconds after the lookup's `from`
+ * (small enough for a float8's exact arithmetic, whatever the year); distances are as
+ * float8out prints them (extra_float_digits=1: the shortest text that reads back as the
+ * same double).
+ * A text per column instead of a row per pair: no per-row protocol messages, objects or Date
+ * parsing in the API, and in PostgreSQL each value goes straight into its aggregate (a
+ * line per pair built with concat_ws cost a third more).
  */
 export interface EncounterText {
   known: boolean;
   own: string | null;
-  pairs: string | null;
+  pair_person: string | null;
+  pair_event: string | null;
+  pair_own: string | null;
+  pair_occurred: string | null;
+  pair_distance: string | null;
+  pair_point: string | null;
   persons: string | null;
 }
 
@@ -90,9 +99,15 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
     )
     SELECT EXISTS (SELECT FROM person WHERE id = ${lookup.personId}) AS known,
       (SELECT string_agg(${sinceFrom(sql`occurred_at`)}::text, ',' ORDER BY n) FROM mine) AS own,
-      (SELECT string_agg(concat_ws(',', person_id, event_id, n, ${sinceFrom(sql`occurred_at`)}, distance_m, coordinate), E'\n')
-       FROM pair) AS pairs,
+      pairs.*,
       (SELECT string_agg(person.id || E'\t' || person.json, E'\n')
-       FROM person WHERE person.id IN (SELECT person_id FROM pair)) AS persons`;
+       FROM person WHERE person.id IN (SELECT person_id FROM pair)) AS persons
+    FROM (
+      -- One aggregate node: every column sees the pairs in the same order.
+      SELECT string_agg(person_id, ',') AS pair_person, string_agg(event_id::text, ',') AS pair_event,
+             string_agg(n::text, ',') AS pair_own, string_agg(${sinceFrom(sql`occurred_at`)}::text, ',') AS pair_occurred,
+             string_agg(distance_m::text, ',') AS pair_distance, string_agg(coordinate::text, ',') AS pair_point
+      FROM pair
+    ) AS pairs`;
 }
 

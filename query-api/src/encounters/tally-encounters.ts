@@ -23,16 +23,19 @@ export interface PersonMet {
   readonly closest: ClosestCheckIn;
 }
 
-/** A person's tally while the pairs are read. */
+/** A person's tally while the pairs are read, with what orders its closest pair and where that pair's rest is. */
 interface Tally {
   encounters: number;
   firstAt: number;
   lastAt: number;
-  /** The closest pair so far: where its line starts in `text`, and what orders it. */
-  text: string;
-  line: number;
-  distanceMetres: number;
-  at: number;
+  closestDistance: number;
+  closestAt: number;
+  closestOccurredAt: number;
+  /** The closest pair's part, and where its fields are in that part's columns. */
+  closestPart: number;
+  closestEvent: number;
+  closestDistanceText: number;
+  closestPoint: number;
 }
 
 /**
@@ -40,120 +43,181 @@ interface Tally {
  * person's own check-ins between them, so every pair is in exactly one part) per registered
  * person met, ordered by first encounter, then person id in byte order (ids are ASCII, so
  * JavaScript's string order is byte order). Pairs of a person not registered are left out.
- * A crowded day has ~2,500 pairs with ~1,500 people: each line is read in place for what
- * every pair needs (integers without a substring); the rest of the closest pair of each
- * person is read once at the end.
+ * A crowded day has ~2,500 pairs with ~1,500 people: the columns are read in place, and only
+ * the closest pair of each person is read whole, once, at the end.
  */
 export function tallyEncounters(parts: readonly EncounterText[]): PersonMet[] {
   const personJson = new Map<string, string>();
   for (const part of parts) {
-    forEachLine(part.persons, (text, start, end) => {
-      const tab = text.indexOf("\t", start);
-      personJson.set(text.slice(start, tab), text.slice(tab + 1, end));
-    });
+    const persons = part.persons ?? "";
+    for (let start = 0; start < persons.length; ) {
+      const newline = persons.indexOf("\n", start);
+      const end = newline === -1 ? persons.length : newline;
+      const tab = persons.indexOf("\t", start);
+      personJson.set(persons.slice(start, tab), persons.slice(tab + 1, end));
+      start = end + 1;
+    }
   }
   const own = ownTimes(parts);
   const tallies = new Map<string, Tally>();
-  for (const part of parts) {
-    forEachLine(part.pairs, (text, line, end) => {
-      const f = fieldsOf(text, line, end);
-      const ownAt = own[integerAt(text, f.n, f.occurred - 1) - 1];
-      if (ownAt === undefined) {
-        throw new Error(`an encounter line names an own check-in that is not listed: ${text.slice(line, end)}`);
+  const columns = parts.map(columnsOf);
+  for (const [p, { person, event, n, occurred, distance, point }] of columns.entries()) {
+    while (person.next()) {
+      if (!(event.next() && n.next() && occurred.next() && distance.next() && point.next())) {
+        throw new Error("the encounter columns hold different numbers of pairs");
       }
-      const at = Math.max(ownAt, integerAt(text, f.occurred, f.distance - 1));
-      const distanceMetres = Number(text.slice(f.distance, f.coordinate - 1));
-      const id = text.slice(line, f.eventId - 1);
+      const ownAt = own[n.integer() - 1];
+      if (ownAt === undefined) {
+        throw new Error(`an encounter names own check-in ${n.text()}, which is not listed`);
+      }
+      const occurredAt = occurred.integer();
+      const at = Math.max(ownAt, occurredAt);
+      const metres = Number(distance.text());
+      const id = person.text();
       const tally = tallies.get(id);
       if (tally === undefined) {
-        tallies.set(id, { encounters: 1, firstAt: at, lastAt: at, text, line, distanceMetres, at });
-        return;
+        tallies.set(id, {
+          encounters: 1,
+          firstAt: at,
+          lastAt: at,
+          closestDistance: metres,
+          closestAt: at,
+          closestOccurredAt: occurredAt,
+          closestPart: p,
+          closestEvent: event.start,
+          closestDistanceText: distance.start,
+          closestPoint: point.start,
+        });
+        continue;
       }
       tally.encounters += 1;
       tally.firstAt = Math.min(tally.firstAt, at);
       tally.lastAt = Math.max(tally.lastAt, at);
-      if (closer(distanceMetres, at, text, f.eventId, tally)) {
-        tally.text = text;
-        tally.line = line;
-        tally.distanceMetres = distanceMetres;
-        tally.at = at;
+      // Ties on distance go to the earlier encounter, then to the lower event id (uuid order is its text's order).
+      const closer =
+        metres !== tally.closestDistance
+          ? metres < tally.closestDistance
+          : at !== tally.closestAt
+            ? at < tally.closestAt
+            : event.text() < columnsAt(columns, tally.closestPart).event.textAt(tally.closestEvent);
+      if (closer) {
+        tally.closestDistance = metres;
+        tally.closestAt = at;
+        tally.closestOccurredAt = occurredAt;
+        tally.closestPart = p;
+        tally.closestEvent = event.start;
+        tally.closestDistanceText = distance.start;
+        tally.closestPoint = point.start;
       }
-    });
+    }
   }
   const met: PersonMet[] = [];
   for (const [id, tally] of tallies) {
     const json = personJson.get(id);
     if (json !== undefined) {
-      const { encounters, firstAt, lastAt } = tally;
-      met.push({ id, personJson: json, encounters, firstAt, lastAt, closest: closestCheckIn(tally) });
+      const { distance, point } = columnsAt(columns, tally.closestPart);
+      const { latitude, longitude } = pointOfHexEwkb(point.textAt(tally.closestPoint));
+      met.push({
+        id,
+        personJson: json,
+        encounters: tally.encounters,
+        firstAt: tally.firstAt,
+        lastAt: tally.lastAt,
+        closest: {
+          distanceMetres: tally.closestDistance,
+          distanceText: distance.textAt(tally.closestDistanceText),
+          latitude,
+          longitude,
+          occurredAt: tally.closestOccurredAt,
+        },
+      });
     }
   }
   return met.sort((a, b) => a.firstAt - b.firstAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Where the fields after the person id start, in `person_id,event_id,n,occurred_us,distance_m,coordinate`. */
-interface PairFields {
-  readonly eventId: number;
-  readonly n: number;
-  readonly occurred: number;
-  readonly distance: number;
-  readonly coordinate: number;
+interface PairColumns {
+  readonly person: Column;
+  readonly event: Column;
+  readonly n: Column;
+  readonly occurred: Column;
+  readonly distance: Column;
+  readonly point: Column;
 }
 
-function fieldsOf(text: string, line: number, end: number): PairFields {
-  const eventId = text.indexOf(",", line) + 1;
-  const n = text.indexOf(",", eventId) + 1;
-  const occurred = text.indexOf(",", n) + 1;
-  const distance = text.indexOf(",", occurred) + 1;
-  const coordinate = text.indexOf(",", distance) + 1;
-  if (eventId === 0 || n === 0 || occurred === 0 || distance === 0 || coordinate === 0 || coordinate > end) {
-    throw new Error(`an encounter line has fewer than 6 fields: ${text.slice(line, end)}`);
-  }
-  return { eventId, n, occurred, distance, coordinate };
-}
-
-/** The decimal integer text[start, end), a leading minus allowed. */
-function integerAt(text: string, start: number, end: number): number {
-  const negative = text.charCodeAt(start) === 45;
-  let value = 0;
-  for (let i = negative ? start + 1 : start; i < end; i += 1) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) {
-      throw new Error(`not an integer: ${text.slice(start, end)}`);
-    }
-    value = value * 10 + digit;
-  }
-  return negative ? -value : value;
-}
-
-/** Ties on distance go to the earlier encounter, then to the lower event id (uuid order is its text's order). */
-function closer(distanceMetres: number, at: number, text: string, eventId: number, than: Tally): boolean {
-  if (distanceMetres !== than.distanceMetres) {
-    return distanceMetres < than.distanceMetres;
-  }
-  if (at !== than.at) {
-    return at < than.at;
-  }
-  const theirs = fieldsOf(than.text, than.line, than.text.length).eventId;
-  return text.slice(eventId, eventId + UUID_LENGTH) < than.text.slice(theirs, theirs + UUID_LENGTH);
-}
-
-const UUID_LENGTH = 36;
-
-function closestCheckIn(tally: Tally): ClosestCheckIn {
-  const { text, line } = tally;
-  const newline = text.indexOf("\n", line);
-  const end = newline === -1 ? text.length : newline;
-  const f = fieldsOf(text, line, end);
-  const { latitude, longitude } = pointOfHexEwkb(text.slice(f.coordinate, end));
+function columnsOf(part: EncounterText): PairColumns {
   return {
-    distanceMetres: tally.distanceMetres,
-    distanceText: text.slice(f.distance, f.coordinate - 1),
-    latitude,
-    longitude,
-    occurredAt: integerAt(text, f.occurred, f.distance - 1),
+    person: new Column(part.pair_person),
+    event: new Column(part.pair_event),
+    n: new Column(part.pair_own),
+    occurred: new Column(part.pair_occurred),
+    distance: new Column(part.pair_distance),
+    point: new Column(part.pair_point),
   };
 }
+
+function columnsAt(columns: readonly PairColumns[], part: number): PairColumns {
+  const found = columns[part];
+  if (found === undefined) {
+    throw new Error(`no part ${part}`);
+  }
+  return found;
+}
+
+/** Reads a comma-separated column of the statement's answer field by field, in place. */
+class Column {
+  readonly #text: string;
+  #start = 0;
+  #end = -1;
+
+  constructor(text: string | null) {
+    this.#text = text ?? "";
+  }
+
+  /** Moves to the next field; false after the last. */
+  next(): boolean {
+    this.#start = this.#end + 1;
+    if (this.#start >= this.#text.length) {
+      return false;
+    }
+    const comma = this.#text.indexOf(",", this.#start);
+    this.#end = comma === -1 ? this.#text.length : comma;
+    return true;
+  }
+
+  text(): string {
+    return this.#text.slice(this.#start, this.#end);
+  }
+
+  /** Where the current field starts in the column's text. */
+  get start(): number {
+    return this.#start;
+  }
+
+  /** The text of the field that starts at `start`. */
+  textAt(start: number): string {
+    const comma = this.#text.indexOf(",", start);
+    return this.#text.slice(start, comma === -1 ? this.#text.length : comma);
+  }
+
+  /** The field as a decimal integer (a leading minus allowed), read without a substring. */
+  integer(): number {
+    const text = this.#text;
+    const negative = text.charCodeAt(this.#start) === MINUS;
+    let value = 0;
+    for (let i = negative ? this.#start + 1 : this.#start; i < this.#end; i += 1) {
+      const digit = text.charCodeAt(i) - ZERO;
+      if (digit < 0 || digit > 9) {
+        throw new Error(`not an integer: ${this.text()}`);
+      }
+      value = value * 10 + digit;
+    }
+    return negative ? -value : value;
+  }
+}
+
+const MINUS = 0x2d;
+const ZERO = 0x30;
 
 /** A point as PostGIS prints a geography: hex (E)WKB, either byte order, with or without an SRID. */
 export function pointOfHexEwkb(hex: string): { latitude: number; longitude: number } {
@@ -173,17 +237,4 @@ export function pointOfHexEwkb(hex: string): { latitude: number; longitude: numb
 function ownTimes(parts: readonly EncounterText[]): number[] {
   const text = parts.find((p) => p.own !== null)?.own ?? "";
   return text === "" ? [] : text.split(",").map(Number);
-}
-
-function forEachLine(text: string | null, each: (text: string, start: number, end: number) => void): void {
-  if (text === null) {
-    return;
-  }
-  let start = 0;
-  while (start < text.length) {
-    const newline = text.indexOf("\n", start);
-    const end = newline === -1 ? text.length : newline;
-    each(text, start, end);
-    start = end + 1;
-  }
 }

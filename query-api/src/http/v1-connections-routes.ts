@@ -59,7 +59,7 @@ const description =
  * Lookups that may use a second database connection at once to halve their wait (two
  * cores do the two parts); more at a time would only queue on the same cores.
  */
-const PARALLEL_LOOKUPS = Number(process.env.TMP_PARALLEL ?? 2);
+const PARALLEL_LOOKUPS = 2;
 
 export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteDependencies): void {
   const { db, auth, consistency } = deps;
