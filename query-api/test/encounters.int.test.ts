@@ -214,7 +214,7 @@ describe("whom a person met", () => {
   });
 
   it("probes the cells through the covering index alone once the table is vacuumed", async () => {
-    const plan = (await explainEncounters(t.db, { personId: "p3", ...DAY, distanceMetres: 5, withinSeconds: 600 })).join("\n");
+    const plan = (await explainEncounters(api, { personId: "p3", ...DAY, distanceMetres: 5, withinSeconds: 600 })).join("\n");
 
     expect(plan).toContain("Index Only Scan using location_cell_probe_idx on location");
     expect(plan).toMatch(/Heap Fetches: 0\n/);

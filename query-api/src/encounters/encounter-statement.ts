@@ -86,7 +86,8 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
         FROM location o
         WHERE o.cell_y = cell_y.cell_y AND o.cell_x = cell_x.cell_x
           AND o.occurred_at BETWEEN m.occurred_at - ${within} AND m.occurred_at + ${within} AND ${others}
-        -- Keeps the probe a parameterised index scan: flattened, the planner may hash-join the whole day.
+        -- Keeps the probe a parameterised index scan: flattened, the planner may hash-join the whole day
+        -- (it guesses 1,000 cells per generate_series, so its row estimates are far too high).
         OFFSET 0
       ) AS o
       WHERE ${onGrid} AND o.distance_m <= ${metres}
