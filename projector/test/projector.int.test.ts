@@ -63,8 +63,24 @@ describe("projector", () => {
 
     await eventually(async () => {
       expect(await readPersons(database.db)).toEqual([
-        { id: "alice", first_name: "Alice", last_name: "New", company_name: "A Corp", registered_at: at("2024-05-01T08:02:00.000Z"), last_event_id: ids.aliceAgain },
-        { id: "bob", first_name: "Bob", last_name: "Builder", company_name: "B Ltd", registered_at: at("2024-05-01T08:01:00.000Z"), last_event_id: ids.bob },
+        {
+          id: "alice",
+          first_name: "Alice",
+          last_name: "New",
+          company_name: "A Corp",
+          registered_at: at("2024-05-01T08:02:00.000Z"),
+          last_event_id: ids.aliceAgain,
+          json: '{"id":"alice","first_name":"Alice","last_name":"New","company_name":"A Corp"}',
+        },
+        {
+          id: "bob",
+          first_name: "Bob",
+          last_name: "Builder",
+          company_name: "B Ltd",
+          registered_at: at("2024-05-01T08:01:00.000Z"),
+          last_event_id: ids.bob,
+          json: '{"id":"bob","first_name":"Bob","last_name":"Builder","company_name":"B Ltd"}',
+        },
       ]);
       expect(await readLocations(database.db)).toEqual(
         [
