@@ -2,11 +2,10 @@ import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 
 /**
- * How many lookups may run their parts on a second connection at the same time. A lookup
- * that finds none free runs its parts one after the other on its own connection: under
- * load the cores are busy anyway, and holding at most two connections per lookup for at
- * most `slots` lookups keeps the pool from deadlocking (every other request holds one
- * connection and waits for nothing).
+ * How many lookups may run in two parts on two connections at the same time. A lookup that
+ * finds none free runs as one statement on one connection: under load the cores are busy
+ * anyway, and holding at most two connections per lookup for at most `slots` lookups keeps
+ * the pool from deadlocking (every other request holds one connection and waits for nothing).
  */
 export class ParallelSlots {
   #free: number;
