@@ -63,17 +63,11 @@ async function findPeopleMet(db: Kysely<Database>, lookup: EncounterLookup, opti
   let parts: EncounterText[];
   if (options.parallel?.tryAcquire() === true) {
     try {
-      parts = await db
-        .transaction()
-        .setIsolationLevel("repeatable read")
-        .execute((trx) =>
-          inSharedSnapshot(
-            db,
-            trx,
-            (t) => one(encounterStatement(lookup, strategy, { index: 0, of: 2 }).execute(t)),
-            (t) => one(encounterStatement(lookup, strategy, { index: 1, of: 2 }).execute(t)),
-          ),
-        );
+      parts = await inSharedSnapshot(
+        db,
+        (t) => one(encounterStatement(lookup, strategy, { index: 0, of: 2 }).execute(t)),
+        (t) => one(encounterStatement(lookup, strategy, { index: 1, of: 2 }).execute(t)),
+      );
     } finally {
       options.parallel.release();
     }
