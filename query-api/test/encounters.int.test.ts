@@ -9,6 +9,7 @@ import {
   findEncounters,
   findEncountersJson,
   type EncounterLookup,
+  type EncounterOutcome,
   type EncounterStrategy,
 } from "../src/encounters/find-encounters";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
@@ -116,12 +117,16 @@ async function reference(db: Kysely<Database>, lookup: EncounterLookup) {
   };
 }
 
+function found<T>(outcome: EncounterOutcome<T>): T | undefined {
+  expect(outcome.kind).toBe("found");
+  return outcome.kind === "found" ? outcome.value : undefined;
+}
+
 /** The served answer, after checking that the lookup on two connections gives the very same bytes (one ETag). */
 async function served(lookup: EncounterLookup, force?: EncounterStrategy): Promise<unknown> {
-  const [whole, halves] = await Promise.all([
-    findEncountersJson(api, lookup, { force }),
-    findEncountersJson(api, lookup, { force, parallel: new ParallelSlots(1) }),
-  ]);
+  const [whole, halves] = (
+    await Promise.all([findEncountersJson(api, lookup, { force }), findEncountersJson(api, lookup, { force, parallel: new ParallelSlots(1) })])
+  ).map(found);
   expect(halves?.toString()).toBe(whole?.toString());
   return JSON.parse(whole?.toString() ?? "null") as unknown;
 }
@@ -189,7 +194,7 @@ describe("whom a person met", () => {
   it("gives the same summaries as objects", async () => {
     const lookup = { personId: "p7", ...DAY, distanceMetres: 5, withinSeconds: 600 };
 
-    const summaries = await findEncounters(api, lookup);
+    const summaries = found(await findEncounters(api, lookup));
 
     expect(summaries?.length).toBeGreaterThan(10);
     const wire = (await reference(t.db, lookup)).connections;
@@ -208,9 +213,21 @@ describe("whom a person met", () => {
   it("answers an empty list when the person has no check-ins in the range, and nothing for a person nobody registered", async () => {
     const quiet = { personId: "p1", from: new Date("2021-01-01T00:00:00Z"), to: new Date("2021-01-02T00:00:00Z"), distanceMetres: 5, withinSeconds: 600 };
 
-    expect((await findEncountersJson(api, quiet))?.toString()).toBe('{"connections":[]}');
-    expect(await findEncountersJson(api, { ...quiet, personId: "unregistered", ...DAY })).toBeUndefined();
-    expect(await findEncountersJson(api, { ...quiet, personId: "ghost" })).toBeUndefined();
+    expect(found(await findEncountersJson(api, quiet))?.toString()).toBe('{"connections":[]}');
+    expect(await findEncountersJson(api, { ...quiet, personId: "unregistered", ...DAY })).toEqual({ kind: "unknown-person" });
+    expect(await findEncountersJson(api, { ...quiet, personId: "ghost" })).toEqual({ kind: "unknown-person" });
+  });
+
+  it.each([
+    ["one statement", undefined],
+    ["two halves", new ParallelSlots(1)],
+  ])("refuses a lookup that would find more encounters than the cap, counting no further (%s)", async (_, parallel) => {
+    // p7 meets only registered people, so the reference counts every pair the lookup finds.
+    const lookup = { personId: "p7", ...DAY, distanceMetres: 5, withinSeconds: 600 };
+    const pairs = (await reference(t.db, lookup)).connections.reduce((sum, c) => sum + c.encounters, 0);
+
+    expect(await findEncountersJson(api, lookup, { parallel, maxEncounters: pairs - 1 })).toEqual({ kind: "too-many-encounters", limit: pairs - 1 });
+    expect((await findEncountersJson(api, lookup, { parallel, maxEncounters: pairs })).kind).toBe("found");
   });
 
   it("probes the cells through the covering index alone once the table is vacuumed", async () => {

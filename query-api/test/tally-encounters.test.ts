@@ -17,6 +17,7 @@ function part(own: readonly number[], pairs: readonly string[], persons: readonl
   return {
     known: true,
     own: own.length === 0 ? null : own.join(","),
+    pair_count: String(pairs.length),
     pair_person: column(0),
     pair_event: column(1),
     pair_own: column(2),

@@ -145,7 +145,7 @@ describe("GET /v1/persons/{id}/connections", () => {
     const cells = await findEncounters(t.db, lookup, { force: "cells" });
     const gist = await findEncounters(t.db, lookup, { force: "gist" });
 
-    expect(cells?.map((c) => c.person.id)).toEqual(["8", "5", "6", "edge"]);
+    expect(cells.kind === "found" && cells.value.map((c) => c.person.id)).toEqual(["8", "5", "6", "edge"]);
     expect(gist).toEqual(cells);
   });
 

@@ -5,6 +5,7 @@ import { CELLS_PER_DEGREE, MAX_GRID_LATITUDE, MIN_METRES_PER_DEGREE, WIDEST_LATI
 /**
  * What one statement of a lookup answers, in one row:
  * - `known`: whether the person is registered (else the API answers 404);
+ * - `pair_count`: how many pairs were found, counting no further than `maxPairs` + 1;
  * - `own`: the times of the person's own check-ins in the range, in the order of their
  *   number `n` (1, 2, …);
  * - `pair_…`: the encounters found, one column per field, the k-th value of each column
@@ -27,6 +28,8 @@ import { CELLS_PER_DEGREE, MAX_GRID_LATITUDE, MIN_METRES_PER_DEGREE, WIDEST_LATI
 export interface EncounterText {
   known: boolean;
   own: string | null;
+  /** How many pairs the other columns hold: at most the statement's cap plus one (int8, as text). */
+  pair_count: string;
   pair_person: string | null;
   pair_event: string | null;
   pair_own: string | null;
@@ -51,7 +54,7 @@ export interface Part {
  * on (coordinate, occurred_at) instead. Summarising per person happens in the API
  * (tally-encounters.ts), which can then merge parts run on two connections.
  */
-export function encounterStatement(lookup: EncounterLookup, strategy: EncounterStrategy, part?: Part): RawBuilder<EncounterText> {
+export function encounterStatement(lookup: EncounterLookup, strategy: EncounterStrategy, maxPairs: number, part?: Part): RawBuilder<EncounterText> {
   const within = sql`make_interval(secs => ${lookup.withinSeconds})`;
   const others = sql`o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to} AND o.person_id <> ${lookup.personId}`;
   const metres = lookup.distanceMetres;
@@ -75,7 +78,7 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
     m AS (
       SELECT * FROM mine ${part === undefined ? sql`` : sql`WHERE n % ${part.of} = ${part.index}`}
     ),
-    pair AS MATERIALIZED (
+    found AS MATERIALIZED (
       SELECT o.person_id, o.event_id, m.n, o.occurred_at, o.coordinate, o.distance_m
       FROM m
       CROSS JOIN LATERAL generate_series(${cell(sql`m.latitude - ${dLat}`)}, ${cell(sql`m.latitude + ${dLat}`)}) AS cell_y
@@ -97,6 +100,13 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
       JOIN location o ON ST_DWithin(m.coordinate, o.coordinate, ${metres})
         AND o.occurred_at BETWEEN m.occurred_at - ${within} AND m.occurred_at + ${within} AND ${others}
       WHERE NOT (${onGrid})
+    ),
+    -- At most one pair more than the cap: enough to tell the API that the answer would be too
+    -- large, without building it (a CTE runs only as far as it is read). The limit sits out here
+    -- so that the planner, misled by its estimates, does not trade the probes' plan for a
+    -- "fast start" one.
+    pair AS MATERIALIZED (
+      SELECT * FROM found LIMIT ${maxPairs + 1}
     )
     SELECT EXISTS (SELECT FROM person WHERE id = ${lookup.personId}) AS known,
       (SELECT string_agg(${sinceFrom(sql`occurred_at`)}::text, ',' ORDER BY n) FROM mine) AS own,
@@ -105,7 +115,7 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
        FROM person WHERE person.id IN (SELECT person_id FROM pair)) AS persons
     FROM (
       -- One aggregate node: every column sees the pairs in the same order.
-      SELECT string_agg(person_id, ',') AS pair_person, string_agg(event_id::text, ',') AS pair_event,
+      SELECT count(*) AS pair_count, string_agg(person_id, ',') AS pair_person, string_agg(event_id::text, ',') AS pair_event,
              string_agg(n::text, ',') AS pair_own, string_agg(${sinceFrom(sql`occurred_at`)}::text, ',') AS pair_occurred,
              string_agg(distance_m::text, ',') AS pair_distance, string_agg(coordinate::text, ',') AS pair_point
       FROM pair

@@ -12,6 +12,8 @@ export const ProblemType = {
   unauthorized: `${PROBLEMS_BASE}/unauthorized`,
   forbidden: `${PROBLEMS_BASE}/forbidden`,
   rateLimited: `${PROBLEMS_BASE}/rate-limited`,
+  /** A connections lookup would find more encounters than it may answer. */
+  tooManyEncounters: `${PROBLEMS_BASE}/too-many-encounters`,
   /** consistent_with names a log position the read model has not reached within the wait. */
   notYetConsistent: `${PROBLEMS_BASE}/not-yet-consistent`,
   /** RFC 9457: a problem with no meaning beyond its HTTP status. */
@@ -50,6 +52,7 @@ const DESCRIPTIONS: Record<number, string> = {
   401: "No bearer token, or one that is malformed, expired or not signed by a known key.",
   403: "The token's role may not read this person's data.",
   429: "Too many requests for this token; retry after `Retry-After` seconds.",
+  422: "The lookup would find more encounters than one answer may hold; narrow from/to, distance_m or within_s.",
   431: "The request line and headers exceed 16 KB (a very long query string); shorten them.",
   503: "Not available now (database down, or consistent_with not reached in time); see `Retry-After` when given.",
 };
@@ -65,6 +68,15 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
       },
     ]),
   );
+}
+
+export function tooManyEncounters(limit: number): Problem {
+  return {
+    type: ProblemType.tooManyEncounters,
+    title: "Too many encounters",
+    status: 422,
+    detail: `The lookup finds more than ${limit} encounters; narrow the range (from, to), distance_m or within_s.`,
+  };
 }
 
 export function invalidParameter(detail: string): Problem {

@@ -7,13 +7,13 @@ import {
   MAX_WITHIN_S,
   parseEncounterQuery,
 } from "../encounters/encounter-criteria";
-import { findEncountersJson } from "../encounters/find-encounters";
+import { findEncountersJson, MAX_ENCOUNTERS } from "../encounters/find-encounters";
 import { ParallelSlots } from "../encounters/parallel-parts";
 import { isInvalidParameter } from "../connections/connection-criteria";
 import { requireReaderOfPerson } from "./access";
 import { consistentWithParameterSchema } from "./consistency-gate";
 import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
-import { invalidParameter, notFound, problemResponses, sendProblem } from "./problem";
+import { invalidParameter, notFound, problemResponses, sendProblem, tooManyEncounters } from "./problem";
 import type { V1RouteDependencies } from "./v1-persons-routes";
 
 interface ConnectionsQuerystring {
@@ -53,7 +53,8 @@ const description =
   "An encounter is a pair of check-ins, one of the person and one of another registered person, both with occurred_at in " +
   "[from, to), at most `distance_m` metres apart (PostGIS spheroid) and at most `within_s` seconds apart. It happens at " +
   "the later of the two check-in times. One entry per person met, sorted by first encounter, then person id. " +
-  `Limits: distance_m in (0, ${MAX_ENCOUNTER_DISTANCE_M}], within_s in [0, ${MAX_WITHIN_S}], to after from, at most ${MAX_RANGE_DAYS} days.`;
+  `Limits: distance_m in (0, ${MAX_ENCOUNTER_DISTANCE_M}], within_s in [0, ${MAX_WITHIN_S}], to after from, at most ${MAX_RANGE_DAYS} days; ` +
+  `a lookup that would find more than ${MAX_ENCOUNTERS} encounters is refused with 422 (too-many-encounters).`;
 
 /**
  * Lookups that may use a second database connection at once to halve their wait (two
@@ -93,7 +94,7 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
             required: ["connections"],
             properties: { connections: { type: "array", items: { $ref: "ConnectionSummary#" } } },
           },
-          ...problemResponses(400, 401, 403, 404, 429, 500, 503),
+          ...problemResponses(400, 401, 403, 404, 422, 429, 500, 503),
         },
       },
       preHandler: [requireReaderOfPerson(auth), consistency],
@@ -105,12 +106,15 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
       if (isInvalidParameter(criteria)) {
         return sendProblem(request, reply, invalidParameter(criteria.detail));
       }
-      const json = await findEncountersJson(db, { personId, ...criteria }, { parallel });
-      if (json === undefined) {
+      const outcome = await findEncountersJson(db, { personId, ...criteria }, { parallel });
+      if (outcome.kind === "unknown-person") {
         return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
       }
+      if (outcome.kind === "too-many-encounters") {
+        return sendProblem(request, reply, tooManyEncounters(outcome.limit));
+      }
       // Already the JSON of the 200 schema: a buffer is sent as it is, not serialised again.
-      return reply.type("application/json; charset=utf-8").send(json);
+      return reply.type("application/json; charset=utf-8").send(outcome.value);
     },
   );
 }
