@@ -13,6 +13,7 @@ import {
   type EncounterStrategy,
 } from "../src/encounters/find-encounters";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
+import { buildApp } from "../src/app";
 import { createDatabase } from "../src/postgres/create-database";
 import { givenLocation } from "./given";
 
@@ -228,6 +229,22 @@ describe("whom a person met", () => {
 
     expect(await findEncountersJson(api, lookup, { parallel, maxEncounters: pairs - 1 })).toEqual({ kind: "too-many-encounters", limit: pairs - 1 });
     expect((await findEncountersJson(api, lookup, { parallel, maxEncounters: pairs })).kind).toBe("found");
+  });
+
+  it("answers 503 problem+json, not 500, when the lookup runs past the database's time limit", async () => {
+    const impatient = createDatabase(t.url, { statementTimeoutMs: 1 });
+    const app = await buildApp({ db: impatient, auth: "disabled" });
+    try {
+      const response = await app.inject({ url: `/v1/persons/p1/connections?from=${DAY.from.toISOString()}&to=${DAY.to.toISOString()}` });
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+      expect(response.json()).toMatchObject({ type: "https://udaconnect.dev/problems/unavailable", status: 503 });
+      expect(response.json().detail).toMatch(/did not answer within its time limit; narrow the request/);
+    } finally {
+      await app.close();
+      await impatient.destroy();
+    }
   });
 
   it("probes the cells through the covering index alone once the table is vacuumed", async () => {

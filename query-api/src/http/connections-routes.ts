@@ -82,7 +82,7 @@ export function registerConnectionsRoutes(app: FastifyInstance, db: Kysely<Datab
         querystring: querystringSchema,
         response: {
           200: { description: "The connections, possibly none.", type: "array", items: { $ref: "Connection#" } },
-          ...problemResponses(400, 401, 403, 404, 429, 500),
+          ...problemResponses(400, 401, 403, 404, 429, 500, 503),
         },
       },
       // Runs on the raw query string, before schema coercion would read " 5" or "0x10" as numbers.

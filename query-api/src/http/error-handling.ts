@@ -12,7 +12,8 @@ const LOCATIONS: Record<string, string> = {
 /**
  * The one place where errors become HTTP answers: schema violations are 400s naming the
  * parameter, other client errors keep their status, a known path asked with another method
- * is a 405, and anything else is a 500 whose cause goes to the log and never to the wire.
+ * is a 405, a statement past its time limit is a 503, and anything else is a 500 whose
+ * cause goes to the log and never to the wire.
  * Register before the routes (it learns their methods as they are added).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -24,6 +25,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return sendProblem(request, reply, clientError(status, error.message));
+    }
+    if (isStatementTimeout(error)) {
+      request.log.warn({ err: error }, "a statement ran into its time limit");
+      return sendProblem(request, reply, {
+        type: ProblemType.unavailable,
+        title: "Not available",
+        status: 503,
+        detail: "The database did not answer within its time limit; narrow the request (a shorter range, a smaller radius) or retry later.",
+      });
     }
     request.log.error({ err: error }, "request failed");
     return sendProblem(request, reply, {
@@ -43,6 +53,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return sendProblem(request, reply, notFound(`No route ${request.method} ${path}`));
   });
+}
+
+/** PostgreSQL's query_canceled: here, statement_timeout (the pool's; see src/postgres/create-database.ts). */
+function isStatementTimeout(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "57014";
 }
 
 function describeValidationError(error: FastifyError, request: FastifyRequest): string {

@@ -16,7 +16,7 @@ export function registerPersonsRoutes(app: FastifyInstance, db: Kysely<Database>
         description: "Ordered by last name, first name, then id.",
         response: {
           200: { description: "The registered persons.", type: "array", items: { $ref: "Person#" } },
-          ...problemResponses(401, 429, 500),
+          ...problemResponses(401, 429, 500, 503),
         },
       },
     },
@@ -33,7 +33,7 @@ export function registerPersonsRoutes(app: FastifyInstance, db: Kysely<Database>
         params: personIdParamsSchema,
         response: {
           200: { description: "The person.", $ref: "Person#" },
-          ...problemResponses(400, 401, 403, 404, 429, 500),
+          ...problemResponses(400, 401, 403, 404, 429, 500, 503),
         },
       },
     },

@@ -54,7 +54,7 @@ const DESCRIPTIONS: Record<number, string> = {
   429: "Too many requests for this token; retry after `Retry-After` seconds.",
   422: "The lookup would find more encounters than one answer may hold; narrow from/to, distance_m or within_s.",
   431: "The request line and headers exceed 16 KB (a very long query string); shorten them.",
-  503: "Not available now (database down, or consistent_with not reached in time); see `Retry-After` when given.",
+  503: "Not available now: the database did not answer (in time), or consistent_with was not reached in time; see `Retry-After` when given.",
 };
 
 /** OpenAPI responses for these statuses, each an application/problem+json Problem. */

@@ -42,7 +42,7 @@ export function registerProjectionStatusRoute(app: FastifyInstance, read: ReadPr
         tags: ["v1"],
         summary: "How far the read model has projected each partition, against the end of the log",
         security: [{ bearer: [] }],
-        response: { 200: { description: "The projection's progress.", ...statusSchema }, ...problemResponses(401, 429, 500) },
+        response: { 200: { description: "The projection's progress.", ...statusSchema }, ...problemResponses(401, 429, 500, 503) },
       },
       preHandler: auth,
     },

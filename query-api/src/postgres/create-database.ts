@@ -4,6 +4,8 @@ import type { Database } from "@udaconnect/migrations";
 
 export interface DatabaseOptions {
   readonly maxConnections?: number;
+  /** How long one statement may run; default 10 s. The API answers 503 past it. */
+  readonly statementTimeoutMs?: number;
 }
 
 /**
@@ -19,7 +21,7 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
     // A new connection costs its first lookup ~15 ms more (backend start-up, PostGIS loading
     // its spheroid on the first ST_Distance): keep idle ones for minutes, not pg's 10 s.
     idleTimeoutMillis: 300_000,
-    statement_timeout: 10_000,
+    statement_timeout: options.statementTimeoutMs ?? 10_000,
     application_name: "udaconnect-query-api",
     // extra_float_digits=1 (the default, pinned): floats travel as the shortest text that reads
     // back equal, so distances and coordinates reach the API exactly.
