@@ -47,17 +47,7 @@ interface Tally {
  * the closest pair of each person is read whole, once, at the end.
  */
 export function tallyEncounters(parts: readonly EncounterText[]): PersonMet[] {
-  const personJson = new Map<string, string>();
-  for (const part of parts) {
-    const persons = part.persons ?? "";
-    for (let start = 0; start < persons.length; ) {
-      const newline = persons.indexOf("\n", start);
-      const end = newline === -1 ? persons.length : newline;
-      const tab = persons.indexOf("\t", start);
-      personJson.set(persons.slice(start, tab), persons.slice(tab + 1, end));
-      start = end + 1;
-    }
-  }
+  const personJson = personJsonById(parts);
   const own = ownTimes(parts);
   const tallies = new Map<string, Tally>();
   const columns = parts.map(columnsOf);
@@ -265,6 +255,22 @@ function hexDigit(code: number): number {
   }
   const lower = code | 0x20;
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+/** The registered people the parts met: id → their JSON (each part lists those of its own pairs). */
+function personJsonById(parts: readonly EncounterText[]): Map<string, string> {
+  const personJson = new Map<string, string>();
+  for (const part of parts) {
+    const persons = part.persons ?? "";
+    for (let start = 0; start < persons.length; ) {
+      const newline = persons.indexOf("\n", start);
+      const end = newline === -1 ? persons.length : newline;
+      const tab = persons.indexOf("\t", start);
+      personJson.set(persons.slice(start, tab), persons.slice(tab + 1, end));
+      start = end + 1;
+    }
+  }
+  return personJson;
 }
 
 /** Every part lists all the person's own check-in times (the parts only split the probing). */
