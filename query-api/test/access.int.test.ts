@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair, type SignToken } from "@udaconnect/auth";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { givenPersons } from "./given";
 
@@ -16,7 +17,7 @@ let sign: SignToken;
 let stranger: SignToken;
 
 beforeAll(async () => {
-  t = await createTestDatabase(inject("databaseUrl"));
+  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   await givenPersons(t.db, [PAM, TACO]);
   const keys = await generateSigningKeyPair("k1");
   sign = await createSigner(keys.privateKey);

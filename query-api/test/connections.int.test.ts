@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import type { Database } from "@udaconnect/migrations";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { findConnections } from "../src/connections/find-connections";
 import { startQueryApi } from "../src/server";
@@ -27,7 +28,7 @@ const SAN_MATEO = { latitude: 37.553441, longitude: -122.290524 };
 let t: TestDatabase;
 
 beforeEach(async () => {
-  t = await createTestDatabase(inject("databaseUrl"));
+  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
 });
 
 afterEach(async () => {

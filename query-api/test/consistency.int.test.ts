@@ -4,6 +4,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { encodeConsistencyToken, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, createTopics, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
+import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { createEndOffsetsReader, type EndOffsetsReader } from "../src/kafka/end-offsets";
 import { givenLocation, givenPersons } from "./given";
@@ -14,7 +15,7 @@ let t: TestDatabase;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  t = await createTestDatabase(inject("databaseUrl"));
+  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   await givenPersons(t.db, [PAM]);
   app = await buildApp({ db: t.db, auth: "disabled", consistencyWaitMs: 300 });
 });

@@ -2,6 +2,7 @@ import type {} from "@udaconnect/test-support/global-setup";
 import { Script } from "node:vm";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { buildApp } from "../src/app";
@@ -12,7 +13,7 @@ let app: FastifyInstance;
 
 // Nothing here writes: the file's tests share one database.
 beforeAll(async () => {
-  t = await createTestDatabase(inject("databaseUrl"));
+  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   app = await buildApp({ db: t.db, auth: "disabled" });
 });
 
@@ -60,9 +61,41 @@ describe("probes", () => {
     }
   });
 
-  it("a query that fails in the database is a 500 problem that hides the cause", async () => {
+  it("answers 503 problem+json with Retry-After on every database route when the database cannot be reached", async () => {
     const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
     const cut = await buildApp({ db: unreachable, auth: "disabled" });
+    try {
+      for (const url of [
+        "/api/persons",
+        "/v1/persons",
+        "/v1/persons/p1",
+        "/v1/persons/p1/locations?from=2020-03-10T00:00:00Z&to=2020-03-11T00:00:00Z",
+        "/v1/persons/p1/connections?from=2020-03-10T00:00:00Z&to=2020-03-11T00:00:00Z",
+        "/v1/projection/status",
+      ]) {
+        const response = await cut.inject({ url });
+
+        expect(response.statusCode, url).toBe(503);
+        expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+        expect(response.headers["retry-after"]).toBe("5");
+        expect(response.json()).toEqual({
+          type: "https://udaconnect.dev/problems/unavailable",
+          title: "Not available",
+          status: 503,
+          detail: "The database cannot be reached; retry later.",
+          instance: url,
+        });
+      }
+    } finally {
+      await cut.close();
+      await unreachable.destroy();
+    }
+  });
+
+  it("a query that fails in the database for any other reason is a 500 problem that hides the cause", async () => {
+    const broken = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
+    await sql`DROP TABLE person CASCADE`.execute(broken.db);
+    const cut = await buildApp({ db: broken.db, auth: "disabled" });
     try {
       const response = await cut.inject({ url: "/api/persons" });
 
@@ -75,9 +108,10 @@ describe("probes", () => {
         detail: "The request failed unexpectedly; it is logged as req-1.",
         instance: "/api/persons",
       });
+      expect(response.body).not.toMatch(/relation|does not exist/);
     } finally {
       await cut.close();
-      await unreachable.destroy();
+      await broken.drop();
     }
   });
 });

@@ -1,6 +1,7 @@
 import type {} from "@udaconnect/test-support/global-setup";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { givenPersons } from "./given";
 
@@ -11,7 +12,7 @@ const ADA = { id: "ada-lovelace_1815", first_name: "Ada", last_name: "Lovelace",
 let t: TestDatabase;
 
 beforeEach(async () => {
-  t = await createTestDatabase(inject("databaseUrl"));
+  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
 });
 
 afterEach(async () => {

@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
@@ -17,7 +18,7 @@ let app: FastifyInstance;
 
 // Nothing here writes after this setup: the file's tests share one database.
 beforeAll(async () => {
-  t = await createTestDatabase(inject("databaseUrl"));
+  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   await givenPersons(t.db, [{ id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" }]);
   await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at: "2020-08-15T10:37:06.000Z" });
   app = await buildApp({ db: t.db, auth: "disabled" });

@@ -2,6 +2,7 @@ import type {} from "@udaconnect/test-support/global-setup";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { findEncounters } from "../src/encounters/find-encounters";
 import { givenLocation, givenPersons, metresBetween } from "./given";
@@ -32,7 +33,7 @@ let edgeDistance: number;
 
 // Read-only after setup: the file's tests share one database.
 beforeAll(async () => {
-  t = await createTestDatabase(inject("databaseUrl"));
+  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   app = await buildApp({ db: t.db, auth: "disabled" });
   await givenPersons(t.db, [PAM, TACO, FRANK, PAUL, OTTO, EDGE]);
   const at = (personId: string, where: typeof HERE, time: string) => givenLocation(t.db, { personId, ...where, at: time });

@@ -12,17 +12,21 @@ export interface TestDatabase {
   readonly drop: () => Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /**
+   * Makes the client `db` from the database's URL; default: a plain pool of four connections.
+   * A service's own factory, when the code under test needs what only its client has.
+   */
+  readonly client?: (url: string) => Kysely<Database>;
+}
+
 /** A fresh, migrated database on the server of `serverUrl`: tests never share read models. */
-export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
+export async function createTestDatabase(serverUrl: string, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const name = `test_${randomUUID().replaceAll("-", "")}`;
   await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
-  // pool.end() does not wait for the server to close its connections: DROP DATABASE … WITH (FORCE)
-  // may terminate one still closing, and an idle client's error without a listener crashes the run.
-  pool.on("error", () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = options.client?.(url.toString()) ?? plainClient(url.toString());
   await migrateToLatest(db as Kysely<unknown>);
   return {
     url: url.toString(),
@@ -32,6 +36,14 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
       await withAdminClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
+}
+
+function plainClient(url: string): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // pool.end() does not wait for the server to close its connections: DROP DATABASE … WITH (FORCE)
+  // may terminate one still closing, and an idle client's error without a listener crashes the run.
+  pool.on("error", () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 async function withAdminClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -78,7 +78,11 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
     m AS (
       SELECT * FROM mine ${part === undefined ? sql`` : sql`WHERE n % ${part.of} = ${part.index}`}
     ),
-    found AS MATERIALIZED (
+    -- At most one pair more than the cap: enough to tell the API that the answer would be too
+    -- large, without building it (a CTE runs only as far as it is read). The limit sits outside
+    -- the union, so that the planner, misled by its estimates, does not trade the probes' plan
+    -- for a "fast start" one.
+    pair AS MATERIALIZED (SELECT * FROM (
       SELECT o.person_id, o.event_id, m.n, o.occurred_at, o.coordinate, o.distance_m
       FROM m
       CROSS JOIN LATERAL generate_series(${cell(sql`m.latitude - ${dLat}`)}, ${cell(sql`m.latitude + ${dLat}`)}) AS cell_y
@@ -100,14 +104,7 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
       JOIN location o ON ST_DWithin(m.coordinate, o.coordinate, ${metres})
         AND o.occurred_at BETWEEN m.occurred_at - ${within} AND m.occurred_at + ${within} AND ${others}
       WHERE NOT (${onGrid})
-    ),
-    -- At most one pair more than the cap: enough to tell the API that the answer would be too
-    -- large, without building it (a CTE runs only as far as it is read). The limit sits out here
-    -- so that the planner, misled by its estimates, does not trade the probes' plan for a
-    -- "fast start" one.
-    pair AS MATERIALIZED (
-      SELECT * FROM found LIMIT ${maxPairs + 1}
-    )
+    ) AS found LIMIT ${maxPairs + 1})
     SELECT EXISTS (SELECT FROM person WHERE id = ${lookup.personId}) AS known,
       (SELECT string_agg(${sinceFrom(sql`occurred_at`)}::text, ',' ORDER BY n) FROM mine) AS own,
       pairs.*,

@@ -47,11 +47,34 @@ interface Tally {
  * the closest pair of each person is read whole, once, at the end.
  */
 export function tallyEncounters(parts: readonly EncounterText[]): PersonMet[] {
-  const personJson = personJsonById(parts);
-  const own = ownTimes(parts);
-  const tallies = new Map<string, Tally>();
-  const columns = parts.map(columnsOf);
-  for (const [p, { person, event, n, occurred, distance, point }] of columns.entries()) {
+  const tally = new EncounterTally();
+  for (const part of parts) {
+    tally.add(part);
+  }
+  return tally.personsMet();
+}
+
+/**
+ * tallyEncounters one part at a time: a part can be tallied as soon as it arrives, while
+ * PostgreSQL still runs the others.
+ */
+export class EncounterTally {
+  readonly #tallies = new Map<string, Tally>();
+  readonly #columns: PairColumns[] = [];
+  readonly #personJson = new Map<string, string>();
+  /** The own check-ins' times, which every part lists (the parts only split the probing). */
+  #own: number[] | undefined;
+
+  add(part: EncounterText): void {
+    addPersonJson(this.#personJson, part);
+    if (this.#own === undefined && part.own !== null) {
+      this.#own = part.own.split(",").map(Number);
+    }
+    const own = this.#own ?? [];
+    const p = this.#columns.length;
+    const columns = columnsOf(part);
+    this.#columns.push(columns);
+    const { person, event, n, occurred, distance, point } = columns;
     while (person.next()) {
       if (!(event.next() && n.next() && occurred.next() && distance.next() && point.next())) {
         throw new Error("the encounter columns hold different numbers of pairs");
@@ -64,9 +87,9 @@ export function tallyEncounters(parts: readonly EncounterText[]): PersonMet[] {
       const at = Math.max(ownAt, occurredAt);
       const metres = Number(distance.text());
       const id = person.text();
-      const tally = tallies.get(id);
+      const tally = this.#tallies.get(id);
       if (tally === undefined) {
-        tallies.set(id, {
+        this.#tallies.set(id, {
           encounters: 1,
           firstAt: at,
           lastAt: at,
@@ -89,7 +112,7 @@ export function tallyEncounters(parts: readonly EncounterText[]): PersonMet[] {
           ? metres < tally.closestDistance
           : at !== tally.closestAt
             ? at < tally.closestAt
-            : event.text() < columnsAt(columns, tally.closestPart).event.textAt(tally.closestEvent);
+            : event.text() < this.#columnsOf(tally.closestPart).event.textAt(tally.closestEvent);
       if (closer) {
         tally.closestDistance = metres;
         tally.closestAt = at;
@@ -101,29 +124,41 @@ export function tallyEncounters(parts: readonly EncounterText[]): PersonMet[] {
       }
     }
   }
-  const met: PersonMet[] = [];
-  for (const [id, tally] of tallies) {
-    const json = personJson.get(id);
-    if (json !== undefined) {
-      const { distance, point } = columnsAt(columns, tally.closestPart);
-      const { latitude, longitude } = pointOfHexEwkb(point.textAt(tally.closestPoint));
-      met.push({
-        id,
-        personJson: json,
-        encounters: tally.encounters,
-        firstAt: tally.firstAt,
-        lastAt: tally.lastAt,
-        closest: {
-          distanceMetres: tally.closestDistance,
-          distanceText: distance.textAt(tally.closestDistanceText),
-          latitude,
-          longitude,
-          occurredAt: tally.closestOccurredAt,
-        },
-      });
+
+  /** The registered people met so far, by first encounter, then id. */
+  personsMet(): PersonMet[] {
+    const met: PersonMet[] = [];
+    for (const [id, tally] of this.#tallies) {
+      const json = this.#personJson.get(id);
+      if (json !== undefined) {
+        const { distance, point } = this.#columnsOf(tally.closestPart);
+        const { latitude, longitude } = pointOfHexEwkb(point.textAt(tally.closestPoint));
+        met.push({
+          id,
+          personJson: json,
+          encounters: tally.encounters,
+          firstAt: tally.firstAt,
+          lastAt: tally.lastAt,
+          closest: {
+            distanceMetres: tally.closestDistance,
+            distanceText: distance.textAt(tally.closestDistanceText),
+            latitude,
+            longitude,
+            occurredAt: tally.closestOccurredAt,
+          },
+        });
+      }
     }
+    return met.sort((a, b) => a.firstAt - b.firstAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
-  return met.sort((a, b) => a.firstAt - b.firstAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+  #columnsOf(part: number): PairColumns {
+    const found = this.#columns[part];
+    if (found === undefined) {
+      throw new Error(`no part ${part}`);
+    }
+    return found;
+  }
 }
 
 interface PairColumns {
@@ -144,14 +179,6 @@ function columnsOf(part: EncounterText): PairColumns {
     distance: new Column(part.pair_distance),
     point: new Column(part.pair_point),
   };
-}
-
-function columnsAt(columns: readonly PairColumns[], part: number): PairColumns {
-  const found = columns[part];
-  if (found === undefined) {
-    throw new Error(`no part ${part}`);
-  }
-  return found;
 }
 
 /** Reads a comma-separated column of the statement's answer field by field, in place. */
@@ -257,24 +284,14 @@ function hexDigit(code: number): number {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
-/** The registered people the parts met: id → their JSON (each part lists those of its own pairs). */
-function personJsonById(parts: readonly EncounterText[]): Map<string, string> {
-  const personJson = new Map<string, string>();
-  for (const part of parts) {
-    const persons = part.persons ?? "";
-    for (let start = 0; start < persons.length; ) {
-      const newline = persons.indexOf("\n", start);
-      const end = newline === -1 ? persons.length : newline;
-      const tab = persons.indexOf("\t", start);
-      personJson.set(persons.slice(start, tab), persons.slice(tab + 1, end));
-      start = end + 1;
-    }
+/** Adds the registered people a part met: id → their JSON (each part lists those of its own pairs). */
+function addPersonJson(personJson: Map<string, string>, part: EncounterText): void {
+  const persons = part.persons ?? "";
+  for (let start = 0; start < persons.length; ) {
+    const newline = persons.indexOf("\n", start);
+    const end = newline === -1 ? persons.length : newline;
+    const tab = persons.indexOf("\t", start);
+    personJson.set(persons.slice(start, tab), persons.slice(tab + 1, end));
+    start = end + 1;
   }
-  return personJson;
-}
-
-/** Every part lists all the person's own check-in times (the parts only split the probing). */
-function ownTimes(parts: readonly EncounterText[]): number[] {
-  const text = parts.find((p) => p.own !== null)?.own ?? "";
-  return text === "" ? [] : text.split(",").map(Number);
 }

@@ -12,8 +12,8 @@ const LOCATIONS: Record<string, string> = {
 /**
  * The one place where errors become HTTP answers: schema violations are 400s naming the
  * parameter, other client errors keep their status, a known path asked with another method
- * is a 405, a statement past its time limit is a 503, and anything else is a 500 whose
- * cause goes to the log and never to the wire.
+ * is a 405, a statement past its time limit or a database that cannot be reached is a 503,
+ * and anything else is a 500 whose cause goes to the log and never to the wire.
  * Register before the routes (it learns their methods as they are added).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -33,6 +33,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
         title: "Not available",
         status: 503,
         detail: "The database did not answer within its time limit; narrow the request (a shorter range, a smaller radius) or retry later.",
+      });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, "the database cannot be reached");
+      return sendProblem(request, reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS)), {
+        type: ProblemType.unavailable,
+        title: "Not available",
+        status: 503,
+        detail: "The database cannot be reached; retry later.",
       });
     }
     request.log.error({ err: error }, "request failed");
@@ -59,6 +68,42 @@ export function registerErrorHandling(app: FastifyInstance): void {
 function isStatementTimeout(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "57014";
 }
+
+/** What a client should wait before retrying when the database cannot be reached. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database cannot serve at all, whatever the request: the driver could not connect
+ * (refused, unreachable, timed out waiting for a connection) or lost its connection, or
+ * PostgreSQL says so itself (connection exceptions 08…, shutting down 57P01–57P03, too many
+ * connections 53300). pg gives two of these only as messages.
+ */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) {
+    return false;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (code.startsWith("08") || UNAVAILABLE_CODES.has(code))) {
+    return true;
+  }
+  const message = (error as { message?: unknown }).message;
+  return typeof message === "string" && /^(timeout exceeded when trying to connect|Connection terminated)/.test(message);
+}
+
+const UNAVAILABLE_CODES = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+]);
 
 function describeValidationError(error: FastifyError, request: FastifyRequest): string {
   const [first] = error.validation ?? [];

@@ -9,6 +9,7 @@ import {
 } from "../encounters/encounter-criteria";
 import { findEncountersJson, MAX_ENCOUNTERS } from "../encounters/find-encounters";
 import { ParallelSlots } from "../encounters/parallel-parts";
+import { poolOf } from "../postgres/create-database";
 import { isInvalidParameter } from "../connections/connection-criteria";
 import { requireReaderOfPerson } from "./access";
 import { consistentWithParameterSchema } from "./consistency-gate";
@@ -65,6 +66,8 @@ const PARALLEL_LOOKUPS = 2;
 export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteDependencies): void {
   const { db, auth, consistency } = deps;
   const parallel = new ParallelSlots(PARALLEL_LOOKUPS);
+  // Lookups run on the pool under the client (shared-snapshot.ts): a client without one fails here, not at the first lookup.
+  poolOf(db);
   app.get<{ Params: PersonIdParams; Querystring: ConnectionsQuerystring }>(
     "/v1/persons/:person_id/connections",
     {

@@ -31,7 +31,33 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
   // the pool and the next query opens another; failures that matter surface
   // on queries and /readyz. Without a listener the process would crash.
   pool.on("error", () => {});
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new PooledKysely(pool);
+}
+
+/**
+ * The pg pool under a client of createDatabase, for what a query builder cannot say: several
+ * connections in one snapshot, named prepared statements (shared-snapshot.ts).
+ */
+export function poolOf(db: Kysely<Database>): pg.Pool {
+  if (!(db instanceof PooledKysely)) {
+    throw new Error("poolOf needs a database client made by createDatabase");
+  }
+  return db.pool;
+}
+
+/** Kysely over a pg pool that the code may also use directly, and that destroy() always ends. */
+class PooledKysely extends Kysely<Database> {
+  constructor(readonly pool: pg.Pool) {
+    super({ dialect: new PostgresDialect({ pool }) });
+  }
+
+  override async destroy(): Promise<void> {
+    await super.destroy();
+    // Kysely ends the pool only if it ran a query itself; a client may have used only the pool.
+    if (!this.pool.ending) {
+      await this.pool.end();
+    }
+  }
 }
 
 /** Resolves when the database answers a trivial query; rejects with the driver's error otherwise. */
