@@ -1,39 +1,19 @@
 import type {} from "@udaconnect/test-support/global-setup";
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { listGenerations, withAdvisoryLock } from "@udaconnect/migrations";
-import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
-import { startProjector, type Projector } from "../src/index";
 import { REBUILD_LOCK } from "../src/rebuild/run-rebuild";
 import { locationRecorded, personErased, personRegistered, personUpdated } from "./events";
-import { endOffsets, produce } from "./kafka-fixtures";
-import { collectingLogger } from "./log-lines";
-import { readCheckpointRows, readLocations, readPersons } from "./read-model";
+import { produce } from "./kafka-fixtures";
+import { useProjectorFixture } from "./projector-fixture";
+import { readLocations, readPersons } from "./read-model";
 import { rebuild } from "./rebuild-fixtures";
 
 const brokers = inject("kafkaBrokers");
 const at = (minute: number) => new Date(Date.UTC(2024, 4, 1, 10, minute));
 
 describe("erasure", () => {
-  let database: TestDatabase;
-  let namespace: string;
-  let persons: string;
-  let locations: string;
-  const running: Projector[] = [];
-
-  beforeEach(async () => {
-    database = await createTestDatabase(inject("databaseUrl"));
-    namespace = uniqueNamespace();
-    await createTopics(brokers, namespace);
-    persons = topicName(personsTopic, namespace);
-    locations = topicName(locationsTopic, namespace);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((p) => p.stop()));
-    await database.drop();
-  });
+  const f = useProjectorFixture();
 
   const checkIn = (personId: string, minute: number) => {
     const eventId = randomUUID();
@@ -44,57 +24,51 @@ describe("erasure", () => {
     value: personRegistered({ eventId: randomUUID(), personId, firstName, lastName: "L", companyName: "C", recordedAt: at(minute) }),
   });
 
-  async function caughtUp(): Promise<void> {
-    const end = await endOffsets(brokers, [persons, locations]);
-    await eventually(async () => expect(await readCheckpointRows(database.db)).toEqual(end), { timeoutMs: 20_000 });
-  }
-
   it("removes the person and their check-ins, keeps them gone after a rebuild, and keeps a later check-in", { timeout: 60_000 }, async () => {
     const alice = [checkIn("alice", 1), checkIn("alice", 2)];
     const bob = checkIn("bob", 3);
     // A check-in for a person registered only later is kept, and joins once they are.
     const carolEarly = checkIn("carol", 4);
     const aliceAfterErasure = checkIn("alice", 30);
-    await produce(brokers, persons, [person("alice", "Alice", 0), person("bob", "Bob", 0)]);
-    await produce(brokers, locations, [...alice, bob, carolEarly]);
-    const { logger } = collectingLogger();
-    running.push(await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, groupId: `projector-${namespace}`, logger }));
-    await caughtUp();
+    await produce(brokers, f.persons, [person("alice", "Alice", 0), person("bob", "Bob", 0)]);
+    await produce(brokers, f.locations, [...alice, bob, carolEarly]);
+    await f.start();
+    await f.caughtUp();
 
-    await produce(brokers, persons, [
+    await produce(brokers, f.persons, [
       { key: "alice", value: personErased({ eventId: randomUUID(), personId: "alice", recordedAt: at(20) }) },
       { key: "bob", value: personUpdated({ eventId: randomUUID(), personId: "bob", companyName: "Bob & Co", recordedAt: at(21) }) },
       person("carol", "Carol", 22),
     ]);
     // Late: recorded before the erasure, appended after it; and one recorded after it.
     const aliceLate = checkIn("alice", 5);
-    await produce(brokers, locations, [aliceLate, aliceAfterErasure]);
-    await caughtUp();
+    await produce(brokers, f.locations, [aliceLate, aliceAfterErasure]);
+    await f.caughtUp();
 
     const expectedLocations = [bob, carolEarly, aliceAfterErasure].map((c) => c.value.eventId).sort();
     const expectReadModel = async () => {
-      expect((await readPersons(database.db)).map((p) => [p.id, p.first_name, p.company_name])).toEqual([
+      expect((await readPersons(f.database.db)).map((p) => [p.id, p.first_name, p.company_name])).toEqual([
         ["bob", "Bob", "Bob & Co"],
         ["carol", "Carol", "C"],
       ]);
-      expect((await readLocations(database.db)).map((l) => l.eventId)).toEqual(expectedLocations);
-      expect(await database.db.selectFrom("erased_person").select(["person_id", "erased_at"]).execute()).toEqual([{ person_id: "alice", erased_at: at(20) }]);
+      expect((await readLocations(f.database.db)).map((l) => l.eventId)).toEqual(expectedLocations);
+      expect(await f.database.db.selectFrom("erased_person").select(["person_id", "erased_at"]).execute()).toEqual([{ person_id: "alice", erased_at: at(20) }]);
     };
     await expectReadModel();
 
     const progress: string[] = [];
-    expect(await rebuild({ brokers, databaseUrl: database.url, namespace }, (line) => progress.push(line))).toEqual({ kind: "switched", generation: 2, previous: 1, dropped: true });
-    expect((await listGenerations(database.db)).map((g) => [g.generation, g.status])).toEqual([[2, "live"]]);
+    expect(await rebuild({ brokers, databaseUrl: f.database.url, namespace: f.namespace }, (line) => progress.push(line))).toEqual({ kind: "switched", generation: 2, previous: 1, dropped: true });
+    expect((await listGenerations(f.database.db)).map((g) => [g.generation, g.status])).toEqual([[2, "live"]]);
     await expectReadModel();
     expect(progress).toContain("rebuild: generation 2 is live; generation 1 retired");
   });
 
   it("refuses a second rebuild while one holds the lock, with a clear message", async () => {
-    await withAdvisoryLock(database.db, REBUILD_LOCK, false, async () => {
-      await expect(rebuild({ brokers, databaseUrl: database.url, namespace })).rejects.toThrow(
+    await withAdvisoryLock(f.database.db, REBUILD_LOCK, false, async () => {
+      await expect(rebuild({ brokers, databaseUrl: f.database.url, namespace: f.namespace })).rejects.toThrow(
         "another rebuild is running on this database (it holds the rebuild advisory lock): wait for it to finish, or stop it (Ctrl-C) and run this again to resume it",
       );
     });
-    expect((await listGenerations(database.db)).map((g) => [g.generation, g.status])).toEqual([[1, "live"]]);
+    expect((await listGenerations(f.database.db)).map((g) => [g.generation, g.status])).toEqual([[1, "live"]]);
   });
 });

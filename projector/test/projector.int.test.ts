@@ -1,68 +1,39 @@
 import type {} from "@udaconnect/test-support/global-setup";
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
-import { deadLetterTopic, EventSchema, locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
-import { startProjector, type Projector } from "../src/index";
+import { deadLetterTopic, EventSchema, topicName } from "@udaconnect/schemas";
+import { eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { startProjector } from "../src/index";
 import { encodeEvent, locationRecorded, personRegistered } from "./events";
-import { committedOffsets, consumeRecords, endOffsets, produce } from "./kafka-fixtures";
+import { committedOffsets, consumeRecords, produce } from "./kafka-fixtures";
 import { collectingLogger, linesOf } from "./log-lines";
+import { useProjectorFixture } from "./projector-fixture";
 import { readCheckpointRows, readLocations, readPersons } from "./read-model";
 
 const brokers = inject("kafkaBrokers");
 const at = (iso: string) => new Date(iso);
 
 describe("projector", () => {
-  let database: TestDatabase;
-  let namespace: string;
-  let persons: string;
-  let locations: string;
-  const running: Projector[] = [];
-
-  beforeEach(async () => {
-    database = await createTestDatabase(inject("databaseUrl"));
-    namespace = uniqueNamespace();
-    await createTopics(brokers, namespace);
-    persons = topicName(personsTopic, namespace);
-    locations = topicName(locationsTopic, namespace);
-  });
-
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((p) => p.stop()));
-    await database.drop();
-  });
-
-  async function start(groupId = `projector-${namespace}`) {
-    const { logger, lines } = collectingLogger();
-    const projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, groupId, logger });
-    running.push(projector);
-    return { projector, lines, groupId };
-  }
-
-  async function expectCheckpointsAtEnd() {
-    const end = await endOffsets(brokers, [persons, locations]);
-    await eventually(async () => expect(await readCheckpointRows(database.db)).toEqual(end), { timeoutMs: 15_000 });
-    return end;
-  }
+  const f = useProjectorFixture();
 
   it("writes the person and location read models with the exact values, and checkpoints the end of each partition", async () => {
     const ids = { alice: randomUUID(), aliceAgain: randomUUID(), bob: randomUUID(), l1: randomUUID(), l2: randomUUID() };
-    await produce(brokers, persons, [
+    await produce(brokers, f.persons, [
       { key: "alice", value: personRegistered({ eventId: ids.alice, personId: "alice", firstName: "Alice", lastName: "Old", companyName: "A Corp", recordedAt: at("2024-05-01T08:00:00.000Z") }) },
       { key: "bob", value: personRegistered({ eventId: ids.bob, personId: "bob", firstName: "Bob", lastName: "Builder", companyName: "B Ltd", recordedAt: at("2024-05-01T08:01:00.000Z") }) },
       { key: "alice", value: personRegistered({ eventId: ids.aliceAgain, personId: "alice", firstName: "Alice", lastName: "New", companyName: "A Corp", recordedAt: at("2024-05-01T08:02:00.000Z") }) },
     ]);
-    await produce(brokers, locations, [
+    await produce(brokers, f.locations, [
       { key: "alice", value: locationRecorded({ eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z") }) },
       { key: "bob", value: locationRecorded({ eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") }) },
     ]);
 
-    const { groupId } = await start();
+    const { groupId } = await f.start();
 
     await eventually(async () => {
-      expect(await readPersons(database.db)).toEqual([
+      expect(await readPersons(f.database.db)).toEqual([
         {
           id: "alice",
           first_name: "Alice",
@@ -82,32 +53,32 @@ describe("projector", () => {
           json: '{"id":"bob","first_name":"Bob","last_name":"Builder","company_name":"B Ltd"}',
         },
       ]);
-      expect(await readLocations(database.db)).toEqual(
+      expect(await readLocations(f.database.db)).toEqual(
         [
           { eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z") },
           { eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") },
         ].sort((a, b) => (a.eventId < b.eventId ? -1 : 1)),
       );
     });
-    const end = await expectCheckpointsAtEnd();
+    const end = await f.caughtUp(15_000);
     expect(end.reduce((n, p) => n + p.nextOffset, 0n)).toBe(5n);
     // Kafka's copy of the offsets is best effort, but on a healthy broker it catches up.
-    await eventually(async () => expect(await committedOffsets(brokers, groupId, [persons, locations])).toEqual(end));
+    await eventually(async () => expect(await committedOffsets(brokers, groupId, [f.persons, f.locations])).toEqual(end));
   });
 
   it("makes no second row for a redelivered event id, in the same batch or a later one", async () => {
     const eventId = randomUUID();
     const checkIn = locationRecorded({ eventId, personId: "carol", latitude: 1.5, longitude: 2.5, occurredAt: at("2024-05-01T10:00:00.000Z"), recordedAt: at("2024-05-01T10:00:00.500Z") });
-    await produce(brokers, locations, [{ key: "carol", value: checkIn }]);
-    await produce(brokers, locations, [{ key: "carol", value: checkIn }]);
+    await produce(brokers, f.locations, [{ key: "carol", value: checkIn }]);
+    await produce(brokers, f.locations, [{ key: "carol", value: checkIn }]);
 
-    const { lines } = await start();
-    const [first] = await expectCheckpointsAtEnd();
-    await produce(brokers, locations, [{ key: "carol", value: checkIn }]);
+    const { lines } = await f.start();
+    const [first] = await f.caughtUp(15_000);
+    await produce(brokers, f.locations, [{ key: "carol", value: checkIn }]);
 
-    const end = await expectCheckpointsAtEnd();
-    expect(end).toEqual([{ topic: locations, partition: first?.partition, nextOffset: 3n }]);
-    expect((await readLocations(database.db)).map((l) => l.eventId)).toEqual([eventId]);
+    const end = await f.caughtUp(15_000);
+    expect(end).toEqual([{ topic: f.locations, partition: first?.partition, nextOffset: 3n }]);
+    expect((await readLocations(f.database.db)).map((l) => l.eventId)).toEqual([eventId]);
     expect(linesOf(lines, "batch projected", ["locationsInserted"]).reduce((n, l) => n + Number(l.locationsInserted), 0)).toBe(1);
   });
 
@@ -118,7 +89,7 @@ describe("projector", () => {
     const undecodable = Uint8Array.of(0x0a, 0x05, 0x61);
     const unknownPayload = encodeEvent(create(EventSchema, { eventId: randomUUID(), type: "udaconnect.v1.PersonForgotten" }));
     const badLatitude = encodeEvent(locationRecorded({ eventId: randomUUID(), personId: "dave", latitude: 91, longitude: 0, occurredAt: at("2024-05-01T11:00:00.000Z"), recordedAt: at("2024-05-01T11:00:00.000Z") }));
-    await produce(brokers, locations, [
+    await produce(brokers, f.locations, [
       { key: "dave", value: checkIn(before) },
       { key: "dave", value: undecodable },
       { key: "dave", value: unknownPayload },
@@ -126,18 +97,18 @@ describe("projector", () => {
       { key: "dave", value: checkIn(after) },
     ]);
 
-    const { lines, projector } = await start();
+    const { lines, projector } = await f.start();
 
-    const [end] = await expectCheckpointsAtEnd();
-    expect((await readLocations(database.db)).map((l) => l.eventId).sort()).toEqual([before, after].sort());
+    const [end] = await f.caughtUp(15_000);
+    expect((await readLocations(f.database.db)).map((l) => l.eventId).sort()).toEqual([before, after].sort());
     const reasons = ["value is not a udaconnect.v1.Event: premature EOF", 'unknown payload (type "udaconnect.v1.PersonForgotten")', "latitude is not a number from -90 to 90: 91"];
-    const dead = await consumeRecords(brokers, topicName(deadLetterTopic, namespace), 3);
+    const dead = await consumeRecords(brokers, topicName(deadLetterTopic, f.namespace), 3);
     expect(dead.map((r) => ({ key: r.key?.toString(), value: r.value ? new Uint8Array(r.value) : null, headers: r.headers }))).toEqual(
       [undecodable, unknownPayload, badLatitude].map((value, i) => ({
         key: "dave",
         value,
         headers: {
-          "udaconnect.source.topic": locations,
+          "udaconnect.source.topic": f.locations,
           "udaconnect.source.partition": String(end?.partition),
           "udaconnect.source.offset": String(i + 1),
           "udaconnect.dead-letter.reason": reasons[i],
@@ -146,29 +117,29 @@ describe("projector", () => {
     );
     expect(linesOf(lines, "record skipped", ["offset", "reason"])).toEqual(reasons.map((reason, i) => ({ offset: String(i + 1), reason })));
     const metrics = projector.metrics.render();
-    expect(metrics).toContain(`udaconnect_projector_dead_lettered_total{topic="${locations}"} 3`);
-    expect(metrics).toContain(`udaconnect_projector_events_applied_total{topic="${locations}"} 2`);
-    expect(metrics).toContain(`udaconnect_projector_lag_records{topic="${locations}",partition="${end?.partition}"} 0`);
+    expect(metrics).toContain(`udaconnect_projector_dead_lettered_total{topic="${f.locations}"} 3`);
+    expect(metrics).toContain(`udaconnect_projector_events_applied_total{topic="${f.locations}"} 2`);
+    expect(metrics).toContain(`udaconnect_projector_lag_records{topic="${f.locations}",partition="${end?.partition}"} 0`);
   });
 
   it("resumes from the PostgreSQL checkpoint, not from Kafka's offsets, after a restart", async () => {
     const checkIn = (eventId: string) =>
       locationRecorded({ eventId, personId: "erin", latitude: 0, longitude: 0, occurredAt: at("2024-05-01T12:00:00.000Z"), recordedAt: at("2024-05-01T12:00:00.000Z") });
     const first = Array.from({ length: 5 }, () => randomUUID());
-    await produce(brokers, locations, first.map((id) => ({ key: "erin", value: checkIn(id) })));
-    const { projector, groupId } = await start();
-    const [checkpoint] = await expectCheckpointsAtEnd();
+    await produce(brokers, f.locations, first.map((id) => ({ key: "erin", value: checkIn(id) })));
+    const { projector, groupId } = await f.start();
+    const [checkpoint] = await f.caughtUp(15_000);
     await projector.stop();
-    running.splice(running.indexOf(projector), 1);
+    f.forget(projector);
     // A new group has no offsets in Kafka: only PostgreSQL knows where to resume.
     const later = randomUUID();
-    await produce(brokers, locations, [{ key: "erin", value: checkIn(later) }]);
+    await produce(brokers, f.locations, [{ key: "erin", value: checkIn(later) }]);
 
-    const restarted = await start(`${groupId}-new`);
+    const restarted = await f.start(`${groupId}-new`);
 
-    await expectCheckpointsAtEnd();
+    await f.caughtUp(15_000);
     expect(linesOf(restarted.lines, "resuming partition", ["topic", "partition", "offset", "from"])).toContainEqual({
-      topic: locations,
+      topic: f.locations,
       partition: checkpoint?.partition,
       offset: "5",
       from: "checkpoint",
@@ -176,7 +147,7 @@ describe("projector", () => {
     expect(linesOf(restarted.lines, "batch projected", ["fetchedOffset", "alreadyApplied", "locationsInserted"])).toEqual([
       { fetchedOffset: "5", alreadyApplied: 0, locationsInserted: 1 },
     ]);
-    expect((await readLocations(database.db)).length).toBe(6);
+    expect((await readLocations(f.database.db)).length).toBe(6);
   });
 
   it("retries a batch whose transaction failed instead of skipping its records", async () => {
@@ -184,41 +155,41 @@ describe("projector", () => {
     await sql`
       CREATE FUNCTION fail_insert() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'injected failure' USING ERRCODE = '40001'; END $$
-    `.execute(database.db);
-    await sql`CREATE TRIGGER fail_insert BEFORE INSERT ON location FOR EACH STATEMENT EXECUTE FUNCTION fail_insert()`.execute(database.db);
+    `.execute(f.database.db);
+    await sql`CREATE TRIGGER fail_insert BEFORE INSERT ON location FOR EACH STATEMENT EXECUTE FUNCTION fail_insert()`.execute(f.database.db);
     const eventIds = [randomUUID(), randomUUID(), randomUUID()];
     await produce(
       brokers,
-      locations,
+      f.locations,
       eventIds.map((eventId) => ({
         key: "frank",
         value: locationRecorded({ eventId, personId: "frank", latitude: 5, longitude: 6, occurredAt: at("2024-05-01T13:00:00.000Z"), recordedAt: at("2024-05-01T13:00:00.000Z") }),
       })),
     );
 
-    const { lines } = await start();
+    const { lines } = await f.start();
     await eventually(() => expect(lines.some((l) => l.level === "error" && String(l.msg).includes("Error when calling eachBatch"))).toBe(true));
-    expect(await readCheckpointRows(database.db)).toEqual([]);
-    await sql`DROP TRIGGER fail_insert ON location`.execute(database.db);
+    expect(await readCheckpointRows(f.database.db)).toEqual([]);
+    await sql`DROP TRIGGER fail_insert ON location`.execute(f.database.db);
 
-    await expectCheckpointsAtEnd();
-    expect((await readLocations(database.db)).map((l) => l.eventId).sort()).toEqual([...eventIds].sort());
+    await f.caughtUp(15_000);
+    expect((await readLocations(f.database.db)).map((l) => l.eventId).sort()).toEqual([...eventIds].sort());
     expect(linesOf(lines, "record skipped", ["offset"])).toEqual([]);
   });
 
   it("refuses to start when its topics do not exist, naming them", async () => {
     const missing = uniqueNamespace();
 
-    await expect(startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: missing, logger: collectingLogger().logger })).rejects.toThrow(
+    await expect(startProjector({ kafkaBrokers: brokers, databaseUrl: f.database.url, topicNamespace: missing, logger: collectingLogger().logger })).rejects.toThrow(
       `Kafka topics do not exist: ${missing}.udaconnect.persons.v1, ${missing}.udaconnect.locations.v1.`,
     );
   });
 
   it("reports ready while consuming, and not ready once stopped", async () => {
-    const { projector } = await start();
+    const { projector } = await f.start();
 
     await eventually(async () => expect(await projector.readiness()).toEqual({ ready: true, checks: { consumer: true, database: true } }));
-    running.splice(running.indexOf(projector), 1);
+    f.forget(projector);
     await projector.stop();
     await expect(projector.readiness()).resolves.toEqual({ ready: false, checks: { consumer: false, database: false } });
   });

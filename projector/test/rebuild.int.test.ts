@@ -1,16 +1,14 @@
 import type {} from "@udaconnect/test-support/global-setup";
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { sql } from "kysely";
 import { listGenerations } from "@udaconnect/migrations";
 import { startQueryApi, type RunningQueryApi } from "@udaconnect/query-api";
-import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
-import { startProjector, type Projector } from "../src/index";
+import { eventually } from "@udaconnect/test-support";
 import { locationRecorded, personRegistered } from "./events";
-import { consumerGroups, endOffsets, produce } from "./kafka-fixtures";
-import { collectingLogger } from "./log-lines";
-import { readCheckpointRows, readLocations } from "./read-model";
+import { consumerGroups, produce } from "./kafka-fixtures";
+import { useProjectorFixture } from "./projector-fixture";
+import { readLocations } from "./read-model";
 import { rebuild } from "./rebuild-fixtures";
 
 const brokers = inject("kafkaBrokers");
@@ -18,36 +16,20 @@ const PERSONS = 10;
 const CHECK_INS_EACH = 40;
 
 describe("rebuild", () => {
-  let database: TestDatabase;
-  let namespace: string;
-  let topics: string[];
+  const f = useProjectorFixture();
   let api: RunningQueryApi | undefined;
-  const running: Projector[] = [];
-
-  beforeEach(async () => {
-    database = await createTestDatabase(inject("databaseUrl"));
-    namespace = uniqueNamespace();
-    await createTopics(brokers, namespace);
-    topics = [topicName(personsTopic, namespace), topicName(locationsTopic, namespace)];
-  });
 
   afterEach(async () => {
     await api?.close();
-    await Promise.all(running.splice(0).map((p) => p.stop()));
-    await database.drop();
+    api = undefined;
   });
-
-  async function caughtUp(): Promise<void> {
-    const end = await endOffsets(brokers, topics);
-    await eventually(async () => expect(await readCheckpointRows(database.db)).toEqual(end), { timeoutMs: 20_000 });
-  }
 
   /** Everyone checks in around one booth, each minute: every person met every other. */
   async function givenAVenue(): Promise<void> {
     const ids = Array.from({ length: PERSONS }, (_, i) => `p${i}`);
     await produce(
       brokers,
-      topics[0] ?? "",
+      f.persons,
       ids.map((id) => ({ key: id, value: personRegistered({ eventId: randomUUID(), personId: id, firstName: id.toUpperCase(), lastName: "L", companyName: "C", recordedAt: new Date("2024-05-01T08:00:00Z") }) })),
     );
     const checkIns = ids.flatMap((id, p) =>
@@ -56,14 +38,14 @@ describe("rebuild", () => {
         return { key: id, value: locationRecorded({ eventId: randomUUID(), personId: id, latitude: 10 + p * 0.000001, longitude: 20, occurredAt: at, recordedAt: at }) };
       }),
     );
-    await produce(brokers, topics[1] ?? "", checkIns);
+    await produce(brokers, f.locations, checkIns);
   }
 
   it("switches to a new generation while the query API answers every request the same, and the live projector keeps updating", { timeout: 90_000 }, async () => {
     await givenAVenue();
-    running.push(await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, groupId: `projector-${namespace}`, logger: collectingLogger().logger }));
-    await caughtUp();
-    api = await startQueryApi({ databaseUrl: database.url, port: 0, auth: "disabled" });
+    await f.start();
+    await f.caughtUp();
+    api = await startQueryApi({ databaseUrl: f.database.url, port: 0, auth: "disabled" });
     const paths = ["/api/persons", "/api/persons/p0/connection?start_date=2024-05-01&end_date=2024-05-02&distance=10"];
     const baseline = await Promise.all(paths.map(async (path) => (await fetch(`${api?.url}${path}`)).text()));
     expect(JSON.parse(baseline[0] ?? "").length).toBe(PERSONS);
@@ -82,7 +64,7 @@ describe("rebuild", () => {
 
     // Interrupted as soon as it has started: the next run resumes the same generation.
     const abort = new AbortController();
-    const interrupted = rebuild({ brokers, databaseUrl: database.url, namespace, signal: abort.signal }, () => abort.abort());
+    const interrupted = rebuild({ brokers, databaseUrl: f.database.url, namespace: f.namespace, signal: abort.signal }, () => abort.abort());
     expect(await interrupted).toEqual({ kind: "interrupted", generation: 2 });
     // New check-ins while rebuilding, of someone far from the booth: the answers above stay the same.
     const streamed = Array.from({ length: 50 }, (_, i) => {
@@ -91,12 +73,12 @@ describe("rebuild", () => {
     });
     const streaming = (async () => {
       for (let i = 0; i < streamed.length; i += 10) {
-        await produce(brokers, topics[1] ?? "", streamed.slice(i, i + 10));
+        await produce(brokers, f.locations, streamed.slice(i, i + 10));
       }
     })();
     const progress: string[] = [];
     const beforeRebuild = outcomes.length;
-    const outcome = await rebuild({ brokers, databaseUrl: database.url, namespace }, (line) => progress.push(line));
+    const outcome = await rebuild({ brokers, databaseUrl: f.database.url, namespace: f.namespace }, (line) => progress.push(line));
     await streaming;
     const duringRebuild = outcomes.length;
     expect(duringRebuild).toBeGreaterThan(beforeRebuild);
@@ -108,18 +90,18 @@ describe("rebuild", () => {
     expect(progress[0]).toBe("rebuild: resuming generation 2");
     expect(progress.some((l) => /^rebuild: generation 2: \d+\/\d+ records, \d+ events\/s, lag \d+, ETA /.test(l))).toBe(true);
     expect(outcomes.filter((o) => o !== "same")).toEqual([]);
-    expect((await listGenerations(database.db)).map((g) => [g.generation, g.status])).toEqual([[2, "live"]]);
+    expect((await listGenerations(f.database.db)).map((g) => [g.generation, g.status])).toEqual([[2, "live"]]);
     // Vacuumed before going live: the query API's index-only probes skip its heap from the start.
     expect(progress.some((l) => /^rebuild: vacuumed and analysed generation 2 \(\d+ tables, [\d.]+ s\)$/.test(l))).toBe(true);
     const vacuumed = await sql<{ relname: string }>`
-      SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname IN ('location', 'person') AND last_vacuum IS NOT NULL ORDER BY relname`.execute(database.db);
+      SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname IN ('location', 'person') AND last_vacuum IS NOT NULL ORDER BY relname`.execute(f.database.db);
     expect(vacuumed.rows.map((r) => r.relname)).toEqual(["location", "person"]);
     // The rebuild's own consumer group is gone; the live projector's remains.
-    expect(progress).toContain(`rebuild: deleted consumer group projector-${namespace}-rebuild-2`);
-    expect(await consumerGroups(brokers, `projector-${namespace}`)).toEqual([`projector-${namespace}`]);
+    expect(progress).toContain(`rebuild: deleted consumer group projector-${f.namespace}-rebuild-2`);
+    expect(await consumerGroups(brokers, `projector-${f.namespace}`)).toEqual([`projector-${f.namespace}`]);
     // The live projector followed the switch: what was streamed is in the new generation.
-    await caughtUp();
-    const walker = (await readLocations(database.db)).filter((l) => l.personId === "walker").map((l) => l.eventId).sort();
+    await f.caughtUp();
+    const walker = (await readLocations(f.database.db)).filter((l) => l.personId === "walker").map((l) => l.eventId).sort();
     expect(walker).toEqual(streamed.map((s) => s.value.eventId).sort());
   });
 });
