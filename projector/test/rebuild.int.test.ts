@@ -46,10 +46,16 @@ describe("rebuild", () => {
     await f.start();
     await f.caughtUp();
     api = await startQueryApi({ databaseUrl: f.database.url, port: 0, auth: "disabled" });
-    const paths = ["/api/persons", "/api/persons/p0/connection?start_date=2024-05-01&end_date=2024-05-02&distance=10"];
+    // The /v1 lookup runs prepared statements, planned once per connection: they must follow the switch.
+    const paths = [
+      "/api/persons",
+      "/api/persons/p0/connection?start_date=2024-05-01&end_date=2024-05-02&distance=10",
+      "/v1/persons/p0/connections?from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z&distance_m=10",
+    ];
     const baseline = await Promise.all(paths.map(async (path) => (await fetch(`${api?.url}${path}`)).text()));
     expect(JSON.parse(baseline[0] ?? "").length).toBe(PERSONS);
     expect(JSON.parse(baseline[1] ?? "").length).toBe((PERSONS - 1) * CHECK_INS_EACH);
+    expect(JSON.parse(baseline[2] ?? "").connections.length).toBe(PERSONS - 1);
 
     const outcomes: string[] = [];
     let loading = true;
@@ -60,7 +66,7 @@ describe("rebuild", () => {
         outcomes.push(response instanceof Response && response.status === 200 && body === baseline[i % paths.length] ? "same" : `different: ${String(response instanceof Response ? response.status : response)}`);
       }
     };
-    const load = Promise.all([worker(0), worker(1)]);
+    const load = Promise.all([worker(0), worker(1), worker(2)]);
 
     // Interrupted as soon as it has started: the next run resumes the same generation.
     const abort = new AbortController();
