@@ -103,12 +103,14 @@ async function measure(): Promise<void> {
   );
   await measureLegacy(Number(percentile(response, 50)));
   if (values.explain) {
-    // On a pool set up as the API's (JIT off): the test database's pool would JIT-compile the plan.
+    // On a pool set up as the API's (JIT off: the test database's pool would JIT-compile the plan),
+    // planned as lookups plan it (prepared, generic plan). Its planning time is that of a first run
+    // on a connection; lookups plan once per connection.
     const api = createDatabase(bench.url);
     const first = lookups[0]?.personNumber ?? 1;
     const plan = await explainEncounters(api, { personId: `p${first}`, ...range, distanceMetres: 5, withinSeconds: 600 });
     await api.destroy();
-    console.log(`EXPLAIN ANALYZE for p${first}:\n${plan.join("\n")}`);
+    console.log(`EXPLAIN ANALYZE of the prepared statement (generic plan) for p${first}:\n${plan.join("\n")}`);
   }
 }
 
