@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectionsJson, IsoWriter } from "../src/encounters/connections-json";
+import { connectionsJson, IsoWriter, JsonBuffer } from "../src/encounters/connections-json";
 import type { EncounterText } from "../src/encounters/encounter-statement";
 import { pointOfHexEwkb, tallyEncounters } from "../src/encounters/tally-encounters";
 
@@ -111,7 +111,9 @@ describe("IsoWriter", () => {
       for (let j = 0; j < 20; j += 1) {
         // Up to 32 days after from (the longest range), with microseconds, which are cut.
         const sinceFrom = j === 0 ? 0 : ((j * 2_654_435_761) % 2_764_800_000) * 1000 + ((j * 7) % 1000);
-        expect(iso.write(sinceFrom)).toBe(new Date(from.getTime() + Math.floor(sinceFrom / 1000)).toISOString());
+        const out = new JsonBuffer(Buffer.alloc(32));
+        iso.write(out, sinceFrom);
+        expect(out.written().toString("latin1")).toBe(new Date(from.getTime() + Math.floor(sinceFrom / 1000)).toISOString());
       }
     }
   });
@@ -136,5 +138,52 @@ describe("connectionsJson", () => {
       ],
     });
     expect(connectionsJson([], FROM).toString()).toBe('{"connections":[]}');
+  });
+
+  it("writes every entry's numbers and instants as JSON.stringify and toISOString would", () => {
+    const entries = [
+      { id: "a", encounters: 1, firstAt: 0, lastAt: 999, distance: "0", latitude: -89.999999999, longitude: 179.123456789012, occurredAt: 999_999 },
+      { id: "b", encounters: 123_456, firstAt: 86_399_999_999, lastAt: 2_764_800_000_000, distance: "1e-05", latitude: 0, longitude: -0.5, occurredAt: 59_999_999 },
+      { id: "c", encounters: 7, firstAt: 3_600_000_123, lastAt: 3_600_001_000, distance: "999.9999999999999", latitude: 35.0585136, longitude: -106.5719237, occurredAt: 3_600_000_000 },
+    ];
+    const met = entries.map((e) => ({
+      id: e.id,
+      personJson: `{"id":"${e.id}"}`,
+      encounters: e.encounters,
+      firstAt: e.firstAt,
+      lastAt: e.lastAt,
+      closest: { distanceMetres: Number(e.distance), distanceText: e.distance, latitude: e.latitude, longitude: e.longitude, occurredAt: e.occurredAt },
+    }));
+    const instant = (sinceFrom: number) => new Date(FROM.getTime() + Math.floor(sinceFrom / 1000)).toISOString();
+
+    const text = connectionsJson(met, FROM).toString("utf8");
+
+    // The distance is PostgreSQL's text as it is, not JavaScript's printing of the number.
+    const expected = JSON.stringify({
+      connections: entries.map((e, i) => ({
+        person: { id: e.id },
+        encounters: e.encounters,
+        first_encounter_at: instant(e.firstAt),
+        last_encounter_at: instant(e.lastAt),
+        closest_distance_m: `@distance ${i}@`,
+        closest_location: { latitude: e.latitude, longitude: e.longitude, at: instant(e.occurredAt) },
+      })),
+    }).replace(/"@distance (\d)@"/g, (_, i: string) => entries[Number(i)]?.distance ?? "");
+    expect(text).toBe(expected);
+    expect(text).toContain('"closest_distance_m":1e-05,');
+  });
+});
+
+describe("JsonBuffer", () => {
+  it("writes fixed-width digits, ASCII, UTF-8 and bytes in order", () => {
+    const out = new JsonBuffer(Buffer.alloc(64));
+    out.digits(7, 3);
+    out.byte(0x3a);
+    out.digits(59, 2);
+    out.ascii("-1.5e-7");
+    out.utf8("☕");
+    out.bytes(Uint8Array.of(0x7b, 0x7d));
+
+    expect(out.written().toString("utf8")).toBe("007:59-1.5e-7☕{}");
   });
 });
