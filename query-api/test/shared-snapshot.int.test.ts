@@ -67,9 +67,10 @@ describe("queryInSharedSnapshot", () => {
     expect(counts.size).toBeGreaterThan(5);
   });
 
-  it("runs a single statement in a transaction of its own", async () => {
+  it("runs a single statement in a transaction of its own, and no statement without taking a connection", async () => {
     const [only] = await inOneSnapshot(1);
     expect(Number(only?.locations)).toBeGreaterThan(0);
+    expect(await inOneSnapshot(0)).toEqual([]);
   });
 
   it("answers the failure of any statement, after ending every transaction", async () => {

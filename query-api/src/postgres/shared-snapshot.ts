@@ -33,8 +33,11 @@ export async function queryInSharedSnapshot<R>(
   onRows: (rows: R[], index: number) => void,
   options: SharedSnapshotOptions = {},
 ): Promise<void> {
+  if (queries.length === 0) {
+    return;
+  }
   const clients = await connectAll(pool, queries.length);
-  const begin = `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`;
+  const begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   const plan = options.plan === "generic" ? "; SET LOCAL plan_cache_mode = force_generic_plan" : "";
   let failure: { error: unknown } | undefined;
   const fail = (error: unknown) => {
