@@ -28,21 +28,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (isStatementTimeout(error)) {
       request.log.warn({ err: error }, "a statement ran into its time limit");
-      return sendProblem(request, reply, {
-        type: ProblemType.unavailable,
-        title: "Not available",
-        status: 503,
-        detail: "The database did not answer within its time limit; narrow the request (a shorter range, a smaller radius) or retry later.",
-      });
+      return sendProblem(
+        request,
+        reply,
+        unavailable("The database did not answer within its time limit; narrow the request (a shorter range, a smaller radius) or retry later."),
+      );
     }
     if (isDatabaseUnavailable(error)) {
       request.log.error({ err: error }, "the database cannot be reached");
-      return sendProblem(request, reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS)), {
-        type: ProblemType.unavailable,
-        title: "Not available",
-        status: 503,
-        detail: "The database cannot be reached; retry later.",
-      });
+      return sendProblem(request, reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS)), unavailable("The database cannot be reached; retry later."));
     }
     request.log.error({ err: error }, "request failed");
     return sendProblem(request, reply, {
@@ -66,7 +60,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 /** PostgreSQL's query_canceled: here, statement_timeout (the pool's; see src/postgres/create-database.ts). */
 function isStatementTimeout(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "57014";
+  return fieldOf(error, "code") === "57014";
+}
+
+/** A string field of a thrown value (pg's errors carry `code`; anything may be thrown). */
+function fieldOf(error: unknown, name: "code" | "message"): string | undefined {
+  const value: unknown = typeof error === "object" && error !== null ? (error as Record<string, unknown>)[name] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+function unavailable(detail: string) {
+  return { type: ProblemType.unavailable, title: "Not available", status: 503, detail };
 }
 
 /** What a client should wait before retrying when the database cannot be reached. */
@@ -79,15 +83,11 @@ const DATABASE_RETRY_AFTER_SECONDS = 5;
  * connections 53300). pg gives two of these only as messages.
  */
 function isDatabaseUnavailable(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) {
-    return false;
-  }
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && (code.startsWith("08") || UNAVAILABLE_CODES.has(code))) {
-    return true;
-  }
-  const message = (error as { message?: unknown }).message;
-  return typeof message === "string" && /^(timeout exceeded when trying to connect|Connection terminated)/.test(message);
+  const code = fieldOf(error, "code");
+  return (
+    (code !== undefined && (code.startsWith("08") || UNAVAILABLE_CODES.has(code))) ||
+    /^(timeout exceeded when trying to connect|Connection terminated)/.test(fieldOf(error, "message") ?? "")
+  );
 }
 
 const UNAVAILABLE_CODES = new Set([
