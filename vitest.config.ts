@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-const services = "{ingest,ingest/device-sdk,projector,query-api,schemas,migrations,scripts,test-support,e2e,auth}";
+const services = "{ingest,ingest/device-sdk,projector,query-api,schemas,migrations,scripts,test-support,e2e,auth,ops,infra}";
 const globalSetup = ["./test-support/src/global-setup.ts"];
 
 export default defineConfig({
@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: [`${services}/{src,test}/**/*.test.ts`],
-          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/*.cluster.test.ts", "**/node_modules/**"],
         },
       },
       {
@@ -29,6 +29,16 @@ export default defineConfig({
           globalSetup,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // Against the local Kubernetes cluster (infra/local-cluster): KUBECONFIG must point at it.
+        test: {
+          name: "cluster",
+          include: [`${services}/{src,test}/**/*.cluster.test.ts`],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
         },
       },
     ],
