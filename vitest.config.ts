@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-const services = "{ingest,ingest/device-sdk,projector,query-api,schemas,migrations,scripts,test-support,e2e,auth,ops,infra}";
+const services = "{ingest,ingest/device-sdk,projector,query-api,schemas,migrations,scripts,test-support,e2e,auth,kafka-connection,ops,infra}";
 const globalSetup = ["./test-support/src/global-setup.ts"];
 
 export default defineConfig({

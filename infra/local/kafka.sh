@@ -8,6 +8,8 @@ LOG_TAG=kafka
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=kafka-install.sh
 source "$(dirname "${BASH_SOURCE[0]}")/kafka-install.sh"
+# shellcheck source-path=SCRIPTDIR source=kafka-security.sh
+source "$(dirname "${BASH_SOURCE[0]}")/kafka-security.sh"
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
 # The log4j that kafka-server 4.1.1 itself depends on. The SLF4J 2 bridge needs slf4j-api 2.x,
@@ -25,7 +27,9 @@ usage() {
   cat >&2 <<EOF
 usage: $(basename "$0") install|start|stop|status|logs [-f]|run-class <main-class> [args...]
   install    resolve Kafka $KAFKA_VERSION jars from Maven Central into <state>/kafka/lib
-  start      install if needed, format storage once, start the broker and wait until it answers
+  start      install if needed, format storage once, start the broker and wait until it answers;
+             listeners: PLAINTEXT 127.0.0.1:$KAFKA_PORT, SASL_SSL (SCRAM-SHA-512) :$KAFKA_SASL_SSL_PORT,
+             SSL with client certificates (mTLS) :$KAFKA_MTLS_PORT (TLS material in <state>/kafka/tls)
   stop       stop the broker (SIGTERM, SIGKILL after 30 s)
   status     exit 0 when the broker runs and answers on 127.0.0.1:$KAFKA_PORT, 1 otherwise
   logs       print the broker logs (-f to follow)
@@ -46,6 +50,7 @@ set_paths() {
   OUT_LOG="$LOGS_DIR/kafka.out"
   STAMP="$LIB_DIR/.installed"
   STAMP_TEXT="kafka_2.13=$KAFKA_VERSION kafka-tools=$KAFKA_VERSION log4j=$LOG4J_VERSION slf4j=$SLF4J_VERSION"
+  set_security_paths
 }
 
 write_server_properties() {
@@ -55,11 +60,9 @@ write_server_properties() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+$(security_properties)
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 log.dirs=$DATA_DIR
 num.partitions=1
 default.replication.factor=1
@@ -178,27 +181,32 @@ launch() {
 }
 
 do_start() {
-  check_ports KAFKA_PORT KAFKA_CONTROLLER_PORT
+  check_ports KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_SSL_PORT KAFKA_MTLS_PORT
   local started=$SECONDS pid port
   pid="$(running_pid)"
   if [[ -n "$pid" ]]; then
     if broker_answers; then
       log "already running (pid $pid) on 127.0.0.1:$KAFKA_PORT"
+      port_open "$KAFKA_SASL_SSL_PORT" \
+        || log "WARNING: nothing listens on the SASL_SSL port $KAFKA_SASL_SSL_PORT: this broker was started before that listener existed; '$0 stop' and '$0 start' add it (the data stays)."
       return 0
     fi
     log "process $pid is running but does not answer yet"
     wait_until_ready "$started"
     return 0
   fi
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
-    port_open "$port" && die "port 127.0.0.1:$port is taken by another process (see: ss -ltnp 'sport = :$port'); stop it, or choose other ports with KAFKA_PORT / KAFKA_CONTROLLER_PORT."
+  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$KAFKA_SASL_SSL_PORT" "$KAFKA_MTLS_PORT"; do
+    port_open "$port" && die "port 127.0.0.1:$port is taken by another process (see: ss -ltnp 'sport = :$port'); stop it, or choose other ports with KAFKA_PORT / KAFKA_CONTROLLER_PORT / KAFKA_SASL_SSL_PORT / KAFKA_MTLS_PORT."
   done
   do_install
   require_java
+  ensure_tls_material
+  ensure_scram_password
   write_server_properties
   format_storage
   launch
   wait_until_ready "$started"
+  ensure_scram_user
 }
 
 do_stop() {

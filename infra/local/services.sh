@@ -5,6 +5,8 @@ set -euo pipefail
 LOG_TAG=services
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=kafka-security.sh
+source "$(dirname "${BASH_SOURCE[0]}")/kafka-security.sh"
 
 usage() {
   cat >&2 <<EOF
@@ -12,7 +14,8 @@ usage: $(basename "$0") start|stop|status|env
   start   start PostgreSQL and Kafka (in parallel; both are idempotent)
   stop    stop both
   status  exit 0 when both run and answer
-  env     print 'export KAFKA_BROKERS=...' and 'export DATABASE_URL=...' for eval
+  env     print 'export KAFKA_BROKERS=...', 'export DATABASE_URL=...' and the secure Kafka
+          listeners' addresses and credential files (KAFKA_SASL_SSL_BROKERS, ...) for eval
 EOF
 }
 
@@ -46,9 +49,23 @@ do_status() {
 }
 
 do_env() {
-  check_ports KAFKA_PORT PG_PORT
+  check_ports KAFKA_PORT PG_PORT KAFKA_SASL_SSL_PORT KAFKA_MTLS_PORT
   printf 'export KAFKA_BROKERS=127.0.0.1:%s\n' "$KAFKA_PORT"
   printf 'export DATABASE_URL=postgres://udaconnect@127.0.0.1:%s/udaconnect\n' "$PG_PORT"
+  resolve_state_dir
+  KAFKA_DIR="$STATE_DIR/kafka"
+  set_security_paths
+  # Only once kafka.sh has generated them (a broker started before they existed has none). Not
+  # named like the clients' KAFKA_SSL_* / KAFKA_SASL_* settings, so a shell that evals this
+  # still runs the services over PLAINTEXT.
+  [[ -s "$TLS_DIR/ca.crt" && -s "$SCRAM_PASSWORD_FILE" ]] || return 0
+  printf 'export KAFKA_SASL_SSL_BROKERS=127.0.0.1:%s\n' "$KAFKA_SASL_SSL_PORT"
+  printf 'export KAFKA_MTLS_BROKERS=127.0.0.1:%s\n' "$KAFKA_MTLS_PORT"
+  printf "export KAFKA_LOCAL_CA_FILE='%s'\n" "$TLS_DIR/ca.crt"
+  printf "export KAFKA_LOCAL_SCRAM_USERNAME='%s'\n" "$KAFKA_SCRAM_USER"
+  printf "export KAFKA_LOCAL_SCRAM_PASSWORD_FILE='%s'\n" "$SCRAM_PASSWORD_FILE"
+  printf "export KAFKA_LOCAL_CLIENT_CERT_FILE='%s'\n" "$TLS_DIR/user.crt"
+  printf "export KAFKA_LOCAL_CLIENT_KEY_FILE='%s'\n" "$TLS_DIR/user.key"
 }
 
 case "${1:-}" in
