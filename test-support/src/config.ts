@@ -6,14 +6,37 @@ export interface TestEnvironment {
   /** Both set: use these servers and start nothing. */
   readonly kafkaBrokers: string | undefined;
   readonly databaseUrl: string | undefined;
+  /** What runs in containers when a Docker-compatible engine is reachable. */
+  readonly containerImages: ContainerImages;
+  /**
+   * `UDACONNECT_EXPECT_CONTAINERS=1` (set by `scripts/test-containers`): the servers must be
+   * containers; no engine is an error instead of a fall-back to local processes.
+   */
+  readonly expectContainers: boolean;
   /** PATH, so a child process finds what its parent found. */
   readonly path: string;
 }
+
+export interface ContainerImages {
+  readonly postgis: string;
+  readonly kafka: string;
+}
+
+/** The project's own images, as `scripts/build-images` tags them (infra/images/README.md). */
+export const DEFAULT_CONTAINER_IMAGES: ContainerImages = Object.freeze({
+  postgis: "localhost/udaconnect/postgis:dev",
+  kafka: "localhost/udaconnect/kafka:dev",
+});
 
 export function loadTestEnvironment(env: NodeJS.ProcessEnv = process.env): TestEnvironment {
   return Object.freeze({
     kafkaBrokers: env.KAFKA_BROKERS || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    containerImages: Object.freeze({
+      postgis: env.UDACONNECT_TEST_POSTGIS_IMAGE || DEFAULT_CONTAINER_IMAGES.postgis,
+      kafka: env.UDACONNECT_TEST_KAFKA_IMAGE || DEFAULT_CONTAINER_IMAGES.kafka,
+    }),
+    expectContainers: env.UDACONNECT_EXPECT_CONTAINERS === "1",
     path: env.PATH ?? "",
   });
 }

@@ -1,67 +1,109 @@
-import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from "testcontainers";
+import {
+  GenericContainer,
+  getContainerRuntimeClient,
+  ImageName,
+  Wait,
+  type ContainerRuntimeClient,
+  type StartedTestContainer,
+} from "testcontainers";
+import type { ContainerImages } from "./config";
+import { freePort } from "./free-port";
 import type { Infrastructure } from "./infrastructure";
 
-const POSTGIS_IMAGE = "postgis/postgis:15-3.4";
-const KAFKA_IMAGE = "apache/kafka:4.1.1";
+/** Marks the containers of the test servers; its value is the server (`postgis`, `kafka`). */
+export const SERVER_LABEL = "org.udaconnect.test-server";
+
+/** The port each image serves inside its container. */
+export const CONTAINER_PORTS = Object.freeze({ postgis: 5432, kafka: 9092 });
+const KAFKA_CONTROLLER_PORT = 9093;
+
+const POSTGRES_USER = "udaconnect";
+// A throwaway server that lives for one test run and listens on this machine only.
+const POSTGRES_PASSWORD = "udaconnect";
 
 /**
- * Starts PostGIS and a single-node KRaft Kafka in containers when a Docker
- * engine is reachable; answers undefined (within milliseconds) when none is.
+ * Starts PostGIS and a single-node KRaft Kafka in containers of `images` when a
+ * Docker-compatible engine is reachable (Docker, or podman's API service through
+ * `DOCKER_HOST`); answers undefined (within milliseconds) when none is.
  */
-export async function startContainers(): Promise<Infrastructure | undefined> {
+export async function startContainers(images: ContainerImages): Promise<Infrastructure | undefined> {
+  let client: ContainerRuntimeClient;
   try {
-    await getContainerRuntimeClient();
+    client = await getContainerRuntimeClient();
   } catch {
     return undefined;
   }
-  const started: StartedTestContainer[] = [];
-  try {
-    const postgis = await new GenericContainer(POSTGIS_IMAGE)
-      .withEnvironment({ POSTGRES_USER: "udaconnect", POSTGRES_DB: "udaconnect", POSTGRES_HOST_AUTH_METHOD: "trust" })
-      .withExposedPorts(5432)
-      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
-      .start();
-    started.push(postgis);
-    const kafka = await startKafka();
-    started.push(kafka.container);
-    return {
-      kafkaBrokers: kafka.brokers,
-      databaseUrl: `postgres://udaconnect@${postgis.getHost()}:${postgis.getMappedPort(5432)}/udaconnect`,
-      stop: async () => {
-        await Promise.all(started.map((c) => c.stop()));
-      },
-    };
-  } catch (error) {
-    await Promise.allSettled(started.map((c) => c.stop()));
-    throw error;
+  await requireLocalImages(client, images);
+  const host = client.info.containerRuntime.host;
+  const [postgis, kafka] = await Promise.allSettled([startPostgis(images.postgis), startKafka(images.kafka, host)]);
+  const started = [postgis, kafka].flatMap((result) => (result.status === "fulfilled" ? [result.value.container] : []));
+  const stop = async () => {
+    await Promise.all(started.map((container) => container.stop()));
+  };
+  if (postgis.status === "rejected" || kafka.status === "rejected") {
+    await stop().catch(() => {});
+    throw postgis.status === "rejected" ? postgis.reason : (kafka as PromiseRejectedResult).reason;
   }
+  const database = `${host}:${postgis.value.container.getMappedPort(CONTAINER_PORTS.postgis)}`;
+  console.error(
+    `test-support: Kafka and PostGIS in containers: ${images.kafka} at ${kafka.value.brokers}, ${images.postgis} at ${database}`,
+  );
+  const databaseUrl = `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${database}/udaconnect`;
+  return { kafkaBrokers: kafka.value.brokers, databaseUrl, stop };
 }
 
 /**
- * Kafka must advertise the port the host sees, which is only known after the
- * container started; so the broker binds a fixed host port chosen up front.
+ * An image named `localhost/…` exists only where it was built (`scripts/build-images`);
+ * pulling it would fail with a registry error that says nothing about what to do.
  */
-async function startKafka(): Promise<{ container: StartedTestContainer; brokers: string }> {
-  const hostPort = 39092 + Math.floor(Math.random() * 1000);
-  const container = await new GenericContainer(KAFKA_IMAGE)
-    .withEnvironment({
-      KAFKA_NODE_ID: "1",
-      KAFKA_PROCESS_ROLES: "broker,controller",
-      KAFKA_LISTENERS: "PLAINTEXT://:9092,CONTROLLER://:9093",
-      KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://localhost:${hostPort}`,
-      KAFKA_CONTROLLER_LISTENER_NAMES: "CONTROLLER",
-      KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-      KAFKA_CONTROLLER_QUORUM_VOTERS: "1@localhost:9093",
-      KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: "1",
-      KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: "1",
-      KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: "1",
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: "1",
-      KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: "1",
-      KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: "0",
-      KAFKA_AUTO_CREATE_TOPICS_ENABLE: "false",
-    })
-    .withExposedPorts({ container: 9092, host: hostPort })
-    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+async function requireLocalImages(client: ContainerRuntimeClient, images: ContainerImages): Promise<void> {
+  for (const image of [images.postgis, images.kafka]) {
+    if (image.startsWith("localhost/") && !(await client.image.exists(ImageName.fromString(image)))) {
+      throw new Error(
+        `The container engine has no image ${image}: build the project's images with scripts/build-images, ` +
+          "or name others in UDACONNECT_TEST_POSTGIS_IMAGE / UDACONNECT_TEST_KAFKA_IMAGE, " +
+          'or give the tests servers to use (eval "$(bash infra/local/services.sh env)" sets KAFKA_BROKERS and DATABASE_URL).',
+      );
+    }
+  }
+}
+
+/** infra/images/postgis: the official postgres image's conventions, settings as infra/local/postgres.sh. */
+async function startPostgis(image: string): Promise<{ container: StartedTestContainer }> {
+  const container = await new GenericContainer(image)
+    .withLabels({ [SERVER_LABEL]: "postgis" })
+    .withEnvironment({ POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB: "udaconnect" })
+    .withCommand(["postgres", "-c", "max_connections=200", "-c", "shared_buffers=256MB", "-c", "timezone=UTC"])
+    // Parallel queries use /dev/shm, which container engines give 64 MB by default.
+    .withSharedMemorySize(256 * 1024 * 1024)
+    .withExposedPorts(CONTAINER_PORTS.postgis)
+    // The entrypoint initialises with a server on the socket only, then starts the real one.
+    .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+    .withStartupTimeout(120_000)
     .start();
-  return { container, brokers: `localhost:${hostPort}` };
+  return { container };
+}
+
+/**
+ * Kafka must advertise the address the host sees, which is only known after the container
+ * started; so the broker's port is published on a host port chosen up front. The controller
+ * quorum keeps the container's own loopback (KAFKA_ADVERTISED_HOST), unpublished.
+ */
+async function startKafka(image: string, host: string): Promise<{ container: StartedTestContainer; brokers: string }> {
+  const hostPort = await freePort();
+  const brokers = `${host}:${hostPort}`;
+  const container = await new GenericContainer(image)
+    .withLabels({ [SERVER_LABEL]: "kafka" })
+    .withEnvironment({
+      KAFKA_ADVERTISED_HOST: "127.0.0.1",
+      KAFKA_CFG_ADVERTISED_LISTENERS: `PLAINTEXT://${brokers}`,
+      KAFKA_HEAP_OPTS: "-Xms256m -Xmx768m",
+    })
+    // The image also EXPOSEs the controller's port. podman (4.3) lists every exposed port in
+    // HostConfig.PortBindings, and testcontainers waits until each has a host port: give it one.
+    .withExposedPorts({ container: CONTAINER_PORTS.kafka, host: hostPort }, KAFKA_CONTROLLER_PORT)
+    .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
+    .withStartupTimeout(180_000)
+    .start();
+  return { container, brokers };
 }

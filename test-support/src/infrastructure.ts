@@ -17,19 +17,38 @@ export interface Infrastructure {
 /**
  * Where the tests' Kafka and PostGIS come from, in order of preference:
  * 1. `KAFKA_BROKERS` and `DATABASE_URL` when both are set (`./scripts/test` sets them);
- * 2. containers, when a Docker engine is reachable;
+ * 2. containers, when a Docker-compatible engine is reachable (`DOCKER_HOST`, or Docker's socket);
  * 3. the project's own local processes (`infra/local/services.sh`), started here.
+ * With `UDACONNECT_EXPECT_CONTAINERS=1` only containers will do.
  */
 export async function resolveInfrastructure(environment: TestEnvironment = loadTestEnvironment()): Promise<Infrastructure> {
-  const { kafkaBrokers, databaseUrl } = environment;
+  const { kafkaBrokers, databaseUrl, containerImages, expectContainers } = environment;
+  if (expectContainers) {
+    return startExpectedContainers(environment);
+  }
   if (kafkaBrokers && databaseUrl) {
     return { kafkaBrokers, databaseUrl, stop: async () => {} };
   }
-  const containers = await startContainers();
+  const containers = await startContainers(containerImages);
   if (containers !== undefined) {
     return containers;
   }
   return startLocalProcesses();
+}
+
+async function startExpectedContainers({ kafkaBrokers, databaseUrl, containerImages }: TestEnvironment): Promise<Infrastructure> {
+  if (kafkaBrokers || databaseUrl) {
+    throw new Error(
+      "UDACONNECT_EXPECT_CONTAINERS=1, yet KAFKA_BROKERS or DATABASE_URL is set: unset both so that the tests start containers (scripts/test-containers does).",
+    );
+  }
+  const containers = await startContainers(containerImages);
+  if (containers === undefined) {
+    throw new Error(
+      "UDACONNECT_EXPECT_CONTAINERS=1, yet no Docker-compatible engine answers: set DOCKER_HOST to one (scripts/test-containers starts podman's API service and sets it).",
+    );
+  }
+  return containers;
 }
 
 async function startLocalProcesses(): Promise<Infrastructure> {
@@ -38,7 +57,7 @@ async function startLocalProcesses(): Promise<Infrastructure> {
     () => false,
   );
   if (!alreadyRunning) {
-    console.error("test-support: no Docker engine reachable; starting local Kafka and PostGIS (infra/local/services.sh)");
+    console.error("test-support: no Docker-compatible engine reachable; starting local Kafka and PostGIS (infra/local/services.sh)");
     await run("bash", [SERVICES_SCRIPT, "start"], { maxBuffer: 16 * 1024 * 1024 });
   }
   const { stdout } = await run("bash", [SERVICES_SCRIPT, "env"]);
