@@ -1,3 +1,5 @@
+import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+
 /** Settings of the ingest gateway, read once from the environment at start. */
 export interface IngestConfig {
   /** Interface to listen on; 0.0.0.0 in a container. */
@@ -9,6 +11,10 @@ export interface IngestConfig {
   /** Prefix of every topic name; "" in production (see topicName in @udaconnect/schemas). */
   readonly topicNamespace: string;
   readonly kafkaClientId: string;
+  /** TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*). */
+  readonly kafkaConnection: KafkaConnection;
+  /** INGEST_CREATE_TOPICS: create missing topics at start (true), or only check them (false: Strimzi's KafkaTopics own them). */
+  readonly createTopics: boolean;
   /** Where tokens' public keys come from: a JWKS file, or "disabled" (AUTH_DISABLED=true, local experiments only). */
   readonly auth: { readonly jwksFile: string } | "disabled";
   readonly maxCheckInAgeMs: number;
@@ -30,6 +36,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const kafkaBrokers = brokerList(env, problems);
   const topicNamespace = namespace(env, problems);
   const kafkaClientId = nonEmpty(env, "KAFKA_CLIENT_ID", "udaconnect-ingest", problems);
+  const kafkaConnection = parseKafkaConnection(env, problems);
+  const createTopics = booleanFlag(env, "INGEST_CREATE_TOPICS", true, problems);
   const auth = authSource(env, problems);
   const maxCheckInAgeMs = duration(env, "INGEST_MAX_CHECK_IN_AGE", "30d", problems);
   const maxStreamMs = positiveInteger(env, "INGEST_MAX_STREAM_SECONDS", 3600, problems) * 1000;
@@ -46,6 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     kafkaBrokers,
     topicNamespace,
     kafkaClientId,
+    kafkaConnection,
+    createTopics,
     auth,
     maxCheckInAgeMs,
     maxStreamMs,
@@ -118,6 +128,17 @@ function authSource(env: NodeJS.ProcessEnv, problems: string[]): IngestConfig["a
     problems.push("AUTH_JWKS_FILE (path to a JWKS JSON file) is required; AUTH_DISABLED=true turns auth off for local experiments");
   }
   return disabled === "true" ? "disabled" : { jwksFile: file };
+}
+
+function booleanFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {
+  const value = env[name]?.trim();
+  if (value === undefined || value === "") {
+    return fallback;
+  }
+  if (value !== "true" && value !== "false") {
+    problems.push(`${name} must be "true" or "false", got "${value}"`);
+  }
+  return value === "true";
 }
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -1,4 +1,5 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import type { VerifyToken } from "@udaconnect/auth";
 import { IngestService } from "@udaconnect/schemas";
 import type { Clock, IngestDependencies, NewId } from "./ingest/ports";
@@ -29,6 +30,10 @@ export interface IngestServerOptions {
   readonly port?: number;
   /** Default "udaconnect-ingest". */
   readonly kafkaClientId?: string;
+  /** TLS / SASL towards the brokers; default PLAINTEXT. */
+  readonly kafkaConnection?: KafkaConnection;
+  /** Default true: create missing topics; false: only check them (/readyz stays 503 until they exist). */
+  readonly createTopics?: boolean;
   /** How long a call waits for Kafka before answering UNAVAILABLE; default 10 s. */
   readonly appendTimeoutMs?: number;
   /** How long close() lets calls in flight finish; default 10 s. */
@@ -141,6 +146,8 @@ function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: 
   return {
     brokers: options.kafkaBrokers,
     clientId: options.kafkaClientId ?? "udaconnect-ingest",
+    connection: options.kafkaConnection,
+    createTopics: options.createTopics,
     topicNamespace: options.topicNamespace,
     logger,
     appendTimeoutMs: options.appendTimeoutMs ?? 10_000,

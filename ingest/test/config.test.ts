@@ -18,6 +18,8 @@ describe("loadConfig", () => {
       kafkaBrokers: "127.0.0.1:19092",
       topicNamespace: "",
       kafkaClientId: "udaconnect-ingest",
+      kafkaConnection: { securityProtocol: "PLAINTEXT" },
+      createTopics: true,
       auth: { jwksFile: "/keys/jwks.json" },
       ...DEFAULT_LIMITS,
     });
@@ -37,14 +39,21 @@ describe("loadConfig", () => {
       INGEST_IN_FLIGHT_BATCHES_PER_STREAM: "2",
       INGEST_RECENT_EVENT_IDS: "1000",
       INGEST_KAFKA_PRODUCERS: "2",
+      INGEST_CREATE_TOPICS: "false",
+      KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
+      KAFKA_SASL_USERNAME: "ingest",
+      KAFKA_SASL_PASSWORD: "from-the-secret",
     });
 
+    expect(config.kafkaConnection.sasl?.password.reveal()).toBe("from-the-secret");
     expect(config).toEqual({
       host: "0.0.0.0",
       port: 8080,
       kafkaBrokers: "kafka-0:9092,kafka-1:9092",
       topicNamespace: "staging",
       kafkaClientId: "ingest-7",
+      kafkaConnection: { securityProtocol: "SASL_SSL", tls: {}, sasl: { mechanism: "scram-sha-512", username: "ingest", password: expect.anything() } },
+      createTopics: false,
       auth: "disabled",
       maxCheckInAgeMs: 12 * 3_600_000,
       maxStreamMs: 60_000,
@@ -68,6 +77,18 @@ describe("loadConfig", () => {
         "- AUTH_JWKS_FILE (path to a JWKS JSON file) is required; AUTH_DISABLED=true turns auth off for local experiments",
         '- INGEST_MAX_CHECK_IN_AGE must be a positive duration like "30d", "12h", "90m" or "3600s", got "30 days"',
         '- INGEST_IN_FLIGHT_BATCHES must be a positive integer, got "0"',
+      ].join("\n"),
+    );
+  });
+
+  it("lists the Kafka security problems with the others, and a topic flag that is not a boolean", () => {
+    expect(() =>
+      loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true", KAFKA_SASL_MECHANISM: "scram-sha-512", INGEST_CREATE_TOPICS: "no" }),
+    ).toThrow(
+      [
+        "Invalid ingest configuration:",
+        "- KAFKA_SASL_MECHANISM only apply with KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT (it is PLAINTEXT): set the protocol, or unset them",
+        '- INGEST_CREATE_TOPICS must be "true" or "false", got "no"',
       ].join("\n"),
     );
   });

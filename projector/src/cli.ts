@@ -9,7 +9,8 @@ const USAGE = `usage: tsx projector/src/cli.ts rebuild [--grace-seconds N]
             group, own schema) while the live one keeps serving, switches it in
             atomically once caught up, and drops the previous generation after the
             grace period (default 300 s). Ctrl-C stops it; running it again resumes.
-            Environment: DATABASE_URL, KAFKA_BROKERS, TOPIC_NAMESPACE, PROJECTOR_GROUP_ID.`;
+            Environment: DATABASE_URL, KAFKA_BROKERS, TOPIC_NAMESPACE, PROJECTOR_GROUP_ID,
+            KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_* (as the projector has them).`;
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -28,6 +29,7 @@ process.once("SIGTERM", () => controller.abort());
 try {
   const outcome = await runRebuild({
     kafkaBrokers: config.kafkaBrokers,
+    kafkaConnection: config.kafkaConnection,
     databaseUrl: config.databaseUrl,
     topicNamespace: config.topicNamespace,
     groupId: config.groupId,

@@ -1,9 +1,14 @@
+import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { LOG_LEVELS, isLogLevel, type LogLevel } from "./logger";
 
 export interface ProjectorConfig {
   readonly databaseUrl: string;
   /** Comma-separated host:port list, as kafkajs takes it after a split. */
   readonly kafkaBrokers: string;
+  /** TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*). */
+  readonly kafkaConnection: KafkaConnection;
+  /** PROJECTOR_CREATE_TOPICS: create the dead-letter topic when missing (true), or require it (false: a Strimzi KafkaTopic). */
+  readonly createTopics: boolean;
   /** Prefix of the topic names; "" in production (see topicName in @udaconnect/schemas). */
   readonly topicNamespace: string;
   readonly groupId: string;
@@ -30,6 +35,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
   } else if (!kafkaBrokers.split(",").every((b) => /^[^\s:,]+:\d{1,5}$/.test(b))) {
     problems.push(`KAFKA_BROKERS must be a comma-separated list of host:port, got "${kafkaBrokers}"`);
   }
+  const kafkaConnection = parseKafkaConnection(env, problems);
+  const createTopics = (env.PROJECTOR_CREATE_TOPICS || "true") === "true";
+  if (!["true", "false"].includes(env.PROJECTOR_CREATE_TOPICS || "true")) {
+    problems.push(`PROJECTOR_CREATE_TOPICS must be "true" or "false", got "${env.PROJECTOR_CREATE_TOPICS}"`);
+  }
   const topicNamespace = env.TOPIC_NAMESPACE ?? "";
   if (!/^[A-Za-z0-9._-]*$/.test(topicNamespace)) {
     problems.push(`TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "${topicNamespace}"`);
@@ -51,7 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
   if (problems.length > 0 || sessionTimeoutMs === undefined || port === undefined || !isLogLevel(logLevel)) {
     throw new Error(`projector configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
-  return Object.freeze({ databaseUrl, kafkaBrokers, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel });
+  return Object.freeze({ databaseUrl, kafkaBrokers, kafkaConnection, createTopics, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel });
 }
 
 function parseInteger(text: string): number | undefined {

@@ -38,6 +38,8 @@ process.once("SIGINT", () => shutdown("SIGINT"));
 try {
   const started = await startProjector({
     kafkaBrokers: config.kafkaBrokers,
+    kafkaConnection: config.kafkaConnection,
+    createTopics: config.createTopics,
     databaseUrl: config.databaseUrl,
     topicNamespace: config.topicNamespace,
     groupId: config.groupId,

@@ -1,3 +1,4 @@
+import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { allTopics, deadLetterTopic, topicName } from "@udaconnect/schemas";
 import type { Readiness } from "./http/ops-server";
 import { startBatchConsumer } from "./kafka/batch-consumer";
@@ -13,6 +14,10 @@ import type { GenerationTarget } from "./projection/ports";
 export interface ProjectorOptions {
   /** Comma-separated host:port list. */
   readonly kafkaBrokers: string;
+  /** TLS / SASL towards the brokers; PLAINTEXT by default. */
+  readonly kafkaConnection?: KafkaConnection;
+  /** Default true: create the dead-letter topic when missing; false: require it like the others (Strimzi KafkaTopic). */
+  readonly createTopics?: boolean;
   readonly databaseUrl: string;
   /** "" in production; tests give each run its own (see topicName). */
   readonly topicNamespace: string;
@@ -68,10 +73,12 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   });
   let deadLetters: DeadLetterProducer | undefined;
   try {
-    const kafka = createKafka(options.kafkaBrokers, "udaconnect-projector", logger);
-    await requireTopics(kafka, topics);
+    const kafka = createKafka({ brokers: options.kafkaBrokers, connection: options.kafkaConnection }, "udaconnect-projector", logger);
+    const deadLetterName = topicName(deadLetterTopic, options.topicNamespace);
+    const createTopics = options.createTopics ?? true;
+    await requireTopics(kafka, target.kind === "live" && !createTopics ? [...topics, deadLetterName] : topics);
     if (target.kind === "live") {
-      deadLetters = await startDeadLetterProducer(kafka, topicName(deadLetterTopic, options.topicNamespace), deadLetterTopic.partitions);
+      deadLetters = await startDeadLetterProducer(kafka, deadLetterName, deadLetterTopic.partitions, createTopics);
     }
     const consumer = await startBatchConsumer({
       kafka,

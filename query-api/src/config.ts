@@ -1,3 +1,5 @@
+import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,6 +16,8 @@ export interface QueryApiConfig {
   readonly consistencyWaitMs: number;
   /** Undefined: end offsets unknown, readiness ignores projection lag. */
   readonly kafkaBrokers?: readonly string[];
+  /** TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*). */
+  readonly kafkaConnection: KafkaConnection;
   readonly topicNamespace: string;
   readonly readyMaxLag: number;
   readonly corsOrigins: readonly string[];
@@ -51,6 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
   if (brokers.some((b) => !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(b))) {
     problems.push(`KAFKA_BROKERS must be host:port[,host:port…], got "${env.KAFKA_BROKERS}"`);
   }
+  const kafkaConnection = parseKafkaConnection(env, problems);
   const topicNamespace = env.TOPIC_NAMESPACE ?? "";
   if (!/^[A-Za-z0-9._-]*$/.test(topicNamespace)) {
     problems.push(`TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "${topicNamespace}"`);
@@ -74,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     authDisabled,
     consistencyWaitMs,
     kafkaBrokers: brokers.length === 0 ? undefined : brokers,
+    kafkaConnection,
     topicNamespace,
     readyMaxLag,
     corsOrigins,

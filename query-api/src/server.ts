@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { allTopics, topicName } from "@udaconnect/schemas";
 import type { LogLevel } from "./config";
 import { buildApp } from "./app";
@@ -19,6 +20,8 @@ export interface QueryApiOptions {
   readonly consistencyWaitMs?: number;
   /** Omitted: /v1/projection/status reports end offsets as unknown. */
   readonly kafkaBrokers?: readonly string[];
+  /** TLS / SASL towards the brokers; default PLAINTEXT. */
+  readonly kafkaConnection?: KafkaConnection;
   /** Namespace of the projected topics (as the projector's TOPIC_NAMESPACE); default "". */
   readonly topicNamespace?: string;
   readonly readyMaxLag?: number;
@@ -38,7 +41,7 @@ export interface RunningQueryApi {
 export async function startQueryApi(options: QueryApiOptions): Promise<RunningQueryApi> {
   const db = createDatabase(options.databaseUrl);
   const endOffsets: EndOffsetsReader | undefined =
-    options.kafkaBrokers === undefined ? undefined : createEndOffsetsReader(options.kafkaBrokers);
+    options.kafkaBrokers === undefined ? undefined : createEndOffsetsReader(options.kafkaBrokers, options.kafkaConnection);
   const release = async () => {
     try {
       await endOffsets?.close();

@@ -1,3 +1,4 @@
+import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { fileURLToPath } from "node:url";
 
 /** Settings of the commands in scripts/, from the environment; flags override them. */
@@ -27,4 +28,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ScriptsConfig 
     kafkaBrokers: env.KAFKA_BROKERS || "127.0.0.1:19092",
     topicNamespace: env.TOPIC_NAMESPACE ?? "",
   });
+}
+
+/**
+ * How replay reaches the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*, as the
+ * services read them); apart from loadConfig so that commands without Kafka never trip on them.
+ */
+export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): KafkaConnection {
+  const problems: string[] = [];
+  const connection = parseKafkaConnection(env, problems);
+  if (problems.length > 0) {
+    throw new Error(`the Kafka settings are invalid:\n- ${problems.join("\n- ")}`);
+  }
+  return connection;
 }

@@ -1,4 +1,4 @@
-import { loadConfig } from "./config";
+import { loadConfig, loadKafkaConnection } from "./config";
 import { openTopicLog } from "./replay/kafka/platformatic-topic-log";
 import { createFormat } from "./replay/output-format";
 import { replay, type Progress, type ReplayReport } from "./replay/replay";
@@ -22,6 +22,10 @@ decodes its events and writes them to stdout (or --output FILE).
   --brokers LIST        default $KAFKA_BROKERS or 127.0.0.1:19092
   --namespace NS        topic namespace for the short topic names, default $TOPIC_NAMESPACE
 
+TLS and SASL as the services have them: KAFKA_SECURITY_PROTOCOL (PLAINTEXT, SSL, SASL_SSL,
+SASL_PLAINTEXT), KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE + KAFKA_SSL_KEY_FILE (mTLS),
+KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD_FILE or KAFKA_SASL_PASSWORD.
+
 Exit codes: 0 done; 1 failed (Kafka unreachable, no such topic…); 2 usage error;
 3 done, but undecodable records were skipped (listed on stderr); 4 stopped by --strict.`;
 
@@ -38,7 +42,7 @@ async function main(): Promise<number> {
     return EXIT.usage;
   }
   const { args } = parsed;
-  const log = openTopicLog(args.brokers ?? config.kafkaBrokers);
+  const log = openTopicLog(args.brokers ?? config.kafkaBrokers, loadKafkaConnection());
   const sink = openTextSink(args.output);
   try {
     const options = {

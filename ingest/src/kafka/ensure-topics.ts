@@ -3,23 +3,55 @@ import { allTopics, topicName, type TopicSpec } from "@udaconnect/schemas";
 
 /**
  * Creates the UdaConnect topics of `namespace` that do not exist yet (the
- * brokers have auto-creation off). Topics that exist are left as they are,
- * even with other settings: changing a live topic is an operator's decision
- * (in Kubernetes the topics are declared as Strimzi KafkaTopic resources).
+ * brokers have auto-creation off), or with `create` false only checks that
+ * they exist with at least their partitions (in Kubernetes the topics are
+ * Strimzi KafkaTopic resources, and ingest's KafkaUser has no Create ACL).
+ * Topics that exist are left as they are, even with other settings: changing
+ * a live topic is an operator's decision.
  */
-export async function ensureTopics(kafka: Kafka, namespace: string): Promise<PartitionCounts> {
+export async function ensureTopics(kafka: Kafka, namespace: string, create = true): Promise<PartitionCounts> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = allTopics.filter((spec) => !existing.has(topicName(spec, namespace)));
-    if (missing.length > 0) {
+    if (missing.length > 0 && create) {
       await createMissing(admin, missing, namespace);
     }
-    const { topics } = await admin.fetchTopicMetadata({ topics: allTopics.map((spec) => topicName(spec, namespace)) });
-    return new Map(topics.map((t) => [t.name, t.partitions.length]));
+    const present = create ? allTopics : allTopics.filter((spec) => !missing.includes(spec));
+    const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => topicName(spec, namespace)) });
+    const counts: PartitionCounts = new Map(topics.map((t) => [t.name, t.partitions.length]));
+    if (!create) {
+      requireEnoughPartitions(missing, present, counts, namespace);
+    }
+    return counts;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** The gateway was told not to create topics (INGEST_CREATE_TOPICS=false) and some are missing or have too few partitions. */
+export class TopicsNotReadyError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Kafka topics are not ready: ${problems.join("; ")}. INGEST_CREATE_TOPICS=false leaves creating them to the ` +
+        "deployment: apply the KafkaTopic resources (infra/k8s) or create the topics, and the gateway becomes ready by itself.",
+    );
+    this.name = "TopicsNotReadyError";
+  }
+}
+
+function requireEnoughPartitions(missing: readonly TopicSpec[], present: readonly TopicSpec[], counts: PartitionCounts, namespace: string): void {
+  const problems = missing.map((spec) => `${topicName(spec, namespace)} does not exist (needs ${spec.partitions} partitions)`);
+  for (const spec of present) {
+    const name = topicName(spec, namespace);
+    const count = counts.get(name) ?? 0;
+    if (count < spec.partitions) {
+      problems.push(`${name} has ${count} partitions, fewer than the ${spec.partitions} it is declared with`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new TopicsNotReadyError(problems);
   }
 }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, Partitioners, type RetryOptions } from "kafkajs";
+import { describeKafkaConnection, kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
 import type { Logger } from "../log";
 import { withDeadline } from "./deadline";
@@ -13,6 +14,10 @@ export interface KafkaEventLogOptions {
   /** Comma-separated bootstrap brokers. */
   readonly brokers: string;
   readonly clientId: string;
+  /** TLS / SASL towards the brokers; PLAINTEXT by default. */
+  readonly connection?: KafkaConnection;
+  /** Create missing topics (default), or only check they exist with enough partitions and stay unready otherwise. */
+  readonly createTopics?: boolean;
   readonly topicNamespace: string;
   readonly logger: Logger;
   /** How long a call waits for Kafka's acknowledgement (including a first connection) before it gives up. */
@@ -59,6 +64,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     retry: options.retry ?? { initialRetryTime: 300, retries: 5 },
     logCreator: kafkaLogCreator(options.logger),
+    ...kafkaJsSecurity(options.connection ?? PLAINTEXT),
   });
   const producers = Array.from({ length: options.producers ?? 1 }, () =>
     kafka.producer({
@@ -72,6 +78,10 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
     }),
   );
   return new ProducerEventLog(kafka, new ProducerShards(producers, options.onSendAcknowledged ?? (() => {})), options);
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 class ProducerEventLog implements KafkaEventLog {
@@ -126,20 +136,22 @@ class ProducerEventLog implements KafkaEventLog {
   };
 
   async #connectUntilReady(): Promise<void> {
-    const { logger, brokers, topicNamespace, reconnectDelayMs = 1_000 } = this.options;
+    const { logger, brokers, topicNamespace, reconnectDelayMs = 1_000, createTopics = true } = this.options;
+    const security = describeKafkaConnection(this.options.connection ?? PLAINTEXT);
     const signal = this.#stopping.signal;
     while (!signal.aborted) {
       try {
         await this.producers.connect();
-        const counts = await ensureTopics(this.kafka, topicNamespace);
+        const counts = await ensureTopics(this.kafka, topicNamespace, createTopics);
         if (!signal.aborted) {
           this.#ready = true;
           this.#markConnected(counts);
-          logger.info("Kafka producer connected", { brokers, topicNamespace });
+          logger.info("Kafka producer connected", { brokers, security, topicNamespace });
         }
         return;
       } catch (error) {
-        logger.warn("Kafka not reachable yet; retrying", { error });
+        // Wrong credentials and missing topics are retried too: Strimzi may apply the KafkaUser or KafkaTopic after the pod starts.
+        logger.warn(`Kafka not ready yet; retrying (${reasonOf(error)})`, { error, brokers, security });
         await sleep(reconnectDelayMs, undefined, { signal }).catch(() => {});
       }
     }

@@ -1,11 +1,21 @@
 import { Kafka, logLevel, type LogEntry } from "kafkajs";
+import { kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { Logger } from "../logger";
 
+/** Where the brokers are and how to reach them (TLS, SASL). */
+export interface KafkaAddress {
+  /** Comma-separated host:port list. */
+  readonly brokers: string;
+  /** PLAINTEXT when absent. */
+  readonly connection?: KafkaConnection;
+}
+
 /** A kafkajs client whose own warnings and errors go to our structured log. */
-export function createKafka(brokers: string, clientId: string, logger: Logger): Kafka {
+export function createKafka({ brokers, connection = PLAINTEXT }: KafkaAddress, clientId: string, logger: Logger): Kafka {
   return new Kafka({
     clientId,
     brokers: brokers.split(","),
+    ...kafkaJsSecurity(connection),
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -22,7 +32,7 @@ export class MissingTopicsError extends Error {
   constructor(readonly topics: readonly string[]) {
     super(
       `Kafka topics do not exist: ${topics.join(", ")}. They are created by the ingest gateway or by the ` +
-        "deployment (auto-creation is disabled); create them, then start the projector again.",
+        "deployment (KafkaTopic resources; auto-creation is disabled); create them, then start the projector again.",
     );
     this.name = "MissingTopicsError";
   }

@@ -20,13 +20,14 @@ export interface DeadLetterProducer {
 
 /**
  * Creates the dead-letter topic when missing (the only topic the projector may
- * create) and answers a DeadLetter appending to it with acks from all replicas.
+ * create; with `create` false the caller has required it instead) and answers
+ * a DeadLetter appending to it with acks from all replicas.
  */
-export async function startDeadLetterProducer(kafka: Kafka, topic: string, partitions: number): Promise<DeadLetterProducer> {
+export async function startDeadLetterProducer(kafka: Kafka, topic: string, partitions: number, create = true): Promise<DeadLetterProducer> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    if (!(await admin.listTopics()).includes(topic)) {
+    if (create && !(await admin.listTopics()).includes(topic)) {
       await admin
         // Not waitForLeaders: its metadata poll fails on a topic the broker does not list yet; the producer retries instead.
         .createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, configEntries: [{ name: "retention.ms", value: String(DEAD_LETTER_RETENTION_MS) }] }] }).catch((error: unknown) => {

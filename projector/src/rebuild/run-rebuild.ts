@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { dropGeneration, homeSchemaOf, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
+import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { sql } from "kysely";
 import { allTopics, topicName } from "@udaconnect/schemas";
 import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
@@ -15,6 +16,8 @@ const SWITCH_WITHIN_RECORDS = 2_000n;
 
 export interface RebuildOptions {
   readonly kafkaBrokers: string;
+  /** TLS / SASL towards the brokers; PLAINTEXT by default. */
+  readonly kafkaConnection?: KafkaConnection;
   readonly databaseUrl: string;
   readonly topicNamespace: string;
   /** The live projector's group; the rebuild consumes as `<groupId>-rebuild-<generation>` (deleted after the switch). */
@@ -76,6 +79,7 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
   const groupId = `${options.groupId}-rebuild-${generation}`;
   const projector = await startProjector({
     kafkaBrokers: options.kafkaBrokers,
+    kafkaConnection: options.kafkaConnection,
     databaseUrl: options.databaseUrl,
     topicNamespace: options.topicNamespace,
     groupId,
@@ -101,7 +105,7 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
 /** Reports progress each interval; once near the end of the log, switches (retrying until it does). */
 async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOptions): Promise<{ previous: number | undefined } | "interrupted"> {
   const topics = allTopics.map((t) => topicName(t, options.topicNamespace));
-  const kafka = createKafka(options.kafkaBrokers, "udaconnect-rebuild", options.logger);
+  const kafka = createKafka({ brokers: options.kafkaBrokers, connection: options.kafkaConnection }, "udaconnect-rebuild", options.logger);
   let previous: ProgressSample | undefined;
   let vacuumed = false;
   while (options.signal?.aborted !== true) {
@@ -132,7 +136,7 @@ async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOpti
  * leaves an empty group behind, so it is reported, not fatal.
  */
 async function forgetGroup(groupId: string, options: RebuildOptions): Promise<void> {
-  const kafka = createKafka(options.kafkaBrokers, "udaconnect-rebuild", options.logger);
+  const kafka = createKafka({ brokers: options.kafkaBrokers, connection: options.kafkaConnection }, "udaconnect-rebuild", options.logger);
   try {
     await deleteConsumerGroup(kafka, groupId);
     options.progress(`rebuild: deleted consumer group ${groupId}`);

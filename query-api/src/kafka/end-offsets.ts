@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from "kafkajs";
+import { kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
 
 export interface EndOffset {
   readonly topic: string;
@@ -16,8 +17,14 @@ export interface EndOffsetsReader {
 }
 
 /** A kafkajs admin client, connected on first use so the API starts even while Kafka is down. */
-export function createEndOffsetsReader(brokers: readonly string[]): EndOffsetsReader {
-  const admin = new Kafka({ clientId: "udaconnect-query-api", brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+export function createEndOffsetsReader(brokers: readonly string[], connection: KafkaConnection = PLAINTEXT): EndOffsetsReader {
+  const admin = new Kafka({
+    clientId: "udaconnect-query-api",
+    brokers: [...brokers],
+    ...kafkaJsSecurity(connection),
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 1 },
+  }).admin();
   let connected: Promise<void> | undefined;
   return {
     fetchEndOffsets: async (topics) => {

@@ -1,5 +1,7 @@
 import { Consumer, type RecordsBatch } from "@platformatic/kafka";
+import { PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { OffsetQuery, RawRecord, TopicLog } from "../topic-log";
+import { platformaticSecurity } from "./platformatic-security";
 
 /** Bytes per fetch of one partition: bounds the memory a replay holds, whatever the topic size. */
 const PARTITION_MAX_BYTES = 1024 * 1024;
@@ -14,12 +16,13 @@ const TIMESTAMP_LATEST = -1n;
  * Consumer's `groupId` is required by its constructor but never sent: no
  * FindCoordinator, JoinGroup or OffsetCommit request is made.
  */
-export function openTopicLog(brokers: string, clientId = "udaconnect-replay"): TopicLog {
+export function openTopicLog(brokers: string, connection: KafkaConnection = PLAINTEXT, clientId = "udaconnect-replay"): TopicLog {
   const consumer = new Consumer({
     clientId,
     groupId: `${clientId}-never-joined`,
     bootstrapBrokers: brokers.split(",").map((b) => b.trim()),
     retries: 3,
+    ...platformaticSecurity(connection),
   });
   const metadata = async (topic: string) => {
     const cluster = await consumer.metadata({ topics: [topic] });
