@@ -1,0 +1,136 @@
+import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import { formatDuration } from "../cli/duration";
+import { Deadline } from "../deadline";
+import type { Cluster } from "../kubernetes/cluster";
+import type { Outcome, Reporter } from "../outcome";
+import { jobOutcome, newestPod, podProgress, type JobOutcome } from "./job-state";
+import { PROJECTOR_DEPLOYMENT, REBUILD_SELECTOR, rebuildJobFrom } from "./rebuild-job";
+import { LogTail, REBUILD_LOCKED_EXIT_CODE, switchIn, type Switch } from "./rebuild-log";
+
+export interface RebuildCommand {
+  readonly graceSeconds: number;
+  readonly timeoutMs: number;
+}
+
+export interface RebuildDeps {
+  readonly cluster: Cluster;
+  readonly reporter: Reporter;
+  readonly signal: AbortSignal;
+  readonly now?: () => Date;
+  readonly pollMs?: number;
+}
+
+const CONTAINER = "rebuild";
+
+/** Creates the rebuild Job, follows it to its end and reports the switch or the failure. */
+export async function runRebuild(command: RebuildCommand, deps: RebuildDeps): Promise<Outcome> {
+  const { cluster, reporter } = deps;
+  const deployment = await findProjector(cluster);
+  if (deployment === undefined) {
+    return { kind: "failed", message: `no projector Deployment in namespace ${cluster.namespace}: is UdaConnect deployed there? (--namespace)` };
+  }
+  const active = (await cluster.listJobs(REBUILD_SELECTOR)).filter((job) => jobOutcome(job).kind === "running");
+  if (active.length > 0) {
+    const names = active.map((job) => job.metadata?.name ?? "?").join(", ");
+    return { kind: "refused", message: `a rebuild is already running (Job ${names}): follow it with 'kubectl logs -f job/${active[0]?.metadata?.name} -n ${cluster.namespace}' or 'scripts/ops status', and start another after it ends` };
+  }
+  const spec = rebuildJobFrom(deployment, { graceSeconds: command.graceSeconds, now: (deps.now ?? (() => new Date()))() });
+  if (spec.kind === "unusable") {
+    return { kind: "failed", message: `cannot make a rebuild Job: ${spec.reason}` };
+  }
+  const job = await cluster.createJob(spec.job);
+  const name = job.metadata?.name ?? "?";
+  reporter.progress(`created Job ${name} (image ${spec.job.spec?.template.spec?.containers[0]?.image}, grace period ${command.graceSeconds}s)`);
+  const deadline = new Deadline(command.timeoutMs, deps.signal);
+  const followed = await follow(cluster, name, deadline, reporter, deps.pollMs ?? 1_000);
+  return conclude(cluster, name, followed, deadline, command, reporter);
+}
+
+async function findProjector(cluster: Cluster): Promise<V1Deployment | undefined> {
+  return (await cluster.getDeployment(PROJECTOR_DEPLOYMENT)) ?? (await cluster.listDeployments("app.kubernetes.io/name=projector"))[0];
+}
+
+interface Followed {
+  readonly outcome: JobOutcome;
+  readonly pod: V1Pod | undefined;
+  readonly switched: Switch | undefined;
+  readonly tail: readonly string[];
+  readonly stuck?: string;
+}
+
+/** Waits for the pod, streams its log to stderr, then waits for the Job's verdict. */
+async function follow(cluster: Cluster, job: string, deadline: Deadline, reporter: Reporter, pollMs: number): Promise<Followed> {
+  const selector = `batch.kubernetes.io/job-name=${job}`;
+  const tail = new LogTail();
+  let switched: Switch | undefined;
+  let said = "";
+  let pod: V1Pod | undefined;
+  let logDone = false;
+  for (;;) {
+    const current = await cluster.getJob(job);
+    const outcome = current === undefined ? ({ kind: "failed", reason: "the Job was deleted" } as const) : jobOutcome(current);
+    pod = newestPod(await cluster.listPods(selector)) ?? pod;
+    const progress = pod === undefined ? undefined : podProgress(pod, CONTAINER);
+    if (outcome.kind !== "running" && (logDone || progress?.kind !== "started")) {
+      return { outcome, pod, switched, tail: tail.last() };
+    }
+    if (progress?.kind === "stuck") {
+      return { outcome, pod, switched, tail: tail.last(), stuck: progress.detail };
+    }
+    if (pod !== undefined && progress !== undefined && progress.kind === "waiting" && progress.detail !== said) {
+      said = progress.detail;
+      reporter.progress(`pod ${pod.metadata?.name}: ${progress.detail}`);
+    }
+    if (pod !== undefined && !logDone && (progress?.kind === "started" || progress?.kind === "terminated")) {
+      await cluster.followLog(pod.metadata?.name ?? "", CONTAINER, (timestamp, text) => {
+        if (!tail.accept(timestamp, text)) return;
+        reporter.progress(`  ${text}`);
+        switched = switchIn(text) ?? switched;
+      }, { ...(tail.since() === undefined ? {} : { sinceTime: tail.since() }), signal: deadline.signal });
+      // The stream also ends when the API server closes it early: only a terminated container has said everything.
+      const after = newestPod(await cluster.listPods(selector));
+      logDone = after !== undefined && podProgress(after, CONTAINER).kind === "terminated";
+      pod = after ?? pod;
+      continue;
+    }
+    if (!(await deadline.pause(pollMs))) {
+      return { outcome, pod, switched, tail: tail.last() };
+    }
+  }
+}
+
+async function conclude(cluster: Cluster, job: string, followed: Followed, deadline: Deadline, command: RebuildCommand, reporter: Reporter): Promise<Outcome> {
+  const ns = cluster.namespace;
+  const podName = followed.pod?.metadata?.name;
+  const lastLines = followed.tail.length === 0 ? "" : `\nlast log lines:\n${followed.tail.map((l) => `  ${l}`).join("\n")}`;
+  if (followed.stuck !== undefined) {
+    return { kind: "failed", message: `the rebuild pod ${podName} cannot start: ${followed.stuck}. Fix the projector Deployment (image, Secrets), then delete Job ${job} ('kubectl delete job ${job} -n ${ns}') and run ops rebuild again` };
+  }
+  if (followed.outcome.kind === "running") {
+    const why = deadline.why() ?? "timed out";
+    const continues = `Job ${job} continues: 'scripts/ops status -n ${ns}' or 'kubectl logs -f job/${job} -n ${ns}'`;
+    return why === "interrupted"
+      ? { kind: "interrupted", message: `stopped following; ${continues}` }
+      : { kind: "failed", message: `still running after ${formatDuration(command.timeoutMs)} (--timeout); ${continues}` };
+  }
+  if (followed.outcome.kind === "failed") {
+    const exit = followed.pod === undefined ? undefined : podProgress(followed.pod, CONTAINER);
+    if (exit?.kind === "terminated" && exit.exitCode === REBUILD_LOCKED_EXIT_CODE) {
+      return { kind: "refused", message: `Job ${job}: another rebuild holds the rebuild lock in PostgreSQL (started outside ops?); wait for it to end${lastLines}` };
+    }
+    const detail = exit?.kind === "terminated" ? exit.detail : followed.outcome.reason;
+    const kept = podName === undefined ? "" : `; pod ${podName} is kept for 'kubectl logs ${podName} -n ${ns}' until the Job expires`;
+    return { kind: "failed", message: `rebuild Job ${job} failed: ${detail} (${followed.outcome.reason})${kept}${lastLines}` };
+  }
+  const s = followed.switched;
+  if (s === undefined) {
+    reporter.result(`rebuild Job ${job} completed (exit 0), but its log did not show the switch line: read it with 'kubectl logs job/${job} -n ${ns}'`);
+    return { kind: "ok" };
+  }
+  for (const pod of await cluster.listPods(`batch.kubernetes.io/job-name=${job}`)) {
+    await cluster.deletePod(pod.metadata?.name ?? "");
+  }
+  reporter.progress(`deleted the finished pod of Job ${job}; the Job stays as history for 7 days`);
+  reporter.result(`rebuild Job ${job}: switched to generation ${s.generation}${s.retired === undefined ? "" : `; generation ${s.retired} retired`}`);
+  return { kind: "ok" };
+}
