@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# Static checks of the Kubernetes manifests, with no network once the tools are cached:
+# every overlay through `kustomize build` and `kubeconform -strict` against local schemas
+# (Kubernetes from the kubernetes-validate wheel, Strimzi generated from its Maven jars),
+# the generated KafkaTopic resources current, and `vagrant validate` of the Vagrantfile.
+# See --help.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+KUSTOMIZE_VERSION=v5.8.1
+KUBECONFORM_VERSION=v0.7.0
+K8S_SCHEMA_WHEEL_VERSION=1.37.0
+# The Kubernetes version the manifests are validated against (the local cluster's minor).
+K8S_SCHEMA_VERSION=v1.34.0
+STRIMZI_VERSION=1.2.0
+CACHE="${UDACONNECT_CACHE_DIR:-$HOME/.cache/udaconnect}"
+JAVA_HOME_21="${STRIMZI_JAVA_HOME:-}"
+
+USAGE="usage: infra/k8s/check.sh [COMMAND]
+
+Static checks of infra/k8s (no network once the tools are cached in $CACHE).
+
+Commands:
+  all (default)       every check below except self-test
+  manifests [DIR]     kustomize build of every overlay under DIR/overlays (default infra/k8s)
+                      piped through kubeconform -strict with the local schemas
+  topics              the generated KafkaTopic YAML matches schemas/src/topics.ts
+  vagrant             vagrant validate --ignore-provider of the Vagrantfile
+  build OVERLAY       prints the manifests of one overlay (kustomize build)
+  tools               installs the tools and schemas into the cache, prints where they are
+  crds-dir            prints the folder of the Strimzi CRD YAML files (installs it first)
+  self-test           a copy of infra/k8s with a broken manifest must fail the check
+
+Exit codes: 0 all good; 1 a check failed; 2 usage error."
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'check.sh: %s\n' "$*" >&2; exit 1; }
+
+apt_install() {
+  [[ "$(id -u)" == 0 ]] || die "missing $*: install the Debian packages $* (as root: apt-get install $*), then run this again."
+  say "installing $* (apt-get)"
+  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 \
+    || die "apt-get install $* failed (see above)."
+}
+
+require_go() {
+  command -v go >/dev/null 2>&1 || [[ -x /usr/local/go/bin/go ]] && export PATH="$PATH:/usr/local/go/bin"
+  command -v go >/dev/null 2>&1 || die "Go is not installed: install Go 1.24+ (https://go.dev/dl or apt-get install golang), then run this again."
+}
+
+# go install into the cache, keyed by version; a second run finds the binary.
+go_tool() {
+  local name="$1" module="$2" version="$3" dir="$CACHE/$1-$3"
+  if [[ ! -x "$dir/bin/$name" ]]; then
+    require_go
+    say "building $name $version (go install $module@$version; once per machine)"
+    mkdir -p "$dir/bin"
+    GOBIN="$dir/bin" GOFLAGS=-mod=mod go install "$module@$version" >&2 || die "go install $module@$version failed (is the Go module proxy reachable?)."
+  fi
+  printf '%s\n' "$dir/bin/$name"
+}
+
+kustomize_bin() { go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION"; }
+kubeconform_bin() { go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION"; }
+
+python_with_yaml() {
+  local python
+  for python in python3 /usr/bin/python3; do
+    if command -v "$python" >/dev/null 2>&1 && "$python" -c 'import yaml' 2>/dev/null; then
+      printf '%s\n' "$python"
+      return
+    fi
+  done
+  apt_install python3 python3-yaml
+  printf '%s\n' /usr/bin/python3
+}
+
+# The kubernetes-validate wheel ships JSON schemas per Kubernetes version whose $refs point at
+# an absolute "/api/_definitions.json"; kubeconform resolves them relative to the file once
+# each "$id" is dropped and the refs are made relative.
+k8s_schemas_dir() {
+  local dir="$CACHE/kubernetes-json-schema-$K8S_SCHEMA_WHEEL_VERSION"
+  local schemas="$dir/$K8S_SCHEMA_VERSION-local-strict"
+  if [[ ! -f "$dir/.complete" ]]; then
+    local python
+    python="$(python_with_yaml)"
+    "$python" -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    say "downloading the Kubernetes JSON schemas (PyPI kubernetes-validate==$K8S_SCHEMA_WHEEL_VERSION; once per machine)"
+    rm -rf "$dir" && mkdir -p "$dir/wheel"
+    "$python" -m pip download --quiet --no-deps --dest "$dir/wheel" "kubernetes-validate==$K8S_SCHEMA_WHEEL_VERSION" >&2 \
+      || die "pip could not download kubernetes-validate==$K8S_SCHEMA_WHEEL_VERSION: check that PyPI is reachable."
+    "$python" - "$dir/wheel"/*.whl "$K8S_SCHEMA_VERSION" "$dir" <<'PY' || die "could not unpack the Kubernetes schemas from the wheel."
+import json, sys, zipfile
+from pathlib import Path
+
+wheel, version, target = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+prefix = f"kubernetes_validate/kubernetes-json-schema/{version}-local-strict/"
+
+def relative_refs(node):
+    if isinstance(node, dict):
+        node.pop("$id", None)
+        return {k: (v.replace("/api/_definitions.json#", "_definitions.json#") if k == "$ref" and isinstance(v, str) else relative_refs(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [relative_refs(v) for v in node]
+    return node
+
+out = target / f"{version}-local-strict"
+out.mkdir(parents=True, exist_ok=True)
+count = 0
+with zipfile.ZipFile(wheel) as archive:
+    for name in archive.namelist():
+        if name.startswith(prefix) and name.endswith(".json"):
+            schema = relative_refs(json.loads(archive.read(name)))
+            (out / name[len(prefix):]).write_text(json.dumps(schema))
+            count += 1
+if count == 0:
+    sys.exit(f"no schemas under {prefix} in {wheel}")
+PY
+    rm -rf "$dir/wheel"
+    touch "$dir/.complete"
+  fi
+  printf '%s\n' "$schemas"
+}
+
+java_21() {
+  local candidate
+  for candidate in "$JAVA_HOME_21" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/*; do
+    [[ -n "$candidate" && -x "$candidate/bin/java" ]] || continue
+    local major
+    major="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')"
+    if [[ "${major%%.*}" =~ ^[0-9]+$ ]] && (( ${major%%.*} >= 21 )); then
+      printf '%s\n' "$candidate/bin/java"
+      return
+    fi
+  done
+  apt_install openjdk-21-jre-headless 2>/dev/null || die "Strimzi's CRD generator needs Java 21 or newer: install one and set STRIMZI_JAVA_HOME to it."
+  printf '%s\n' /usr/lib/jvm/java-21-openjdk-amd64/bin/java
+}
+
+# Strimzi publishes its API model and CRD generator on Maven Central (not the operator):
+# the CRDs are generated from them the way api-$STRIMZI_VERSION.pom does.
+STRIMZI_KINDS=(
+  kafka.Kafka:040-Crd-kafka
+  podset.StrimziPodSet:042-Crd-strimzipodset
+  topic.KafkaTopic:043-Crd-kafkatopic
+  user.KafkaUser:044-Crd-kafkauser
+  nodepool.KafkaNodePool:045-Crd-kafkanodepool
+)
+
+strimzi_dir() {
+  local dir="$CACHE/strimzi-crds-$STRIMZI_VERSION"
+  if [[ ! -f "$dir/.complete" ]]; then
+    command -v mvn >/dev/null 2>&1 || apt_install maven
+    local java python kubeconform_src
+    java="$(java_21)"
+    python="$(python_with_yaml)"
+    say "generating the Strimzi $STRIMZI_VERSION CRDs (Maven Central io.strimzi:api + crd-generator; once per machine)"
+    rm -rf "$dir" && mkdir -p "$dir/lib" "$dir/crds" "$dir/schemas"
+    cat >"$dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>udaconnect</groupId>
+  <artifactId>strimzi-crds</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>io.strimzi</groupId>
+      <artifactId>api</artifactId>
+      <version>$STRIMZI_VERSION</version>
+      <exclusions><exclusion><groupId>io.strimzi</groupId><artifactId>test</artifactId></exclusion></exclusions>
+    </dependency>
+    <dependency>
+      <groupId>io.strimzi</groupId>
+      <artifactId>crd-generator</artifactId>
+      <version>$STRIMZI_VERSION</version>
+      <exclusions><exclusion><groupId>io.strimzi</groupId><artifactId>test</artifactId></exclusion></exclusions>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+    mvn -q -f "$dir/pom.xml" dependency:copy-dependencies -DoutputDirectory="$dir/lib" -DincludeScope=runtime >&2 \
+      || die "Maven could not fetch io.strimzi:api:$STRIMZI_VERSION (is Maven Central reachable?)."
+    local args=() kind
+    for kind in "${STRIMZI_KINDS[@]}"; do
+      args+=("io.strimzi.api.kafka.model.${kind%%:*}=$dir/crds/${kind##*:}.yaml")
+    done
+    "$java" -cp "$dir/lib/*" io.strimzi.crdgenerator.CrdGenerator \
+      --label app:strimzi --label strimzi.io/crd-install:true --target-kube 1.16+ \
+      --crd-api-version v1 --api-versions v1 --storage-version v1 --yaml "${args[@]}" >&2 \
+      || die "Strimzi's CrdGenerator failed (see above)."
+    require_go
+    kubeconform_src="$(GOFLAGS=-mod=mod go mod download -json "github.com/yannh/kubeconform@$KUBECONFORM_VERSION" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')" \
+      || die "could not download the kubeconform module (for openapi2jsonschema.py)."
+    (cd "$dir/schemas" && FILENAME_FORMAT='{kind}_{version}' "$python" "$kubeconform_src/scripts/openapi2jsonschema.py" "$dir"/crds/*.yaml >&2) \
+      || die "openapi2jsonschema.py could not convert the Strimzi CRDs."
+    rm -rf "$dir/lib"
+    touch "$dir/.complete"
+  fi
+  printf '%s\n' "$dir"
+}
+
+crds_dir() { printf '%s\n' "$(strimzi_dir)/crds"; }
+
+overlays_of() {
+  local root="$1" overlay
+  for overlay in "$root"/overlays/*/; do
+    if [[ -f "$overlay/kustomization.yaml" ]]; then basename "$overlay"; fi
+  done
+}
+
+# Secrets come from ignored files that make-secrets.sh writes; a check on a clean clone
+# uses placeholders of the same shape (only when the overlay has none of its own).
+with_placeholder_secrets() {
+  local root="$1" overlay="$2"
+  if [[ ! -f "$root/overlays/$overlay/secrets/.generated" ]]; then
+    "$here/make-secrets.sh" --placeholder --k8s-dir "$root" "$overlay" >&2
+  fi
+}
+
+build_overlay() {
+  local root="$1" overlay="$2"
+  with_placeholder_secrets "$root" "$overlay"
+  "$(kustomize_bin)" build "$root/overlays/$overlay"
+}
+
+check_manifests() {
+  local root="${1:-$here}" kustomize kubeconform k8s strimzi failed=0 overlay
+  root="$(cd "$root" && pwd)"
+  kustomize="$(kustomize_bin)"
+  kubeconform="$(kubeconform_bin)"
+  k8s="$(k8s_schemas_dir)"
+  strimzi="$(strimzi_dir)/schemas"
+  local overlays
+  overlays="$(overlays_of "$root")"
+  [[ -n "$overlays" ]] || die "no overlays under $root/overlays"
+  for overlay in $overlays; do
+    say "kustomize build overlays/$overlay | kubeconform -strict"
+    with_placeholder_secrets "$root" "$overlay"
+    local rendered
+    if ! rendered="$("$kustomize" build "$root/overlays/$overlay")"; then
+      printf 'check.sh: kustomize build overlays/%s failed (see above)\n' "$overlay" >&2
+      failed=1
+      continue
+    fi
+    if ! printf '%s\n' "$rendered" | "$kubeconform" -strict -summary -output text \
+      -schema-location "$k8s/{{.ResourceKind}}{{.KindSuffix}}.json" \
+      -schema-location "$strimzi/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json" >&2; then
+      printf 'check.sh: overlays/%s does not validate (see above): fix the manifests it names.\n' "$overlay" >&2
+      failed=1
+    fi
+  done
+  return "$failed"
+}
+
+check_topics() {
+  say "KafkaTopic resources current with schemas/src/topics.ts"
+  "$repo/scripts/generate-k8s-topics" --check
+}
+
+check_vagrant() {
+  command -v vagrant >/dev/null 2>&1 || apt_install vagrant
+  say "vagrant validate --ignore-provider"
+  (cd "$repo" && VAGRANT_CHECKPOINT_DISABLE=1 vagrant validate --ignore-provider >&2) \
+    || die "the Vagrantfile does not validate (see above)."
+}
+
+# A copy of infra/k8s whose base Deployment carries an unknown field must fail the check,
+# and the unbroken copy must pass: the check can fail, and fails for the right reason.
+self_test() {
+  local tmp status=0
+  tmp="$(mktemp -d)"
+  cp -r "$here" "$tmp/k8s" && rm -rf "$tmp"/k8s/overlays/*/secrets
+  if ! check_manifests "$tmp/k8s"; then
+    printf 'check.sh: self-test: the unbroken copy failed\n' >&2
+    status=1
+  else
+    sed -i 's/^  replicas: 1$/  replicas: 1\n  replicaz: 1/' "$tmp/k8s/base/query-api.yaml"
+    if check_manifests "$tmp/k8s"; then
+      printf 'check.sh: self-test: a Deployment with an unknown field passed the check\n' >&2
+      status=1
+    else
+      say "self-test: the broken copy failed, as it must"
+    fi
+  fi
+  rm -rf "$tmp"
+  return "$status"
+}
+
+main() {
+  local command="${1:-all}"
+  case "$command" in
+    -h | --help) printf '%s\n' "$USAGE"; return 0 ;;
+    all) [[ $# -le 1 ]] || usage_error "all takes no arguments"
+      local status=0
+      check_manifests "$here" || status=1
+      check_topics || status=1
+      check_vagrant || status=1
+      [[ "$status" == 0 ]] && say "all checks passed"
+      return "$status" ;;
+    manifests) [[ $# -le 2 ]] || usage_error "manifests takes at most one DIR"
+      check_manifests "${2:-$here}" ;;
+    topics) check_topics ;;
+    vagrant) check_vagrant ;;
+    build) [[ $# -eq 2 && -d "$here/overlays/${2:-}" ]] || usage_error "build takes one overlay: $(overlays_of "$here" | tr '\n' ' ')"
+      build_overlay "$here" "$2" ;;
+    tools)
+      printf 'kustomize=%s\nkubeconform=%s\nkubernetes_schemas=%s\nstrimzi_schemas=%s/schemas\nstrimzi_crds=%s\n' \
+        "$(kustomize_bin)" "$(kubeconform_bin)" "$(k8s_schemas_dir)" "$(strimzi_dir)" "$(crds_dir)" ;;
+    crds-dir) crds_dir ;;
+    self-test) self_test ;;
+    *) usage_error "unknown command or flag: $command" ;;
+  esac
+}
+
+usage_error() {
+  printf 'check.sh: %s (see --help)\n' "$1" >&2
+  exit 2
+}
+
+main "$@"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Writes the secret inputs of one overlay into infra/k8s/overlays/<overlay>/secrets/ (ignored
+# by git), which the overlay's secretGenerator reads; see --help.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+USAGE="usage: infra/k8s/make-secrets.sh [--force] [--placeholder] [--k8s-dir DIR] OVERLAY
+
+Writes the secrets of an overlay (k3s, production, local) into
+infra/k8s/overlays/OVERLAY/secrets/, which git ignores and 'kubectl apply -k' reads:
+
+  postgres.env   POSTGRES_USER/PASSWORD/DB (the owner of the read models) and
+                 READER_USER/PASSWORD (query-api's read-only role); random passwords
+  jwks.json      the public key set that ingest and query-api verify tokens with
+  seed-token     an operator token for the seed-data Job (re-minted at every run, 7 days)
+
+The signing key stays outside the cluster, in .local/k8s/OVERLAY/signing-key.jwk.json:
+mint tokens for this deployment with
+  scripts/mint-token --key-file .local/k8s/OVERLAY/signing-key.jwk.json --role analyst --subject NAME
+
+Existing passwords and keys are kept (a running PostGIS keeps the password it was created
+with); --force makes new ones.
+
+  --force         new passwords and a new signing key
+  --placeholder   fixed placeholder values, no key (for static checks of a clean clone only)
+  --k8s-dir DIR   the manifests' folder (default: infra/k8s beside this script)
+
+Exit codes: 0 written; 1 failed; 2 usage error."
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'make-secrets: %s\n' "$*" >&2; exit 1; }
+usage_error() { printf 'make-secrets: %s (see --help)\n' "$1" >&2; exit 2; }
+
+force=0 placeholder=0 k8s_dir="$here" overlay=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h | --help) printf '%s\n' "$USAGE"; exit 0 ;;
+    --force) force=1 ;;
+    --placeholder) placeholder=1 ;;
+    --k8s-dir) [[ $# -ge 2 ]] || usage_error "--k8s-dir needs a folder"; k8s_dir="$2"; shift ;;
+    -*) usage_error "unknown flag $1" ;;
+    *) [[ -z "$overlay" ]] || usage_error "one overlay only, got $overlay and $1"; overlay="$1" ;;
+  esac
+  shift
+done
+[[ -n "$overlay" ]] || usage_error "which overlay? one of: $(ls "$k8s_dir/overlays" | tr '\n' ' ')"
+[[ -f "$k8s_dir/overlays/$overlay/kustomization.yaml" ]] || usage_error "no overlay '$overlay' in $k8s_dir/overlays"
+
+secrets="$k8s_dir/overlays/$overlay/secrets"
+mkdir -p "$secrets"
+chmod 0700 "$secrets"
+umask 077
+
+if [[ "$placeholder" == 1 ]]; then
+  [[ -f "$secrets/.generated" ]] && die "$secrets holds real secrets; --placeholder would overwrite them."
+  printf 'POSTGRES_USER=udaconnect\nPOSTGRES_PASSWORD=placeholder\nPOSTGRES_DB=udaconnect\nREADER_USER=udaconnect_reader\nREADER_PASSWORD=placeholder\n' >"$secrets/postgres.env"
+  printf '{"keys":[]}\n' >"$secrets/jwks.json"
+  printf 'placeholder' >"$secrets/seed-token"
+  touch "$secrets/.placeholder"
+  say "wrote placeholder secrets to $secrets (never deploy them: run make-secrets.sh $overlay)"
+  exit 0
+fi
+
+random_password() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
+
+keys="$repo/.local/k8s/$overlay"
+if [[ "$force" == 1 || ! -f "$secrets/.generated" ]]; then
+  say "new database passwords for overlay $overlay"
+  # Hex only: the services build DATABASE_URL from these without URL-encoding.
+  printf 'POSTGRES_USER=udaconnect\nPOSTGRES_PASSWORD=%s\nPOSTGRES_DB=udaconnect\nREADER_USER=udaconnect_reader\nREADER_PASSWORD=%s\n' \
+    "$(random_password)" "$(random_password)" >"$secrets/postgres.env"
+  [[ "$force" == 1 ]] && rm -f "$keys/signing-key.jwk.json" "$keys/jwks.json"
+fi
+
+# mint-token --dev makes the key pair (signing-key.jwk.json + jwks.json) when it is missing.
+mkdir -p "$keys"
+token="$("$repo/scripts/mint-token" --dev --key-file "$keys/signing-key.jwk.json" \
+  --role operator --subject seed-data --expires-in 604800)" \
+  || die "scripts/mint-token failed (see above); run 'pnpm install' first if its packages are missing."
+cp "$keys/jwks.json" "$secrets/jwks.json"
+printf '%s' "$token" >"$secrets/seed-token"
+rm -f "$secrets/.placeholder"
+touch "$secrets/.generated"
+say "secrets of overlay $overlay in $secrets; signing key in $keys (keep it out of the cluster)"
