@@ -1,14 +1,12 @@
-import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { IngestService } from "@udaconnect/schemas";
-import { planDumpDirectory, sendPlan, uuidV5, type LegacyImportPlan } from "@udaconnect/scripts";
+import { ORIGINAL_DATA_DIR, planDumpDirectory, sendPlan, uuidV5, type LegacyImportPlan } from "@udaconnect/scripts";
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { bearer, getJson, startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 
-const LEGACY_DIR = fileURLToPath(new URL("../../../shared/udaconnect-legacy", import.meta.url));
 const LEGACY_NAMESPACE = "3f1c9a52-6f0e-4b8e-9d6a-2b7f0c4e8a11";
 
 interface Connection {
@@ -23,7 +21,7 @@ describe("the original UdaConnect data, loaded through the ingest API", () => {
 
   beforeAll(async () => {
     pipeline = await startPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl"), topicNamespace: uniqueNamespace() });
-    plan = (await planDumpDirectory(LEGACY_DIR)).plan;
+    plan = (await planDumpDirectory(ORIGINAL_DATA_DIR)).plan;
     analyst = await pipeline.tokenFor({ subject: "e2e-analyst", role: "analyst" });
     const operator = await pipeline.tokenFor({ subject: "e2e-importer", role: "operator" });
     const client = createClient(IngestService, createGrpcTransport({ baseUrl: pipeline.ingestUrl, interceptors: [bearer(operator)] }));

@@ -1,5 +1,5 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
-import { fileURLToPath } from "node:url";
+import { ORIGINAL_DATA_DIR } from "./legacy/original-data";
 
 /** Settings of the commands in scripts/, from the environment; flags override them. */
 export interface ScriptsConfig {
@@ -13,8 +13,6 @@ export interface ScriptsConfig {
   readonly topicNamespace: string;
 }
 
-const DEFAULT_LEGACY_DIR = fileURLToPath(new URL("../../../shared/udaconnect-legacy", import.meta.url));
-
 /** The only reader of process.env in this package. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ScriptsConfig {
   const optional = (name: string) => (env[name] === undefined || env[name] === "" ? {} : { [name]: env[name] as string });
@@ -22,7 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ScriptsConfig 
   const token = optional("UDACONNECT_TOKEN");
   return Object.freeze({
     ingestUrl: env.INGEST_URL || "http://127.0.0.1:50051",
-    legacyDataDir: env.LEGACY_DATA_DIR || DEFAULT_LEGACY_DIR,
+    legacyDataDir: env.LEGACY_DATA_DIR || ORIGINAL_DATA_DIR,
     ...(legacy.LEGACY_DATABASE_URL === undefined ? {} : { legacyDatabaseUrl: legacy.LEGACY_DATABASE_URL }),
     ...(token.UDACONNECT_TOKEN === undefined ? {} : { token: token.UDACONNECT_TOKEN }),
     kafkaBrokers: env.KAFKA_BROKERS || "127.0.0.1:19092",

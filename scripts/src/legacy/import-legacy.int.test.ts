@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLegacyDatabase } from "../testing/legacy-database";
 import { startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 import { planLegacyDatabase } from "./postgres/read-legacy-database";
+import { ORIGINAL_DATA_DIR } from "./original-data";
 import { planDumpDirectory } from "./read-dump-dir";
 import { uuidV5 } from "./legacy-plan";
 
-const LEGACY_DIR = fileURLToPath(new URL("../../../../shared/udaconnect-legacy", import.meta.url));
 const COMMAND = fileURLToPath(new URL("../../import-legacy", import.meta.url));
 
 describe("importing the original UdaConnect data", () => {
@@ -20,7 +20,7 @@ describe("importing the original UdaConnect data", () => {
   beforeAll(async () => {
     [pipeline, legacy] = await Promise.all([
       startPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl"), topicNamespace: uniqueNamespace() }),
-      createLegacyDatabase(inject("databaseUrl"), LEGACY_DIR),
+      createLegacyDatabase(inject("databaseUrl"), ORIGINAL_DATA_DIR),
     ]);
   });
 
@@ -29,7 +29,7 @@ describe("importing the original UdaConnect data", () => {
   });
 
   it("reads a live legacy database exactly as its dump files", async () => {
-    const fromFiles = await planDumpDirectory(LEGACY_DIR);
+    const fromFiles = await planDumpDirectory(ORIGINAL_DATA_DIR);
 
     const fromDatabase = await planLegacyDatabase(legacy.url);
 
@@ -45,12 +45,12 @@ describe("importing the original UdaConnect data", () => {
   it("imports the files twice and the live database once: 5 people and 39 check-ins, Albuquerque the right way round", async () => {
     // Auth is on: the import authenticates as an operator through $UDACONNECT_TOKEN.
     const env = { ...process.env, UDACONNECT_TOKEN: await pipeline.tokenFor({ subject: "importer", role: "operator" }) };
-    const dryRun = await run(["--dry-run", LEGACY_DIR], env);
-    await run(["--ingest-url", pipeline.ingestUrl, LEGACY_DIR], env);
-    await run(["--ingest-url", pipeline.ingestUrl, LEGACY_DIR], env);
+    const dryRun = await run(["--dry-run"], { ...env, LEGACY_DATA_DIR: "" }); // the default: the data committed in the repository
+    await run(["--ingest-url", pipeline.ingestUrl, ORIGINAL_DATA_DIR], env);
+    await run(["--ingest-url", pipeline.ingestUrl, ORIGINAL_DATA_DIR], env);
     const live = await run(["--ingest-url", pipeline.ingestUrl, "--database-url", legacy.url], env);
 
-    expect(dryRun.stdout).toBe(`dry run: would import 5 people, 39 check-ins (22 fixed, 0 rejected) from ${LEGACY_DIR}\n`);
+    expect(dryRun.stdout).toBe(`dry run: would import 5 people, 39 check-ins (22 fixed, 0 rejected) from ${ORIGINAL_DATA_DIR}\n`);
     expect(live.stdout).toContain("imported 5 people, 39 check-ins (22 fixed, 0 rejected) from postgres://");
     const db = pipeline.database.db;
     await eventually(async () => {

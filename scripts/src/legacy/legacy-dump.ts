@@ -1,6 +1,6 @@
 /**
  * Reads the SQL dump files of the original UdaConnect (`public.person` and
- * `public.location` INSERT statements, as in shared/udaconnect-legacy/).
+ * `public.location` INSERT statements, as in scripts/data/legacy/).
  */
 
 export interface LegacyPerson {

@@ -1,14 +1,24 @@
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { dirname, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../config";
 import { decodeWkbPoint, parseLocationDump, parsePersonDump } from "./legacy-dump";
 import { planLegacyImport, toLatLon, uuidV5 } from "./legacy-plan";
-import { planDumpDirectory } from "./read-dump-dir";
-
-const LEGACY_DIR = fileURLToPath(new URL("../../../../shared/udaconnect-legacy", import.meta.url));
+import { ORIGINAL_DATA_DIR } from "./original-data";
+import { LOCATION_DUMP, PERSON_DUMP, planDumpDirectory } from "./read-dump-dir";
 
 describe("legacy dump files", () => {
+  it("are read by default from the repository itself, never from beside it", () => {
+    const dataDir = loadConfig({}).legacyDataDir;
+    const repoRoot = repositoryRoot(dataDir);
+
+    expect(dataDir).toBe(ORIGINAL_DATA_DIR);
+    expect(relative(repoRoot, dataDir)).toBe("scripts/data/legacy");
+    expect([PERSON_DUMP, LOCATION_DUMP, "README.md"].filter((file) => !existsSync(`${dataDir}/${file}`))).toEqual([]);
+  });
+
   it("plans 5 people and 39 check-ins, swapping the 22 Albuquerque points", async () => {
-    const { plan, problems } = await planDumpDirectory(LEGACY_DIR);
+    const { plan, problems } = await planDumpDirectory(ORIGINAL_DATA_DIR);
 
     expect(problems).toEqual([]);
     expect(plan.persons.map((p) => p.personId).sort()).toEqual(["1", "5", "6", "8", "9"]);
@@ -75,3 +85,9 @@ describe("coordinates", () => {
     expect(uuidV5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "www.example.com")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
   });
 });
+
+/** The nearest folder above `path` holding pnpm-workspace.yaml. */
+function repositoryRoot(path: string): string {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(`${dir}/pnpm-workspace.yaml`)) return dir;
+  throw new Error(`no pnpm-workspace.yaml above ${path}`);
+}
