@@ -1,16 +1,57 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
 import { resolveInfrastructure } from "./infrastructure";
 
 import "./provided-context";
 
+const run = promisify(execFile);
+const SERVICES_SCRIPT = fileURLToPath(new URL("../../infra/local/services.sh", import.meta.url));
+/** What `services.sh env` prints about the local broker's SASL_SSL and mTLS listeners. */
+const SECURE_LISTENER_VARIABLES = [
+  "KAFKA_SASL_SSL_BROKERS",
+  "KAFKA_MTLS_BROKERS",
+  "KAFKA_LOCAL_CA_FILE",
+  "KAFKA_LOCAL_SCRAM_USERNAME",
+  "KAFKA_LOCAL_SCRAM_PASSWORD_FILE",
+  "KAFKA_LOCAL_CLIENT_CERT_FILE",
+  "KAFKA_LOCAL_CLIENT_KEY_FILE",
+] as const;
+
 /**
  * Vitest global setup of the integration and e2e projects: finds or starts a
  * real Kafka broker and a real PostGIS server once per run and hands their
  * addresses to the tests (`inject("kafkaBrokers")`, `inject("databaseUrl")`).
+ * The local broker's secure listeners reach the tests as the environment
+ * variables `services.sh env` prints (the test workers inherit process.env).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const infrastructure = await resolveInfrastructure();
   project.provide("kafkaBrokers", infrastructure.kafkaBrokers);
   project.provide("databaseUrl", infrastructure.databaseUrl);
+  await exportSecureListeners(infrastructure.kafkaBrokers);
   return infrastructure.stop;
+}
+
+/**
+ * Variables already set win. Otherwise they are taken from `services.sh env`
+ * only when the tests' broker is that local broker: the listeners of another
+ * broker (a container) stay unset, and the tests that need them say so.
+ */
+async function exportSecureListeners(kafkaBrokers: string): Promise<void> {
+  if (process.env.KAFKA_SASL_SSL_BROKERS) {
+    return;
+  }
+  const { stdout } = await run("bash", [SERVICES_SCRIPT, "env"]);
+  const printed = new Map([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]?.replace(/^["']|["']$/g, "")]));
+  if (printed.get("KAFKA_BROKERS") !== kafkaBrokers) {
+    return;
+  }
+  for (const name of SECURE_LISTENER_VARIABLES) {
+    const value = printed.get(name);
+    if (value && !process.env[name]) {
+      process.env[name] = value;
+    }
+  }
 }

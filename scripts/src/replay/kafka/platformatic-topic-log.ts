@@ -1,6 +1,7 @@
 import { Consumer, type RecordsBatch } from "@platformatic/kafka";
 import { PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { OffsetQuery, RawRecord, TopicLog } from "../topic-log";
+import { describeKafkaError } from "./kafka-error";
 import { platformaticSecurity } from "./platformatic-security";
 
 /** Bytes per fetch of one partition: bounds the memory a replay holds, whatever the topic size. */
@@ -25,7 +26,7 @@ export function openTopicLog(brokers: string, connection: KafkaConnection = PLAI
     ...platformaticSecurity(connection),
   });
   const metadata = async (topic: string) => {
-    const cluster = await consumer.metadata({ topics: [topic] });
+    const cluster = await explained(consumer.metadata({ topics: [topic] }));
     const found = cluster.topics.get(topic);
     if (found === undefined) throw new Error(`topic ${topic} does not exist`);
     return found;
@@ -45,8 +46,15 @@ export function openTopicLog(brokers: string, connection: KafkaConnection = PLAI
 }
 
 async function listOffsets(consumer: Consumer, topic: string, timestamp: bigint): Promise<Map<number, bigint>> {
-  const offsets = await consumer.listOffsets({ topics: [topic], timestamp });
+  const offsets = await explained(consumer.listOffsets({ topics: [topic], timestamp }));
   return new Map((offsets.get(topic) ?? []).map((offset, partition) => [partition, offset]));
+}
+
+/** A failure of the client, with the reason its nested errors hold in the message. */
+function explained<T>(request: Promise<T>): Promise<T> {
+  return request.catch((error: unknown) => {
+    throw new Error(describeKafkaError(error), { cause: error });
+  });
 }
 
 type TopicMetadata = { id: string; partitions: { leader: number }[] };
