@@ -1,0 +1,42 @@
+import { Kafka, logLevel } from "kafkajs";
+import { describe, expect, inject, it } from "vitest";
+import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
+import { eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { silentLogger, startIngestServer, type Logger } from "../src/index";
+
+describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics own them)", () => {
+  it("creates nothing, stays unready saying which topics are missing or too small, and becomes ready once they are right", async () => {
+    const brokers = inject("kafkaBrokers");
+    const namespace = uniqueNamespace();
+    const persons = topicName(personsTopic, namespace);
+    const locations = topicName(locationsTopic, namespace);
+    const admin = new Kafka({ clientId: "ingest-test-admin", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (message) => void warnings.push(message) };
+    const server = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, createTopics: false, port: 0, logger, kafka: { reconnectDelayMs: 100 } });
+    try {
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: persons, numPartitions: 1 }] });
+
+      const refusal = await eventually(() => warnings.find((w) => w.includes(`${persons} has 1 partitions`)) ?? failNow("no warning yet"));
+      expect(refusal).toBe(
+        `Kafka not ready yet; retrying (TopicsNotReadyError: Kafka topics are not ready: ${locations} does not exist (needs 6 partitions); ` +
+          `${persons} has 1 partitions, fewer than the 3 it is declared with. INGEST_CREATE_TOPICS=false leaves creating them to the deployment: ` +
+          "apply the KafkaTopic resources (infra/k8s) or create the topics, and the gateway becomes ready by itself.)",
+      );
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+      expect((await admin.listTopics()).filter((t) => t.startsWith(namespace))).toEqual([persons]);
+
+      await admin.createPartitions({ topicPartitions: [{ topic: persons, count: 3 }] });
+      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: locations, numPartitions: 6 }] });
+      await eventually(() => expect(server.isReady()).toBe(true), { timeoutMs: 20_000 });
+    } finally {
+      await server.close();
+      await admin.disconnect();
+    }
+  });
+});
+
+function failNow(reason: string): never {
+  throw new Error(reason);
+}
