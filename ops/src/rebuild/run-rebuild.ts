@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import { formatDuration } from "../cli/duration";
 import { Deadline } from "../deadline";
@@ -71,7 +72,8 @@ async function follow(cluster: Cluster, job: string, deadline: Deadline, reporte
     const outcome = current === undefined ? ({ kind: "failed", reason: "the Job was deleted" } as const) : jobOutcome(current);
     pod = newestPod(await cluster.listPods(selector)) ?? pod;
     const progress = pod === undefined ? undefined : podProgress(pod, CONTAINER);
-    if (outcome.kind !== "running" && (logDone || progress?.kind !== "started")) {
+    const readable = progress?.kind === "started" || progress?.kind === "terminated";
+    if (outcome.kind !== "running" && (logDone || !readable)) {
       return { outcome, pod, switched, tail: tail.last() };
     }
     if (progress?.kind === "stuck") {
@@ -81,22 +83,52 @@ async function follow(cluster: Cluster, job: string, deadline: Deadline, reporte
       said = progress.detail;
       reporter.progress(`pod ${pod.metadata?.name}: ${progress.detail}`);
     }
-    if (pod !== undefined && !logDone && (progress?.kind === "started" || progress?.kind === "terminated")) {
-      await cluster.followLog(pod.metadata?.name ?? "", CONTAINER, (timestamp, text) => {
-        if (!tail.accept(timestamp, text)) return;
-        reporter.progress(`  ${text}`);
-        switched = switchIn(text) ?? switched;
-      }, { ...(tail.since() === undefined ? {} : { sinceTime: tail.since() }), signal: deadline.signal });
-      // The stream also ends when the API server closes it early: only a terminated container has said everything.
+    if (pod !== undefined && !logDone && readable) {
+      const name = pod.metadata?.name ?? "";
+      const stalled = new AbortController();
+      const watching = abortWhenEndedButStreaming(cluster, selector, stalled, deadline);
+      const streamError = await cluster
+        .followLog(name, CONTAINER, (timestamp, text) => {
+          if (!tail.accept(timestamp, text)) return;
+          reporter.progress(`  ${text}`);
+          switched = switchIn(text) ?? switched;
+        }, { ...(tail.since() === undefined ? {} : { sinceTime: tail.since() }), signal: AbortSignal.any([deadline.signal, stalled.signal]) })
+        .then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
+      watching.abort();
+      if (streamError !== undefined) reporter.progress(`(the log stream broke: ${streamError}; reading on)`);
+      // The stream also ends when the API server closes it early: only a terminated container
+      // whose stream ended by itself has said everything (a log that cannot be read: give up on it).
       const after = newestPod(await cluster.listPods(selector));
-      logDone = after !== undefined && podProgress(after, CONTAINER).kind === "terminated";
+      const ended = after !== undefined && podProgress(after, CONTAINER).kind === "terminated";
+      logDone = ended && (!stalled.signal.aborted || streamError !== undefined);
       pod = after ?? pod;
-      continue;
+      if (logDone || stalled.signal.aborted || (await deadline.pause(pollMs))) continue;
     }
     if (!(await deadline.pause(pollMs))) {
       return { outcome, pod, switched, tail: tail.last() };
     }
   }
+}
+
+/**
+ * A log stream whose connection broke does not always end: once the container has ended and
+ * the stream has not followed within a few seconds, abort it, so that the caller reads the
+ * rest of the log anew (from where it was).
+ */
+function abortWhenEndedButStreaming(cluster: Cluster, selector: string, stalled: AbortController, deadline: Deadline): AbortController {
+  const watching = new AbortController();
+  const signal = AbortSignal.any([watching.signal, deadline.signal]);
+  void (async () => {
+    let endedChecks = 0;
+    while (!signal.aborted && endedChecks < 2) {
+      await delay(5_000, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      const pod = newestPod(await cluster.listPods(selector).catch(() => []));
+      endedChecks = pod !== undefined && podProgress(pod, CONTAINER).kind === "terminated" ? endedChecks + 1 : 0;
+    }
+    if (!signal.aborted) stalled.abort();
+  })();
+  return watching;
 }
 
 async function conclude(cluster: Cluster, job: string, followed: Followed, deadline: Deadline, command: RebuildCommand, reporter: Reporter): Promise<Outcome> {
