@@ -63,7 +63,8 @@ set_cluster_paths() {
 }
 
 kubectl_admin() { "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
-ctr_k8s() { ctr --address "$CTR_SOCK" --namespace k8s.io "$@"; }
+# ctr waits forever for a containerd that is not there unless told otherwise.
+ctr_k8s() { ctr --address "$CTR_SOCK" --connect-timeout 5s --namespace k8s.io "$@"; }
 
 pid_file() { printf '%s/%s.pid' "$RUN_DIR" "$1"; }
 

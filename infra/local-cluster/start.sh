@@ -71,7 +71,7 @@ start_kubelet() {
 }
 
 etcd_healthy() { http_ok "http://127.0.0.1:$ETCD_PORT/health"; }
-containerd_up() { ctr --address "$CTR_SOCK" version; }
+containerd_up() { [[ -S "$CTR_SOCK" ]] && ctr --address "$CTR_SOCK" --connect-timeout 2s --timeout 5s version; }
 api_ready() { http_ok --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://127.0.0.1:$API_PORT/readyz"; }
 kubelet_healthy() { http_ok "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"; }
 node_registered() { kubectl_admin get node "$NODE_NAME"; }
@@ -115,6 +115,12 @@ check_port_free() {
   die "port $port ($var) is taken by pid $owner ($cmd); stop that process, or move the cluster with CLUSTER_$var=<port> (see infra/local-cluster/README.md)."
 }
 
+no_component_running() {
+  local name
+  for name in "${COMPONENTS[@]}"; do component_running "$name" && return 1; done
+  return 0
+}
+
 all_components_running() {
   local name
   for name in "${COMPONENTS[@]}"; do component_running "$name" || return 1; done
@@ -139,6 +145,7 @@ start_locked() {
     return 0
   fi
   for var in "${PORT_VARS[@]}"; do check_port_free "$var"; done
+  no_component_running && remove_node_leftovers
   log "starting etcd and containerd ..."
   start_etcd
   start_containerd

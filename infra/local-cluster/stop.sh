@@ -16,13 +16,20 @@ remove_pod_containers() {
   for id in "${ids[@]}"; do ctr_k8s containers delete "$id" >/dev/null 2>&1 || true; done
 }
 
-stop_component() {
-  local name="$1" grace="${2:-15}" pid
-  if pid="$(component_pid "$name")"; then
-    log "stopping $name (pid $pid)"
-    terminate_pid "$pid" "$grace"
-  fi
-  rm -f "$(pid_file "$name")"
+# Stops the given components together (SIGTERM to all, then wait for each).
+stop_components() {
+  local name pid pids=() names=()
+  for name in "$@"; do
+    if pid="$(component_pid "$name")"; then
+      pids+=("$pid")
+      names+=("$name")
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+    rm -f "$(pid_file "$name")"
+  done
+  (( ${#pids[@]} == 0 )) && return 0
+  log "stopping ${names[*]}"
+  for pid in "${pids[@]}"; do terminate_pid "$pid" 20; done
 }
 
 kill_leftover_shims() {
@@ -75,19 +82,25 @@ remove_pod_network() {
 
 stop_locked() {
   local started=$SECONDS
-  stop_component kubelet 20
+  stop_components kubelet
   remove_pod_containers
-  stop_component containerd 15
+  stop_components containerd kube-scheduler kube-controller-manager kube-apiserver
+  stop_components etcd
+  remove_node_leftovers
+  log "stopped in $((SECONDS - started)) s"
+}
+
+# What the pods leave on the machine once no component runs. Also run by `start` when nothing
+# runs, in case the last run ended without a `stop` (processes killed, machine restarted).
+remove_node_leftovers() {
   kill_leftover_shims
   remove_kubepods_cgroups
-  stop_component kube-scheduler
-  stop_component kube-controller-manager
-  stop_component kube-apiserver 20
-  stop_component etcd 20
   unmount_under "$CS"
   remove_pod_network
-  rm -rf "${CTR_STATE:?}" "${POD_LOGS:?}"/* /var/log/pods/*
-  log "stopped in $((SECONDS - started)) s"
+  # The kubelet always makes its device-plugin socket there, whatever its root dir.
+  rm -f /var/lib/kubelet/device-plugins/kubelet.sock
+  rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet 2>/dev/null || true
+  rm -rf "${CTR_STATE:?}" "${POD_LOGS:?}"/* /var/log/pods/* "${RUN_DIR:?}"/*
 }
 
 do_stop() {
