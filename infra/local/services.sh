@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kafka-security.sh"
 
 usage() {
-  cat >&2 <<EOF
+  cat <<EOF
 usage: $(basename "$0") start|stop|status|env
   start   start PostgreSQL and Kafka (in parallel; both are idempotent)
   stop    stop both
@@ -74,5 +74,6 @@ case "${1:-}" in
   status) do_status ;;
   env) do_env ;;
   -h|--help|help) usage ;;
-  *) usage; exit 2 ;;
+  "") printf '%s: which command? start, stop, status or env (see --help)\n' "$(basename "$0")" >&2; exit 2 ;;
+  *) printf "%s: unknown command '%s'; use start, stop, status or env (see --help)\n" "$(basename "$0")" "$1" >&2; exit 2 ;;
 esac

@@ -15,18 +15,26 @@ import { startGatewayProcess } from "./gateway-process";
 import { producerPerformance } from "./kafka-perf";
 import { sdkAckLatency, sdkThroughput } from "./sdk-phases";
 
-const { values } = parseArgs({
-  options: {
-    "check-ins": { type: "string", default: "100000" },
-    devices: { type: "string", default: "4" },
-    "latency-samples": { type: "string", default: "300" },
-    "gateway-cpu-prof": { type: "string" },
-    gateways: { type: "string", default: "1" },
-    help: { type: "boolean", default: false },
-  },
-});
+const USAGE = "usage: scripts/bench-ingest [--check-ins 100000] [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]   (Kafka: $KAFKA_BROKERS, else the local broker)";
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      "check-ins": { type: "string", default: "100000" },
+      devices: { type: "string", default: "4" },
+      "latency-samples": { type: "string", default: "300" },
+      "gateway-cpu-prof": { type: "string" },
+      gateways: { type: "string", default: "1" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (error) {
+  console.error(`bench-ingest: ${(error as Error).message} (see --help)`);
+  process.exit(2);
+}
+const { values } = parsed;
 if (values.help) {
-  console.log("usage: scripts/bench-ingest [--check-ins 100000] [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]   (needs KAFKA_BROKERS)");
+  console.log(USAGE);
   process.exit(0);
 }
 let config: BenchConfig;

@@ -20,11 +20,23 @@ import { produceCheckIns, venueCheckIns } from "./bench-data";
 import { loadBenchConfig } from "./config";
 import { copyIntoLikeLocation, measureIndexVariants } from "./bench-sql";
 
-const { values } = parseArgs({ options: { events: { type: "string", default: "200000" }, probes: { type: "string", default: "200" } } });
+const USAGE = "usage: scripts/bench-projector [--events 200000] [--probes 200]   (DATABASE_URL and KAFKA_BROKERS, else the local PostGIS and Kafka)";
+let parsed;
+try {
+  parsed = parseArgs({ options: { events: { type: "string", default: "200000" }, probes: { type: "string", default: "200" }, help: { type: "boolean", short: "h", default: false } } });
+} catch (error) {
+  console.error(`bench-projector: ${(error as Error).message} (see --help)`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const events = Number(values.events);
 const config = loadBenchConfig();
 if (config === undefined || !Number.isInteger(events) || events < 1) {
-  console.error("usage: DATABASE_URL=… KAFKA_BROKERS=… scripts/bench-projector [--events N] [--probes N]");
+  console.error(`bench-projector: ${config === undefined ? "DATABASE_URL and KAFKA_BROKERS must be set" : `--events must be a positive whole number, got '${values.events}'`} (see --help)`);
   process.exit(2);
 }
 const { databaseUrl: serverUrl, kafkaBrokers: brokers } = config;

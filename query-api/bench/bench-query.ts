@@ -9,33 +9,40 @@ import { generateVenue, VENUE_START } from "./generate-venue";
 import { timeLegacyLookup } from "./legacy-connections";
 import { fixed, percentile, timeDirectLookups, timeHttpLookups, type Lookup } from "./measure";
 
-const HELP = `scripts/bench-query [--people 2000] [--checkins 500] [--days 3] [--booths 300] [--samples 100] [--legacy-people 2]
-                    [--legacy-checkins 5] [--seed 0.42] [--explain] [--keep] [--reuse <database url>] [--cpu-prof <dir>]
+const HELP = `usage: scripts/bench-query [--people 2000] [--checkins 500] [--days 3] [--booths 300] [--samples 100] [--legacy-people 2]
+                           [--legacy-checkins 5] [--seed 0.42] [--explain] [--keep] [--reuse <database url>] [--cpu-prof <dir>]
 Builds a seeded venue (people × check-ins over --days days, booths over ~1 km²) in a fresh database on
-DATABASE_URL's server, then times GET /v1/persons/{id}/connections (day 2: 1 day, 5 m, 600 s) over HTTP
+DATABASE_URL's server (else the local PostGIS), then times GET /v1/persons/{id}/connections (day 2: 1 day, 5 m, 600 s) over HTTP
 against the API running as its own process (src/main.ts) for --samples people, and the legacy algorithm
 (one ST_DWithin per own check-in) for a few of them.
 10M check-ins, same per-person rate and venue density: --checkins 5000 --days 30 (about 10 minutes to build).
 --keep leaves the database (and prints its URL); --reuse <url> measures a kept one again (same sizes!).
 --cpu-prof <dir> writes a CPU profile of the API process there. --legacy-people 0 skips the legacy copy.`;
 
-const { values } = parseArgs({
-  options: {
-    people: { type: "string", default: "2000" },
-    checkins: { type: "string", default: "500" },
-    days: { type: "string", default: "3" },
-    booths: { type: "string", default: "300" },
-    samples: { type: "string", default: "100" },
-    "legacy-people": { type: "string", default: "2" },
-    "legacy-checkins": { type: "string", default: "5" },
-    seed: { type: "string", default: "0.42" },
-    explain: { type: "boolean", default: false },
-    keep: { type: "boolean", default: false },
-    reuse: { type: "string" },
-    "cpu-prof": { type: "string" },
-    help: { type: "boolean", default: false },
-  },
-});
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      people: { type: "string", default: "2000" },
+      checkins: { type: "string", default: "500" },
+      days: { type: "string", default: "3" },
+      booths: { type: "string", default: "300" },
+      samples: { type: "string", default: "100" },
+      "legacy-people": { type: "string", default: "2" },
+      "legacy-checkins": { type: "string", default: "5" },
+      seed: { type: "string", default: "0.42" },
+      explain: { type: "boolean", default: false },
+      keep: { type: "boolean", default: false },
+      reuse: { type: "string" },
+      "cpu-prof": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+} catch (error) {
+  console.error(`bench-query: ${(error as Error).message} (see --help)`);
+  process.exit(2);
+}
+const { values } = parsed;
 if (values.help) {
   console.log(HELP);
   process.exit(0);

@@ -1,15 +1,16 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config";
-import { createIngestClient } from "./ingest-client";
+import { createIngestClient, describeFailure } from "./ingest-client";
 import { planDumpDirectory, sendPlan, type DumpDirPlan } from "./legacy/index";
 import { planLegacyDatabase } from "./legacy/postgres/read-legacy-database";
 
 const USAGE = `usage: scripts/import-legacy [options] [DUMP_DIR]
 
 Imports the original UdaConnect data as events through the ingest API: its SQL
-dump files (DUMP_DIR, default $LEGACY_DATA_DIR or ../shared/udaconnect-legacy)
-or, with --database-url, a live legacy PostgreSQL database. Safe to run twice:
-event ids are derived from the legacy rows.
+dump files (DUMP_DIR, default $LEGACY_DATA_DIR or scripts/data/legacy/, the
+original project's seed data kept in this repository) or, with --database-url,
+a live legacy PostgreSQL database. Safe to run twice: event ids are derived
+from the legacy rows.
 
   --database-url URL  read public.person and public.location of this database
                       (default $LEGACY_DATABASE_URL; when neither is set, the dump files)
@@ -56,7 +57,13 @@ async function main(): Promise<number> {
     return 0;
   }
   const baseUrl = values["ingest-url"] ?? config.ingestUrl;
-  const sent = await sendPlan(createIngestClient(baseUrl, values.token ?? config.token), plan);
+  let sent;
+  try {
+    sent = await sendPlan(createIngestClient(baseUrl, values.token ?? config.token), plan);
+  } catch (error) {
+    console.error(`import-legacy: ${describeFailure(error, baseUrl)}`);
+    return 1;
+  }
   console.log(`imported ${summary} from ${source} through ${baseUrl}: ${sent.personsRegistered} registrations and ${sent.checkInsAccepted} check-ins acknowledged`);
   return 0;
 }

@@ -37,8 +37,7 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   if (parsed.kind === "usage-error") {
-    for (const problem of parsed.problems) console.error(`replay: ${problem}`);
-    console.error("replay: see --help");
+    console.error(`replay: ${parsed.problems.join("; ")} (see --help)`);
     return EXIT.usage;
   }
   const { args } = parsed;
@@ -81,7 +80,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(`replay: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = /^Unknown topic/.test(message) ? ": nothing created it on this broker yet (./scripts/up does; --namespace reads a test's topics)" : "";
+    console.error(`replay: ${message}${hint}`);
     process.exitCode = EXIT.failed;
   },
 );

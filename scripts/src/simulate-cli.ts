@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { loadConfig } from "./config";
-import { createIngestClient } from "./ingest-client";
+import { createIngestClient, describeFailure } from "./ingest-client";
 import { planConference } from "./simulate/conference";
 import { sendConference } from "./simulate/send-conference";
 import { parseSimulateArgs } from "./simulate/simulate-args";
@@ -56,11 +56,17 @@ async function main(): Promise<number> {
   }
   const ingestUrl = args.ingestUrl ?? config.ingestUrl;
   const progress = process.stderr.isTTY ? (sent: number, total: number) => process.stderr.write(`\rsent ${sent} of ${total} check-ins   `) : undefined;
-  const report = await sendConference(createIngestClient(ingestUrl, args.token ?? config.token), conference, {
-    batchSize: args.batchSize,
-    ...(args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond }),
-    ...(progress === undefined ? {} : { onBatch: progress }),
-  });
+  let report;
+  try {
+    report = await sendConference(createIngestClient(ingestUrl, args.token ?? config.token), conference, {
+      batchSize: args.batchSize,
+      ...(args.ratePerSecond === undefined ? {} : { ratePerSecond: args.ratePerSecond }),
+      ...(progress === undefined ? {} : { onBatch: progress }),
+    });
+  } catch (error) {
+    console.error(`simulate: ${describeFailure(error, ingestUrl)}`);
+    return 1;
+  }
   for (const r of report.rejected) console.error(`simulate: rejected ${r.eventId}: ${r.reason} ${r.detail}`);
   console.log(`simulated ${what} through ${ingestUrl}: ${report.accepted} accepted, ${report.duplicate} duplicates, ${report.rejected.length} rejected`);
   return report.rejected.length > 0 ? 3 : 0;
