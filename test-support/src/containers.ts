@@ -34,6 +34,7 @@ export async function startContainers(images: ContainerImages): Promise<Infrastr
     return undefined;
   }
   await requireLocalImages(client, images);
+  const startedAt = Date.now();
   const host = client.info.containerRuntime.host;
   const [postgis, kafka] = await Promise.allSettled([startPostgis(images.postgis), startKafka(images.kafka, host)]);
   const started = [postgis, kafka].flatMap((result) => (result.status === "fulfilled" ? [result.value.container] : []));
@@ -42,11 +43,12 @@ export async function startContainers(images: ContainerImages): Promise<Infrastr
   };
   if (postgis.status === "rejected" || kafka.status === "rejected") {
     await stop().catch(() => {});
-    throw postgis.status === "rejected" ? postgis.reason : (kafka as PromiseRejectedResult).reason;
+    throw [postgis, kafka].flatMap((result) => (result.status === "rejected" ? [result.reason] : []))[0];
   }
   const database = `${host}:${postgis.value.container.getMappedPort(CONTAINER_PORTS.postgis)}`;
   console.error(
-    `test-support: Kafka and PostGIS in containers: ${images.kafka} at ${kafka.value.brokers}, ${images.postgis} at ${database}`,
+    `test-support: Kafka and PostGIS in containers (ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s): ` +
+      `${images.kafka} at ${kafka.value.brokers}, ${images.postgis} at ${database}`,
   );
   const databaseUrl = `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@${database}/udaconnect`;
   return { kafkaBrokers: kafka.value.brokers, databaseUrl, stop };
@@ -60,7 +62,8 @@ async function requireLocalImages(client: ContainerRuntimeClient, images: Contai
   for (const image of [images.postgis, images.kafka]) {
     if (image.startsWith("localhost/") && !(await client.image.exists(ImageName.fromString(image)))) {
       throw new Error(
-        `The container engine has no image ${image}: build the project's images with scripts/build-images, ` +
+        `The container engine has no image ${image}: build the project's images with scripts/build-images ` +
+          "(for Docker: with --save DIR, then docker load -i DIR/<name>.tar), " +
           "or name others in UDACONNECT_TEST_POSTGIS_IMAGE / UDACONNECT_TEST_KAFKA_IMAGE, " +
           'or give the tests servers to use (eval "$(bash infra/local/services.sh env)" sets KAFKA_BROKERS and DATABASE_URL).',
       );
