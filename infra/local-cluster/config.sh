@@ -153,6 +153,7 @@ healthzBindAddress: 127.0.0.1
 healthzPort: $KUBELET_HEALTHZ_PORT
 containerRuntimeEndpoint: unix://$CTR_SOCK
 cgroupDriver: cgroupfs
+cgroupRoot: $CGROUP_ROOT
 failSwapOn: false
 failCgroupV1: false
 podLogsDir: $POD_LOGS

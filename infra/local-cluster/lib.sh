@@ -35,6 +35,10 @@ KUBELET_PORT="${CLUSTER_KUBELET_PORT:-16250}"
 KUBELET_HEALTHZ_PORT="${CLUSTER_KUBELET_HEALTHZ_PORT:-16248}"
 PORT_VARS=(API_PORT ETCD_PORT ETCD_PEER_PORT CM_PORT SCHED_PORT KUBELET_PORT KUBELET_HEALTHZ_PORT)
 
+# The kubelet's cgroups go under this one (kubepods inside it), as kind does with /kubelet:
+# `stop` then removes only what the cluster made.
+CGROUP_ROOT="${CLUSTER_CGROUP_ROOT:-/udaconnect}"
+
 # Start order; stop goes the other way.
 COMPONENTS=(etcd containerd kube-apiserver kube-controller-manager kube-scheduler kubelet)
 
@@ -132,4 +136,17 @@ http_ok() { curl -fsS --max-time 2 "$@"; }
 # The process listening on TCP port $1 of 127.0.0.1 (any address), or nothing.
 port_owner() {
   ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1
+}
+
+# The mounted cgroup hierarchies: each v1 controller (and the hybrid unified one), or the
+# single v2 root.
+cgroup_hierarchies() {
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+    printf '/sys/fs/cgroup\n'
+    return
+  fi
+  local dir
+  for dir in /sys/fs/cgroup/*; do
+    [[ -f "$dir/cgroup.procs" && ! -L "$dir" ]] && printf '%s\n' "$dir"
+  done
 }

@@ -62,8 +62,23 @@ start_scheduler() {
 
 # The kubelet refuses a loopback --node-ip for the node's addresses; the address is patched
 # in after registration (then `kubectl logs` and `exec` reach it on 127.0.0.1).
+# The kubelet refuses a cgroupRoot that does not exist. A v1 cpuset cgroup starts with no CPUs
+# and no memory nodes; it gets its parent's.
+ensure_cgroup_root() {
+  local hierarchy dir file
+  while IFS= read -r hierarchy; do
+    dir="$hierarchy$CGROUP_ROOT"
+    mkdir -p "$dir" || die "cannot create the cgroup $dir; run as root, or set CLUSTER_CGROUP_ROOT to a cgroup you may create."
+    for file in cpuset.cpus cpuset.mems; do
+      [[ -f "$dir/$file" && -z "$(<"$dir/$file")" ]] && cat "$(dirname "$dir")/$file" >"$dir/$file"
+    done
+  done < <(cgroup_hierarchies)
+  return 0
+}
+
 start_kubelet() {
   component_running kubelet && return 0
+  ensure_cgroup_root
   launch kubelet "$K8S_BIN/kubelet" \
     --config "$CONF_DIR/kubelet.yaml" --kubeconfig "$CONF_DIR/kubelet.kubeconfig" \
     --root-dir "$KUBELET_ROOT" --cert-dir "$KUBELET_ROOT/pki" \

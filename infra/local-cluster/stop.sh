@@ -40,17 +40,18 @@ kill_leftover_shims() {
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 
-# The kubelet's cgroups (cgroupfs driver): kill what is left in them, then remove them
-# deepest first.
-remove_kubepods_cgroups() {
+# The kubelet's cgroups (cgroupfs driver, all under our cgroup root): kill what is left in
+# them, then remove them deepest first.
+remove_cluster_cgroups() {
   local dir procs=() pid
-  for dir in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
+  while IFS= read -r dir; do
+    dir="$dir$CGROUP_ROOT"
     [[ -d "$dir" ]] || continue
     mapfile -t procs < <(find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u)
     for pid in "${procs[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
     find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
     [[ -d "$dir" ]] && log "warning: could not remove all of $dir (processes still in it?)"
-  done
+  done < <(cgroup_hierarchies)
   return 0
 }
 
@@ -94,12 +95,15 @@ stop_locked() {
 # runs, in case the last run ended without a `stop` (processes killed, machine restarted).
 remove_node_leftovers() {
   kill_leftover_shims
-  remove_kubepods_cgroups
+  remove_cluster_cgroups
   unmount_under "$CS"
   remove_pod_network
-  # The kubelet always makes its device-plugin socket there, whatever its root dir.
-  rm -f /var/lib/kubelet/device-plugins/kubelet.sock
-  rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet 2>/dev/null || true
+  # The kubelet always makes its device-plugin socket there, whatever its root dir (left
+  # alone while another kubelet runs).
+  if ! pgrep -x kubelet >/dev/null; then
+    rm -f /var/lib/kubelet/device-plugins/kubelet.sock
+    rmdir /var/lib/kubelet/device-plugins /var/lib/kubelet 2>/dev/null || true
+  fi
   rm -rf "${CTR_STATE:?}" "${POD_LOGS:?}"/* /var/log/pods/* "${RUN_DIR:?}"/*
 }
 
