@@ -6,10 +6,15 @@
 # proxy (golang.org/toolchain), cached like the rest.
 GO_FALLBACK_VERSION=1.25.14
 
+# Go >= 1.21 fetches the toolchain a module asks for by itself (GOTOOLCHAIN=auto); an older
+# one (Debian 12's golang is 1.19) is passed over.
 find_go() {
-  local go
+  local go version
   for go in "$(command -v go 2>/dev/null || true)" /usr/local/go/bin/go "$CACHE_ROOT/go-$GO_FALLBACK_VERSION/bin/go"; do
-    [[ -n "$go" && -x "$go" ]] && { printf '%s' "$go"; return 0; }
+    [[ -n "$go" && -x "$go" ]] || continue
+    version="$("$go" env GOVERSION 2>/dev/null)" || continue
+    version="${version#go1.}"
+    (( ${version%%.*} >= 21 )) 2>/dev/null && { printf '%s' "$go"; return 0; }
   done
   return 1
 }
@@ -54,7 +59,7 @@ write_wrapper_module() {
 # Runs a Go step in the wrapper module, its output in build.log; shows the log's end on failure.
 go_step() {
   local what="$1"; shift
-  (cd "$K8S_CACHE/build" && "$@") >>"$K8S_CACHE/build.log" 2>&1 && return 0
+  (cd "$K8S_CACHE/build" && GOFLAGS=-mod=mod "$@") >>"$K8S_CACHE/build.log" 2>&1 && return 0
   show_log_tail 40 "$K8S_CACHE/build.log"
   die "$what failed (log: $K8S_CACHE/build.log); check access to the Go module proxy ($("$GO" env GOPROXY)) and run '$0 install' again: it resumes from the Go caches."
 }
@@ -67,7 +72,7 @@ build_kubernetes() {
   : >"$K8S_CACHE/build.log"
   go_step "go mod download k8s.io/kubernetes@v$K8S_VERSION" "$GO" mod download "k8s.io/kubernetes@v$K8S_VERSION"
   write_wrapper_module "$K8S_CACHE/build"
-  go_step "go mod tidy of the wrapper module" env GOFLAGS=-mod=mod "$GO" mod tidy
+  go_step "go mod tidy of the wrapper module" "$GO" mod tidy
   minor="${K8S_VERSION#1.}"; minor="${minor%%.*}"
   for bin in "${K8S_BINARIES[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$bin"); done
   rm -rf "$K8S_CACHE/build/bin"

@@ -14,7 +14,7 @@ K8S_CACHE="$CACHE_ROOT/kubernetes-v$K8S_VERSION"
 K8S_BIN="$K8S_CACHE/bin"
 K8S_IMAGES="$K8S_CACHE/images"
 K8S_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
-DEBIAN_PACKAGES=(etcd-server containerd runc containernetworking-plugins openssl gcc libc6-dev iproute2 util-linux curl unzip)
+DEBIAN_PACKAGES=(etcd-server containerd runc containernetworking-plugins openssl gcc libc6-dev iproute2 util-linux procps curl unzip)
 CNI_BIN_DIR=/usr/lib/cni
 
 NODE_NAME="${CLUSTER_NODE_NAME:-udaconnect-node}"
