@@ -24,7 +24,7 @@ KAFKA_TOOL_HEAP_OPTS="${KAFKA_TOOL_HEAP_OPTS:--Xmx512m}"
 QUICK_JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 usage() {
-  cat >&2 <<EOF
+  cat <<EOF
 usage: $(basename "$0") install|start|stop|status|logs [-f]|run-class <main-class> [args...]
   install    resolve Kafka $KAFKA_VERSION jars from Maven Central into <state>/kafka/lib
   start      install if needed, format storage once, start the broker and wait until it answers;
@@ -273,7 +273,8 @@ main() {
     logs) set_paths; print_logs "${1:-}" "$SERVER_LOG" "$OUT_LOG" ;;
     run-class) set_paths; do_run_class "$@" ;;
     -h|--help|help) usage ;;
-    *) usage; exit 2 ;;
+    "") printf '%s: which command? install, start, stop, status, logs or run-class (see --help)\n' "$(basename "$0")" >&2; exit 2 ;;
+    *) printf "%s: unknown command '%s'; use install, start, stop, status, logs or run-class (see --help)\n" "$(basename "$0")" "$cmd" >&2; exit 2 ;;
   esac
 }
 
