@@ -28,7 +28,7 @@ Commands:
                       piped through kubeconform -strict with the local schemas
   topics              the generated KafkaTopic YAML matches schemas/src/topics.ts
   vagrant             vagrant validate --ignore-provider of the Vagrantfile
-  build OVERLAY       prints the manifests of one overlay (kustomize build)
+  build OVERLAY       prints the manifests of one overlay (kustomize build; needs its secrets)
   tools               installs the tools and schemas into the cache, prints where they are
   crds-dir            prints the folder of the Strimzi CRD YAML files (installs it first)
   self-test           a copy of infra/k8s with a broken manifest must fail the check
@@ -211,18 +211,10 @@ overlays_of() {
   done
 }
 
-# Secrets come from ignored files that make-secrets.sh writes; a check on a clean clone
-# uses placeholders of the same shape (only when the overlay has none of its own).
-with_placeholder_secrets() {
-  local root="$1" overlay="$2"
-  if [[ ! -f "$root/overlays/$overlay/secrets/.generated" && ! -f "$root/overlays/$overlay/secrets/.placeholder" ]]; then
-    "$here/make-secrets.sh" --placeholder --k8s-dir "$root" "$overlay" >&2
-  fi
-}
-
 build_overlay() {
   local root="$1" overlay="$2"
-  with_placeholder_secrets "$root" "$overlay"
+  [[ -f "$root/overlays/$overlay/secrets/.generated" ]] \
+    || die "overlays/$overlay has no secrets yet: run infra/k8s/make-secrets.sh $overlay first."
   "$(kustomize_bin)" build "$root/overlays/$overlay"
 }
 
@@ -238,10 +230,13 @@ check_manifests() {
   overlays="$(overlays_of "$root")"
   [[ -n "$overlays" ]] || die "no overlays under $root/overlays"
   rendered="$(mktemp -d)"
+  # A copy with placeholder secrets of the same shape: the check needs no real secrets, and
+  # never leaves placeholders where kubectl apply -k could deploy them.
+  cp -r "$root" "$rendered/k8s" && rm -rf "$rendered"/k8s/overlays/*/secrets
   for overlay in $overlays; do
     say "kustomize build overlays/$overlay"
-    with_placeholder_secrets "$root" "$overlay"
-    if ! "$kustomize" build "$root/overlays/$overlay" >"$rendered/overlays-$overlay.yaml"; then
+    "$here/make-secrets.sh" --placeholder --k8s-dir "$rendered/k8s" "$overlay" 2>/dev/null
+    if ! "$kustomize" build "$rendered/k8s/overlays/$overlay" >"$rendered/overlays-$overlay.yaml"; then
       printf 'check.sh: kustomize build overlays/%s failed (see above)\n' "$overlay" >&2
       rm -f "$rendered/overlays-$overlay.yaml"
       failed=1
