@@ -80,6 +80,11 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
       `metadata failed 4 times: Cannot connect to any broker: Connection to ${brokers} failed: SASL authentication failed ` +
         "(the broker refused the credentials: check KAFKA_SASL_USERNAME and the password)",
     );
+    // query-api's status answers at once, without the end offsets (it logs the reason as a warning).
+    const api = await startQueryApi({ databaseUrl: database.url, port: 0, kafkaBrokers: [brokers], kafkaConnection: wrong, topicNamespace: namespace });
+    cleanups.push(() => api.close());
+    const status = (await (await fetch(`${api.url}/v1/projection/status`)).json()) as ProjectionStatusBody;
+    expect(status.end_offsets_known).toBe(false);
     expect(Date.now() - started).toBeLessThan(20_000);
 
     // The gateway keeps retrying (Strimzi may create the KafkaUser after the pod), unready, saying why.
