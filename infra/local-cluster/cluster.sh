@@ -20,7 +20,7 @@ usage() {
   cat <<EOF
 usage: $(basename "$0") COMMAND [ARGS]
 
-A single-node Kubernetes v$K8S_VERSION cluster on 127.0.0.1 (API https://127.0.0.1:$API_PORT).
+A single-node Kubernetes v$K8S_VERSION cluster on 127.0.0.1 (API https://127.0.0.1:$CLUSTER_API_PORT).
 
 commands:
   install                 Debian packages, the Kubernetes binaries (built once per version into

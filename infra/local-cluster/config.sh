@@ -3,7 +3,8 @@
 # the CNI network and the kubelet. Certificates are made once per state dir; the config files
 # are written on every start (they hold paths and ports).
 
-# A CA and the certificates signed by it; the cluster is throwaway, so the CA key sits beside
+# A CA and the certificates signed by it, all ECDSA P-256 (RSA keys take seconds each on a
+# busy machine); the cluster is throwaway, so the CA key sits beside
 # them (the controller-manager signs CSRs with it).
 openssl_quiet() { openssl "$@" 2>/dev/null; }
 
@@ -15,7 +16,7 @@ sign_cert() {
     printf 'extendedKeyUsage=%s\n' "$usage"
     [[ -n "$sans" ]] && printf 'subjectAltName=%s\n' "$sans"
   } >"$ext"
-  openssl_quiet req -new -newkey rsa:2048 -nodes -keyout "$PKI/$name.key" -subj "$subject" -out "$PKI/$name.csr"
+  openssl_quiet req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$PKI/$name.key" -subj "$subject" -out "$PKI/$name.csr"
   openssl_quiet x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
     -days 3650 -sha256 -extfile "$ext" -out "$PKI/$name.crt"
   rm -f "$PKI/$name.csr" "$ext"
@@ -31,7 +32,7 @@ kind: Config
 clusters:
 - name: udaconnect-local
   cluster:
-    server: https://127.0.0.1:$API_PORT
+    server: https://127.0.0.1:$CLUSTER_API_PORT
     certificate-authority-data: $(b64 "$PKI/ca.crt")
 users:
 - name: $user
@@ -54,7 +55,7 @@ ensure_pki() {
   rm -rf "$PKI"
   mkdir -p "$PKI"
   chmod 0700 "$PKI"
-  openssl_quiet req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 -subj "/CN=udaconnect-local-ca" \
+  openssl_quiet req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -sha256 -subj "/CN=udaconnect-local-ca" \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
     -keyout "$PKI/ca.key" -out "$PKI/ca.crt" || die "openssl could not create the CA in $PKI; is openssl installed?"
   sign_cert apiserver "/CN=kube-apiserver" serverAuth \
@@ -64,8 +65,8 @@ ensure_pki() {
   sign_cert controller-manager "/CN=system:kube-controller-manager" clientAuth
   sign_cert scheduler "/CN=system:kube-scheduler" clientAuth
   sign_cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" clientAuth
-  openssl_quiet genrsa -out "$PKI/sa.key" 2048
-  openssl_quiet rsa -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
+  openssl_quiet ecparam -name prime256v1 -genkey -noout -out "$PKI/sa.key"
+  openssl_quiet ec -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
   touch "$PKI/.complete"
 }
 
@@ -147,10 +148,10 @@ write_kubelet_config() {
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: 127.0.0.1
-port: $KUBELET_PORT
+port: $CLUSTER_KUBELET_PORT
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
-healthzPort: $KUBELET_HEALTHZ_PORT
+healthzPort: $CLUSTER_KUBELET_HEALTHZ_PORT
 containerRuntimeEndpoint: unix://$CTR_SOCK
 cgroupDriver: cgroupfs
 cgroupRoot: $CGROUP_ROOT

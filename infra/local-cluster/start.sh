@@ -9,9 +9,9 @@ start_etcd() {
   mkdir -p "$ETCD_DATA"
   chmod 0700 "$ETCD_DATA"
   launch etcd etcd --name udaconnect --data-dir "$ETCD_DATA" --logger zap --log-level warn \
-    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
-    --initial-cluster "udaconnect=http://127.0.0.1:$ETCD_PEER_PORT"
+    --listen-client-urls "http://127.0.0.1:$CLUSTER_ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$CLUSTER_ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$CLUSTER_ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$CLUSTER_ETCD_PEER_PORT" \
+    --initial-cluster "udaconnect=http://127.0.0.1:$CLUSTER_ETCD_PEER_PORT"
 }
 
 start_containerd() {
@@ -21,12 +21,12 @@ start_containerd() {
 }
 
 # Endpoint reconciling is off: the only address is loopback, which an Endpoints object
-# refuses. Pods reach the API at 127.0.0.1:$API_PORT (hostNetwork), not through 10.96.0.1.
+# refuses. Pods reach the API at 127.0.0.1:$CLUSTER_API_PORT (hostNetwork), not through 10.96.0.1.
 start_apiserver() {
   component_running kube-apiserver && return 0
   launch kube-apiserver "$K8S_BIN/kube-apiserver" \
-    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --etcd-servers "http://127.0.0.1:$CLUSTER_ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$CLUSTER_API_PORT" \
     --endpoint-reconciler-type none \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" \
@@ -45,7 +45,7 @@ start_controller_manager() {
   local kc="$CONF_DIR/controller-manager.kubeconfig"
   launch kube-controller-manager "$K8S_BIN/kube-controller-manager" \
     --kubeconfig "$kc" --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
-    --bind-address 127.0.0.1 --secure-port "$CM_PORT" --cert-dir "$CS/controller-manager" \
+    --bind-address 127.0.0.1 --secure-port "$CLUSTER_CONTROLLER_MANAGER_PORT" --cert-dir "$CS/controller-manager" \
     --controllers '*,-nodeipam' --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
     --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
@@ -57,7 +57,7 @@ start_scheduler() {
   local kc="$CONF_DIR/scheduler.kubeconfig"
   launch kube-scheduler "$K8S_BIN/kube-scheduler" \
     --kubeconfig "$kc" --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
-    --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --leader-elect=false --profiling=false
+    --bind-address 127.0.0.1 --secure-port "$CLUSTER_SCHEDULER_PORT" --leader-elect=false --profiling=false
 }
 
 # The kubelet refuses a loopback --node-ip for the node's addresses; the address is patched
@@ -85,10 +85,10 @@ start_kubelet() {
     --hostname-override "$NODE_NAME" --node-ip 127.0.0.1 --v 1
 }
 
-etcd_healthy() { http_ok "http://127.0.0.1:$ETCD_PORT/health"; }
+etcd_healthy() { http_ok "http://127.0.0.1:$CLUSTER_ETCD_PORT/health"; }
 containerd_up() { [[ -S "$CTR_SOCK" ]] && ctr --address "$CTR_SOCK" --connect-timeout 2s --timeout 5s version; }
-api_ready() { http_ok --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://127.0.0.1:$API_PORT/readyz"; }
-kubelet_healthy() { http_ok "http://127.0.0.1:$KUBELET_HEALTHZ_PORT/healthz"; }
+api_ready() { http_ok --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "https://127.0.0.1:$CLUSTER_API_PORT/readyz"; }
+kubelet_healthy() { http_ok "http://127.0.0.1:$CLUSTER_KUBELET_HEALTHZ_PORT/healthz"; }
 node_registered() { kubectl_admin get node "$NODE_NAME"; }
 default_service_account() { kubectl_admin -n default get serviceaccount default; }
 
@@ -127,7 +127,7 @@ check_port_free() {
     [[ "$(component_pid "$name" || true)" == "$owner" ]] && return 0
   done
   cmd="$(tr '\0' ' ' <"/proc/$owner/cmdline" 2>/dev/null | cut -c1-120)"
-  die "port $port ($var) is taken by pid $owner ($cmd); stop that process, or move the cluster with CLUSTER_$var=<port> (see infra/local-cluster/README.md)."
+  die "port $port ($var) is taken by pid $owner ($cmd); stop that process, or move the cluster with $var=<port> (see infra/local-cluster/README.md)."
 }
 
 no_component_running() {
@@ -164,8 +164,8 @@ start_locked() {
   log "starting etcd and containerd ..."
   start_etcd
   start_containerd
-  wait_until "etcd on 127.0.0.1:$ETCD_PORT" 60 etcd etcd_healthy
-  log "starting kube-apiserver on https://127.0.0.1:$API_PORT ..."
+  wait_until "etcd on 127.0.0.1:$CLUSTER_ETCD_PORT" 60 etcd etcd_healthy
+  log "starting kube-apiserver on https://127.0.0.1:$CLUSTER_API_PORT ..."
   start_apiserver
   wait_until "containerd on $CTR_SOCK" 60 containerd containerd_up
   import_image "$PAUSE_IMAGE" "$K8S_IMAGES/pause.tar"
