@@ -45,6 +45,15 @@ apt_install() {
     || die "apt-get install $* failed (see above)."
 }
 
+# Serialises the build of one cache entry between concurrent runs (e.g. two test projects).
+# Called inside $(...), so the lock goes when that subshell ends.
+cache_lock() {
+  local lock_fd
+  mkdir -p "$CACHE"
+  exec {lock_fd}>"$CACHE/.$1.lock"
+  flock "$lock_fd"
+}
+
 require_go() {
   command -v go >/dev/null 2>&1 || [[ -x /usr/local/go/bin/go ]] && export PATH="$PATH:/usr/local/go/bin"
   command -v go >/dev/null 2>&1 || die "Go is not installed: install Go 1.24+ (https://go.dev/dl or apt-get install golang), then run this again."
@@ -53,6 +62,7 @@ require_go() {
 # go install into the cache, keyed by version; a second run finds the binary.
 go_tool() {
   local name="$1" module="$2" version="$3" dir="$CACHE/$1-$3"
+  [[ -x "$dir/bin/$name" ]] || cache_lock "$1-$3"
   if [[ ! -x "$dir/bin/$name" ]]; then
     require_go
     say "building $name $version (go install $module@$version; once per machine)"
@@ -83,6 +93,7 @@ python_with_yaml() {
 k8s_schemas_dir() {
   local dir="$CACHE/kubernetes-json-schema-$K8S_SCHEMA_WHEEL_VERSION"
   local schemas="$dir/$K8S_SCHEMA_VERSION-local-strict"
+  [[ -f "$dir/.complete" ]] || cache_lock "kubernetes-json-schema-$K8S_SCHEMA_WHEEL_VERSION"
   if [[ ! -f "$dir/.complete" ]]; then
     local python
     python="$(python_with_yaml)"
@@ -126,7 +137,7 @@ PY
 
 java_21() {
   local candidate
-  for candidate in "$JAVA_HOME_21" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/*; do
+  for candidate in "$JAVA_HOME_21" "${JAVA_HOME:-}" /usr/lib/jvm/*; do
     [[ -n "$candidate" && -x "$candidate/bin/java" ]] || continue
     local major
     major="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')"
@@ -135,8 +146,8 @@ java_21() {
       return
     fi
   done
-  apt_install openjdk-21-jre-headless 2>/dev/null || die "Strimzi's CRD generator needs Java 21 or newer: install one and set STRIMZI_JAVA_HOME to it."
-  printf '%s\n' /usr/lib/jvm/java-21-openjdk-amd64/bin/java
+  # Debian 12 packages only Java 17.
+  die "Strimzi's CRD generator needs Java 21 or newer (none in /usr/lib/jvm): install one (e.g. Temurin 21) and set STRIMZI_JAVA_HOME to it."
 }
 
 # Strimzi publishes its API model and CRD generator on Maven Central (not the operator):
@@ -151,6 +162,7 @@ STRIMZI_KINDS=(
 
 strimzi_dir() {
   local dir="$CACHE/strimzi-crds-$STRIMZI_VERSION"
+  [[ -f "$dir/.complete" ]] || cache_lock "strimzi-crds-$STRIMZI_VERSION"
   if [[ ! -f "$dir/.complete" ]]; then
     command -v mvn >/dev/null 2>&1 || apt_install maven
     local java python kubeconform_src
