@@ -15,7 +15,7 @@ log() { printf '[podman] %s\n' "$*" >&2; }
 die() { printf '[podman] ERROR: %s\n' "$*" >&2; exit 1; }
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]] && [[ $# -eq 1 ]]; then
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 

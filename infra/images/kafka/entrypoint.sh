@@ -24,7 +24,7 @@ die() { printf '[kafka-entrypoint] ERROR: %s\n' "$*" >&2; exit 1; }
 if [[ $# -gt 0 ]]; then
   case "$1" in
     --help|-h) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    -*) die "unknown option $1; the image takes no options (configure it with KAFKA_* variables, see --help)" ;;
+    -*) printf '[kafka-entrypoint] unknown option %s; the image takes no options (configure it with KAFKA_* variables, see --help)\n' "$1" >&2; exit 2 ;;
     *) exec "$@" ;;
   esac
 fi

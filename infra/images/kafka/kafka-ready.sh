@@ -5,6 +5,7 @@ set -euo pipefail
 port="${1:-${KAFKA_PORT:-9092}}"
 host="${KAFKA_READY_HOST:-127.0.0.1}"
 # ApiVersions v0: size 10, api key 18, version 0, correlation id 42, empty client id.
+# shellcheck disable=SC2016 # expanded by the inner shell
 reply="$(timeout 3 bash -c '
   exec 3<>"/dev/tcp/$1/$2" || exit 1
   printf "\x00\x00\x00\x0a\x00\x12\x00\x00\x00\x00\x00\x2a\x00\x00" >&3
