@@ -79,7 +79,7 @@ component_pid() {
   file="$(pid_file "$name")"
   [[ -s "$file" ]] || return 1
   pid="$(<"$file")"
-  pid_alive "$pid" || return 1
+  pid_running "$pid" || return 1
   cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
   [[ "$cmdline" == *"$name"* && "$cmdline" == *"$CS"* ]] || return 1
   printf '%s' "$pid"
@@ -100,18 +100,30 @@ launch() {
   printf '%s' "$!" >"$(pid_file "$name")"
 }
 
+# Alive and not a zombie: a process that has exited counts as gone even when no init has
+# reaped it yet.
+pid_running() {
+  local state
+  pid_alive "$1" || return 1
+  state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+  [[ -n "$state" && "$state" != Z ]]
+}
+
 # SIGTERM, then SIGKILL after $2 seconds.
 terminate_pid() {
   local pid="$1" grace="${2:-15}" deadline
-  pid_alive "$pid" || return 0
+  pid_running "$pid" || return 0
   kill -TERM "$pid" 2>/dev/null || true
   deadline=$((SECONDS + grace))
-  while pid_alive "$pid" && (( SECONDS < deadline )); do sleep 0.2; done
-  if pid_alive "$pid"; then
+  while pid_running "$pid" && (( SECONDS < deadline )); do sleep 0.2; done
+  if pid_running "$pid"; then
     log "pid $pid did not stop within ${grace} s: killing it"
     kill -KILL "$pid" 2>/dev/null || true
-    while pid_alive "$pid"; do sleep 0.1; done
+    deadline=$((SECONDS + 10))
+    while pid_running "$pid" && (( SECONDS < deadline )); do sleep 0.1; done
+    pid_running "$pid" && log "warning: pid $pid is still there after SIGKILL"
   fi
+  return 0
 }
 
 # Polls "$@" until it succeeds; dies after $2 seconds naming component $1 and its log.
