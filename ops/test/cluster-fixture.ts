@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { AppsV1Api, CoreV1Api, KubeConfig, loadAllYaml, RbacAuthorizationV1Api, type V1Deployment, type V1EnvVar } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig, loadAllYaml, RbacAuthorizationV1Api, type V1Deployment } from "@kubernetes/client-node";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -69,30 +69,45 @@ export async function createTestNamespace(kc: KubeConfig): Promise<TestNamespace
   return { name, opsKubeconfig, delete: async () => void (await core.deleteNamespace({ name }).catch(() => undefined)) };
 }
 
-/** A Deployment named projector, as infra/k8s/base has it, running the fake projector image. */
-export async function createFakeProjector(kc: KubeConfig, namespace: string, image: string, env: V1EnvVar[]): Promise<V1Deployment> {
-  const labels = { "app.kubernetes.io/name": "projector", "app.kubernetes.io/component": "projector", "udaconnect.io/kafka": "client", "udaconnect.io/postgres": "writer" };
+export interface FakeService {
+  readonly env?: Readonly<Record<string, string>>;
+  /** FAKE_HTTP_PORT: the fake answers HTTP there, on the pod network (the API server can proxy to it). */
+  readonly httpPort?: number;
+}
+
+/**
+ * A Deployment as infra/k8s/base has it (name, labels, container named after it), running the
+ * fake image. Without an HTTP port it runs on the host's network, as the local overlay's pods do.
+ */
+export async function createFakeDeployment(kc: KubeConfig, namespace: string, image: string, name: string, fake: FakeService = {}): Promise<V1Deployment> {
+  const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/component": name, ...(name === "projector" ? { "udaconnect.io/kafka": "client", "udaconnect.io/postgres": "writer" } : {}) };
+  const env = { ...fake.env, ...(fake.httpPort === undefined ? {} : { FAKE_HTTP_PORT: String(fake.httpPort) }) };
   return kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
     namespace,
     body: {
-      metadata: { name: "projector", labels },
+      metadata: { name, labels },
       spec: {
         replicas: 1,
-        selector: { matchLabels: { "app.kubernetes.io/name": "projector" } },
+        selector: { matchLabels: { "app.kubernetes.io/name": name } },
         template: {
           metadata: { labels },
           spec: {
-            hostNetwork: true,
+            hostNetwork: fake.httpPort === undefined,
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: 5,
             securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001 },
             containers: [
               {
-                name: "projector",
+                name,
                 image,
                 imagePullPolicy: "Never",
                 command: ["node"],
-                env: [{ name: "DATABASE_URL", value: "postgres://projector@127.0.0.1:25432/udaconnect" }, { name: "KAFKA_BROKERS", value: "127.0.0.1:29092" }, ...env],
+                ...(fake.httpPort === undefined ? {} : { ports: [{ name: name === "projector" ? "ops" : "http", containerPort: fake.httpPort }] }),
+                env: [
+                  { name: "DATABASE_URL", value: "postgres://projector@127.0.0.1:25432/udaconnect" },
+                  { name: "KAFKA_BROKERS", value: "127.0.0.1:29092" },
+                  ...Object.entries(env).map(([key, value]) => ({ name: key, value })),
+                ],
                 securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                 volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
               },
@@ -103,6 +118,10 @@ export async function createFakeProjector(kc: KubeConfig, namespace: string, ima
       },
     },
   });
+}
+
+export function createFakeProjector(kc: KubeConfig, namespace: string, image: string, env: Readonly<Record<string, string>> = {}): Promise<V1Deployment> {
+  return createFakeDeployment(kc, namespace, image, "projector", { env });
 }
 
 export interface OpsRun {

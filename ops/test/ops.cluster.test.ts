@@ -1,12 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, loadYaml, type KubeConfig, type V1CustomResourceDefinition } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminKubeConfig, createFakeProjector, createTestNamespace, eventually, fakeProjectorImage, runOps, type TestNamespace } from "./cluster-fixture";
+import { adminKubeConfig, createFakeDeployment, createFakeProjector, createTestNamespace, eventually, fakeProjectorImage, runOps, type TestNamespace } from "./cluster-fixture";
 
 // ops scale, status and topics against the local cluster (infra/local-cluster), run as the
 // udaconnect-ops ServiceAccount with the Role of infra/k8s/base/ops-rbac.yaml. KafkaTopics use
@@ -64,7 +61,7 @@ async function kafkaTopics(ns: string): Promise<Record<string, unknown>> {
 describe("ops scale", () => {
   it("refuses more projector replicas than the locations topic has partitions, from the schemas when no KafkaTopic says otherwise", async () => {
     const ns = await namespace();
-    await createFakeProjector(kc, ns.name, image, []);
+    await createFakeProjector(kc, ns.name, image);
 
     const run = await runOps(["scale", "projector", "7", "-n", ns.name], ns.opsKubeconfig);
 
@@ -77,7 +74,7 @@ describe("ops scale", () => {
 
   it("takes the partition count from the KafkaTopic, and within it scales and waits for the rollout", async () => {
     const ns = await namespace();
-    await createFakeProjector(kc, ns.name, image, []);
+    await createFakeProjector(kc, ns.name, image);
     await createKafkaTopic(ns.name, "udaconnect.locations.v1", { partitions: 2 });
 
     const refused = await runOps(["scale", "projector", "3", "-n", ns.name], ns.opsKubeconfig);
@@ -104,37 +101,45 @@ describe("ops scale", () => {
 });
 
 describe("ops status", () => {
-  let server: Server;
-  let port: number;
-  const machineAddress = Object.values(networkInterfaces()).flat().find((a) => a?.family === "IPv4" && !a.internal)?.address;
+  const projectionStatus = {
+    partitions: [
+      { topic: "udaconnect.locations.v1", partition: 0, projected_offset: 40, end_offset: 42, lag: 2 },
+      { topic: "udaconnect.persons.v1", partition: 0, projected_offset: 7, end_offset: 7, lag: 0 },
+    ],
+    end_offsets_known: true,
+    newest_check_in_at: "2026-12-02T09:00:00.000Z",
+  };
+  const projectorMetrics = [
+    "# TYPE udaconnect_projector_lag_records gauge",
+    'udaconnect_projector_lag_records{topic="udaconnect.locations.v1",partition="0"} 5',
+    'udaconnect_projector_lag_records{topic="udaconnect.locations.v1",partition="1"} 0',
+    'udaconnect_projector_last_event_timestamp_seconds{topic="udaconnect.locations.v1",partition="0"} 1764666000',
+    'udaconnect_projector_last_event_timestamp_seconds{topic="udaconnect.locations.v1",partition="1"} 1764665000',
+    "",
+  ].join("\n");
 
-  beforeAll(async () => {
-    // query-api's /v1/projection/status, served by this test on the machine's own address: the
-    // API server does not proxy to 127.0.0.1, where the local cluster's host-network pods listen.
-    server = createServer((request, response) => {
-      response.writeHead(request.url === "/v1/projection/status" ? 200 : 404, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({
-          partitions: [
-            { topic: "udaconnect.locations.v1", partition: 0, projected_offset: 40, end_offset: 42, lag: 2 },
-            { topic: "udaconnect.persons.v1", partition: 0, projected_offset: 7, end_offset: 7, lag: 0 },
-          ],
-          end_offsets_known: true,
-          newest_check_in_at: "2026-12-02T09:00:00.000Z",
-        }),
-      );
+  /** projector (metrics) and query-api (its Service, the status endpoint) on the pod network, which the API server's proxy reaches. */
+  async function deployFakes(ns: string, queryApiAnswers: boolean): Promise<void> {
+    await createFakeDeployment(kc, ns, image, "projector", { httpPort: 9465, env: { FAKE_METRICS: projectorMetrics } });
+    await createFakeDeployment(kc, ns, image, "query-api", { httpPort: 8080, env: queryApiAnswers ? { FAKE_PROJECTION_STATUS: JSON.stringify(projectionStatus) } : {} });
+    await kc.makeApiClient(CoreV1Api).createNamespacedService({
+      namespace: ns,
+      body: { metadata: { name: "query-api" }, spec: { selector: { "app.kubernetes.io/name": "query-api" }, ports: [{ name: "http", port: 8080, targetPort: "http" }] } },
     });
-    await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
-    port = (server.address() as AddressInfo).port;
-  });
+  }
 
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  async function whenReady(ns: TestNamespace, jobs: number): Promise<void> {
+    await eventually("the rollouts and the Jobs", async () => {
+      const run = await runOps(["status", "-n", ns.name, "-o", "json"], ns.opsKubeconfig);
+      const report = JSON.parse(run.stdout) as { workloads: { state: string }[]; jobs: { outcome: string }[]; projection: { source: string } };
+      const ready = report.workloads.every((w) => w.state === "ready") && report.jobs.length === jobs && report.jobs.every((j) => j.outcome === "succeeded");
+      return ready && report.projection.source !== "unavailable" ? true : undefined;
+    }, 180_000);
+  }
 
   it("prints every rollout, the Job history and the projection's lag from query-api through the API server's service proxy", async () => {
-    expect(machineAddress).toBeDefined();
     const ns = await namespace();
-    await createFakeProjector(kc, ns.name, image, []);
-    const core = kc.makeApiClient(CoreV1Api);
+    await deployFakes(ns.name, true);
     await kc.makeApiClient(AppsV1Api).createNamespacedStatefulSet({
       namespace: ns.name,
       body: {
@@ -154,13 +159,7 @@ describe("ops status", () => {
         spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", hostNetwork: true, containers: [{ name: "migrate", image: "localhost/udaconnect/cluster-probe:1", imagePullPolicy: "Never", args: ["say", "migrated"] }] } } },
       },
     });
-    await core.createNamespacedService({ namespace: ns.name, body: { metadata: { name: "query-api" }, spec: { ports: [{ name: "http", port: 8080, targetPort: port }] } } });
-    await core.createNamespacedEndpoints({ namespace: ns.name, body: { metadata: { name: "query-api" }, subsets: [{ addresses: [{ ip: machineAddress! }], ports: [{ name: "http", port }] }] } });
-    await eventually("the rollouts and the migrate Job", async () => {
-      const run = await runOps(["status", "-n", ns.name, "-o", "json"], ns.opsKubeconfig);
-      const report = JSON.parse(run.stdout) as { workloads: { state: string }[]; jobs: { outcome: string }[] };
-      return report.workloads.every((w) => w.state === "ready") && report.jobs[0]?.outcome === "succeeded" ? true : undefined;
-    }, 120_000);
+    await whenReady(ns, 1);
 
     const json = await runOps(["status", "-n", ns.name, "--output", "json"], ns.opsKubeconfig);
     const text = await runOps(["status", "-n", ns.name], ns.opsKubeconfig);
@@ -169,6 +168,7 @@ describe("ops status", () => {
     const report = JSON.parse(json.stdout);
     expect(report.workloads).toEqual([
       { kind: "Deployment", name: "projector", desired: 1, ready: 1, upToDate: 1, state: "ready", message: "1/1 replicas available and up to date" },
+      { kind: "Deployment", name: "query-api", desired: 1, ready: 1, upToDate: 1, state: "ready", message: "1/1 replicas available and up to date" },
       { kind: "StatefulSet", name: "postgis", desired: 1, ready: 1, upToDate: 1, state: "ready", message: "1/1 replicas ready and up to date" },
     ]);
     expect(report.jobs).toMatchObject([{ name: "migrate", component: "migrate", outcome: "succeeded", reason: null }]);
@@ -183,8 +183,28 @@ describe("ops status", () => {
     });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^ {2}Deployment {3}projector {2}1\/1 {4}1 {11}ready$/m);
+    expect(text.stdout).toMatch(/^ {2}StatefulSet {2}postgis {4}1\/1 {4}1 {11}ready$/m);
     expect(text.stdout).toMatch(/^ {2}migrate +migrate +succeeded +\S+Z +\d+s$/m);
     expect(text.stdout).toContain("Projection lag (from query-api /v1/projection/status): 2 records, newest check-in 2026-12-02T09:00:00.000Z");
+  });
+
+  it("reads the lag from the projector pods' /metrics when query-api asks for a token (the proxy passes none)", async () => {
+    const ns = await namespace();
+    await deployFakes(ns.name, false);
+    await whenReady(ns, 0);
+
+    const run = await runOps(["status", "-n", ns.name, "-o", "json"], ns.opsKubeconfig);
+
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).projection).toEqual({
+      source: "projector-metrics",
+      partitions: [
+        { topic: "udaconnect.locations.v1", partition: 0, lag: 5 },
+        { topic: "udaconnect.locations.v1", partition: 1, lag: 0 },
+      ],
+      totalLag: 5,
+      newestCheckInAt: new Date(1_764_666_000_000).toISOString(),
+    });
   });
 });
 

@@ -22,7 +22,7 @@ afterAll(async () => {
 async function namespaceWithProjector(env: Record<string, string>): Promise<TestNamespace> {
   const ns = await createTestNamespace(kc);
   namespaces.push(ns);
-  await createFakeProjector(kc, ns.name, image, Object.entries(env).map(([name, value]) => ({ name, value })));
+  await createFakeProjector(kc, ns.name, image, env);
   return ns;
 }
 
