@@ -120,6 +120,9 @@ main() {
       log "unexpected argument for $command: $arg (see --help)"; exit 2
     done
   fi
+  if [[ "$command" == start || "$command" == stop || "$command" == reset ]] && ! is_root; then
+    die "$command needs root (containerd, the kubelet's cgroups and mounts); run it with sudo."
+  fi
   resolve_state_dir
   set_cluster_paths
   case "$command" in

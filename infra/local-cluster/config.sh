@@ -49,25 +49,32 @@ EOF
   chmod 0600 "$file"
 }
 
+cert_once() { [[ -s "$PKI/$1.crt" ]] || sign_cert "$@"; }
+
+# Made once per state dir; a certificate added by a later version of this script is made on
+# the next start.
 ensure_pki() {
-  [[ -f "$PKI/.complete" ]] && return 0
-  log "creating the cluster's certificates in $PKI"
-  rm -rf "$PKI"
-  mkdir -p "$PKI"
-  chmod 0700 "$PKI"
-  openssl_quiet req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -sha256 -subj "/CN=udaconnect-local-ca" \
-    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
-    -keyout "$PKI/ca.key" -out "$PKI/ca.crt" || die "openssl could not create the CA in $PKI; is openssl installed?"
-  sign_cert apiserver "/CN=kube-apiserver" serverAuth \
+  if [[ ! -s "$PKI/ca.crt" || ! -s "$PKI/ca.key" ]]; then
+    log "creating the cluster's certificates in $PKI"
+    rm -rf "$PKI"
+    mkdir -p "$PKI"
+    chmod 0700 "$PKI"
+    openssl_quiet req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -sha256 -subj "/CN=udaconnect-local-ca" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+      -keyout "$PKI/ca.key" -out "$PKI/ca.crt" || die "openssl could not create the CA in $PKI; is openssl installed?"
+  fi
+  cert_once apiserver "/CN=kube-apiserver" serverAuth \
     "IP:127.0.0.1,IP:$SERVICE_API_IP,DNS:localhost,DNS:$NODE_NAME,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
-  sign_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
-  sign_cert admin "/O=system:masters/CN=kubernetes-admin" clientAuth
-  sign_cert controller-manager "/CN=system:kube-controller-manager" clientAuth
-  sign_cert scheduler "/CN=system:kube-scheduler" clientAuth
-  sign_cert kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" clientAuth
-  openssl_quiet ecparam -name prime256v1 -genkey -noout -out "$PKI/sa.key"
-  openssl_quiet ec -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
-  touch "$PKI/.complete"
+  cert_once apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth
+  cert_once front-proxy-client "/CN=front-proxy-client" clientAuth
+  cert_once admin "/O=system:masters/CN=kubernetes-admin" clientAuth
+  cert_once controller-manager "/CN=system:kube-controller-manager" clientAuth
+  cert_once scheduler "/CN=system:kube-scheduler" clientAuth
+  cert_once kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" clientAuth
+  if [[ ! -s "$PKI/sa.pub" ]]; then
+    openssl_quiet ecparam -name prime256v1 -genkey -noout -out "$PKI/sa.key"
+    openssl_quiet ec -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub"
+  fi
 }
 
 write_kubeconfigs() {
