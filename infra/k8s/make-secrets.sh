@@ -45,7 +45,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-[[ -n "$overlay" ]] || usage_error "which overlay? one of: $(ls "$k8s_dir/overlays" | tr '\n' ' ')"
+[[ -n "$overlay" ]] || usage_error "which overlay? one of: $(cd "$k8s_dir/overlays" && printf '%s ' */ | tr -d /)"
 [[ -f "$k8s_dir/overlays/$overlay/kustomization.yaml" ]] || usage_error "no overlay '$overlay' in $k8s_dir/overlays"
 
 secrets="$k8s_dir/overlays/$overlay/secrets"
