@@ -21,7 +21,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
  */
 const IMAGES = {
   ingest: { entries: { main: "ingest/src/main.ts" }, assets: {} },
-  projector: { entries: { main: "projector/src/main.ts", cli: "projector/src/cli.ts" }, assets: {} },
+  // cli.js rebuild builds a generation from the migration files (migrations/src/migration-files.ts: ../sql/).
+  projector: { entries: { main: "projector/src/main.ts", cli: "projector/src/cli.ts" }, assets: { sql: "migrations/sql" } },
   "query-api": { entries: { main: "query-api/src/main.ts" }, assets: { web: "query-api/src/web" } },
   tools: {
     entries: {
@@ -185,9 +186,20 @@ async function runtimeClosure(found) {
   return entries;
 }
 
+/**
+ * pnpm store entries are named after version, peers and patch hash, so the same list of entries
+ * and links is the same content: a rebuild with unchanged dependencies keeps node_modules as it is.
+ */
 async function copyRuntimePackages(found, outDir) {
   const entries = await runtimeClosure(found);
-  const storeOut = join(outDir, "node_modules/.pnpm");
+  const modulesDir = join(outDir, "node_modules");
+  const manifestFile = join(modulesDir, ".udaconnect-closure");
+  const manifest = JSON.stringify({ entries: [...entries.keys()].sort(), links: [...found].map(([name, dir]) => [name, storeEntryOf(dir).entry]).sort() });
+  if ((await readFile(manifestFile, "utf8").catch(() => "")) === manifest) {
+    return { count: entries.size, reused: true };
+  }
+  await rm(modulesDir, { recursive: true, force: true });
+  const storeOut = join(modulesDir, ".pnpm");
   await mkdir(storeOut, { recursive: true });
   for (const [entry, store] of entries) {
     await cp(join(store, entry), join(storeOut, entry), { recursive: true, verbatimSymlinks: true });
@@ -197,7 +209,8 @@ async function copyRuntimePackages(found, outDir) {
     await mkdir(dirname(link), { recursive: true });
     await symlink(relative(dirname(link), join(storeOut, storeEntryOf(dir).entry, "node_modules", name)), link);
   }
-  return entries.size;
+  await writeFile(manifestFile, manifest);
+  return { count: entries.size, reused: false };
 }
 
 async function copyAssets(assets, outDir, legacyDir) {
@@ -253,16 +266,22 @@ async function main() {
     fail(`expected an image name and an output folder\n${USAGE}`, 2);
   }
   const outDir = resolve(out);
-  await rm(outDir, { recursive: true, force: true });
+  // Everything but node_modules is made afresh; node_modules only when its packages change.
   await mkdir(outDir, { recursive: true });
+  for (const item of await readdir(outDir)) {
+    if (item !== "node_modules") {
+      await rm(join(outDir, item), { recursive: true, force: true });
+    }
+  }
   const found = await bundle(image, outDir);
-  const count = await copyRuntimePackages(found, outDir);
+  const { count, reused } = await copyRuntimePackages(found, outDir);
   await copyAssets(image.assets, outDir, values["legacy-dir"] && resolve(values["legacy-dir"]));
   await writeFile(join(outDir, "package.json"), `${JSON.stringify({ name: `udaconnect-${name}`, private: true, type: "module" }, null, 2)}\n`);
   await checkLinksStayInside(outDir);
   process.stderr.write(
     `bundle: ${name}: ${Object.keys(image.entries).map((e) => `dist/${e}.js`).join(", ")}; ` +
-      `${found.size} imported packages (${[...found.keys()].sort().join(", ")}), ${count} with their dependencies\n`,
+      `${found.size} imported packages (${[...found.keys()].sort().join(", ")}), ${count} with their dependencies` +
+      `${reused ? " (node_modules unchanged, kept)" : ""}\n`,
   );
 }
 
