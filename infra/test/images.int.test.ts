@@ -103,7 +103,8 @@ describe.skipIf(process.env.UDACONNECT_SKIP_IMAGE_TESTS === "1")("images (script
 
   afterAll(async () => {
     for (const container of started) {
-      await podman("rm", "--force", "--time", "5", container).catch(() => undefined);
+      // --volumes: the anonymous volumes of kafka and postgis (their VOLUME folders) go too.
+      await podman("rm", "--force", "--volumes", "--time", "5", container).catch(() => undefined);
     }
     await psql(server, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   }, 120_000);
