@@ -129,8 +129,10 @@ describe("ops status", () => {
   }
 
   async function whenReady(ns: TestNamespace, jobs: number): Promise<void> {
-    await eventually("the rollouts and the Jobs", async () => {
+    let last = "";
+    await eventually(() => `the rollouts, the Jobs and the lag; the last status said: ${last}`, async () => {
       const run = await runOps(["status", "-n", ns.name, "-o", "json"], ns.opsKubeconfig);
+      last = `${run.stdout}${run.stderr}`;
       const report = JSON.parse(run.stdout) as { workloads: { state: string }[]; jobs: { outcome: string }[]; projection: { source: string } };
       const ready = report.workloads.every((w) => w.state === "ready") && report.jobs.length === jobs && report.jobs.every((j) => j.outcome === "succeeded");
       return ready && report.projection.source !== "unavailable" ? true : undefined;
