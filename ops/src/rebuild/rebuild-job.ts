@@ -2,6 +2,7 @@ import type { V1Container, V1Deployment, V1Job, V1PodSpec } from "@kubernetes/cl
 
 export const PROJECTOR_DEPLOYMENT = "projector";
 export const PROJECTOR_CONTAINER = "projector";
+export const REBUILD_CONTAINER = "rebuild";
 /** The label every rebuild Job and its pod carry; `ops status` and the refusal find them by it. */
 export const REBUILD_SELECTOR = "app.kubernetes.io/part-of=udaconnect,app.kubernetes.io/component=rebuild";
 /** A finished rebuild Job stays this long, so that `ops status` shows the history. */
@@ -64,7 +65,7 @@ export function rebuildJobFrom(deployment: V1Deployment, options: RebuildJobOpti
 
 function rebuildContainer(projector: V1Container, graceSeconds: number): V1Container {
   return dropUndefined({
-    name: "rebuild",
+    name: REBUILD_CONTAINER,
     image: projector.image,
     imagePullPolicy: projector.imagePullPolicy,
     command: ["node", "/app/dist/cli.js", "rebuild", "--grace-seconds", String(graceSeconds)],

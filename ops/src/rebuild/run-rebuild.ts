@@ -1,12 +1,12 @@
-import { setTimeout as delay } from "node:timers/promises";
-import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { V1Deployment } from "@kubernetes/client-node";
 import { formatDuration } from "../cli/duration";
 import { Deadline } from "../deadline";
 import type { Cluster } from "../kubernetes/cluster";
 import type { Outcome, Reporter } from "../outcome";
-import { jobOutcome, newestPod, podProgress, type JobOutcome } from "./job-state";
-import { PROJECTOR_DEPLOYMENT, REBUILD_SELECTOR, rebuildJobFrom } from "./rebuild-job";
-import { LogTail, REBUILD_LOCKED_EXIT_CODE, switchIn, type Switch } from "./rebuild-log";
+import { followRebuildJob, type Followed } from "./follow-rebuild-job";
+import { jobOutcome, podProgress } from "./job-state";
+import { PROJECTOR_DEPLOYMENT, REBUILD_CONTAINER, REBUILD_SELECTOR, rebuildJobFrom } from "./rebuild-job";
+import { REBUILD_LOCKED_EXIT_CODE } from "./rebuild-log";
 
 export interface RebuildCommand {
   readonly graceSeconds: number;
@@ -20,8 +20,6 @@ export interface RebuildDeps {
   readonly now?: () => Date;
   readonly pollMs?: number;
 }
-
-const CONTAINER = "rebuild";
 
 /** Creates the rebuild Job, follows it to its end and reports the switch or the failure. */
 export async function runRebuild(command: RebuildCommand, deps: RebuildDeps): Promise<Outcome> {
@@ -43,92 +41,12 @@ export async function runRebuild(command: RebuildCommand, deps: RebuildDeps): Pr
   const name = job.metadata?.name ?? "?";
   reporter.progress(`created Job ${name} (image ${spec.job.spec?.template.spec?.containers[0]?.image}, grace period ${command.graceSeconds}s)`);
   const deadline = new Deadline(command.timeoutMs, deps.signal);
-  const followed = await follow(cluster, name, deadline, reporter, deps.pollMs ?? 1_000);
+  const followed = await followRebuildJob(cluster, name, deadline, reporter, deps.pollMs ?? 1_000);
   return conclude(cluster, name, followed, deadline, command, reporter);
 }
 
 async function findProjector(cluster: Cluster): Promise<V1Deployment | undefined> {
   return (await cluster.getDeployment(PROJECTOR_DEPLOYMENT)) ?? (await cluster.listDeployments("app.kubernetes.io/name=projector"))[0];
-}
-
-interface Followed {
-  readonly outcome: JobOutcome;
-  readonly pod: V1Pod | undefined;
-  readonly switched: Switch | undefined;
-  readonly tail: readonly string[];
-  readonly stuck?: string;
-}
-
-/** Waits for the pod, streams its log to stderr, then waits for the Job's verdict. */
-async function follow(cluster: Cluster, job: string, deadline: Deadline, reporter: Reporter, pollMs: number): Promise<Followed> {
-  const selector = `batch.kubernetes.io/job-name=${job}`;
-  const tail = new LogTail();
-  let switched: Switch | undefined;
-  let said = "";
-  let pod: V1Pod | undefined;
-  let logDone = false;
-  for (;;) {
-    const current = await cluster.getJob(job);
-    const outcome = current === undefined ? ({ kind: "failed", reason: "the Job was deleted" } as const) : jobOutcome(current);
-    pod = newestPod(await cluster.listPods(selector)) ?? pod;
-    const progress = pod === undefined ? undefined : podProgress(pod, CONTAINER);
-    const readable = progress?.kind === "started" || progress?.kind === "terminated";
-    if (outcome.kind !== "running" && (logDone || !readable)) {
-      return { outcome, pod, switched, tail: tail.last() };
-    }
-    if (progress?.kind === "stuck") {
-      return { outcome, pod, switched, tail: tail.last(), stuck: progress.detail };
-    }
-    if (pod !== undefined && progress !== undefined && progress.kind === "waiting" && progress.detail !== said) {
-      said = progress.detail;
-      reporter.progress(`pod ${pod.metadata?.name}: ${progress.detail}`);
-    }
-    if (pod !== undefined && !logDone && readable) {
-      const name = pod.metadata?.name ?? "";
-      const stalled = new AbortController();
-      const watching = abortWhenEndedButStreaming(cluster, selector, stalled, deadline);
-      const streamError = await cluster
-        .followLog(name, CONTAINER, (timestamp, text) => {
-          if (!tail.accept(timestamp, text)) return;
-          reporter.progress(`  ${text}`);
-          switched = switchIn(text) ?? switched;
-        }, { ...(tail.since() === undefined ? {} : { sinceTime: tail.since() }), signal: AbortSignal.any([deadline.signal, stalled.signal]) })
-        .then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
-      watching.abort();
-      if (streamError !== undefined) reporter.progress(`(the log stream broke: ${streamError}; reading on)`);
-      // The stream also ends when the API server closes it early: only a terminated container
-      // whose stream ended by itself has said everything (a log that cannot be read: give up on it).
-      const after = newestPod(await cluster.listPods(selector));
-      const ended = after !== undefined && podProgress(after, CONTAINER).kind === "terminated";
-      logDone = ended && (!stalled.signal.aborted || streamError !== undefined);
-      pod = after ?? pod;
-      if (logDone || stalled.signal.aborted || (await deadline.pause(pollMs))) continue;
-    }
-    if (!(await deadline.pause(pollMs))) {
-      return { outcome, pod, switched, tail: tail.last() };
-    }
-  }
-}
-
-/**
- * A log stream whose connection broke does not always end: once the container has ended and
- * the stream has not followed within a few seconds, abort it, so that the caller reads the
- * rest of the log anew (from where it was).
- */
-function abortWhenEndedButStreaming(cluster: Cluster, selector: string, stalled: AbortController, deadline: Deadline): AbortController {
-  const watching = new AbortController();
-  const signal = AbortSignal.any([watching.signal, deadline.signal]);
-  void (async () => {
-    let endedChecks = 0;
-    while (!signal.aborted && endedChecks < 2) {
-      await delay(5_000, undefined, { signal }).catch(() => undefined);
-      if (signal.aborted) return;
-      const pod = newestPod(await cluster.listPods(selector).catch(() => []));
-      endedChecks = pod !== undefined && podProgress(pod, CONTAINER).kind === "terminated" ? endedChecks + 1 : 0;
-    }
-    if (!signal.aborted) stalled.abort();
-  })();
-  return watching;
 }
 
 async function conclude(cluster: Cluster, job: string, followed: Followed, deadline: Deadline, command: RebuildCommand, reporter: Reporter): Promise<Outcome> {
@@ -146,7 +64,7 @@ async function conclude(cluster: Cluster, job: string, followed: Followed, deadl
       : { kind: "failed", message: `still running after ${formatDuration(command.timeoutMs)} (--timeout); ${continues}` };
   }
   if (followed.outcome.kind === "failed") {
-    const exit = followed.pod === undefined ? undefined : podProgress(followed.pod, CONTAINER);
+    const exit = followed.pod === undefined ? undefined : podProgress(followed.pod, REBUILD_CONTAINER);
     if (exit?.kind === "terminated" && exit.exitCode === REBUILD_LOCKED_EXIT_CODE) {
       return { kind: "refused", message: `Job ${job}: another rebuild holds the rebuild lock in PostgreSQL (started outside ops?); wait for it to end${lastLines}` };
     }
