@@ -18,8 +18,10 @@ DEBIAN_PACKAGES=(etcd-server containerd runc containernetworking-plugins openssl
 CNI_BIN_DIR=/usr/lib/cni
 
 NODE_NAME="${CLUSTER_NODE_NAME:-udaconnect-node}"
-CNI_NETWORK=udaconnect
-CNI_BRIDGE=uda-cni0
+# A second cluster beside this one (the lifecycle test) needs its own bridge and network name:
+# `stop` deletes the bridge, which would cut the first cluster's pods off.
+CNI_NETWORK="${CLUSTER_CNI_NETWORK:-udaconnect}"
+CNI_BRIDGE="${CLUSTER_CNI_BRIDGE:-uda-cni0}"
 POD_SUBNET="${CLUSTER_POD_SUBNET:-10.244.0.0/24}"
 SERVICE_CIDR=10.96.0.0/16
 SERVICE_API_IP=10.96.0.1

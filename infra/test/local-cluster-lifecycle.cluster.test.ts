@@ -73,6 +73,10 @@ describe("cluster.sh stop and start", () => {
     UDACONNECT_STATE_DIR: stateDir,
     CLUSTER_NODE_NAME: "udaconnect-lifecycle",
     CLUSTER_CGROUP_ROOT: CGROUP_ROOT,
+    // Its own pod network: its stop deletes its bridge, never the shared cluster's.
+    CLUSTER_CNI_NETWORK: "udaconnect-lifecycle",
+    CLUSTER_CNI_BRIDGE: "uda-lc-cni0",
+    CLUSTER_POD_SUBNET: "10.245.0.0/24",
     ...Object.fromEntries(Object.entries(PORTS).map(([name, port]) => [`CLUSTER_${name}_PORT`, String(port)])),
   };
   const cluster = (...args: string[]) => run("bash", [CLUSTER_SH, ...args], env);
