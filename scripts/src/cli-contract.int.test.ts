@@ -19,6 +19,14 @@ const COMMANDS: readonly { command: readonly string[]; help: string }[] = [
   { command: ["scripts/bench-projector"], help: "usage: scripts/bench-projector" },
   { command: ["scripts/bench-query"], help: "usage: scripts/bench-query" },
   { command: ["bash", "infra/local/services.sh"], help: "usage: services.sh" },
+  { command: ["scripts/ops"], help: "usage: scripts/ops" },
+  { command: ["scripts/build-images"], help: "Builds the OCI images of UdaConnect" },
+  { command: ["scripts/test-cluster"], help: "The cluster stage of the test suite" },
+  { command: ["scripts/test-containers"], help: "Runs integration tests once through testcontainers" },
+  { command: ["scripts/generate-k8s-topics"], help: "usage: scripts/generate-k8s-topics" },
+  { command: ["bash", "infra/k8s/check.sh"], help: "usage: infra/k8s/check.sh" },
+  { command: ["bash", "infra/k8s/make-secrets.sh"], help: "usage: infra/k8s/make-secrets.sh" },
+  { command: ["bash", "infra/local-cluster/cluster.sh"], help: "usage: cluster.sh" },
 ];
 
 // Addresses where nothing listens: answering --help or refusing a flag must need no
