@@ -25,7 +25,7 @@ export function personIds(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}-${runId}-${i}`);
 }
 
-/** Registers them; the consistency token of the last registration of each persons partition is in the replies. */
+/** Registers each person; the consistency tokens of the registrations, in order. */
 export async function registerAll(ingest: Ingest, ids: readonly string[]): Promise<string[]> {
   const tokens: string[] = [];
   for (const personId of ids) {

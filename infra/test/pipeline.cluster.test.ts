@@ -12,6 +12,7 @@ import { checkInsFor, createIngestClient, deliverAll, get, getJson, inBatches, l
 import {
   INGEST_URL,
   KAFKA_BROKER,
+  NAMESPACE,
   REPO,
   SIGNING_KEY_FILE,
   applyLocalOverlay,
@@ -90,10 +91,10 @@ describe("the pipeline running as pods of a real cluster", () => {
   afterAll(async () => {
     log(`the whole file: ${elapsed(fileStarted)}`);
     if (process.env.UDACONNECT_KEEP_DEPLOYMENT === "1") {
-      log(`namespace udaconnect kept (UDACONNECT_KEEP_DEPLOYMENT=1); kubectl delete namespace udaconnect removes it`);
+      log(`namespace ${NAMESPACE} kept (UDACONNECT_KEEP_DEPLOYMENT=1); kubectl delete namespace ${NAMESPACE} removes it`);
       return;
     }
-    await kubectl("delete", "namespace", "udaconnect", "--wait=false").catch(() => undefined);
+    await kubectl("delete", "namespace", NAMESPACE, "--wait=false").catch(() => undefined);
   });
 
   it("imported the original data with its Job: person 1 meets exactly persons 5, 6, 8 and 9", async () => {
@@ -171,8 +172,7 @@ describe("the pipeline running as pods of a real cluster", () => {
     const persons = personIds("k8s-d", 12);
     await registerAll(ingest, persons);
     const checkIns = checkInsFor(persons, 25);
-    const tokens: string[] = [];
-    for (const batch of inBatches(checkIns, 100)) tokens.push(await recordBatch(ingest, batch));
+    for (const batch of inBatches(checkIns, 100)) await recordBatch(ingest, batch);
 
     for (const person of persons) {
       const ids = await eventually(async () => {
@@ -182,6 +182,8 @@ describe("the pipeline running as pods of a real cluster", () => {
       }, 90_000);
       expect(ids.sort()).toEqual(checkIns.filter((c) => c.personId === person).map((c) => c.eventId).sort());
     }
+    const prefix = persons[0]?.replace(/-0$/, "");
+    expect(await psql(`SELECT count(*) FROM location WHERE person_id LIKE '${prefix}-%'`)).toBe(String(checkIns.length));
   });
 
   it("loses nothing acknowledged when the projector and the ingest pods are killed mid-stream", async () => {
