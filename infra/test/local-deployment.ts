@@ -2,6 +2,7 @@
 // through kubectl and the project's own scripts, for infra/test/pipeline.cluster.test.ts.
 import { spawn } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +14,8 @@ export const NAMESPACE = "udaconnect";
 export const INGEST_URL = "http://127.0.0.1:25051";
 export const QUERY_API_URL = "http://127.0.0.1:28080";
 export const KAFKA_BROKER = "127.0.0.1:29092";
+/** The overlay's fixed host ports: PostgreSQL, ingest, query-api, Kafka (client, controller). */
+const HOST_PORTS = [25432, 25051, 28080, 29092, 29093];
 /** Where make-secrets.sh keeps the local overlay's signing key (outside the cluster). */
 export const SIGNING_KEY_FILE = join(REPO, ".local/k8s/local/signing-key.jwk.json");
 
@@ -62,6 +65,31 @@ export async function removeDeployment(): Promise<void> {
   // Pods first, without their grace periods: the namespace then goes in seconds.
   await inNamespace("delete", "pods", "--all", "--force", "--grace-period=0", "--wait=false").catch(() => undefined);
   await kubectl("delete", "namespace", NAMESPACE, "--wait=true", "--timeout=300s");
+}
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+
+/**
+ * The pods of the overlay bind fixed ports on the host: a process still holding one (a
+ * deployment in another namespace, a pod just killed) would keep them Pending or crashing.
+ */
+export async function waitForFreeHostPorts(timeoutMs: number): Promise<void> {
+  try {
+    await eventually(async () => {
+      const taken = [];
+      for (const port of HOST_PORTS) if (await listening(port)) taken.push(port);
+      if (taken.length > 0) throw new Error(`127.0.0.1 ports ${taken.join(", ")} are taken; the local overlay needs them (another deployment of it? kubectl get pods -A -o wide; ss -ltnp)`);
+    }, timeoutMs);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${await diagnostics()}`);
+  }
 }
 
 /**

@@ -25,6 +25,7 @@ import {
   psql,
   removeDeployment,
   waitFor,
+  waitForFreeHostPorts,
 } from "./local-deployment";
 
 const LEGACY_NAMESPACE = "3f1c9a52-6f0e-4b8e-9d6a-2b7f0c4e8a11";
@@ -73,6 +74,7 @@ describe("the pipeline running as pods of a real cluster", () => {
       throw new Error('KUBECONFIG is not set: run scripts/test-cluster, or `infra/local-cluster/cluster.sh start` and `eval "$(infra/local-cluster/cluster.sh env)"` first');
     }
     await removeDeployment();
+    await waitForFreeHostPorts(120_000);
     const applied = Date.now();
     await applyLocalOverlay();
     await waitFor(["wait", "--for=condition=Complete", "job/migrate", "--timeout=600s"]);
