@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import type { LogLevel } from "./config";
@@ -18,6 +18,7 @@ import { registerPersonsRoutes } from "./http/persons-routes";
 import { badRequest, problemSchema, sendProblem } from "./http/problem";
 import { registerProjectionStatusRoute } from "./http/projection-status-routes";
 import { registerRateLimit } from "./http/rate-limit";
+import { redactUrl } from "./http/redact-url";
 import { connectionSummarySchema, registerV1ConnectionsRoutes } from "./http/v1-connections-routes";
 import { registerV1LocationsRoutes } from "./http/v1-locations-routes";
 import { personsPageSchema, registerV1PersonsRoutes } from "./http/v1-persons-routes";
@@ -106,5 +107,15 @@ function jsonLogLines(level: LogLevel) {
     base: undefined,
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label: string) => ({ level: label }) },
+    // Fastify's request fields, with the web page's ?token= kept out of every log line.
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
   };
 }
