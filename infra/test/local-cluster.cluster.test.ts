@@ -11,7 +11,7 @@ const PROBE_IMAGE = "localhost/udaconnect/cluster-probe:1";
 
 function kubectl(args: readonly string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.env.KUBECTL ?? "kubectl", args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("kubectl", args, { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

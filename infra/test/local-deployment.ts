@@ -27,7 +27,7 @@ export interface Run {
 
 export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO, env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: REPO, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -39,7 +39,7 @@ export function run(command: string, args: readonly string[], options: { env?: N
 }
 
 export async function kubectl(...args: string[]): Promise<string> {
-  const result = await run(process.env.KUBECTL ?? "kubectl", args);
+  const result = await run("kubectl", args);
   if (result.code !== 0) throw new Error(`kubectl ${args.join(" ")} exited with ${result.code}: ${result.stderr.trim()}`);
   return result.stdout;
 }

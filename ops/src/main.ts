@@ -1,4 +1,5 @@
 import { parseOpsArgs, type Command } from "./cli/parse-args";
+import { kubeConfigSources } from "./config";
 import type { Cluster } from "./kubernetes/cluster";
 import { createCluster } from "./kubernetes/client-node-cluster";
 import { KubeConfigError, loadKubeConfig } from "./kubernetes/kube-config";
@@ -41,7 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.once("SIGINT", () => interrupt.abort());
   process.once("SIGTERM", () => interrupt.abort());
   try {
-    const kc = loadKubeConfig(parsed.global.context);
+    const kc = loadKubeConfig(parsed.global.context, kubeConfigSources());
     const outcome = await run(parsed.command, createCluster(kc, parsed.global.namespace), interrupt.signal);
     if (outcome.kind !== "ok") {
       process.stderr.write(`ops ${parsed.command.kind}: ${outcome.kind === "refused" ? "refused: " : ""}${outcome.message}\n`);

@@ -6,12 +6,13 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { AppsV1Api, CoreV1Api, KubeConfig, loadAllYaml, RbacAuthorizationV1Api, type V1Deployment } from "@kubernetes/client-node";
+import { inheritedEnv, loadTestEnvironment } from "@udaconnect/test-support";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The local cluster's admin kubeconfig: KUBECONFIG, else what infra/local-cluster/cluster.sh env says. */
 export function adminKubeConfig(): { kc: KubeConfig; path: string } {
-  let path = process.env.KUBECONFIG ?? "";
+  let path = loadTestEnvironment().kubeconfig ?? "";
   if (path === "") {
     const env = execFileSync("bash", [join(REPO, "infra/local-cluster/cluster.sh"), "env"], { encoding: "utf8" });
     path = /export KUBECONFIG=(\S+)/.exec(env)?.[1]?.replace(/^'|'$/g, "") ?? "";
@@ -139,7 +140,7 @@ export interface RunningOps {
 
 /** scripts/ops as an operator runs it, with the given kubeconfig. */
 export function startOps(args: readonly string[], kubeconfig: string): RunningOps {
-  const child = spawn("bash", [join(REPO, "scripts/ops"), ...args], { env: { ...process.env, KUBECONFIG: kubeconfig }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("bash", [join(REPO, "scripts/ops"), ...args], { env: inheritedEnv({ KUBECONFIG: kubeconfig }), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -15,6 +15,8 @@ export interface TestEnvironment {
   readonly expectContainers: boolean;
   /** PATH, so a child process finds what its parent found. */
   readonly path: string;
+  /** KUBECONFIG: the cluster the cluster tests use (scripts/test-cluster sets it). */
+  readonly kubeconfig: string | undefined;
 }
 
 export interface ContainerImages {
@@ -38,6 +40,7 @@ export function loadTestEnvironment(env: NodeJS.ProcessEnv = process.env): TestE
     }),
     expectContainers: env.UDACONNECT_EXPECT_CONTAINERS === "1",
     path: env.PATH ?? "",
+    kubeconfig: env.KUBECONFIG || undefined,
   });
 }
 
@@ -47,4 +50,12 @@ export function loadTestEnvironment(env: NodeJS.ProcessEnv = process.env): TestE
  */
 export function childProcessEnv(variables: Readonly<Record<string, string>>): Record<string, string> {
   return { PATH: loadTestEnvironment().path, ...variables };
+}
+
+/**
+ * The environment of a command a test runs as a user would (a script that installs and
+ * finds its own tools): the test's whole environment with `overrides`.
+ */
+export function inheritedEnv(overrides: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, ...overrides };
 }

@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfigSources } from "../config";
 
 /** The kubeconfig could not be loaded, or names no such context: the operator has to fix it. */
 export class KubeConfigError extends Error {}
@@ -10,10 +8,8 @@ export class KubeConfigError extends Error {}
  * KUBECONFIG, else ~/.kube/config, else the pod's service account (KubeConfig.loadFromDefault).
  * Its last resort, http://localhost:8080, is never what an operator means: refuse it.
  */
-export function loadKubeConfig(context: string | undefined, env: NodeJS.ProcessEnv = process.env): KubeConfig {
-  const fromFile = (env.KUBECONFIG ?? "") !== "" || existsSync(join(env.HOME ?? homedir(), ".kube", "config"));
-  const inCluster = (env.KUBERNETES_SERVICE_HOST ?? "") !== "";
-  if (!fromFile && !inCluster) {
+export function loadKubeConfig(context: string | undefined, sources: KubeConfigSources): KubeConfig {
+  if (!sources.file && !sources.inCluster) {
     throw new KubeConfigError("no kubeconfig: set KUBECONFIG (e.g. eval \"$(bash infra/local-cluster/cluster.sh env)\" for the local cluster) or create ~/.kube/config");
   }
   const kc = new KubeConfig();
