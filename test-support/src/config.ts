@@ -17,7 +17,21 @@ export interface TestEnvironment {
   readonly path: string;
   /** KUBECONFIG: the cluster the cluster tests use (scripts/test-cluster sets it). */
   readonly kubeconfig: string | undefined;
+  /** The local broker's SASL_SSL and mTLS listeners, as `infra/local/services.sh env` prints them. */
+  readonly secureListeners: Readonly<Partial<Record<SecureListenerVariable, string>>>;
 }
+
+/** What `services.sh env` prints about the local broker's SASL_SSL and mTLS listeners. */
+export const SECURE_LISTENER_VARIABLES = [
+  "KAFKA_SASL_SSL_BROKERS",
+  "KAFKA_MTLS_BROKERS",
+  "KAFKA_LOCAL_CA_FILE",
+  "KAFKA_LOCAL_SCRAM_USERNAME",
+  "KAFKA_LOCAL_SCRAM_PASSWORD_FILE",
+  "KAFKA_LOCAL_CLIENT_CERT_FILE",
+  "KAFKA_LOCAL_CLIENT_KEY_FILE",
+] as const;
+export type SecureListenerVariable = (typeof SECURE_LISTENER_VARIABLES)[number];
 
 export interface ContainerImages {
   readonly postgis: string;
@@ -41,6 +55,9 @@ export function loadTestEnvironment(env: NodeJS.ProcessEnv = process.env): TestE
     expectContainers: env.UDACONNECT_EXPECT_CONTAINERS === "1",
     path: env.PATH ?? "",
     kubeconfig: env.KUBECONFIG || undefined,
+    secureListeners: Object.freeze(
+      Object.fromEntries(SECURE_LISTENER_VARIABLES.filter((name) => env[name]).map((name) => [name, env[name]])),
+    ),
   });
 }
 

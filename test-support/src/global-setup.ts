@@ -2,22 +2,13 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
+import { SECURE_LISTENER_VARIABLES } from "./config";
 import { resolveInfrastructure } from "./infrastructure";
 
 import "./provided-context";
 
 const run = promisify(execFile);
 const SERVICES_SCRIPT = fileURLToPath(new URL("../../infra/local/services.sh", import.meta.url));
-/** What `services.sh env` prints about the local broker's SASL_SSL and mTLS listeners. */
-const SECURE_LISTENER_VARIABLES = [
-  "KAFKA_SASL_SSL_BROKERS",
-  "KAFKA_MTLS_BROKERS",
-  "KAFKA_LOCAL_CA_FILE",
-  "KAFKA_LOCAL_SCRAM_USERNAME",
-  "KAFKA_LOCAL_SCRAM_PASSWORD_FILE",
-  "KAFKA_LOCAL_CLIENT_CERT_FILE",
-  "KAFKA_LOCAL_CLIENT_KEY_FILE",
-] as const;
 
 /**
  * Vitest global setup of the integration and e2e projects: finds or starts a

@@ -2,5 +2,5 @@ export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from 
 export { createTopics, uniqueNamespace } from "./kafka";
 export { eventually, type EventuallyOptions } from "./eventually";
 export type { ProvidedInfrastructure } from "./provided-context";
-export { childProcessEnv, inheritedEnv, loadTestEnvironment } from "./config";
+export { childProcessEnv, inheritedEnv, loadTestEnvironment, SECURE_LISTENER_VARIABLES, type SecureListenerVariable } from "./config";
 export { freePort } from "./free-port";

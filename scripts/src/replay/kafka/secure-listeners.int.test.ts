@@ -8,7 +8,7 @@ import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-co
 import { createJsonLogger, loadConfig as loadProjectorConfig, startProjector } from "@udaconnect/projector";
 import { loadConfig as loadQueryApiConfig, startQueryApi } from "@udaconnect/query-api";
 import { CheckInSchema, locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { createTestDatabase, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
+import { createTestDatabase, eventually, loadTestEnvironment, SECURE_LISTENER_VARIABLES, uniqueNamespace, type SecureListenerVariable, type TestDatabase } from "@udaconnect/test-support";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { loadKafkaConnection } from "../../config";
 import { createIngestClient } from "../../ingest-client";
@@ -124,16 +124,8 @@ interface ProjectionStatusBody {
 
 /** The listeners' addresses and credential files, as `infra/local/services.sh env` prints them (the global setup exports them). */
 function secureListeners() {
-  const names = [
-    "KAFKA_SASL_SSL_BROKERS",
-    "KAFKA_MTLS_BROKERS",
-    "KAFKA_LOCAL_CA_FILE",
-    "KAFKA_LOCAL_SCRAM_USERNAME",
-    "KAFKA_LOCAL_SCRAM_PASSWORD_FILE",
-    "KAFKA_LOCAL_CLIENT_CERT_FILE",
-    "KAFKA_LOCAL_CLIENT_KEY_FILE",
-  ] as const;
-  const missing = names.filter((name) => !process.env[name]);
+  const listeners = loadTestEnvironment().secureListeners;
+  const missing = SECURE_LISTENER_VARIABLES.filter((name) => listeners[name] === undefined);
   if (missing.length > 0) {
     throw new Error(
       `${missing.join(", ")} not set: these tests need the local broker's SASL_SSL and mTLS listeners, which ` +
@@ -141,7 +133,7 @@ function secureListeners() {
         "(a broker started before they existed: 'infra/local/kafka.sh stop' and 'start' again; the data stays).",
     );
   }
-  const value = (name: (typeof names)[number]) => process.env[name] ?? "";
+  const value = (name: SecureListenerVariable) => listeners[name] ?? "";
   return {
     saslSsl: {
       brokers: value("KAFKA_SASL_SSL_BROKERS"),
