@@ -8,7 +8,7 @@ import {
 } from "testcontainers";
 import type { ContainerImages } from "./config";
 import { freePort } from "./free-port";
-import type { Infrastructure } from "./infrastructure";
+import type { Infrastructure } from "./infrastructure-handle";
 
 /** Marks the containers of the test servers; its value is the server (`postgis`, `kafka`). */
 export const SERVER_LABEL = "org.udaconnect.test-server";

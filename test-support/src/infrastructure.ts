@@ -3,16 +3,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadTestEnvironment, type TestEnvironment } from "./config";
 import { startContainers } from "./containers";
+import type { Infrastructure } from "./infrastructure-handle";
+
+export type { Infrastructure } from "./infrastructure-handle";
 
 const run = promisify(execFile);
 const SERVICES_SCRIPT = fileURLToPath(new URL("../../infra/local/services.sh", import.meta.url));
-
-export interface Infrastructure {
-  readonly kafkaBrokers: string;
-  readonly databaseUrl: string;
-  /** Stops what this process started; a no-op for servers it was given. */
-  readonly stop: () => Promise<void>;
-}
 
 /**
  * Where the tests' Kafka and PostGIS come from, in order of preference:
