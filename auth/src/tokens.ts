@@ -10,7 +10,7 @@ const SUBJECT = /^[A-Za-z0-9_.@-]{1,64}$/;
 export class TokenError extends Error {
   constructor(
     message: string,
-    readonly reason: "malformed" | "expired" | "bad-signature" | "invalid-claims",
+    readonly reason: "malformed" | "expired" | "not-yet-valid" | "bad-signature" | "invalid-claims",
   ) {
     super(message);
     this.name = "TokenError";
@@ -25,17 +25,25 @@ export type SignToken = (principal: Principal, options?: { expiresInSeconds?: nu
  * new public key next to the old one, switch the signer, drop the old key
  * once the tokens it signed have expired.
  */
-export function createVerifier(keySet: JSONWebKeySet, options: { clockToleranceSeconds?: number } = {}): VerifyToken {
+export function createVerifier(keySet: JSONWebKeySet, options: { clockToleranceSeconds?: number; now?: () => Date } = {}): VerifyToken {
   const keys = createLocalJWKSet(keySet);
+  const tolerance = options.clockToleranceSeconds ?? 30;
+  const now = options.now ?? (() => new Date());
   return async (token) => {
     try {
+      const currentDate = now();
       const { payload } = await jwtVerify(token, keys, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: [ALGORITHM],
         requiredClaims: ["exp", "sub", "role"],
-        clockTolerance: options.clockToleranceSeconds ?? 30,
+        clockTolerance: tolerance,
+        currentDate,
       });
+      // jose checks iat only against a maxTokenAge; a token issued in the future is as suspect as one with a future nbf.
+      if (payload.iat !== undefined && payload.iat > currentDate.getTime() / 1000 + tolerance) {
+        throw new TokenError("token is not valid yet (issued in the future)", "not-yet-valid");
+      }
       const { sub, role } = payload;
       if (typeof sub !== "string" || !SUBJECT.test(sub) || !ROLES.includes(role as Role)) {
         throw new TokenError("token has an invalid subject or role", "invalid-claims");
@@ -67,9 +75,14 @@ export async function createSigner(privateKey: JWK): Promise<SignToken> {
 function asTokenError(error: unknown): TokenError {
   if (error instanceof TokenError) return error;
   if (error instanceof errors.JWTExpired) return new TokenError("token has expired", "expired");
+  if (error instanceof errors.JOSEAlgNotAllowed) return new TokenError("token is not signed with ES256", "bad-signature");
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) {
     return new TokenError("token is not signed by a known key", "bad-signature");
   }
-  if (error instanceof errors.JWTClaimValidationFailed) return new TokenError(`token claim ${error.claim} is invalid`, "invalid-claims");
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return error.claim === "nbf"
+      ? new TokenError("token is not valid yet (nbf is in the future)", "not-yet-valid")
+      : new TokenError(`token claim ${error.claim} is invalid`, "invalid-claims");
+  }
   return new TokenError("token is not a valid JWT", "malformed");
 }
