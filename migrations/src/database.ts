@@ -21,6 +21,8 @@ export interface LocationTable {
   coordinate: ColumnType<string, string, string>;
   occurred_at: Date;
   recorded_at: Date;
+  /** Metres, as the device reported it; null when unknown (0006_location_accuracy.sql). */
+  accuracy_m: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ProjectionCheckpointTable {

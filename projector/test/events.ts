@@ -20,8 +20,8 @@ export interface PersonFixture {
   readonly recordedAt: Date;
 }
 
-/** A check-in to publish: the fields of the `location` row it becomes. */
-export type LocationFixture = LocationChange;
+/** A check-in to publish: the fields of the `location` row it becomes (accuracy_m only when given). */
+export type LocationFixture = Omit<LocationChange, "accuracyMetres"> & { readonly accuracyMetres?: number };
 
 export function personRegistered(p: PersonFixture): Event {
   return create(EventSchema, {
@@ -54,6 +54,7 @@ export function locationRecorded(l: LocationFixture): Event {
         longitude: l.longitude,
         occurredAt: timestampFromDate(l.occurredAt),
         recordedAt: timestampFromDate(l.recordedAt),
+        ...(l.accuracyMetres === undefined ? {} : { accuracyM: l.accuracyMetres }),
       }),
     },
   });

@@ -60,8 +60,17 @@ describe("projectRecord", () => {
         longitude: -122.290524,
         occurredAt: new Date("2024-05-01T09:59:58.456Z"),
         recordedAt: RECORDED_AT,
+        accuracyMetres: null,
       },
     });
+  });
+
+  it("keeps the check-in's accuracy_m, 0 included", () => {
+    for (const accuracyMetres of [0, 4.25, 1e6]) {
+      const outcome = projectRecord(encodeEvent(locationRecorded({ ...checkIn, accuracyMetres })));
+
+      expect(outcome.kind === "location" && outcome.change.accuracyMetres).toBe(accuracyMetres);
+    }
   });
 
   it("accepts the boundaries of the coordinate ranges and lower-cases the event id", () => {
@@ -137,6 +146,14 @@ describe("projectRecord", () => {
       [{ longitude: Number.POSITIVE_INFINITY }, "longitude is not a number from -180 to 180: Infinity"],
     ])("has coordinates %o out of range", (coordinates, reason) => {
       expect(reasonFor(encodeEvent(locationRecorded({ ...checkIn, ...coordinates })))).toBe(reason);
+    });
+
+    it.each([
+      [-1, "accuracy_m is not a finite number >= 0: -1"],
+      [Number.NaN, "accuracy_m is not a finite number >= 0: NaN"],
+      [Number.POSITIVE_INFINITY, "accuracy_m is not a finite number >= 0: Infinity"],
+    ])("has an accuracy_m of %s (the gateway refuses it; the column's CHECK would too)", (accuracyMetres, reason) => {
+      expect(reasonFor(encodeEvent(locationRecorded({ ...checkIn, accuracyMetres })))).toBe(reason);
     });
 
     it("has no occurred_at, or one PostgreSQL cannot store", () => {

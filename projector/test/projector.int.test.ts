@@ -18,7 +18,7 @@ const at = (iso: string) => new Date(iso);
 describe("projector", () => {
   const f = useProjectorFixture();
 
-  it("writes the person and location read models with the exact values, and checkpoints the end of each partition", async () => {
+  it("writes the person and location read models with the exact values (accuracy_m null when the event has none), and checkpoints the end of each partition", async () => {
     const ids = { alice: randomUUID(), aliceAgain: randomUUID(), bob: randomUUID(), l1: randomUUID(), l2: randomUUID() };
     await produce(brokers, f.persons, [
       { key: "alice", value: personRegistered({ eventId: ids.alice, personId: "alice", firstName: "Alice", lastName: "Old", companyName: "A Corp", recordedAt: at("2024-05-01T08:00:00.000Z") }) },
@@ -26,7 +26,7 @@ describe("projector", () => {
       { key: "alice", value: personRegistered({ eventId: ids.aliceAgain, personId: "alice", firstName: "Alice", lastName: "New", companyName: "A Corp", recordedAt: at("2024-05-01T08:02:00.000Z") }) },
     ]);
     await produce(brokers, f.locations, [
-      { key: "alice", value: locationRecorded({ eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z") }) },
+      { key: "alice", value: locationRecorded({ eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z"), accuracyMetres: 4.5 }) },
       { key: "bob", value: locationRecorded({ eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") }) },
     ]);
 
@@ -55,7 +55,7 @@ describe("projector", () => {
       ]);
       expect(await readLocations(f.database.db)).toEqual(
         [
-          { eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z") },
+          { eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z"), accuracyMetres: 4.5 },
           { eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") },
         ].sort((a, b) => (a.eventId < b.eventId ? -1 : 1)),
       );

@@ -39,16 +39,17 @@ export async function insertLocations(db: Db, locations: readonly LocationChange
   }
   await lockPersons(db, locations.map((l) => l.personId), "shared");
   const result = await sql`
-    INSERT INTO location (event_id, person_id, coordinate, occurred_at, recorded_at)
-    SELECT event_id, person_id, ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography, occurred_at, recorded_at
+    INSERT INTO location (event_id, person_id, coordinate, occurred_at, recorded_at, accuracy_m)
+    SELECT event_id, person_id, ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography, occurred_at, recorded_at, accuracy_m
     FROM unnest(
       ${locations.map((l) => l.eventId)}::uuid[],
       ${locations.map((l) => l.personId)}::text[],
       ${locations.map((l) => l.longitude)}::float8[],
       ${locations.map((l) => l.latitude)}::float8[],
       ${locations.map((l) => l.occurredAt)}::timestamptz[],
-      ${locations.map((l) => l.recordedAt)}::timestamptz[]
-    ) AS t(event_id, person_id, longitude, latitude, occurred_at, recorded_at)
+      ${locations.map((l) => l.recordedAt)}::timestamptz[],
+      ${locations.map((l) => l.accuracyMetres)}::float8[]
+    ) AS t(event_id, person_id, longitude, latitude, occurred_at, recorded_at, accuracy_m)
     -- An erasure read earlier (from the persons topic) covers check-ins recorded up to it.
     WHERE NOT EXISTS (SELECT 1 FROM erased_person e WHERE e.person_id = t.person_id AND t.recorded_at <= e.erased_at)
     ON CONFLICT (event_id) DO NOTHING

@@ -34,6 +34,8 @@ export interface LocationChange {
   readonly longitude: number;
   readonly occurredAt: Date;
   readonly recordedAt: Date;
+  /** The device's accuracy in metres; null when the event carries none. */
+  readonly accuracyMetres: number | null;
 }
 
 /**

@@ -128,6 +128,11 @@ function projectLocationRecorded(event: Event, payload: LocationRecorded): Recor
   if (recordedAt === undefined) {
     return skipped("recorded_at is missing or out of range");
   }
+  const accuracyMetres = payload.accuracyM ?? null;
+  // The gateway's rule (and the column's CHECK): absent, or finite and >= 0.
+  if (accuracyMetres !== null && !(Number.isFinite(accuracyMetres) && accuracyMetres >= 0)) {
+    return skipped(`accuracy_m is not a finite number >= 0: ${accuracyMetres}`);
+  }
   return {
     kind: "location",
     change: {
@@ -137,6 +142,7 @@ function projectLocationRecorded(event: Event, payload: LocationRecorded): Recor
       longitude: payload.longitude,
       occurredAt,
       recordedAt,
+      accuracyMetres,
     },
   };
 }
