@@ -75,14 +75,49 @@ describe("authorisation", () => {
     expect((await harness.reader.records(locationsTopic, me)).map((r) => r.event.eventId)).toEqual([mine]);
   });
 
-  it("needs an operator to register, update and erase people", async () => {
-    const personId = uniquePersonId();
-    const headers = await keys.bearer(attendee(personId));
-    const denied = { code: Code.PermissionDenied, message: "this call needs an operator token" };
+  it("lets an attendee register and update only its own person, and erase nobody", async () => {
+    const me = uniquePersonId();
+    const other = uniquePersonId();
+    const headers = await keys.bearer(attendee(me));
+    const notOther = {
+      code: Code.PermissionDenied,
+      message: `an attendee token may register or update only its own person ("${me}"), not "${other}"`,
+    };
 
-    expect(await failure(grpc().registerPerson(registration(personId), { headers }))).toEqual(denied);
-    expect(await failure(grpc().updatePerson({ personId, lastName: "Byron" }, { headers }))).toEqual(denied);
-    expect(await failure(grpc().erasePerson({ personId }, { headers }))).toEqual(denied);
+    expect(await failure(grpc().registerPerson(registration(other), { headers }))).toEqual(notOther);
+    expect(await failure(grpc().updatePerson({ personId: other, lastName: "Byron" }, { headers }))).toEqual(notOther);
+    expect(await failure(grpc().erasePerson({ personId: me }, { headers }))).toEqual({ code: Code.PermissionDenied, message: "this call needs an operator token" });
+    const registered = await grpc().registerPerson(registration(me), { headers });
+    const updated = await grpc().updatePerson({ personId: me, lastName: "Byron" }, { headers });
+
+    expect(registered.personId).toBe(me);
+    expect((await harness.reader.records(personsTopic, other)).length).toBe(0);
+    expect((await harness.reader.records(personsTopic, me)).map((r) => [r.event.eventId, r.event.payload.case])).toEqual([
+      [registered.eventId, "personRegistered"],
+      [updated.eventId, "personUpdated"],
+    ]);
+  });
+
+  it("registers an attendee that leaves person_id empty under its own subject", async () => {
+    const me = uniquePersonId();
+
+    const registered = await grpc().registerPerson(registration(""), { headers: await keys.bearer(attendee(me)) });
+
+    expect(registered.personId).toBe(me);
+    const records = await harness.reader.records(personsTopic, me);
+    expect(records.map((r) => [r.event.eventId, r.event.payload.value])).toEqual([
+      [registered.eventId, expect.objectContaining(registration(me))],
+    ]);
+  });
+
+  it("refuses an analyst's registration", async () => {
+    const personId = uniquePersonId();
+    const headers = await keys.bearer({ subject: "staff", role: "analyst" });
+
+    expect(await failure(grpc().registerPerson(registration(personId), { headers }))).toEqual({
+      code: Code.PermissionDenied,
+      message: "this call needs an operator token, or an attendee token for its own person",
+    });
     expect((await harness.reader.records(personsTopic, personId)).length).toBe(0);
   });
 

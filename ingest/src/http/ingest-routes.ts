@@ -1,6 +1,6 @@
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import { IngestService, encodeConsistencyToken } from "@udaconnect/schemas";
-import { mayWriteFor, oldestAllowed, type Caller } from "../ingest/access";
+import { mayManagePerson, mayWriteFor, oldestAllowed, registrantId, type Caller } from "../ingest/access";
 import type { Outcome } from "../ingest/decision";
 import { collectCheckIns, recordLocation, recordLocations } from "../ingest/record-locations";
 import { REFUSED_WITH_CALL, refusedCheckInReasons } from "../ingest/rejection-reasons";
@@ -28,11 +28,13 @@ export function ingestRoutes(ctx: StreamContext, logger: Logger): (router: Conne
   return (router) => {
     router.service(IngestService, {
       registerPerson: translated("RegisterPerson", logger, async (request, context) => {
-        await operator(context);
-        return withToken(await registerPerson(request, deps));
+        const who = await caller(context);
+        const personId = registrantId(who, request.personId);
+        requireManagerOf(who, personId);
+        return withToken(await registerPerson({ ...request, personId }, deps));
       }),
       updatePerson: translated("UpdatePerson", logger, async (request, context) => {
-        await operator(context);
+        requireManagerOf(await caller(context), request.personId);
         return withToken(await updatePerson(request, deps));
       }),
       erasePerson: translated("ErasePerson", logger, async (request, context) => {
@@ -63,6 +65,14 @@ export function ingestRoutes(ctx: StreamContext, logger: Logger): (router: Conne
       streamCheckIns: translatedStream("StreamCheckIns", logger, streamCheckInsHandler(ctx)),
     });
   };
+}
+
+/** Operators register and update anyone, attendees themselves (an empty person id was made theirs by registrantId). */
+function requireManagerOf(who: Caller, personId: string): void {
+  const verdict = mayManagePerson(who, personId);
+  if (!verdict.allowed) {
+    throw new ConnectError(verdict.reason, Code.PermissionDenied);
+  }
 }
 
 /** Unary writes are all or nothing, so one check-in of another person refuses the call. */
