@@ -24,6 +24,7 @@ const COMMANDS: readonly { command: readonly string[]; help: string }[] = [
   { command: ["scripts/test-cluster"], help: "The cluster stage of the test suite" },
   { command: ["scripts/test-containers"], help: "Runs integration tests once through testcontainers" },
   { command: ["scripts/generate-k8s-topics"], help: "usage: scripts/generate-k8s-topics" },
+  { command: ["scripts/render-diagram"], help: "usage: scripts/render-diagram" },
   { command: ["bash", "infra/k8s/check.sh"], help: "usage: infra/k8s/check.sh" },
   { command: ["bash", "infra/k8s/make-secrets.sh"], help: "usage: infra/k8s/make-secrets.sh" },
   { command: ["bash", "infra/local-cluster/cluster.sh"], help: "usage: cluster.sh" },
