@@ -37,8 +37,16 @@ describe("parseEncounterQuery", () => {
     [{ from: "2021-02-29T00:00:00Z" }, "from", 'from must be an RFC 3339 date-time such as 2020-03-10T00:00:00Z, got "2021-02-29T00:00:00Z"'],
     [{ distanceMetres: 1000.001 }, "distance_m", "distance_m must be above 0 and at most 1000, got 1000.001"],
     [{ withinSeconds: -1 }, "within_s", "within_s must be an integer from 0 to 86400, got -1"],
+    [{ maxAccuracyMetres: 0 }, "max_accuracy_m", "max_accuracy_m must be above 0 and at most 1000, got 0"],
+    [{ maxAccuracyMetres: 1000.5 }, "max_accuracy_m", "max_accuracy_m must be above 0 and at most 1000, got 1000.5"],
+    [{ maxAccuracyMetres: Number.NaN }, "max_accuracy_m", "max_accuracy_m must be above 0 and at most 1000, got NaN"],
   ])("refuses %j", (change, parameter, detail) => {
     expect(parseEncounterQuery({ ...base, ...change })).toEqual({ kind: "invalid-parameter", parameter, detail });
+  });
+
+  it("takes max_accuracy_m only when given", () => {
+    expect(parseEncounterQuery({ ...base, maxAccuracyMetres: 7.5 })).toMatchObject({ maxAccuracyMetres: 7.5 });
+    expect(parseEncounterQuery({ ...base, maxAccuracyMetres: undefined })).not.toHaveProperty("maxAccuracyMetres");
   });
 
   it("accepts exactly 31 days", () => {

@@ -32,6 +32,9 @@ let api: Kysely<Database>;
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"));
   await generateVenue(t.db, { people: PEOPLE, checkInsPerPerson: 80, booths: 20, days: 1, seed: 0.7, legacy: false }, () => {});
+  // Accuracies from 0.5 to 29.5 m, one check-in in five without any, drawn from the event id (the venue has none).
+  await sql`UPDATE location SET accuracy_m = CASE WHEN get_byte(uuid_send(event_id), 15) % 5 = 0 THEN NULL
+                                                ELSE get_byte(uuid_send(event_id), 14) % 30 + 0.5 END`.execute(t.db);
   await sql`UPDATE person SET first_name = ${'Zoë "Q" \\ </script>'}, last_name = ${"tab\there\u0001 ☕ 𝄞"} WHERE id = 'p2'`.execute(t.db);
   await sql`UPDATE person SET first_name = ${'a" : "b'}, last_name = ${'c\\", "d'}, company_name = ${'\\" : \\"'} WHERE id = 'p9'`.execute(t.db);
   const point = { latitude: 35.0585136, longitude: -106.5719566 };
@@ -77,8 +80,9 @@ interface ReferenceRow {
 
 /**
  * The answer by definition, in plain SQL and none of the lookup's code: every pair of
- * check-ins within the distance (ST_Distance, spheroid) and time, summarised per registered
- * person with window aggregates, as the API's wire format.
+ * check-ins within the distance (ST_Distance, spheroid) and time (and, with max_accuracy_m,
+ * both check-ins known to be at least that accurate), summarised per registered person with
+ * window aggregates, as the API's wire format.
  */
 async function reference(db: Kysely<Database>, lookup: EncounterLookup) {
   const within = sql`make_interval(secs => ${lookup.withinSeconds})`;
@@ -93,6 +97,7 @@ async function reference(db: Kysely<Database>, lookup: EncounterLookup) {
       WHERE m.person_id = ${lookup.personId} AND m.occurred_at >= ${lookup.from} AND m.occurred_at < ${lookup.to}
         AND o.person_id <> ${lookup.personId} AND o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to}
         AND ST_Distance(m.coordinate, o.coordinate) <= ${lookup.distanceMetres}
+        ${lookup.maxAccuracyMetres === undefined ? sql`` : sql`AND m.accuracy_m <= ${lookup.maxAccuracyMetres} AND o.accuracy_m <= ${lookup.maxAccuracyMetres}`}
     ),
     met AS (
       SELECT DISTINCT ON (person_id) person_id,
@@ -151,6 +156,39 @@ describe("whom a person met", () => {
       personsMet += expected.connections.length;
     }
     expect(personsMet).toBeGreaterThan(100);
+  });
+
+  it.each([
+    [5, 600, 10, undefined],
+    [5, 600, 3, "gist" as const],
+    [20, 30, 15, undefined],
+    [120, 1800, 8, "cells" as const],
+  ])("is the reference answer with max_accuracy_m, both sides filtered (%s m, %s s, accuracy %s m, strategy %s)", async (distanceMetres, withinSeconds, maxAccuracyMetres, force) => {
+    let personsMet = 0;
+    let fewerEncounters = 0;
+    for (let n = 1; n <= PEOPLE; n += 11) {
+      const lookup = { personId: `p${n}`, ...DAY, distanceMetres, withinSeconds };
+      const expected = await reference(t.db, { ...lookup, maxAccuracyMetres });
+      const unfiltered = await reference(t.db, lookup);
+
+      expect(await served({ ...lookup, maxAccuracyMetres }, force)).toEqual(expected);
+      personsMet += expected.connections.length;
+      const count = (answer: typeof expected) => answer.connections.reduce((sum, c) => sum + c.encounters, 0);
+      if (count(expected) < count(unfiltered)) fewerEncounters += 1;
+    }
+    expect(personsMet).toBeGreaterThan(30);
+    expect(fewerEncounters).toBeGreaterThan(5);
+  });
+
+  it("runs the statement it ran before when max_accuracy_m is absent: no accuracy predicate, no heap reads", async () => {
+    const lookup = { personId: "p3", ...DAY, distanceMetres: 5, withinSeconds: 600 };
+
+    const plain = (await explainEncounters(api, lookup)).join("\n");
+    const bounded = (await explainEncounters(api, { ...lookup, maxAccuracyMetres: 10 })).join("\n");
+
+    expect(plain).not.toContain("accuracy_m");
+    expect(plain).toContain("Index Only Scan using location_cell_probe_idx on location");
+    expect(bounded).toContain("accuracy_m <=");
   });
 
   it.each([

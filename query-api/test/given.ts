@@ -15,6 +15,8 @@ export interface GivenLocation {
   readonly longitude: number;
   /** RFC 3339 UTC, e.g. "2020-03-10T10:00:00.000Z". */
   readonly at: string;
+  /** Column accuracy_m; none (NULL) when absent. */
+  readonly accuracyM?: number;
 }
 
 /** Writes persons straight into the read model, as the projector would have. */
@@ -36,6 +38,7 @@ export async function givenLocation(db: Kysely<Database>, location: GivenLocatio
       coordinate: sql<string>`ST_SetSRID(ST_MakePoint(${location.longitude}, ${location.latitude}), 4326)::geography`,
       occurred_at: new Date(location.at),
       recorded_at: new Date(location.at),
+      accuracy_m: location.accuracyM ?? null,
     })
     .execute();
   return eventId;

@@ -166,6 +166,10 @@ describe("GET /v1/persons/{id}/connections", () => {
     [`${DAY}&distance_m=1000.5`, "query parameter distance_m must be <= 1000 (got 1000.5)"],
     [`${DAY}&within_s=86401`, "query parameter within_s must be <= 86400 (got 86401)"],
     [`${DAY}&within_s=1.5`, 'query parameter within_s must be integer (got "1.5")'],
+    [`${DAY}&max_accuracy_m=0`, "query parameter max_accuracy_m must be > 0 (got 0)"],
+    [`${DAY}&max_accuracy_m=-3`, "query parameter max_accuracy_m must be > 0 (got -3)"],
+    [`${DAY}&max_accuracy_m=1000.5`, "query parameter max_accuracy_m must be <= 1000 (got 1000.5)"],
+    [`${DAY}&max_accuracy_m=ten`, 'query parameter max_accuracy_m must be number (got "ten")'],
   ])("answers 400 problem+json for %s", async (query, detail) => {
     const response = await get(`/v1/persons/1/connections?${query}`);
 

@@ -22,8 +22,13 @@ beforeAll(async () => {
   app = await buildApp({ db: t.db, auth: "disabled" });
   await givenPersons(t.db, [PAM, TACO, ADA, ALAN, PERCENT]);
   checkIns = [];
-  for (const at of ["2020-03-10T10:00:00.000Z", "2020-03-10T11:00:00.000Z", "2020-03-10T11:00:00.000Z", "2020-03-11T09:00:00.000Z"]) {
-    checkIns.push(await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at }));
+  for (const [at, accuracyM] of [
+    ["2020-03-10T10:00:00.000Z", 4.5],
+    ["2020-03-10T11:00:00.000Z", undefined],
+    ["2020-03-10T11:00:00.000Z", undefined],
+    ["2020-03-11T09:00:00.000Z", 12],
+  ] as const) {
+    checkIns.push(await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at, ...(accuracyM === undefined ? {} : { accuracyM }) }));
   }
   // Same instant twice: the page order falls back to the event id.
   checkIns = [checkIns[0] ?? "", ...[checkIns[1] ?? "", checkIns[2] ?? ""].sort(), checkIns[3] ?? ""];
@@ -83,13 +88,13 @@ describe("GET /v1/persons/{id}", () => {
 });
 
 describe("GET /v1/persons/{id}/locations", () => {
-  it("pages the check-ins of [from, to) by time, then event id", async () => {
+  it("pages the check-ins of [from, to) by time, then event id, each with its accuracy (null when none was reported)", async () => {
     const first = await json("/v1/persons/1/locations?from=2020-03-10T00:00:00Z&to=2020-03-11T00:00:00Z&limit=2");
     const second = await json(`/v1/persons/1/locations?from=2020-03-10T00:00:00Z&to=2020-03-11T00:00:00Z&limit=2&cursor=${first.body.next_cursor}`);
 
-    const at = (id: string | undefined, time: string) => ({ id, latitude: 35.0585136, longitude: -106.5719566, at: time });
-    expect(first.body.locations).toEqual([at(checkIns[0], "2020-03-10T10:00:00.000Z"), at(checkIns[1], "2020-03-10T11:00:00.000Z")]);
-    expect(second.body).toEqual({ locations: [at(checkIns[2], "2020-03-10T11:00:00.000Z")], next_cursor: null });
+    const at = (id: string | undefined, time: string, accuracy_m: number | null) => ({ id, latitude: 35.0585136, longitude: -106.5719566, at: time, accuracy_m });
+    expect(first.body.locations).toEqual([at(checkIns[0], "2020-03-10T10:00:00.000Z", 4.5), at(checkIns[1], "2020-03-10T11:00:00.000Z", null)]);
+    expect(second.body).toEqual({ locations: [at(checkIns[2], "2020-03-10T11:00:00.000Z", null)], next_cursor: null });
   });
 
   it("answers GeoJSON when asked for application/geo+json", async () => {
@@ -103,7 +108,7 @@ describe("GET /v1/persons/{id}/locations", () => {
           type: "Feature",
           id: checkIns[3],
           geometry: { type: "Point", coordinates: [-106.5719566, 35.0585136] },
-          properties: { at: "2020-03-11T09:00:00.000Z" },
+          properties: { at: "2020-03-11T09:00:00.000Z", accuracy_m: 12 },
         },
       ],
       next_cursor: null,

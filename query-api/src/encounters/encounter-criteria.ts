@@ -6,6 +6,8 @@ export const MAX_ENCOUNTER_DISTANCE_M = 1000;
 export const DEFAULT_WITHIN_S = 600;
 export const MAX_WITHIN_S = 86_400;
 export const MAX_RANGE_DAYS = 31;
+/** A phone's fix worse than a kilometre places it nowhere in a venue: no bound above this is useful. */
+export const MAX_ACCURACY_BOUND_M = 1000;
 
 const DAY_MS = 86_400_000;
 
@@ -15,6 +17,11 @@ export interface EncounterCriteria {
   readonly to: Date;
   readonly distanceMetres: number;
   readonly withinSeconds: number;
+  /**
+   * Only check-ins (on both sides of a pair) whose reported accuracy is at most this many
+   * metres; check-ins without one are left out too. Absent: no filter.
+   */
+  readonly maxAccuracyMetres?: number;
 }
 
 export interface EncounterQuery {
@@ -22,6 +29,7 @@ export interface EncounterQuery {
   readonly to: string;
   readonly distanceMetres: number;
   readonly withinSeconds: number;
+  readonly maxAccuracyMetres?: number | undefined;
 }
 
 /**
@@ -33,14 +41,20 @@ export function parseEncounterQuery(query: EncounterQuery): EncounterCriteria | 
   if ("kind" in range) {
     return range;
   }
-  const { distanceMetres, withinSeconds } = query;
+  const { distanceMetres, withinSeconds, maxAccuracyMetres } = query;
   if (!Number.isFinite(distanceMetres) || distanceMetres <= 0 || distanceMetres > MAX_ENCOUNTER_DISTANCE_M) {
     return invalid("distance_m", `distance_m must be above 0 and at most ${MAX_ENCOUNTER_DISTANCE_M}, got ${distanceMetres}`);
   }
   if (!Number.isInteger(withinSeconds) || withinSeconds < 0 || withinSeconds > MAX_WITHIN_S) {
     return invalid("within_s", `within_s must be an integer from 0 to ${MAX_WITHIN_S}, got ${withinSeconds}`);
   }
-  return { ...range, distanceMetres, withinSeconds };
+  if (maxAccuracyMetres === undefined) {
+    return { ...range, distanceMetres, withinSeconds };
+  }
+  if (!Number.isFinite(maxAccuracyMetres) || maxAccuracyMetres <= 0 || maxAccuracyMetres > MAX_ACCURACY_BOUND_M) {
+    return invalid("max_accuracy_m", `max_accuracy_m must be above 0 and at most ${MAX_ACCURACY_BOUND_M}, got ${maxAccuracyMetres}`);
+  }
+  return { ...range, distanceMetres, withinSeconds, maxAccuracyMetres };
 }
 
 /** A half-open range [from, to) of RFC 3339 instants, at most maxDays long. */

@@ -56,7 +56,12 @@ export interface Part {
  */
 export function encounterStatement(lookup: EncounterLookup, strategy: EncounterStrategy, maxPairs: number, part?: Part): RawBuilder<EncounterText> {
   const within = sql`make_interval(secs => ${lookup.withinSeconds})`;
-  const others = sql`o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to} AND o.person_id <> ${lookup.personId}`;
+  // max_accuracy_m: one predicate per side, only when asked for, so a lookup without it runs the
+  // very statement it ran before (same text, same prepared plan, index-only probes). With it
+  // the probes read the heap of the rows they find: accuracy_m is not in the covering index.
+  const bound = lookup.maxAccuracyMetres;
+  const precise = (alias: RawBuilder<unknown>) => (bound === undefined ? sql`` : sql` AND ${alias}.accuracy_m <= ${bound}::float8`);
+  const others = sql`o.occurred_at >= ${lookup.from} AND o.occurred_at < ${lookup.to} AND o.person_id <> ${lookup.personId}${precise(sql.raw("o"))}`;
   const metres = lookup.distanceMetres;
   const onGrid = strategy === "cells" ? sql`abs(m.latitude) < ${MAX_GRID_LATITUDE}` : sql`false`;
   // Degrees a `metres` circle spans: latitude at its fewest metres per degree (equator),
@@ -73,7 +78,7 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
       SELECT occurred_at, coordinate, ST_Y(coordinate::geometry) AS latitude, ST_X(coordinate::geometry) AS longitude,
              row_number() OVER (ORDER BY occurred_at, event_id) AS n
       FROM location
-      WHERE person_id = ${lookup.personId} AND occurred_at >= ${lookup.from} AND occurred_at < ${lookup.to}
+      WHERE person_id = ${lookup.personId} AND occurred_at >= ${lookup.from} AND occurred_at < ${lookup.to}${precise(sql.raw("location"))}
     ),
     m AS (
       SELECT * FROM mine ${part === undefined ? sql`` : sql`WHERE n % ${part.of} = ${part.index}`}

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import {
   DEFAULT_ENCOUNTER_DISTANCE_M,
   DEFAULT_WITHIN_S,
+  MAX_ACCURACY_BOUND_M,
   MAX_ENCOUNTER_DISTANCE_M,
   MAX_RANGE_DAYS,
   MAX_WITHIN_S,
@@ -22,6 +23,7 @@ interface ConnectionsQuerystring {
   to: string;
   distance_m: number;
   within_s: number;
+  max_accuracy_m?: number;
   consistent_with?: string;
 }
 
@@ -54,7 +56,8 @@ const description =
   "An encounter is a pair of check-ins, one of the person and one of another registered person, both with occurred_at in " +
   "[from, to), at most `distance_m` metres apart (PostGIS spheroid) and at most `within_s` seconds apart. It happens at " +
   "the later of the two check-in times. One entry per person met, sorted by first encounter, then person id. " +
-  `Limits: distance_m in (0, ${MAX_ENCOUNTER_DISTANCE_M}], within_s in [0, ${MAX_WITHIN_S}], to after from, at most ${MAX_RANGE_DAYS} days; ` +
+  `Limits: distance_m in (0, ${MAX_ENCOUNTER_DISTANCE_M}], within_s in [0, ${MAX_WITHIN_S}], max_accuracy_m in (0, ${MAX_ACCURACY_BOUND_M}], ` +
+  `to after from, at most ${MAX_RANGE_DAYS} days; ` +
   `a lookup that would find more than ${MAX_ENCOUNTERS} encounters is refused with 422 (too-many-encounters).`;
 
 /**
@@ -87,6 +90,15 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
             to: { ...instant, description: "Exclusive end (RFC 3339).", examples: ["2020-03-11T00:00:00Z"] },
             distance_m: { type: "number", exclusiveMinimum: 0, maximum: MAX_ENCOUNTER_DISTANCE_M, default: DEFAULT_ENCOUNTER_DISTANCE_M },
             within_s: { type: "integer", minimum: 0, maximum: MAX_WITHIN_S, default: DEFAULT_WITHIN_S },
+            max_accuracy_m: {
+              type: "number",
+              exclusiveMinimum: 0,
+              maximum: MAX_ACCURACY_BOUND_M,
+              description:
+                "Leaves out check-ins (the person's and the others') whose reported accuracy is worse than this many metres, " +
+                "and check-ins that reported none. Absent: every check-in counts.",
+              examples: [10],
+            },
             consistent_with: consistentWithParameterSchema,
           },
         },
@@ -104,8 +116,8 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
     },
     async (request, reply) => {
       const { person_id: personId } = request.params;
-      const { from, to, distance_m: distanceMetres, within_s: withinSeconds } = request.query;
-      const criteria = parseEncounterQuery({ from, to, distanceMetres, withinSeconds });
+      const { from, to, distance_m: distanceMetres, within_s: withinSeconds, max_accuracy_m: maxAccuracyMetres } = request.query;
+      const criteria = parseEncounterQuery({ from, to, distanceMetres, withinSeconds, maxAccuracyMetres });
       if (isInvalidParameter(criteria)) {
         return sendProblem(request, reply, invalidParameter(criteria.detail));
       }

@@ -21,14 +21,21 @@ interface LocationsQuerystring {
   consistent_with?: string;
 }
 
+const accuracySchema = {
+  type: ["number", "null"],
+  minimum: 0,
+  description: "The device's reported accuracy in metres; null when it reported none.",
+} as const;
+
 const checkInSchema = {
   type: "object",
-  required: ["id", "latitude", "longitude", "at"],
+  required: ["id", "latitude", "longitude", "at", "accuracy_m"],
   properties: {
     id: { type: "string", format: "uuid", description: "Event id of the check-in." },
     latitude: { type: "number", minimum: -90, maximum: 90 },
     longitude: { type: "number", minimum: -180, maximum: 180 },
     at: { type: "string", format: "date-time", description: "When the check-in happened (RFC 3339, UTC)." },
+    accuracy_m: accuracySchema,
   },
 } as const;
 
@@ -62,7 +69,11 @@ const locationsGeoJson = {
               coordinates: { type: "array", items: { type: "number" }, minItems: 2, maxItems: 2, description: "[longitude, latitude]" },
             },
           },
-          properties: { type: "object", required: ["at"], properties: { at: { type: "string", format: "date-time" } } },
+          properties: {
+            type: "object",
+            required: ["at", "accuracy_m"],
+            properties: { at: { type: "string", format: "date-time" }, accuracy_m: accuracySchema },
+          },
         },
       },
     },
@@ -155,7 +166,13 @@ function parseCheckInCursor(cursor: string): CheckInCursor | null {
 }
 
 function toWire(checkIn: CheckIn) {
-  return { id: checkIn.id, latitude: checkIn.latitude, longitude: checkIn.longitude, at: checkIn.occurredAt.toISOString() };
+  return {
+    id: checkIn.id,
+    latitude: checkIn.latitude,
+    longitude: checkIn.longitude,
+    at: checkIn.occurredAt.toISOString(),
+    accuracy_m: checkIn.accuracyMetres,
+  };
 }
 
 function toFeature(checkIn: CheckIn) {
@@ -163,6 +180,6 @@ function toFeature(checkIn: CheckIn) {
     type: "Feature",
     id: checkIn.id,
     geometry: { type: "Point", coordinates: [checkIn.longitude, checkIn.latitude] },
-    properties: { at: checkIn.occurredAt.toISOString() },
+    properties: { at: checkIn.occurredAt.toISOString(), accuracy_m: checkIn.accuracyMetres },
   };
 }

@@ -7,6 +7,8 @@ export interface CheckIn {
   readonly latitude: number;
   readonly longitude: number;
   readonly occurredAt: Date;
+  /** Metres, as the device reported it; null when it reported none. */
+  readonly accuracyMetres: number | null;
 }
 
 /** Where a page of check-ins ends: the sort key of its last check-in. */
@@ -35,6 +37,7 @@ interface Row {
   longitude: number;
   occurred_at: Date;
   occurred_text: string;
+  accuracy_m: number | null;
 }
 
 /** The person's check-ins in [from, to), by time then event id, keyset-paginated. */
@@ -42,7 +45,7 @@ export async function pageCheckIns(db: Kysely<Database>, request: CheckInsReques
   const { personId, from, to, after, limit } = request;
   const { rows } = await sql<Row>`
     SELECT event_id, ST_Y(coordinate::geometry) AS latitude, ST_X(coordinate::geometry) AS longitude, occurred_at,
-           occurred_at::text AS occurred_text
+           occurred_at::text AS occurred_text, accuracy_m
     FROM location
     WHERE person_id = ${personId}
       ${from === undefined ? sql`` : sql`AND occurred_at >= ${from}`}
@@ -51,7 +54,13 @@ export async function pageCheckIns(db: Kysely<Database>, request: CheckInsReques
     ORDER BY occurred_at, event_id
     LIMIT ${limit + 1}`.execute(db);
   const page = rows.slice(0, limit);
-  const checkIns = page.map((r) => ({ id: r.event_id, latitude: r.latitude, longitude: r.longitude, occurredAt: r.occurred_at }));
+  const checkIns = page.map((r) => ({
+    id: r.event_id,
+    latitude: r.latitude,
+    longitude: r.longitude,
+    occurredAt: r.occurred_at,
+    accuracyMetres: r.accuracy_m,
+  }));
   const last = page.at(-1);
   return rows.length > limit && last !== undefined ? { checkIns, next: { occurredAt: last.occurred_text, id: last.event_id } } : { checkIns };
 }
