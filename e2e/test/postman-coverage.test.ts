@@ -35,6 +35,10 @@ describe("the Postman collection", () => {
     expect(requests.filter((r) => !r.tests.some((line) => line.includes("pm.test(")))).toEqual([]);
   });
 
+  it("sends every request to a base URL of the environment, never to a fixed host", () => {
+    expect(requests.filter((r) => !/^\{\{(query_api_url|ingest_url)\}\}\//.test(r.url.raw)).map((r) => r.name)).toEqual([]);
+  });
+
   it("has a request for every operation of the query API's OpenAPI document", async () => {
     const operations = await openApiOperations();
     expect(operations.length).toBeGreaterThanOrEqual(9);
