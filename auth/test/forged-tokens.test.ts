@@ -5,7 +5,7 @@ import { forgedTokens } from "./forged-tokens";
 describe("forged and broken tokens", async () => {
   const pair = await generateSigningKeyPair("k1");
   const verify = createVerifier(pair.keySet);
-  const forged = await forgedTokens(pair, { subject: "5", role: "attendee" });
+  const forged = await forgedTokens(pair, { subject: "5", role: "operator" }, { subject: "6", role: "attendee" });
 
   it("start from a token the verifier accepts", async () => {
     const genuine = await (await createSigner(pair.privateKey))({ subject: "5", role: "attendee" });

@@ -5,7 +5,7 @@ import { generateSigningKeyPair, type KeyPair } from "../src/keys";
 import type { Principal } from "../src/principal";
 
 /**
- * Tokens an attacker could present, each for `principal`, built against the real key pair
+ * Tokens an attacker could present, built against the real key pair
  * of a deployment (the attacker knows its public key set, never its private key; the
  * "properly signed" cases stand for tokens a careless issuer could have minted).
  * Shared by the verifier's unit test and the services' attack suite (e2e/test/attacks*).
@@ -19,17 +19,21 @@ export interface ForgedToken {
 
 const HOUR = 3600;
 
-export async function forgedTokens(pair: KeyPair, principal: Principal): Promise<ForgedToken[]> {
+/**
+ * `wanted`: the claims the attacker would like honoured (say, a victim's id as an operator);
+ * `own`: a principal the attacker holds a genuine token for (say, an attendee), whose token
+ * the re-encoding attacks start from.
+ */
+export async function forgedTokens(pair: KeyPair, wanted: Principal, own: Principal): Promise<ForgedToken[]> {
   const publicJwk = pair.keySet.keys[0] as JWK;
   const kid = pair.privateKey.kid as string;
   const now = Math.floor(Date.now() / 1000);
-  const claims = { role: principal.role, sub: principal.subject, iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + HOUR };
+  const claims = { role: wanted.role, sub: wanted.subject, iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + HOUR };
   const signed = (payload: JWTPayload, header: Record<string, unknown> = {}) => signWith(pair.privateKey, payload, { kid, ...header });
   const stranger = await generateSigningKeyPair(kid);
-  const genuine = await signed(claims);
-  const other = await signed({ ...claims, sub: `${principal.subject}-other` });
-  const [header, payload] = genuine.split(".") as [string, string, string];
-  const otherSignature = other.split(".")[2] as string;
+  const genuine = await signed({ ...claims, role: own.role, sub: own.subject });
+  const [header] = genuine.split(".") as [string, string, string];
+  const genuineSignature = genuine.split(".")[2] as string;
   const publicPem = createPublicKey({ key: publicJwk as never, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
   return [
     { name: "alg none", reason: "bad-signature", token: `${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.` },
@@ -44,9 +48,9 @@ export async function forgedTokens(pair: KeyPair, principal: Principal): Promise
     { name: "unknown kid (signed by the real key)", reason: "bad-signature", token: await signed(claims, { kid: "no-such-key" }) },
     { name: "the real kid, signed by another key", reason: "bad-signature", token: await signWith(stranger.privateKey, claims, { kid }) },
     { name: "an embedded jwk header naming the attacker's key", reason: "bad-signature", token: await signWith(stranger.privateKey, claims, { kid, jwk: stranger.keySet.keys[0] }) },
-    { name: "tampered payload (another token's signature)", reason: "bad-signature", token: `${header}.${payload}.${otherSignature}` },
+    { name: "tampered payload (the wanted claims with a genuine token's signature)", reason: "bad-signature", token: `${header}.${encode(claims)}.${genuineSignature}` },
     { name: "role escalated to operator without re-signing", reason: "bad-signature", token: reencoded(genuine, { role: "operator" }) },
-    { name: "subject changed without re-signing", reason: "bad-signature", token: reencoded(genuine, { sub: `${principal.subject}x` }) },
+    { name: "subject changed to the wanted one without re-signing", reason: "bad-signature", token: reencoded(genuine, { sub: wanted.subject }) },
     { name: "an unknown role, properly signed", reason: "invalid-claims", token: await signed({ ...claims, role: "admin" }) },
     { name: "not a JWT", reason: "malformed", token: "not.a.jwt" },
   ];
