@@ -3,16 +3,18 @@ import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import type { LogLevel } from "./config";
 import type { EndOffsetsReader } from "./kafka/end-offsets";
-import { requireReaderOfPerson, requireToken, type Authentication } from "./http/access";
+import { requireLegacyReader, requireToken, type Authentication, type LegacyApiAuth } from "./http/access";
 import { consistencyGate } from "./http/consistency-gate";
-import { connectionSchema, registerConnectionsRoutes } from "./http/connections-routes";
+import { connectionSchema, locationSchema, registerConnectionsRoutes } from "./http/connections-routes";
 import { clientErrorHandler } from "./http/client-errors";
 import { registerCors } from "./http/cors";
 import { registerErrorHandling } from "./http/error-handling";
 import { registerEtags } from "./http/etag";
 import { registerHealthRoutes } from "./http/health-routes";
+import { registerLegacyWriteRoutes, type IngestForWrites } from "./http/legacy-write-routes";
+import { registerLocationsRoutes } from "./http/locations-routes";
 import { registerMetrics } from "./http/metrics";
-import { registerOpenApi } from "./http/openapi";
+import { legacySecurity, registerOpenApi } from "./http/openapi";
 import { personSchema } from "./http/person-schemas";
 import { registerPersonsRoutes } from "./http/persons-routes";
 import { badRequest, problemSchema, sendProblem } from "./http/problem";
@@ -43,6 +45,10 @@ export interface AppDependencies {
   readonly corsOrigins?: readonly string[];
   /** Requests per minute per token; omitted or 0: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** What the original's /api routes ask of a caller; default "bearer" (the same tokens as /v1). */
+  readonly legacyApiAuth?: LegacyApiAuth;
+  /** The ingest gateway behind POST /api/persons and /api/locations; omitted: they answer 501. */
+  readonly ingest?: IngestForWrites;
 }
 
 /** The whole HTTP application, ready for inject() or listen(); it never listens by itself. */
@@ -53,13 +59,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Errors raised before routing (a malformed %-escape in the path) get problem+json too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, badRequest(error.message)),
     clientErrorHandler,
+    // The original's bodies carry ids as numbers or strings, coordinates as numbers or decimal strings.
+    ajv: { customOptions: { allowUnionTypes: true } },
   });
-  for (const schema of [problemSchema, personSchema, connectionSchema, personsPageSchema, connectionSummarySchema]) {
+  for (const schema of [problemSchema, personSchema, locationSchema, connectionSchema, personsPageSchema, connectionSummarySchema]) {
     app.addSchema(schema);
   }
   registerErrorHandling(app);
   // Before any route: @fastify/swagger collects the routes registered after it.
-  await registerOpenApi(app);
+  const mode = deps.legacyApiAuth ?? "bearer";
+  await registerOpenApi(app, { authDisabled: auth === "disabled" });
   registerCors(app, deps.corsOrigins ?? []);
   if ((deps.rateLimitPerMinute ?? 0) > 0) {
     registerRateLimit(app, { perMinute: deps.rateLimitPerMinute ?? 0 });
@@ -82,13 +91,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }
     return deps.kafka === undefined ? undefined : projectionLagProblem(readStatus, maxLag);
   });
-  // Legacy routes: open while auth is disabled, like the original; otherwise the same rules as /v1.
-  await app.register(async (legacy) => {
-    legacy.addHook("preHandler", requireReaderOfPerson(auth));
-    registerPersonsRoutes(legacy, db);
-    registerConnectionsRoutes(legacy, db);
-  });
   const consistency = consistencyGate((positions) => checkpointsCover(db, positions), deps.consistencyWaitMs ?? 5_000);
+  // The original's routes: the same rules as /v1, or open to callers without a token (LEGACY_API_AUTH=open).
+  const security = legacySecurity(mode);
+  await app.register(async (legacy) => {
+    legacy.addHook("preHandler", requireLegacyReader(auth, mode));
+    legacy.addHook("preHandler", consistency);
+    registerPersonsRoutes(legacy, db, security);
+    registerConnectionsRoutes(legacy, db, security);
+  });
+  registerLocationsRoutes(app, { db, auth, mode, consistency, security });
+  registerLegacyWriteRoutes(app, { auth, mode, security, ingest: deps.ingest });
   registerV1PersonsRoutes(app, { db, auth, consistency });
   registerV1LocationsRoutes(app, { db, auth, consistency });
   registerV1ConnectionsRoutes(app, { db, auth, consistency });

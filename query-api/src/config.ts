@@ -1,4 +1,5 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import type { LegacyApiAuth } from "./http/access";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -23,6 +24,12 @@ export interface QueryApiConfig {
   readonly corsOrigins: readonly string[];
   /** 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** LEGACY_API_AUTH: "bearer" (default, the same tokens as /v1) or "open" (the original's routes need no token). */
+  readonly legacyApiAuth: LegacyApiAuth;
+  /** QUERY_API_INGEST_URL: the ingest gateway that takes POST /api/persons and /api/locations; undefined: they answer 501. */
+  readonly ingestUrl?: string;
+  /** QUERY_API_INGEST_TOKEN_FILE: query-api's own token for ingest, used for callers without one on open routes. */
+  readonly ingestTokenFile?: string;
 }
 
 /** The only reader of process.env: validates every variable and fails listing all problems at once. */
@@ -67,7 +74,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
   if (corsOrigins.some((o) => o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o))) {
     problems.push(`CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "${env.CORS_ORIGINS}"`);
   }
-  if (problems.length > 0 || !isLogLevel(logLevel)) {
+  const legacyApiAuth = env.LEGACY_API_AUTH || "bearer";
+  if (!isLegacyApiAuth(legacyApiAuth)) {
+    problems.push(`LEGACY_API_AUTH must be "bearer" (the original's /api routes need the same tokens as /v1) or "open", got "${legacyApiAuth}"`);
+  }
+  const ingestUrl = env.QUERY_API_INGEST_URL || undefined;
+  if (ingestUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(ingestUrl)) {
+    problems.push(`QUERY_API_INGEST_URL must be the ingest gateway's base URL like http://127.0.0.1:50051, got "${ingestUrl}"`);
+  }
+  const ingestTokenFile = env.QUERY_API_INGEST_TOKEN_FILE || undefined;
+  if (ingestTokenFile !== undefined && ingestUrl === undefined) {
+    problems.push("QUERY_API_INGEST_TOKEN_FILE is set but QUERY_API_INGEST_URL is not: give the ingest gateway's URL too, or drop the token file");
+  }
+  if (legacyApiAuth === "open" && ingestUrl !== undefined && ingestTokenFile === undefined && !authDisabled) {
+    problems.push(
+      "LEGACY_API_AUTH=open with QUERY_API_INGEST_URL needs QUERY_API_INGEST_TOKEN_FILE (a token ingest accepts, e.g. an operator's " +
+        "from scripts/mint-token), which writes without a caller's token use; or leave QUERY_API_INGEST_URL unset to keep writes off",
+    );
+  }
+  if (problems.length > 0 || !isLogLevel(logLevel) || !isLegacyApiAuth(legacyApiAuth)) {
     throw new Error(`query-api configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
   return Object.freeze({
@@ -84,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     readyMaxLag,
     corsOrigins,
     rateLimitPerMinute,
+    legacyApiAuth,
+    ingestUrl,
+    ingestTokenFile,
   });
 }
 
@@ -102,6 +130,10 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isLegacyApiAuth(value: string): value is LegacyApiAuth {
+  return value === "bearer" || value === "open";
 }
 
 function isLogLevel(value: string): value is LogLevel {

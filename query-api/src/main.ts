@@ -14,6 +14,18 @@ if (config.authJwksFile !== undefined) {
 if (config.kafkaBrokers === undefined) {
   console.warn("query-api: KAFKA_BROKERS not set: /v1/projection/status reports end offsets as unknown and /readyz ignores lag");
 }
+if (config.ingestTokenFile !== undefined) {
+  // Fail at start rather than at the first write; the file is read again at each write, so it can be renewed in place.
+  await readFile(config.ingestTokenFile, "utf8").catch((error: unknown) => {
+    throw new Error(`QUERY_API_INGEST_TOKEN_FILE ${config.ingestTokenFile} cannot be read: ${(error as Error).message}`);
+  });
+}
+if (config.ingestUrl === undefined) {
+  console.warn("query-api: QUERY_API_INGEST_URL not set: POST /api/persons and /api/locations answer 501");
+}
+if (config.legacyApiAuth === "open") {
+  console.warn("query-api: LEGACY_API_AUTH=open: the original's /api routes serve callers without a token (reads of everyone, writes as query-api)");
+}
 const api = await startQueryApi({ ...config, auth });
 console.log(`query-api: listening on ${api.url} (web page /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
 

@@ -1,9 +1,12 @@
+import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { allTopics, topicName } from "@udaconnect/schemas";
 import type { LogLevel } from "./config";
 import { buildApp } from "./app";
-import type { Authentication } from "./http/access";
+import type { Authentication, LegacyApiAuth } from "./http/access";
+import type { IngestForWrites } from "./http/legacy-write-routes";
+import { connectIngestWrites } from "./ingest-client/connect-ingest-writes";
 import { createEndOffsetsReader, type EndOffsetsReader } from "./kafka/end-offsets";
 import { createDatabase } from "./postgres/create-database";
 
@@ -28,6 +31,12 @@ export interface QueryApiOptions {
   readonly corsOrigins?: readonly string[];
   /** Default 0: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** Default "bearer": the original's /api routes need the same tokens as /v1. */
+  readonly legacyApiAuth?: LegacyApiAuth;
+  /** The ingest gateway's base URL for POST /api/persons and /api/locations; omitted: they answer 501. */
+  readonly ingestUrl?: string;
+  /** A file holding query-api's own token for ingest (read at each such write, so it can be renewed in place). */
+  readonly ingestTokenFile?: string;
 }
 
 export interface RunningQueryApi {
@@ -60,6 +69,8 @@ export async function startQueryApi(options: QueryApiOptions): Promise<RunningQu
       readyMaxLag: options.readyMaxLag,
       corsOrigins: options.corsOrigins,
       rateLimitPerMinute: options.rateLimitPerMinute,
+      legacyApiAuth: options.legacyApiAuth,
+      ingest: ingestForWrites(options),
     });
     const host = options.host ?? "127.0.0.1";
     await app.listen({ host, port: options.port ?? 8080 });
@@ -79,4 +90,15 @@ export async function startQueryApi(options: QueryApiOptions): Promise<RunningQu
     await release();
     throw error;
   }
+}
+
+function ingestForWrites(options: QueryApiOptions): IngestForWrites | undefined {
+  if (options.ingestUrl === undefined) {
+    return undefined;
+  }
+  const file = options.ingestTokenFile;
+  return {
+    writes: connectIngestWrites({ baseUrl: options.ingestUrl }),
+    serviceToken: file === undefined ? undefined : async () => (await readFile(file, "utf8")).trim(),
+  };
 }

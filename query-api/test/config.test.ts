@@ -14,6 +14,9 @@ const DEFAULTS = {
   readyMaxLag: 10_000,
   corsOrigins: [],
   rateLimitPerMinute: 600,
+  legacyApiAuth: "bearer",
+  ingestUrl: undefined,
+  ingestTokenFile: undefined,
 };
 
 describe("loadConfig", () => {
@@ -38,6 +41,9 @@ describe("loadConfig", () => {
       QUERY_READY_MAX_LAG: "500",
       CORS_ORIGINS: "http://localhost:3000,https://app.udaconnect.dev",
       QUERY_RATE_LIMIT_PER_MINUTE: "0",
+      LEGACY_API_AUTH: "open",
+      QUERY_API_INGEST_URL: "http://ingest:50051",
+      QUERY_API_INGEST_TOKEN_FILE: "/var/run/secrets/udaconnect/ingest-token",
     };
 
     expect(loadConfig(env)).toEqual({
@@ -54,6 +60,9 @@ describe("loadConfig", () => {
       readyMaxLag: 500,
       corsOrigins: ["http://localhost:3000", "https://app.udaconnect.dev"],
       rateLimitPerMinute: 0,
+      legacyApiAuth: "open",
+      ingestUrl: "http://ingest:50051",
+      ingestTokenFile: "/var/run/secrets/udaconnect/ingest-token",
     });
   });
 
@@ -80,6 +89,17 @@ describe("loadConfig", () => {
     ],
     [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", CORS_ORIGINS: "localhost" }, 'CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "localhost"'],
     [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_CONSISTENCY_WAIT_MS: "-5" }, 'QUERY_CONSISTENCY_WAIT_MS must be an integer from 0 to 60000, got "-5"'],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", LEGACY_API_AUTH: "none" }, 'LEGACY_API_AUTH must be "bearer" (the original\'s /api routes need the same tokens as /v1) or "open", got "none"'],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_API_INGEST_URL: "ingest:50051" }, 'QUERY_API_INGEST_URL must be the ingest gateway\'s base URL like http://127.0.0.1:50051, got "ingest:50051"'],
+    [
+      { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_API_INGEST_TOKEN_FILE: "/t" },
+      "QUERY_API_INGEST_TOKEN_FILE is set but QUERY_API_INGEST_URL is not: give the ingest gateway's URL too, or drop the token file",
+    ],
+    [
+      { DATABASE_URL: "postgres://db/rm", AUTH_JWKS_FILE: "/k.json", LEGACY_API_AUTH: "open", QUERY_API_INGEST_URL: "http://ingest:50051" },
+      "LEGACY_API_AUTH=open with QUERY_API_INGEST_URL needs QUERY_API_INGEST_TOKEN_FILE (a token ingest accepts, e.g. an operator's " +
+        "from scripts/mint-token), which writes without a caller's token use; or leave QUERY_API_INGEST_URL unset to keep writes off",
+    ],
   ])("rejects %j", (env, problem) => {
     expect(() => loadConfig(env)).toThrow(`query-api configuration is invalid:\n- ${problem}`);
   });

@@ -11,7 +11,8 @@ import {
 } from "../connections/connection-criteria";
 import { findConnections } from "../connections/find-connections";
 import { findPerson } from "../persons/find-persons";
-import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
+import { consistentWithParameterSchema } from "./consistency-gate";
+import { PERSON_EXAMPLE, personIdParamsSchema, type PersonIdParams } from "./person-schemas";
 import { invalidParameter, notFound, problemResponses, sendProblem } from "./problem";
 
 interface ConnectionQuerystring {
@@ -20,29 +21,39 @@ interface ConnectionQuerystring {
   distance: number;
 }
 
+/** A check-in as the original API's location: the legacy routes answer it, alone or in a Connection. */
+export const locationSchema = {
+  $id: "Location",
+  type: "object",
+  required: ["id", "person_id", "latitude", "longitude", "creation_time"],
+  properties: {
+    id: { type: "string", format: "uuid", description: "Event id of the check-in.", examples: ["0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29"] },
+    person_id: { type: "string", description: "Id of the person who checked in (a string).", examples: ["5"] },
+    latitude: { type: "number", minimum: -90, maximum: 90, description: "WGS 84 degrees north.", examples: [35.0585136] },
+    longitude: { type: "number", minimum: -180, maximum: 180, description: "WGS 84 degrees east.", examples: [-106.5719566] },
+    creation_time: {
+      type: "string",
+      format: "date-time",
+      description: "When the check-in happened: RFC 3339, UTC, always with milliseconds (2020-07-07T10:37:06.000Z).",
+      examples: ["2020-07-07T10:37:06.000Z"],
+    },
+  },
+} as const;
+
 export const connectionSchema = {
   $id: "Connection",
   type: "object",
   required: ["person", "location"],
   properties: {
     person: { $ref: "Person#" },
-    location: {
-      type: "object",
-      required: ["id", "person_id", "latitude", "longitude", "creation_time"],
-      properties: {
-        id: { type: "string", format: "uuid", description: "Event id of the check-in." },
-        person_id: { type: "string", description: "Id of the person who checked in (a string)." },
-        latitude: { type: "number", minimum: -90, maximum: 90, description: "WGS 84 degrees north." },
-        longitude: { type: "number", minimum: -180, maximum: 180, description: "WGS 84 degrees east." },
-        creation_time: {
-          type: "string",
-          format: "date-time",
-          description: "When the check-in happened: RFC 3339, UTC, always with milliseconds (2020-07-07T10:37:06.000Z).",
-        },
-      },
-    },
+    location: { $ref: "Location#" },
   },
 } as const;
+
+const CONNECTION_EXAMPLE = {
+  person: PERSON_EXAMPLE,
+  location: { id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29", person_id: "5", latitude: 35.0585136, longitude: -106.5719566, creation_time: "2020-07-07T10:37:06.000Z" },
+};
 
 const DATE_DESCRIPTION = "A calendar date YYYY-MM-DD, read as a UTC day.";
 
@@ -64,10 +75,12 @@ const querystringSchema = {
       default: DEFAULT_DISTANCE_METRES,
       description: `Radius in metres (decimals allowed), above 0 and at most ${MAX_DISTANCE_METRES}; ${DEFAULT_DISTANCE_METRES} when omitted.`,
     },
+    consistent_with: consistentWithParameterSchema,
   },
 } as const;
 
-export function registerConnectionsRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+/** `security`: the OpenAPI security of the legacy routes (LEGACY_API_AUTH); the caller registers the check itself. */
+export function registerConnectionsRoutes(app: FastifyInstance, db: Kysely<Database>, security: readonly Record<string, string[]>[]): void {
   app.get<{ Params: PersonIdParams; Querystring: ConnectionQuerystring }>(
     "/api/persons/:person_id/connection",
     {
@@ -78,10 +91,11 @@ export function registerConnectionsRoutes(app: FastifyInstance, db: Kysely<Datab
         description:
           "Every check-in of another registered person within `distance` metres of one of the person's own check-ins, " +
           "both inside [start_date 00:00Z, end_date + 1 day 00:00Z). Each check-in appears once, ordered by creation_time then id.",
+        security,
         params: personIdParamsSchema,
         querystring: querystringSchema,
         response: {
-          200: { description: "The connections, possibly none.", type: "array", items: { $ref: "Connection#" } },
+          200: { description: "The connections, possibly none.", type: "array", items: { $ref: "Connection#" }, examples: [[CONNECTION_EXAMPLE]] },
           ...problemResponses(400, 401, 403, 404, 429, 500, 503),
         },
       },

@@ -13,14 +13,15 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
     const origin = request.headers.origin;
     if (origin !== undefined && allowed(origin)) {
       reply.header("access-control-allow-origin", origin);
-      reply.header("access-control-expose-headers", "ETag, Retry-After, WWW-Authenticate");
+      reply.header("access-control-expose-headers", "ETag, Location, Retry-After, WWW-Authenticate, Allow");
       reply.header("vary", "Origin");
     }
   });
   app.options("/*", { schema: { hide: true } }, async (request, reply) => {
     if (request.headers.origin !== undefined && allowed(request.headers.origin)) {
-      reply.header("access-control-allow-methods", "GET, OPTIONS");
-      reply.header("access-control-allow-headers", "Authorization, If-None-Match");
+      // POST for the original's writes (POST /api/persons, /api/locations): JSON bodies need Content-Type.
+      reply.header("access-control-allow-methods", "GET, POST, OPTIONS");
+      reply.header("access-control-allow-headers", "Authorization, Content-Type, If-None-Match");
       reply.header("access-control-max-age", "600");
     }
     return reply.code(204).send();

@@ -114,7 +114,11 @@ function describeValidationError(error: FastifyError, request: FastifyRequest): 
   if (first.keyword === "required") {
     return `${where} ${String(first.params.missingProperty)} is required`;
   }
-  const name = first.instancePath.replace(/^\//, "");
+  const name = first.instancePath.replace(/^\//, "").replaceAll("/", ".");
+  if (error.validationContext === "body") {
+    // The body is echoed nowhere: it may be large, and it is the caller's own.
+    return `${name === "" ? "the body" : `${where} ${name}`} ${first.message ?? "is invalid"}`;
+  }
   const given = valueOf(error.validationContext === "params" ? request.params : request.query, name);
   return `${where} ${name} ${first.message ?? "is invalid"}${given === undefined ? "" : ` (got ${given})`}`;
 }

@@ -39,7 +39,18 @@ export function registerMetrics(app: FastifyInstance): void {
         operationId: "metrics",
         tags: ["operations"],
         summary: "Prometheus metrics: request latency histograms by route",
-        response: { 200: { description: "Prometheus text format 0.0.4.", content: { "text/plain": { schema: { type: "string" } } } } },
+        security: [],
+        response: {
+          200: {
+            description: "Prometheus text format 0.0.4.",
+            content: {
+              "text/plain": {
+                schema: { type: "string" },
+                example: 'http_request_duration_seconds_count{method="GET",route="/v1/persons",status="200"} 3\n',
+              },
+            },
+          },
+        },
       },
     },
     async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(exposition([...series.values()])),

@@ -1,5 +1,7 @@
 import { PERSON_ID_PATTERN } from "@udaconnect/schemas";
 
+export const PERSON_EXAMPLE = { id: "5", first_name: "Taco", last_name: "Fargo", company_name: "Alpha Omega Upholstery" } as const;
+
 export const personSchema = {
   $id: "Person",
   type: "object",

@@ -2,10 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import { findPerson, listPersons } from "../persons/find-persons";
-import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
+import { consistentWithParameterSchema } from "./consistency-gate";
+import { PERSON_EXAMPLE, personIdParamsSchema, type PersonIdParams } from "./person-schemas";
 import { notFound, problemResponses, sendProblem } from "./problem";
 
-export function registerPersonsRoutes(app: FastifyInstance, db: Kysely<Database>): void {
+const querystring = { type: "object", properties: { consistent_with: consistentWithParameterSchema } } as const;
+
+/** `security`: the OpenAPI security of the legacy routes (LEGACY_API_AUTH); the caller registers the check itself. */
+export function registerPersonsRoutes(app: FastifyInstance, db: Kysely<Database>, security: readonly Record<string, string[]>[]): void {
   app.get(
     "/api/persons",
     {
@@ -14,8 +18,10 @@ export function registerPersonsRoutes(app: FastifyInstance, db: Kysely<Database>
         tags: ["persons"],
         summary: "Every registered person",
         description: "Ordered by last name, first name, then id.",
+        security,
+        querystring,
         response: {
-          200: { description: "The registered persons.", type: "array", items: { $ref: "Person#" } },
+          200: { description: "The registered persons.", type: "array", items: { $ref: "Person#" }, examples: [[PERSON_EXAMPLE]] },
           ...problemResponses(401, 429, 500, 503),
         },
       },
@@ -30,9 +36,11 @@ export function registerPersonsRoutes(app: FastifyInstance, db: Kysely<Database>
         operationId: "getPerson",
         tags: ["persons"],
         summary: "One registered person",
+        security,
         params: personIdParamsSchema,
+        querystring,
         response: {
-          200: { description: "The person.", $ref: "Person#" },
+          200: { description: "The person.", $ref: "Person#", examples: [PERSON_EXAMPLE] },
           ...problemResponses(400, 401, 403, 404, 429, 500, 503),
         },
       },

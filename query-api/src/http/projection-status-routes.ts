@@ -42,7 +42,20 @@ export function registerProjectionStatusRoute(app: FastifyInstance, read: ReadPr
         tags: ["v1"],
         summary: "How far the read model has projected each partition, against the end of the log",
         security: [{ bearer: [] }],
-        response: { 200: { description: "The projection's progress.", ...statusSchema }, ...problemResponses(401, 429, 500, 503) },
+        response: {
+          200: {
+            description: "The projection's progress.",
+            ...statusSchema,
+            examples: [
+              {
+                partitions: [{ topic: "udaconnect.locations.v1", partition: 0, projected_offset: 1234, end_offset: 1236, lag: 2 }],
+                end_offsets_known: true,
+                newest_check_in_at: "2020-08-18T10:37:06.000Z",
+              },
+            ],
+          },
+          ...problemResponses(401, 429, 500, 503),
+        },
       },
       preHandler: auth,
     },

@@ -6,7 +6,7 @@ import { pagePersons, type PersonCursor } from "../persons/page-persons";
 import { requireReaderOfPerson, requireToken, type Authentication } from "./access";
 import { consistentWithParameterSchema } from "./consistency-gate";
 import { cursorParameterSchema, decodeCursor, encodeCursor } from "./cursor";
-import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
+import { PERSON_EXAMPLE, personIdParamsSchema, type PersonIdParams } from "./person-schemas";
 import { invalidParameter, notFound, problemResponses, sendProblem } from "./problem";
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -56,7 +56,10 @@ export function registerV1PersonsRoutes(app: FastifyInstance, deps: V1RouteDepen
             consistent_with: consistentWithParameterSchema,
           },
         },
-        response: { 200: { description: "A page of persons.", $ref: "PersonsPage#" }, ...problemResponses(400, 401, 429, 500, 503) },
+        response: {
+          200: { description: "A page of persons.", $ref: "PersonsPage#", examples: [{ persons: [PERSON_EXAMPLE], next_cursor: null }] },
+          ...problemResponses(400, 401, 429, 500, 503),
+        },
       },
       preHandler: [requireToken(auth), consistency],
     },
@@ -86,7 +89,10 @@ export function registerV1PersonsRoutes(app: FastifyInstance, deps: V1RouteDepen
         security: [{ bearer: [] }],
         params: personIdParamsSchema,
         querystring: { type: "object", additionalProperties: false, properties: { consistent_with: consistentWithParameterSchema } },
-        response: { 200: { description: "The person.", $ref: "Person#" }, ...problemResponses(400, 401, 403, 404, 429, 500, 503) },
+        response: {
+          200: { description: "The person.", $ref: "Person#", examples: [PERSON_EXAMPLE] },
+          ...problemResponses(400, 401, 403, 404, 429, 500, 503),
+        },
       },
       preHandler: [requireReaderOfPerson(auth), consistency],
     },

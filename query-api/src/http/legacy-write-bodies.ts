@@ -1,0 +1,129 @@
+import type { FieldViolation, LocationCheckIn, PersonRegistration } from "../ingest-client/ingest-writes";
+
+/**
+ * The original UdaConnect's request bodies (POST /api/persons, POST /api/locations) and
+ * their translation into ingest's requests. Only the representation is read here (ids as
+ * numbers or strings, coordinates as decimal strings, zone-less times); every rule about
+ * the values (ranges, lengths, id shapes, clock skew) is ingest's, applied by ingest.
+ */
+
+export interface LegacyPersonBody {
+  id?: string | number;
+  first_name: string;
+  last_name: string;
+  company_name: string;
+}
+
+export interface LegacyLocationBody {
+  id?: string;
+  person_id: string | number;
+  latitude: string | number;
+  longitude: string | number;
+  creation_time: string;
+}
+
+const LEGACY_ID = { type: ["string", "integer"], description: 'The original used integers; sent to ingest as a string ("5").' } as const;
+const DEGREES = {
+  type: ["number", "string"],
+  description: "WGS 84 degrees: a JSON number, or a decimal string as the original API sent (\"35.0585136\").",
+} as const;
+
+export const legacyPersonBodySchema = {
+  type: "object",
+  required: ["first_name", "last_name", "company_name"],
+  properties: {
+    id: { ...LEGACY_ID, description: `Optional person id (1-64 of [A-Za-z0-9_-]). Omitted: ingest assigns one (an attendee token: its own subject). ${LEGACY_ID.description}` },
+    first_name: { type: "string", examples: ["Ada"] },
+    last_name: { type: "string", examples: ["Lovelace"] },
+    company_name: { type: "string", examples: ["Analytical Engines"] },
+  },
+  examples: [{ first_name: "Ada", last_name: "Lovelace", company_name: "Analytical Engines" }],
+} as const;
+
+export const legacyLocationBodySchema = {
+  type: "object",
+  required: ["person_id", "latitude", "longitude", "creation_time"],
+  properties: {
+    id: { type: "string", format: "uuid", description: "Optional event id: a retry with the same id is recognised by every reader. Omitted: ingest assigns one." },
+    person_id: LEGACY_ID,
+    latitude: { ...DEGREES, examples: ["35.0585136"] },
+    longitude: { ...DEGREES, examples: ["-106.5719566"] },
+    creation_time: {
+      type: "string",
+      description:
+        "When the person was there: RFC 3339 (2020-07-07T10:37:06Z), or the original's zone-less form " +
+        "(2020-07-07T10:37:06 or 2020-07-07 10:37:06.000000), read as UTC.",
+      examples: ["2020-07-07T10:37:06Z"],
+    },
+  },
+  examples: [{ person_id: 5, latitude: "35.0585136", longitude: "-106.5719566", creation_time: "2020-07-07T10:37:06" }],
+} as const;
+
+/** A body that could be translated, or the fields that could not be read (a 400). */
+export type Translated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly violations: readonly FieldViolation[] };
+
+export function personRegistration(body: LegacyPersonBody): PersonRegistration {
+  return {
+    personId: body.id === undefined ? "" : String(body.id),
+    firstName: body.first_name,
+    lastName: body.last_name,
+    companyName: body.company_name,
+  };
+}
+
+const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+// RFC 3339, or the original's TIMESTAMP text: date, "T" or " ", time, optional fraction, optional zone.
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/i;
+
+export function locationCheckIn(body: LegacyLocationBody): Translated<LocationCheckIn> {
+  const violations: FieldViolation[] = [];
+  const latitude = degrees(body.latitude, "latitude", violations);
+  const longitude = degrees(body.longitude, "longitude", violations);
+  const occurredAt = instant(body.creation_time, violations);
+  if (latitude === undefined || longitude === undefined || occurredAt === undefined) {
+    return { ok: false, violations };
+  }
+  return { ok: true, value: { eventId: body.id ?? "", personId: String(body.person_id), latitude, longitude, occurredAt } };
+}
+
+function degrees(value: string | number, field: string, violations: FieldViolation[]): number | undefined {
+  if (typeof value === "number") {
+    return value;
+  }
+  if (DECIMAL.test(value)) {
+    return Number(value);
+  }
+  violations.push({ field, description: `must be a number or a decimal string, got ${JSON.stringify(value.slice(0, 40))}` });
+  return undefined;
+}
+
+function instant(text: string, violations: FieldViolation[]): Date | undefined {
+  const match = DATE_TIME.exec(text);
+  const [, day = "", time = "", fraction = "", zone = "Z"] = match ?? [];
+  // Date rolls 2020-02-30 over into March: a day that does not exist must be refused instead.
+  const midnight = new Date(`${day}T00:00:00Z`);
+  const dayExists = !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(day);
+  const date = match === null || !dayExists || time > "23:59:59" ? undefined : new Date(`${day}T${time}${fraction.slice(0, 4)}${zone.toUpperCase()}`);
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    violations.push({ field: "creation_time", description: `must be a date-time such as 2020-07-07T10:37:06Z, got ${JSON.stringify(text.slice(0, 40))}` });
+    return undefined;
+  }
+  return date;
+}
+
+const INGEST_FIELDS: Record<string, string> = {
+  person_id: "id",
+  "check_in.event_id": "id",
+  "check_in.person_id": "person_id",
+  "check_in.latitude": "latitude",
+  "check_in.longitude": "longitude",
+  "check_in.occurred_at": "creation_time",
+};
+
+/** Ingest's field names (proto paths) as the original body names them, e.g. check_in.occurred_at → creation_time. */
+export function legacyViolations(violations: readonly FieldViolation[], kind: "person" | "location"): FieldViolation[] {
+  return violations.map((v) => {
+    const renamed = kind === "person" && v.field !== "person_id" ? v.field : INGEST_FIELDS[v.field];
+    return { field: renamed ?? v.field, description: v.description };
+  });
+}
