@@ -4,6 +4,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { CheckInResult_Status, IngestService, type StreamCheckInsResponse } from "@udaconnect/schemas";
 import { backoffMs } from "./backoff";
 import { CheckInQueue } from "./check-in-queue";
+import { HighestPositions } from "./consistency-tokens";
 import { Signal } from "./signal";
 import type { QueueStorage } from "./storage";
 import { runSession, type SessionSettings } from "./stream-session";
@@ -28,6 +29,11 @@ export interface DeviceClientOptions {
   readonly backoff?: { readonly baseMs?: number; readonly maxMs?: number };
   /** Hears every drop, rejection and connection failure as it happens. */
   readonly onReport?: (report: DeviceReport) => void;
+  /**
+   * Hears each batch the gateway answered, once that answer is on disk, in batch order, with
+   * the batch's consistency token (for the query API's `consistent_with`).
+   */
+  readonly onAcknowledged?: (acknowledgement: BatchAcknowledgement) => void;
   /** Replaces the gRPC transport (e.g. a Connect transport). */
   readonly transport?: Transport;
 }
@@ -36,6 +42,18 @@ export type DeviceReport =
   | { readonly kind: "dropped"; readonly total: number }
   | { readonly kind: "rejected"; readonly eventId: string; readonly reason: string; readonly detail: string }
   | { readonly kind: "connection-failed"; readonly error: string; readonly retryInMs: number };
+
+/** One batch the gateway answered: its check-ins are out of the queue for good. */
+export interface BatchAcknowledgement {
+  /** Appended now. */
+  readonly accepted: readonly string[];
+  /** Appended before (a retry): covered by the token of the batch that first appended them. */
+  readonly duplicates: readonly string[];
+  /** Refused, each also reported to `onReport` with its reason. */
+  readonly rejected: readonly string[];
+  /** Covers the accepted check-ins; undefined when the batch appended none. */
+  readonly consistencyToken: string | undefined;
+}
 
 export interface CheckInInput {
   readonly personId: string;
@@ -67,6 +85,13 @@ export interface DeviceClient {
   flush(timeoutMs: number): Promise<boolean>;
   /** flush(timeoutMs), then stops sending and closes the storage; what is left stays queued for the next start. */
   close(timeoutMs: number): Promise<boolean>;
+  /**
+   * One consistency token covering every check-in this client has had accepted since it was
+   * created (the highest log position per partition of all its batches), or undefined before
+   * the first. After `await flush(…)` it covers everything flushed: pass it as the query API's
+   * `consistent_with` to read your own check-ins.
+   */
+  consistencyToken(): string | undefined;
   stats(): DeviceStats;
 }
 
@@ -82,6 +107,7 @@ class Device implements DeviceClient {
   readonly #stop = new AbortController();
   readonly #client;
   readonly #running: Promise<void>;
+  readonly #written = new HighestPositions();
   #stats = { accepted: 0, duplicates: 0, rejected: 0, connectionFailures: 0, lastError: undefined as string | undefined };
   #closing: Promise<boolean> | undefined;
 
@@ -133,6 +159,10 @@ class Device implements DeviceClient {
     return this.#closing;
   }
 
+  consistencyToken(): string | undefined {
+    return this.#written.token();
+  }
+
   stats(): DeviceStats {
     return { queued: this.queue.length, dropped: this.queue.dropped, ...this.#stats };
   }
@@ -172,14 +202,23 @@ class Device implements DeviceClient {
   }
 
   #tally(response: StreamCheckInsResponse): void {
+    const acknowledgement = { accepted: [] as string[], duplicates: [] as string[], rejected: [] as string[] };
     for (const result of response.results) {
-      if (result.status === CheckInResult_Status.ACCEPTED) this.#stats.accepted++;
-      else if (result.status === CheckInResult_Status.DUPLICATE) this.#stats.duplicates++;
-      else {
+      if (result.status === CheckInResult_Status.ACCEPTED) {
+        this.#stats.accepted++;
+        acknowledgement.accepted.push(result.eventId);
+      } else if (result.status === CheckInResult_Status.DUPLICATE) {
+        this.#stats.duplicates++;
+        acknowledgement.duplicates.push(result.eventId);
+      } else {
         this.#stats.rejected++;
+        acknowledgement.rejected.push(result.eventId);
         this.options.onReport?.({ kind: "rejected", eventId: result.eventId, reason: result.reason, detail: result.detail });
       }
     }
+    // Before flush() can resolve (it wakes on #acked): a token read right after it covers this batch.
+    this.#written.add(response.consistencyToken);
+    this.options.onAcknowledged?.({ ...acknowledgement, consistencyToken: response.consistencyToken || undefined });
     this.#acked.notify();
   }
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair } from "@udaconnect/auth";
 import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/ingest";
 import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
-import { createDeviceClient, memoryStorage, type DeviceClient, type DeviceReport } from "../src/index";
+import { decodeConsistencyToken } from "@udaconnect/schemas";
+import { createDeviceClient, memoryStorage, mergeConsistencyTokens, type BatchAcknowledgement, type DeviceClient, type DeviceReport } from "../src/index";
 
 let gateway: IngestServer | undefined;
 let device: DeviceClient | undefined;
@@ -33,6 +34,27 @@ describe("the device client against a gateway", () => {
     expect(reports).toEqual([
       { kind: "rejected", eventId: ids[2], reason: "INVALID_LATITUDE", detail: "check_ins[0].latitude: must be between -90 and 90, got 100" },
     ]);
+  });
+
+  it("hands each answered batch to onAcknowledged with its token, and one token covering them all after flush", async () => {
+    gateway = await startGateway();
+    const acknowledged: BatchAcknowledgement[] = [];
+    device = await createDeviceClient({ gatewayUrl: gateway.url, storage: memoryStorage(), batchSize: 3, onAcknowledged: (a) => acknowledged.push(a) });
+    expect(device.consistencyToken()).toBeUndefined();
+
+    // Three full batches, then one that appends nothing.
+    const ids = Array.from({ length: 9 }, (_, n) => device?.checkIn({ personId: n % 2 === 0 ? "ann" : "ben", latitude: n, longitude: 5 }));
+    const rejected = device.checkIn({ personId: "ann", latitude: 91, longitude: 5 });
+
+    expect(await device.flush(20_000)).toBe(true);
+    expect(acknowledged.flatMap((a) => a.accepted)).toEqual(ids);
+    expect(acknowledged.flatMap((a) => [...a.duplicates, ...a.rejected])).toEqual([rejected]);
+    // A new namespace: each partition's position after the flush is the number of check-ins it holds.
+    const positions = decodeConsistencyToken(device.consistencyToken() ?? "");
+    expect(positions.reduce((sum, p) => sum + p.nextOffset, 0n)).toBe(9n);
+    expect(new Set(positions.map((p) => p.topic))).toEqual(new Set([expect.stringMatching(/udaconnect\.locations\.v1$/)]));
+    expect(device.consistencyToken()).toBe(mergeConsistencyTokens(acknowledged.map((a) => a.consistencyToken)));
+    expect(acknowledged.at(-1)).toEqual({ accepted: [], duplicates: [], rejected: [rejected], consistencyToken: undefined });
   });
 
   it("keeps its queue and reports the failure while its token is refused", async () => {
