@@ -183,6 +183,7 @@ launch() {
 do_start() {
   check_ports KAFKA_PORT KAFKA_CONTROLLER_PORT KAFKA_SASL_SSL_PORT KAFKA_MTLS_PORT
   local started=$SECONDS pid port
+  drop_owner_record kafka start
   pid="$(running_pid)"
   if [[ -n "$pid" ]]; then
     if broker_answers; then
@@ -214,6 +215,7 @@ do_stop() {
   pid="$(running_pid)"
   if [[ -z "$pid" ]]; then
     rm -f -- "$PID_FILE"
+    drop_owner_record kafka stop
     log "not running"
     return 0
   fi
@@ -229,6 +231,7 @@ do_stop() {
     pid_runs "$pid" kafka.Kafka && die "pid $pid survived SIGKILL; inspect it with: ps -o pid,stat,cmd -p $pid"
   fi
   rm -f -- "$PID_FILE"
+  drop_owner_record kafka stop
   # Best effort: give init a moment to reap the exited process, so `pgrep` shows no zombie.
   deadline=$((SECONDS + 5))
   while [[ -e "/proc/$pid" ]] && (( SECONDS < deadline )); do sleep 0.2; done

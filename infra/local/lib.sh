@@ -57,6 +57,16 @@ pid_runs() {
   [[ "$cmdline" == *"$needle"* ]]
 }
 
+# The commands in scripts/ record in <state>/owners/NAME which of them started a server, so that
+# they stop it again (scripts/lib/servers.sh). A server started or stopped by hand is nobody's:
+# `start` run by such a command (UDACONNECT_STARTED_BY set) keeps the record, any other start
+# and every stop drops it.
+drop_owner_record() {
+  local name="$1"
+  if [[ "${2:-}" == start && -n "${UDACONNECT_STARTED_BY:-}" ]]; then return 0; fi
+  rm -f -- "$STATE_DIR/owners/$name"
+}
+
 # Runs "$@" with an exclusive lock so that two concurrent `start`s of one service (parallel
 # test runners, two terminals) do not race each other. Daemons started under it must close
 # LOCK_FD ({LOCK_FD}>&-), or they would hold the lock for as long as they run.

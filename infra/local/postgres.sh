@@ -101,15 +101,37 @@ answers() {
   "$PG_BIN_DIR/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 3
 }
 
+# initdb works in a folder beside the data directory, moved into place once complete: a start
+# interrupted half-way (Ctrl-C, kill -9) never leaves a data directory that looks like a cluster.
 init_cluster() {
   [[ -f "$DATA_DIR/PG_VERSION" ]] && return 0
+  local fresh="$DATA_DIR.initdb"
+  if [[ -d "$DATA_DIR" ]] && ! rmdir -- "$DATA_DIR" 2>/dev/null; then
+    die "$DATA_DIR is not empty but holds no cluster (no PG_VERSION); move it away or delete it, then start again."
+  fi
+  rm -rf -- "$fresh"
   log "creating a new cluster in $DATA_DIR"
   # Trust authentication: the cluster listens on loopback only and the repo holds no secret.
-  as_pg "$PG_BIN_DIR/initdb" -D "$DATA_DIR" --auth=trust --username=postgres -E UTF8 \
+  as_pg "$PG_BIN_DIR/initdb" -D "$fresh" --auth=trust --username=postgres -E UTF8 \
     --locale=C.UTF-8 --no-instructions >>"$LOGS_DIR/initdb.log" 2>&1 || {
     show_log_tail 30 "$LOGS_DIR/initdb.log"
-    die "initdb failed (log: $LOGS_DIR/initdb.log); remove '$DATA_DIR' and start again."
+    die "initdb failed (log: $LOGS_DIR/initdb.log); fix the cause shown above and start again."
   }
+  mv -- "$fresh" "$DATA_DIR"
+}
+
+# After a crash (kill -9, a reboot) postmaster.pid stays behind. PostgreSQL ignores it when its
+# pid is gone, but when the pid now belongs to another program the server refuses to start and
+# pg_ctl would report (and signal!) that program: such a file is removed.
+clear_stale_pid_file() {
+  local file="$DATA_DIR/postmaster.pid" pid
+  [[ -f "$file" ]] || return 0
+  pid="$(head -n 1 -- "$file" 2>/dev/null || true)"
+  if [[ "$pid" =~ ^[0-9]+$ ]] && pid_runs "$pid" postgres; then
+    return 0
+  fi
+  log "removing $file: its pid ${pid:-?} is no running PostgreSQL (left behind by a crash)"
+  rm -f -- "$file"
 }
 
 sql_quote() { printf "'%s'" "${1//\'/\'\'}"; }
@@ -177,6 +199,8 @@ do_start() {
   do_install
   set_paths
   note_home
+  drop_owner_record postgres start
+  clear_stale_pid_file
   if cluster_running; then
     answers || die "the cluster in $DATA_DIR runs but does not answer on 127.0.0.1:$PG_PORT (started with another PG_PORT?); run '$0 stop' with the same state dir, then start again."
     log "already running on 127.0.0.1:$PG_PORT (data: $DATA_DIR)"
@@ -201,7 +225,9 @@ do_start() {
 
 do_stop() {
   set_paths
+  clear_stale_pid_file
   if ! cluster_running; then
+    drop_owner_record postgres stop
     log "not running (data: $DATA_DIR)"
     return 0
   fi
@@ -213,6 +239,7 @@ do_stop() {
   # Best effort: give init a moment to reap the exited postmaster, so `pgrep` shows no zombie.
   local deadline=$((SECONDS + 5))
   while [[ "$pid" =~ ^[0-9]+$ && -e "/proc/$pid" ]] && (( SECONDS < deadline )); do sleep 0.2; done
+  drop_owner_record postgres stop
   log "stopped"
 }
 

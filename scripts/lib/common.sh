@@ -1,15 +1,24 @@
+# shellcheck shell=bash
 # Shared by the commands in scripts/: repository paths, messages, the one-time
-# installation of the Node toolchain, and finding or starting the local Kafka and
-# PostGIS. Source it; do not run it.
+# installation of the Node toolchain, and (servers.sh) finding or starting the local Kafka
+# and PostGIS. Source it; do not run it.
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-STATE_DIR="${UDACONNECT_STATE_DIR:-$REPO_ROOT/.local}"
+# Absolute, and handed down: infra/local and every child resolve the same folder whatever
+# their working directory.
+STATE_DIR="$(realpath -m -- "${UDACONNECT_STATE_DIR:-$REPO_ROOT/.local}")"
+UDACONNECT_STATE_DIR="$STATE_DIR"
 LOG_DIR="$STATE_DIR/logs"
-export REPO_ROOT STATE_DIR LOG_DIR
+export REPO_ROOT STATE_DIR LOG_DIR UDACONNECT_STATE_DIR
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 usage_error() { printf 'error: %s (see --help)\n' "$*" >&2; exit 2; }
+
+# shellcheck source=processes.sh
+source "$REPO_ROOT/scripts/lib/processes.sh"
+# shellcheck source=servers.sh
+source "$REPO_ROOT/scripts/lib/servers.sh"
 
 # Node 20.19.4+ is required (@platformatic/kafka, used by scripts/replay, needs it).
 require_node() {
@@ -44,64 +53,6 @@ ensure_node_packages() {
   fi
 }
 
-# use_servers kafka [postgres]: exports KAFKA_BROKERS and DATABASE_URL for what is
-# asked. A variable already set wins; otherwise the local server of infra/local is used,
-# started when it is not running. STARTED_SERVERS lists what was started, for
-# stop_infrastructure.
-STARTED_SERVERS=()
-use_servers() {
-  local server missing=()
-  for server in "$@"; do
-    case "$server" in
-      kafka) [[ -n "${KAFKA_BROKERS:-}" ]] || missing+=(kafka) ;;
-      postgres) [[ -n "${DATABASE_URL:-}" ]] || missing+=(postgres) ;;
-      *) die "use_servers: unknown server '$server' (kafka, postgres)" ;;
-    esac
-  done
-  ((${#missing[@]} > 0)) || return 0
-  local to_start=()
-  for server in "${missing[@]}"; do
-    bash "$REPO_ROOT/infra/local/$server.sh" status >/dev/null 2>&1 || to_start+=("$server")
-  done
-  if ((${#to_start[@]} > 0)); then
-    say "starting ${to_start[*]} (infra/local; state and logs in $STATE_DIR); stopped again when this command ends"
-    if ((${#to_start[@]} == 2)); then
-      bash "$REPO_ROOT/infra/local/services.sh" start >&2 || die "the local infrastructure did not start (see above); 'bash infra/local/kafka.sh logs' and 'bash infra/local/postgres.sh logs' may tell why."
-    else
-      bash "$REPO_ROOT/infra/local/${to_start[0]}.sh" start >&2 || die "the local ${to_start[0]} did not start (see above); 'bash infra/local/${to_start[0]}.sh logs' may tell why."
-    fi
-    STARTED_SERVERS+=("${to_start[@]}")
-  fi
-  local local_env
-  local_env="$(bash "$REPO_ROOT/infra/local/services.sh" env)" || die "could not read the local servers' addresses (bash infra/local/services.sh env)."
-  # Only the missing variables are taken from it: a given one keeps its value.
-  for server in "${missing[@]}"; do
-    case "$server" in
-      kafka) KAFKA_BROKERS="$(eval "$local_env" && printf %s "$KAFKA_BROKERS")" || die "services.sh env gave no KAFKA_BROKERS."
-        export KAFKA_BROKERS ;;
-      postgres) DATABASE_URL="$(eval "$local_env" && printf %s "$DATABASE_URL")" || die "services.sh env gave no DATABASE_URL."
-        export DATABASE_URL ;;
-    esac
-  done
-}
-
-# Kafka and PostGIS for up and test: KAFKA_BROKERS and DATABASE_URL when set, else the local ones.
-start_infrastructure() {
-  if [[ -n "${KAFKA_BROKERS:-}" && -n "${DATABASE_URL:-}" ]]; then
-    say "using KAFKA_BROKERS=$KAFKA_BROKERS and the given DATABASE_URL; starting no infrastructure"
-  fi
-  use_servers kafka postgres
-}
-
-stop_infrastructure() {
-  local server
-  for server in "${STARTED_SERVERS[@]}"; do
-    say "stopping the $server this command started"
-    bash "$REPO_ROOT/infra/local/$server.sh" stop >&2 || true
-  done
-  STARTED_SERVERS=()
-}
-
 # run_node_command SERVERS ENTRY [ARGS...]: how every TypeScript command in scripts/
 # starts. ENTRY (a .ts file) runs in the caller's directory with the tsx of the package
 # holding it; SERVERS is "none" or a comma list of kafka and postgres (see use_servers).
@@ -129,9 +80,10 @@ run_node_command() {
   if ! servers_available "${needed[@]}"; then
     node --import "$loader" "$entry" --help "$@" >/dev/null || exit $?
   fi
-  trap stop_infrastructure EXIT
+  trap 'stop_steps; stop_infrastructure' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  trap 'exit 129' HUP
   use_servers "${needed[@]}"
   local status=0
   node --import "$loader" "$entry" "$@" || status=$?
@@ -147,18 +99,6 @@ wants_help() {
     esac
   done
   return 1
-}
-
-# True when every server asked for is given by its variable or already runs locally.
-servers_available() {
-  local server
-  for server in "$@"; do
-    case "$server" in
-      kafka) [[ -n "${KAFKA_BROKERS:-}" ]] && continue ;;
-      postgres) [[ -n "${DATABASE_URL:-}" ]] && continue ;;
-    esac
-    bash "$REPO_ROOT/infra/local/$server.sh" status >/dev/null 2>&1 || return 1
-  done
 }
 
 migrate() {
