@@ -105,7 +105,7 @@ describe("forged and broken tokens", () => {
       }
     }
 
-    expect(secured.map((op) => op.operationId)).toEqual(expect.arrayContaining(["v1GetPerson", "v1ListLocations", "v1FindConnections", "getPerson"]));
+    expect(secured.map((op) => op.operationId)).toEqual(expect.arrayContaining(["v1GetPerson", "v1ListLocations", "v1FindConnections", "getPerson", "getLocation", "createPerson", "createLocation"]));
     expect(answers).toEqual(expected);
   });
 });
@@ -143,7 +143,7 @@ describe("a genuine attendee token", () => {
       await response.body?.cancel();
     }
 
-    expect(aboutSomeone.map((op) => op.operationId)).toEqual(expect.arrayContaining(["v1GetPerson", "v1ListLocations", "v1FindConnections", "getPerson", "findConnections"]));
+    expect(aboutSomeone.map((op) => op.operationId)).toEqual(expect.arrayContaining(["v1GetPerson", "v1ListLocations", "v1FindConnections", "getPerson", "findConnections", "getLocation", "createPerson", "createLocation"]));
     expect(answers).toEqual(Object.fromEntries(aboutSomeone.map((op) => [op.operationId, { status: 403, type: "application/problem+json; charset=utf-8" }])));
   });
 });
