@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import newman, { type NewmanRunOptions } from "newman";
-import { uniqueNamespace } from "@udaconnect/test-support";
-import { startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startAttackPipeline, type AttackPipeline } from "./attack-pipeline";
 import { collectionRequests, type Collection, type NewmanSummary } from "./postman-collection";
 
 const COLLECTION = new URL("../../postman/udaconnect.postman_collection.json", import.meta.url);
@@ -10,13 +9,14 @@ const ENVIRONMENT = new URL("../../postman/local.postman_environment.json", impo
 
 /**
  * The Postman collection, run by newman against the whole pipeline as `./scripts/up` runs it
- * (auth on): every request's test script must pass, and every request must have run.
+ * (auth on, the original's POST routes forwarded to ingest, end offsets from Kafka): every
+ * request's test script must pass, and every request must have run.
  */
 describe("the Postman collection", () => {
-  let pipeline: RunningPipeline;
+  let pipeline: AttackPipeline;
 
   beforeAll(async () => {
-    pipeline = await startPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl"), topicNamespace: uniqueNamespace() });
+    pipeline = await startAttackPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl") });
   });
 
   afterAll(async () => {
@@ -29,9 +29,9 @@ describe("the Postman collection", () => {
     const envVar = [
       { key: "query_api_url", value: pipeline.queryApiUrl },
       { key: "ingest_url", value: pipeline.ingestUrl },
-      { key: "operator_token", value: await pipeline.tokenFor({ subject: "postman-operator", role: "operator" }) },
-      { key: "analyst_token", value: await pipeline.tokenFor({ subject: "postman-analyst", role: "analyst" }) },
-      { key: "attendee_token", value: await pipeline.tokenFor({ subject: personB, role: "attendee" }) },
+      { key: "operator_token", value: await pipeline.token({ subject: "postman-operator", role: "operator" }) },
+      { key: "analyst_token", value: await pipeline.token({ subject: "postman-analyst", role: "analyst" }) },
+      { key: "attendee_token", value: await pipeline.token({ subject: personB, role: "attendee" }) },
       { key: "person_b_id", value: personB },
     ];
     const summary = await runNewman({ collection, environment: JSON.parse(readFileSync(ENVIRONMENT, "utf8")), envVar });
