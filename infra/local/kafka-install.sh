@@ -86,6 +86,13 @@ EOF
 EOF
 }
 
+# The resolved jars are also kept per version in the user's cache, so that another state dir
+# (a second checkout, a test's own instance) copies them instead of running Maven again.
+install_cache_dir() {
+  printf '%s/kafka-%s-log4j-%s-slf4j-%s\n' "${UDACONNECT_CACHE_DIR:-$HOME/.cache/udaconnect}" \
+    "$KAFKA_VERSION" "$LOG4J_VERSION" "$SLF4J_VERSION"
+}
+
 do_install() {
   if is_installed; then
     log "Kafka $KAFKA_VERSION already installed in $LIB_DIR"
@@ -93,10 +100,30 @@ do_install() {
     return 0
   fi
   require_java
-  require_maven
-  local build="$KAFKA_DIR/build" started=$SECONDS
+  local build="$KAFKA_DIR/build" started=$SECONDS cache
+  cache="$(install_cache_dir)"
   rm -rf -- "$build"
   make_dir "$build"
+  if [[ -f "$cache/lib/.installed" && "$(<"$cache/lib/.installed")" == "$STAMP_TEXT" ]]; then
+    log "copying Kafka $KAFKA_VERSION from the cache $cache"
+    cp -a -- "$cache/lib" "$build/lib"
+  else
+    resolve_jars "$build"
+    # Best effort: a cache that cannot be written only costs the next state dir a Maven run.
+    if mkdir -p -- "$cache" 2>/dev/null && cp -a -- "$build/lib" "$cache/lib.$$" 2>/dev/null; then
+      rm -rf -- "$cache/lib" && mv -- "$cache/lib.$$" "$cache/lib" || rm -rf -- "$cache/lib.$$"
+    fi
+  fi
+  # Swap the whole folder so that an interrupted install never looks complete.
+  rm -rf -- "$LIB_DIR"
+  mv -- "$build/lib" "$LIB_DIR"
+  log "installed $(find "$LIB_DIR" -name '*.jar' | wc -l) jars into $LIB_DIR in $((SECONDS - started)) s"
+  write_log_configs
+}
+
+resolve_jars() {
+  local build="$1"
+  require_maven
   write_pom "$build/pom.xml"
   log "resolving Kafka $KAFKA_VERSION + kafka-tools + log4j $LOG4J_VERSION from Maven Central (first time takes a minute) ..."
   if ! mvn -q -B -f "$build/pom.xml" dependency:copy-dependencies -DincludeScope=runtime \
@@ -105,9 +132,4 @@ do_install() {
     die "Maven could not resolve Kafka $KAFKA_VERSION (full log: $build/mvn.log). Check that Maven Central is reachable (mvn -v; proxies in ~/.m2/settings.xml) and run '$0 install' again."
   fi
   printf '%s\n' "$STAMP_TEXT" >"$build/lib/.installed"
-  # Swap the whole folder so that an interrupted install never looks complete.
-  rm -rf -- "$LIB_DIR"
-  mv -- "$build/lib" "$LIB_DIR"
-  log "installed $(find "$LIB_DIR" -name '*.jar' | wc -l) jars into $LIB_DIR in $((SECONDS - started)) s"
-  write_log_configs
 }

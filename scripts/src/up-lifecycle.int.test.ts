@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { chmodSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freePort, inheritedEnv } from "@udaconnect/test-support";
@@ -42,6 +44,10 @@ beforeAll(async () => {
     DATABASE_URL: "",
     TOPIC_NAMESPACE: "",
     KAFKA_START_TIMEOUT: "240",
+    // A broker that starts sooner and weighs less beside the other tests; what is tested here
+    // is what up does around it.
+    KAFKA_HEAP_OPTS: "-Xms64m -Xmx384m",
+    KAFKA_JVM_OPTS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true",
   });
 });
 
@@ -69,6 +75,21 @@ async function readyzStatus(port: number): Promise<number> {
 const START_MS = 240_000;
 
 describe("./scripts/up, whatever the moment", () => {
+  it("a service port held by another program: up names the port and its variable at once, and starts nothing", async () => {
+    const holder = createServer((_, response) => response.end("not UdaConnect")).listen(ports.PROJECTOR_PORT, "127.0.0.1");
+    await once(holder, "listening");
+    try {
+      const up = new UpProcess(env);
+
+      expect(await up.exitWithin(10_000)).toEqual({ code: 1, signal: null });
+      expect(up.stderr).toContain(`error: port ${ports.PROJECTOR_PORT} (PROJECTOR_PORT) is held by another process`);
+      expect(up.stderr).toContain("choose another port with PROJECTOR_PORT=<port>");
+      expect(processesOf(stateDir)).toEqual([]);
+    } finally {
+      holder.close();
+    }
+  });
+
   it("Ctrl-C while Kafka and PostgreSQL start: up stops them, and nothing of it runs 30 s later", { timeout: START_MS + 60_000 }, async () => {
     const up = new UpProcess(env);
     await up.waitFor("stderr", /\[postgres\] starting PostgreSQL/, START_MS);
