@@ -72,7 +72,8 @@ signal_tree() {
 # True while PID runs (a zombie, exited but not yet reaped, does not count).
 process_running() {
   local stat
-  { stat="$(<"/proc/$1/stat")"; } 2>/dev/null || return 1
+  # `read`, not "$(<file)": under set -e a vanished file there ends the whole script.
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   stat="${stat##*) }"
   [[ "${stat%% *}" != [ZX] ]]
 }
@@ -81,7 +82,7 @@ process_running() {
 # after the pid has been reused.
 process_start_time() {
   local stat fields
-  { stat="$(<"/proc/$1/stat")"; } 2>/dev/null || return 1
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
   read -r -a fields <<<"${stat##*) }"
   printf '%s\n' "${fields[19]}"
 }
