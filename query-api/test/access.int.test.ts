@@ -124,6 +124,6 @@ describe("rate limit and CORS", () => {
     expect(allowed.headers["access-control-allow-origin"]).toBe("http://frontend.test");
     expect(foreign.headers["access-control-allow-origin"]).toBeUndefined();
     expect(preflight.statusCode).toBe(204);
-    expect(preflight.headers["access-control-allow-headers"]).toBe("Authorization, If-None-Match");
+    expect(preflight.headers["access-control-allow-headers"]).toBe("Authorization, Content-Type, If-None-Match");
   });
 });

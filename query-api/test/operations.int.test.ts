@@ -141,9 +141,12 @@ describe("GET /openapi.json", () => {
     await expect(SwaggerParser.validate(structuredClone(document))).resolves.toBeDefined();
     expect(document.openapi).toBe("3.1.0");
     expect(Object.keys(document.paths).sort()).toEqual([
+      "/api/locations",
+      "/api/locations/{location_id}",
       "/api/persons",
       "/api/persons/{person_id}",
       "/api/persons/{person_id}/connection",
+      "/health",
       "/healthz",
       "/metrics",
       "/readyz",
@@ -157,23 +160,29 @@ describe("GET /openapi.json", () => {
     const responses = (path: string) => Object.keys(operation(path).responses).sort();
     const parameters = (path: string) =>
       operation(path).parameters.map((p: { in: string; name: string; required: boolean }) => `${p.in} ${p.name} ${p.required}`);
-    // 431: Node refuses an oversized request line or headers on any route (src/http/openapi.ts).
-    expect(responses("/api/persons")).toEqual(["200", "401", "429", "431", "500", "503"]);
-    expect(responses("/api/persons/{person_id}")).toEqual(["200", "400", "401", "403", "404", "429", "431", "500", "503"]);
-    expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "400", "401", "403", "404", "429", "431", "500", "503"]);
-    expect(responses("/v1/persons/{person_id}/connections")).toEqual(["200", "400", "401", "403", "404", "422", "429", "431", "500", "503"]);
-    expect(responses("/readyz")).toEqual(["200", "431", "503"]);
-    expect(parameters("/api/persons/{person_id}")).toEqual(["path person_id true"]);
+    // 431: Node refuses an oversized request line or headers on any route, 405 another method on a known
+    // path; 304: every GET answers If-None-Match (src/http/openapi.ts).
+    expect(responses("/api/persons")).toEqual(["200", "304", "401", "405", "429", "431", "500", "503"]);
+    expect(responses("/api/persons/{person_id}")).toEqual(["200", "304", "400", "401", "403", "404", "405", "429", "431", "500", "503"]);
+    expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "304", "400", "401", "403", "404", "405", "429", "431", "500", "503"]);
+    expect(responses("/v1/persons/{person_id}/connections")).toEqual(["200", "304", "400", "401", "403", "404", "405", "422", "429", "431", "500", "503"]);
+    expect(responses("/readyz")).toEqual(["200", "304", "405", "431", "503"]);
+    expect(Object.keys(document.paths["/api/persons"].post.responses).sort()).toEqual(
+      ["202", "400", "401", "403", "405", "413", "415", "422", "429", "431", "500", "501", "503"],
+    );
+    expect(parameters("/api/persons/{person_id}")).toEqual(["query consistent_with false", "path person_id true", "header if-none-match false"]);
     expect(parameters("/api/persons/{person_id}/connection")).toEqual([
       "query start_date true",
       "query end_date true",
       "query distance false",
+      "query consistent_with false",
       "path person_id true",
+      "header if-none-match false",
     ]);
     expect(operation("/api/persons/{person_id}/connection").responses["400"].content).toEqual({
       "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
     });
-    expect(Object.keys(document.components.schemas).sort()).toEqual(["Connection", "ConnectionSummary", "Person", "PersonsPage", "Problem"]);
+    expect(Object.keys(document.components.schemas).sort()).toEqual(["Connection", "ConnectionSummary", "Location", "Person", "PersonsPage", "Problem"]);
   });
 
   it("serves Swagger UI at /docs", async () => {

@@ -108,6 +108,20 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
             type: "object",
             required: ["connections"],
             properties: { connections: { type: "array", items: { $ref: "ConnectionSummary#" } } },
+            examples: [
+              {
+                connections: [
+                  {
+                    person: { id: "6", first_name: "Frank", last_name: "Shader", company_name: "USDA" },
+                    encounters: 2,
+                    first_encounter_at: "2020-03-10T10:05:00.000Z",
+                    last_encounter_at: "2020-03-10T11:00:00.000Z",
+                    closest_distance_m: 0,
+                    closest_location: { latitude: 35.0585136, longitude: -106.5719237, at: "2020-03-10T10:58:00.000Z" },
+                  },
+                ],
+              },
+            ],
           },
           ...problemResponses(400, 401, 403, 404, 422, 429, 500, 503),
         },

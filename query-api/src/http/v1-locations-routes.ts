@@ -107,7 +107,30 @@ export function registerV1LocationsRoutes(app: FastifyInstance, deps: V1RouteDep
         response: {
           200: {
             description: "A page of check-ins.",
-            content: { "application/json": { schema: locationsJson }, [GEO_JSON]: { schema: locationsGeoJson } },
+            content: {
+              "application/json": {
+                schema: locationsJson,
+                example: {
+                  locations: [{ id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29", latitude: 35.0585136, longitude: -106.5719566, at: "2020-07-07T10:37:06.000Z", accuracy_m: 8 }],
+                  next_cursor: null,
+                },
+              },
+              [GEO_JSON]: {
+                schema: locationsGeoJson,
+                example: {
+                  type: "FeatureCollection",
+                  features: [
+                    {
+                      type: "Feature",
+                      id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29",
+                      geometry: { type: "Point", coordinates: [-106.5719566, 35.0585136] },
+                      properties: { at: "2020-07-07T10:37:06.000Z", accuracy_m: 8 },
+                    },
+                  ],
+                  next_cursor: null,
+                },
+              },
+            },
           },
           ...problemResponses(400, 401, 403, 404, 429, 500, 503),
         },
