@@ -9,18 +9,24 @@ export interface Exit {
   readonly signal: NodeJS.Signals | null;
 }
 
-/** `./scripts/up` as a child process, in a session of its own as a terminal would run it. */
-export class UpProcess {
+/**
+ * A command of scripts/ (`./scripts/up` unless told) as a child process, in a session of its own
+ * as a terminal would run it.
+ */
+export class ScriptProcess {
   readonly pid: number;
+  readonly name: string;
   stdout = "";
   stderr = "";
   readonly exited: Promise<Exit>;
   private readonly child: ChildProcess;
 
-  constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn("scripts/up", [], { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  constructor(env: NodeJS.ProcessEnv, command: readonly string[] = ["scripts/up"]) {
+    const [file = "", ...args] = command;
+    this.name = file;
+    this.child = spawn(file, args, { cwd: REPO, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     if (this.child.pid === undefined) {
-      throw new Error("scripts/up did not start");
+      throw new Error(`${file} did not start`);
     }
     this.pid = this.child.pid;
     this.child.stdout?.on("data", (chunk: Buffer) => (this.stdout += chunk.toString()));
@@ -33,9 +39,14 @@ export class UpProcess {
     process.kill(-this.pid, "SIGINT");
   }
 
-  /** `kill -INT <pid>`: SIGINT to up alone. */
+  /** `kill -INT <pid>`: SIGINT to the command alone. */
   interrupt(): void {
     process.kill(this.pid, "SIGINT");
+  }
+
+  /** What closing its terminal does: SIGHUP to the whole foreground process group. */
+  closeTerminal(): void {
+    process.kill(-this.pid, "SIGHUP");
   }
 
   async waitFor(stream: "stdout" | "stderr", pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -44,10 +55,10 @@ export class UpProcess {
     void this.exited.then((value) => (exit = value));
     while (!pattern.test(this[stream])) {
       if (exit !== undefined) {
-        throw new Error(`scripts/up exited (${exit.code ?? exit.signal}) before ${stream} showed ${pattern}:\n${this.stderr}`);
+        throw new Error(`${this.name} exited (${exit.code ?? exit.signal}) before ${stream} showed ${pattern}:\n${this.stderr}`);
       }
       if (Date.now() > deadline) {
-        throw new Error(`no ${pattern} on ${stream} of scripts/up within ${timeoutMs} ms:\n${this.stderr}`);
+        throw new Error(`no ${pattern} on ${stream} of ${this.name} within ${timeoutMs} ms:\n${this.stderr}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -56,7 +67,7 @@ export class UpProcess {
   async exitWithin(timeoutMs: number): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`scripts/up still runs ${timeoutMs} ms on:\n${this.stderr}`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`${this.name} still runs ${timeoutMs} ms on:\n${this.stderr}`)), timeoutMs);
     });
     try {
       return await Promise.race([this.exited, timeout]);

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { eventually, freePort, inheritedEnv } from "@udaconnect/test-support";
-import { isGone, isRunning, killTree, processesOf, UpProcess } from "./up-lifecycle-harness";
+import { isGone, isRunning, killTree, processesOf, ScriptProcess } from "./up-lifecycle-harness";
 
 // A whole instance of ./scripts/up of its own: its own state directory and ports, so its Kafka
 // and PostgreSQL are not the ones the other tests share. The tests follow one another in this
@@ -79,7 +79,7 @@ describe("./scripts/up, whatever the moment", () => {
     const holder = createServer((_, response) => response.end("not UdaConnect")).listen(ports.PROJECTOR_PORT, "127.0.0.1");
     await once(holder, "listening");
     try {
-      const up = new UpProcess(env);
+      const up = new ScriptProcess(env);
 
       expect(await up.exitWithin(10_000)).toEqual({ code: 1, signal: null });
       expect(up.stderr).toContain(`error: port ${ports.PROJECTOR_PORT} (PROJECTOR_PORT) is held by another process`);
@@ -91,7 +91,7 @@ describe("./scripts/up, whatever the moment", () => {
   });
 
   it("Ctrl-C while Kafka and PostgreSQL start: up stops them, and nothing of it runs 30 s later", { timeout: START_MS + 60_000 }, async () => {
-    const up = new UpProcess(env);
+    const up = new ScriptProcess(env);
     await up.waitFor("stderr", /\[postgres\] starting PostgreSQL/, START_MS);
 
     up.pressCtrlC();
@@ -103,7 +103,7 @@ describe("./scripts/up, whatever the moment", () => {
   });
 
   it("Ctrl-C while a service starts: up stops it and the infrastructure, nothing runs 30 s later", { timeout: START_MS + 60_000 }, async () => {
-    const up = new UpProcess(env);
+    const up = new ScriptProcess(env);
     await up.waitFor("stderr", /starting projector/, START_MS);
 
     up.pressCtrlC();
@@ -114,16 +114,28 @@ describe("./scripts/up, whatever the moment", () => {
     expect(up.stderr).toMatch(/stopping the kafka this command started/);
   });
 
+  it("another command that starts a server for itself (scripts/replay): its terminal closed while Kafka starts, it stops Kafka", { timeout: START_MS + 60_000 }, async () => {
+    const replay = new ScriptProcess(env, ["scripts/replay", "--topic", "persons"]);
+    await replay.waitFor("stderr", /\[kafka\] starting Kafka/, START_MS);
+
+    replay.closeTerminal();
+    const deadline = Date.now() + 30_000;
+
+    expect(await replay.exitWithin(30_000)).toEqual({ code: 129, signal: null });
+    await expectNothingRunningBy(deadline);
+    expect(replay.stderr).toContain("stopping the kafka this command started");
+  });
+
   it(
     "a second up refuses at once and the first keeps answering; after SIGKILL of the whole tree and a stale pid file up comes up again; SIGINT during the import stops everything",
     { timeout: 2 * START_MS + 60_000 },
     async () => {
-      const first = new UpProcess(env);
+      const first = new ScriptProcess(env);
       await first.waitFor("stdout", /UdaConnect is running/, START_MS);
       const firstServices = first.servicePids();
 
       const started = Date.now();
-      const second = new UpProcess(env);
+      const second = new ScriptProcess(env);
       const refusal = await second.exitWithin(10_000);
 
       expect(Date.now() - started).toBeLessThan(10_000);
@@ -146,7 +158,7 @@ describe("./scripts/up, whatever the moment", () => {
       writeFileSync(postmasterPidFile, [String(stranger.pid), ...rest].join("\n"));
 
       try {
-        const again = new UpProcess(env);
+        const again = new ScriptProcess(env);
         await again.waitFor("stderr", /loading the original UdaConnect data/, START_MS);
         const importUnderWay = processesOf(stateDir).some(({ command }) => command.includes("import-legacy"));
         again.interrupt();
