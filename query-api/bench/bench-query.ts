@@ -10,14 +10,16 @@ import { timeLegacyLookup } from "./legacy-connections";
 import { fixed, percentile, timeDirectLookups, timeHttpLookups, type Lookup } from "./measure";
 
 const HELP = `usage: scripts/bench-query [--people 2000] [--checkins 500] [--days 3] [--booths 300] [--samples 100] [--legacy-people 2]
-                           [--legacy-checkins 5] [--seed 0.42] [--explain] [--keep] [--reuse <database url>] [--cpu-prof <dir>]
+                           [--legacy-checkins 5] [--seed 0.42] [--max-accuracy-m M] [--explain] [--keep] [--reuse <database url>]
+                           [--cpu-prof <dir>]
 Builds a seeded venue (people × check-ins over --days days, booths over ~1 km²) in a fresh database on
 DATABASE_URL's server (else the local PostGIS), then times GET /v1/persons/{id}/connections (day 2: 1 day, 5 m, 600 s) over HTTP
 against the API running as its own process (src/main.ts) for --samples people, and the legacy algorithm
 (one ST_DWithin per own check-in) for a few of them.
 10M check-ins, same per-person rate and venue density: --checkins 5000 --days 30 (about 10 minutes to build).
 --keep leaves the database (and prints its URL); --reuse <url> measures a kept one again (same sizes!).
---cpu-prof <dir> writes a CPU profile of the API process there. --legacy-people 0 skips the legacy copy.`;
+--cpu-prof <dir> writes a CPU profile of the API process there. --legacy-people 0 skips the legacy copy.
+--max-accuracy-m M adds max_accuracy_m=M to every lookup (the venue's check-ins report 0.5–29.5 m, one in five none).`;
 
 let parsed;
 try {
@@ -31,6 +33,7 @@ try {
       "legacy-people": { type: "string", default: "2" },
       "legacy-checkins": { type: "string", default: "5" },
       seed: { type: "string", default: "0.42" },
+      "max-accuracy-m": { type: "string" },
       explain: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
       reuse: { type: "string" },
@@ -55,7 +58,8 @@ const samples = Math.min(Number(values.samples), people);
 const legacyPeople = Number(values["legacy-people"]);
 const DAY_MS = 86_400_000;
 const range = { from: new Date(VENUE_START.getTime() + DAY_MS), to: new Date(VENUE_START.getTime() + 2 * DAY_MS) };
-const lookups: Lookup[] = Array.from({ length: samples }, (_, i) => ({ personNumber: 1 + Math.floor((i * people) / samples), ...range }));
+const bound = values["max-accuracy-m"] === undefined ? {} : { maxAccuracyMetres: Number(values["max-accuracy-m"]) };
+const lookups: Lookup[] = Array.from({ length: samples }, (_, i) => ({ personNumber: 1 + Math.floor((i * people) / samples), ...range, ...bound }));
 
 const bench = values.reuse === undefined ? await createTestDatabase(config.databaseUrl) : reused(values.reuse);
 try {
@@ -91,7 +95,8 @@ async function measure(): Promise<void> {
   }
   const { response, parsed } = http;
   console.log(
-    `new  /v1/persons/{id}/connections (1 day, 5 m, 600 s) over HTTP (API in its own process), ${samples} people: ` +
+    `new  /v1/persons/{id}/connections (1 day, 5 m, 600 s${bound.maxAccuracyMetres === undefined ? "" : `, max_accuracy_m ${bound.maxAccuracyMetres}`}) ` +
+      `over HTTP (API in its own process), ${samples} people: ` +
       `p50 ${percentile(response, 50)} ms, p95 ${percentile(response, 95)} ms, p99 ${percentile(response, 99)} ms, ` +
       `max ${fixed(response.at(-1) ?? 0)} ms; ${(http.personsMet / samples).toFixed(1)} persons met on average`,
   );
@@ -115,7 +120,7 @@ async function measure(): Promise<void> {
     // on a connection; lookups plan once per connection.
     const api = createDatabase(bench.url);
     const first = lookups[0]?.personNumber ?? 1;
-    const plan = await explainEncounters(api, { personId: `p${first}`, ...range, distanceMetres: 5, withinSeconds: 600 });
+    const plan = await explainEncounters(api, { personId: `p${first}`, ...range, distanceMetres: 5, withinSeconds: 600, ...bound });
     await api.destroy();
     console.log(`EXPLAIN ANALYZE of the prepared statement (generic plan) for p${first}:\n${plan.join("\n")}`);
   }

@@ -55,9 +55,13 @@ export async function generateVenue(db: Kysely<Database>, size: VenueSize, progr
 }
 
 async function insertCheckIns(c: Kysely<Database>, size: VenueSize, first: number, last: number): Promise<void> {
-  await sql`INSERT INTO location (event_id, person_id, coordinate, occurred_at, recorded_at)
+  // accuracy_m from the event id's bytes, not random(): the venue stays the one it was before it had accuracies.
+  // 0.5 to 29.5 m; one check-in in five reported none.
+  await sql`INSERT INTO location (event_id, person_id, coordinate, occurred_at, recorded_at, accuracy_m)
     SELECT md5(v.p || '/' || v.n)::uuid, 'p' || v.p,
-           ST_SetSRID(ST_MakePoint(b.lon + v.dlon, b.lat + v.dlat), 4326)::geography, v.at, v.at
+           ST_SetSRID(ST_MakePoint(b.lon + v.dlon, b.lat + v.dlat), 4326)::geography, v.at, v.at,
+           CASE WHEN get_byte(decode(md5(v.p || '/' || v.n), 'hex'), 15) % 5 = 0 THEN NULL
+                ELSE get_byte(decode(md5(v.p || '/' || v.n), 'hex'), 14) % 30 + 0.5 END
     FROM (
       SELECT p, n, floor(random() * ${size.booths})::int AS booth,
              ${VENUE_START}::timestamptz + random() * make_interval(days => ${size.days}) AS at,

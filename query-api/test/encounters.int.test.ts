@@ -27,14 +27,11 @@ let t: TestDatabase;
 let api: Kysely<Database>;
 
 // Read-only after setup: a seeded crowded day (150 people × 80 check-ins at 20 booths,
-// microsecond times), names and instants that test the JSON text and the millisecond cut,
+// microsecond times, accuracies of 0.5–29.5 m and one in five none), names and instants that test the JSON text and the millisecond cut,
 // an unregistered person at the booths, and a day at 60° N and 88.5° N.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"));
   await generateVenue(t.db, { people: PEOPLE, checkInsPerPerson: 80, booths: 20, days: 1, seed: 0.7, legacy: false }, () => {});
-  // Accuracies from 0.5 to 29.5 m, one check-in in five without any, drawn from the event id (the venue has none).
-  await sql`UPDATE location SET accuracy_m = CASE WHEN get_byte(uuid_send(event_id), 15) % 5 = 0 THEN NULL
-                                                ELSE get_byte(uuid_send(event_id), 14) % 30 + 0.5 END`.execute(t.db);
   await sql`UPDATE person SET first_name = ${'Zoë "Q" \\ </script>'}, last_name = ${"tab\there\u0001 ☕ 𝄞"} WHERE id = 'p2'`.execute(t.db);
   await sql`UPDATE person SET first_name = ${'a" : "b'}, last_name = ${'c\\", "d'}, company_name = ${'\\" : \\"'} WHERE id = 'p9'`.execute(t.db);
   const point = { latitude: 35.0585136, longitude: -106.5719566 };
