@@ -68,9 +68,11 @@ export function outcomeOf(error: ConnectError): IngestOutcome<never> {
 }
 
 // Ingest's INVALID_ARGUMENT message is "field: description; field: description…" (describeViolations
-// in ingest); a field is a proto path, so a "; " inside a description never starts a new one.
-const NEXT_VIOLATION = /; (?=[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*: )/;
-const VIOLATION = /^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*): ([\s\S]*)$/;
+// in ingest). Its fields are snake_case proto paths (first_name, check_in.latitude, check_ins[2].event_id),
+// so a "; b: " inside a quoted value does not start a new one.
+const FIELD = String.raw`(?:[a-z]+_[a-z_]+|[a-z_]+(?:\[\d+\])?\.[a-z_]+)`;
+const NEXT_VIOLATION = new RegExp(`; (?=${FIELD}: )`);
+const VIOLATION = new RegExp(`^(${FIELD}): ([\\s\\S]*)$`);
 
 /** The field violations of an INVALID_ARGUMENT message; one "request" violation if it has another form. */
 export function parseViolations(message: string): FieldViolation[] {
