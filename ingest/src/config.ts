@@ -23,6 +23,12 @@ export interface IngestConfig {
   readonly inFlightBatchesPerStream: number;
   readonly recentEventIds: number;
   readonly kafkaProducers: number;
+  /** INGEST_MAX_CONCURRENT_STREAMS: open calls per HTTP/2 connection. */
+  readonly maxConcurrentStreams: number;
+  /** INGEST_REQUEST_TIMEOUT_SECONDS: a call's request must arrive in full within this time (StreamCheckIns aside). */
+  readonly requestTimeoutMs: number;
+  /** INGEST_IDLE_TIMEOUT_SECONDS: an HTTP/2 connection without traffic this long is closed. */
+  readonly idleTimeoutMs: number;
 }
 
 /**
@@ -45,6 +51,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const inFlightBatchesPerStream = positiveInteger(env, "INGEST_IN_FLIGHT_BATCHES_PER_STREAM", 4, problems);
   const recentEventIds = positiveInteger(env, "INGEST_RECENT_EVENT_IDS", 100_000, problems);
   const kafkaProducers = positiveInteger(env, "INGEST_KAFKA_PRODUCERS", 1, problems);
+  const maxConcurrentStreams = positiveInteger(env, "INGEST_MAX_CONCURRENT_STREAMS", 100, problems);
+  const requestTimeoutMs = positiveInteger(env, "INGEST_REQUEST_TIMEOUT_SECONDS", 60, problems) * 1000;
+  const idleTimeoutMs = positiveInteger(env, "INGEST_IDLE_TIMEOUT_SECONDS", 120, problems) * 1000;
   if (problems.length > 0) {
     throw new Error(`Invalid ingest configuration:\n- ${problems.join("\n- ")}`);
   }
@@ -63,6 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     inFlightBatchesPerStream,
     recentEventIds,
     kafkaProducers,
+    maxConcurrentStreams,
+    requestTimeoutMs,
+    idleTimeoutMs,
   });
 }
 

@@ -7,6 +7,7 @@ import { RecentEventIds } from "./ingest/recent-event-ids";
 import { uuidv7Generator } from "./ingest/uuid";
 import { authenticator } from "./http/authenticate";
 import { BatchSlots } from "./http/batch-slots";
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./http/connection-limits";
 import { listenDualProtocol } from "./http/dual-protocol-server";
 import { IngestMetrics } from "./http/metrics";
 import type { StreamContext } from "./http/stream-check-ins-handler";
@@ -67,6 +68,12 @@ export interface IngestServerOptions {
   readonly inFlightBatches?: number;
   /** How long one StreamCheckIns stream may stay open; default 1 hour. */
   readonly maxStreamMs?: number;
+  /** Open calls per HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS); default 100. */
+  readonly maxConcurrentStreams?: number;
+  /** A call's request (StreamCheckIns aside: maxStreamMs) must arrive in full within this time; default 60 s. */
+  readonly requestTimeoutMs?: number;
+  /** An HTTP/2 connection without traffic this long is closed; default 120 s. */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface IngestServer {
@@ -121,7 +128,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
   });
   const host = options.host ?? "127.0.0.1";
   eventLog.start();
-  const server = await listenDualProtocol(handler, host, options.port ?? 50051).catch(async (error: unknown) => {
+  const server = await listenDualProtocol(handler, host, options.port ?? 50051, connectionLimits(options)).catch(async (error: unknown) => {
     await eventLog.close();
     throw error;
   });
@@ -140,6 +147,16 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
 }
 
 const DAY_MS = 86_400_000;
+
+function connectionLimits(options: IngestServerOptions): ConnectionLimits {
+  const streamCheckIns = IngestService.methods.find((m) => m.name === "StreamCheckIns");
+  return {
+    maxConcurrentStreams: options.maxConcurrentStreams ?? DEFAULT_CONNECTION_LIMITS.maxConcurrentStreams,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.idleTimeoutMs,
+    longLivedPaths: streamCheckIns === undefined ? [] : [`/${IngestService.typeName}/${streamCheckIns.name}`],
+  };
+}
 
 function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: IngestMetrics): KafkaEventLogOptions {
   const { connectRetries, connectionTimeoutMs, reconnectDelayMs } = options.kafka ?? {};

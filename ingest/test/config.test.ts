@@ -8,6 +8,9 @@ const DEFAULT_LIMITS = {
   inFlightBatchesPerStream: 4,
   recentEventIds: 100_000,
   kafkaProducers: 1,
+  maxConcurrentStreams: 100,
+  requestTimeoutMs: 60_000,
+  idleTimeoutMs: 120_000,
 };
 
 describe("loadConfig", () => {
@@ -39,6 +42,9 @@ describe("loadConfig", () => {
       INGEST_IN_FLIGHT_BATCHES_PER_STREAM: "2",
       INGEST_RECENT_EVENT_IDS: "1000",
       INGEST_KAFKA_PRODUCERS: "2",
+      INGEST_MAX_CONCURRENT_STREAMS: "10",
+      INGEST_REQUEST_TIMEOUT_SECONDS: "5",
+      INGEST_IDLE_TIMEOUT_SECONDS: "30",
       INGEST_CREATE_TOPICS: "false",
       KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
       KAFKA_SASL_USERNAME: "ingest",
@@ -61,6 +67,9 @@ describe("loadConfig", () => {
       inFlightBatchesPerStream: 2,
       recentEventIds: 1000,
       kafkaProducers: 2,
+      maxConcurrentStreams: 10,
+      requestTimeoutMs: 5_000,
+      idleTimeoutMs: 30_000,
     });
   });
 

@@ -24,6 +24,10 @@ export interface QueryApiConfig {
   readonly corsOrigins: readonly string[];
   /** 0 turns the limit off. */
   readonly rateLimitPerMinute: number;
+  /** QUERY_REQUEST_TIMEOUT_MS: a request (headers and body) must arrive in full within this time, else 408 and the connection closes. */
+  readonly requestTimeoutMs: number;
+  /** QUERY_HEADERS_TIMEOUT_MS: the same for the request line and headers alone (at most the request timeout). */
+  readonly headersTimeoutMs: number;
   /** LEGACY_API_AUTH: "bearer" (default, the same tokens as /v1) or "open" (the original's routes need no token). */
   readonly legacyApiAuth: LegacyApiAuth;
   /** QUERY_API_INGEST_URL: the ingest gateway that takes POST /api/persons and /api/locations; undefined: they answer 501. */
@@ -70,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
   const consistencyWaitMs = integer(env, "QUERY_CONSISTENCY_WAIT_MS", 5_000, 0, 60_000, problems);
   const readyMaxLag = integer(env, "QUERY_READY_MAX_LAG", 10_000, 0, Number.MAX_SAFE_INTEGER, problems);
   const rateLimitPerMinute = integer(env, "QUERY_RATE_LIMIT_PER_MINUTE", 600, 0, 1_000_000, problems);
+  const requestTimeoutMs = integer(env, "QUERY_REQUEST_TIMEOUT_MS", 30_000, 100, 600_000, problems);
+  const headersTimeoutMs = integer(env, "QUERY_HEADERS_TIMEOUT_MS", Math.min(10_000, requestTimeoutMs), 100, requestTimeoutMs, problems);
   const corsOrigins = (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
   if (corsOrigins.some((o) => o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o))) {
     problems.push(`CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "${env.CORS_ORIGINS}"`);
@@ -109,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     readyMaxLag,
     corsOrigins,
     rateLimitPerMinute,
+    requestTimeoutMs,
+    headersTimeoutMs,
     legacyApiAuth,
     ingestUrl,
     ingestTokenFile,

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { allTopics, topicName } from "@udaconnect/schemas";
@@ -31,6 +32,10 @@ export interface QueryApiOptions {
   readonly corsOrigins?: readonly string[];
   /** Default 0: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** A request must arrive in full within this time, else 408 and the connection closes; default 30 s (Fastify's own default is none). */
+  readonly requestTimeoutMs?: number;
+  /** The request line and headers must arrive within this time (at most requestTimeoutMs); default 10 s. */
+  readonly headersTimeoutMs?: number;
   /** Default "bearer": the original's /api routes need the same tokens as /v1. */
   readonly legacyApiAuth?: LegacyApiAuth;
   /** The ingest gateway's base URL for POST /api/persons and /api/locations; omitted: they answer 501. */
@@ -72,6 +77,7 @@ export async function startQueryApi(options: QueryApiOptions): Promise<RunningQu
       legacyApiAuth: options.legacyApiAuth,
       ingest: ingestForWrites(options),
     });
+    limitSlowClients(app.server, options);
     const host = options.host ?? "127.0.0.1";
     await app.listen({ host, port: options.port ?? 8080 });
     const { port } = app.server.address() as AddressInfo;
@@ -101,4 +107,17 @@ function ingestForWrites(options: QueryApiOptions): IngestForWrites | undefined 
     writes: connectIngestWrites({ baseUrl: options.ingestUrl }),
     serviceToken: file === undefined ? undefined : async () => (await readFile(file, "utf8")).trim(),
   };
+}
+
+/**
+ * Slow clients (slowloris: headers or a body trickled) hold a socket each; Node closes them
+ * with a 408 once these times pass. Set before listening: Node starts its checks then.
+ */
+function limitSlowClients(server: Server, options: QueryApiOptions): void {
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = headersTimeout;
+  // Node looks for expired requests this often (default 30 s, which would stretch short timeouts).
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(100, Math.min(30_000, Math.floor(headersTimeout / 4)));
 }

@@ -2,6 +2,7 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { once } from "node:events";
+import { DEFAULT_CONNECTION_LIMITS, http1Options, http2Options, limitRequestTime, type ConnectionLimits } from "./connection-limits";
 import { InFlightCalls } from "./in-flight-calls";
 import type { NodeHandlerFn } from "./node-handler";
 import { OpenSockets } from "./open-sockets";
@@ -28,11 +29,27 @@ export interface DualProtocolServer {
  * goes to an HTTP/2 server, anything else to an HTTP/1.1 server, so curl,
  * browsers and probes reach the same handler as gRPC clients.
  */
-export async function listenDualProtocol(handler: NodeHandlerFn, host: string, port: number): Promise<DualProtocolServer> {
+export async function listenDualProtocol(
+  handler: NodeHandlerFn,
+  host: string,
+  port: number,
+  limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
+): Promise<DualProtocolServer> {
   const calls = new InFlightCalls();
-  const track: NodeHandlerFn = (req, res) => calls.track(req, res, handler);
-  const h1 = http.createServer(track);
-  const h2 = http2.createServer(track);
+  const track: NodeHandlerFn = (req, res) => {
+    if (req instanceof http2.Http2ServerRequest) {
+      limitRequestTime(req, limits);
+    }
+    calls.track(req, res, handler);
+  };
+  const h1 = http.createServer(http1Options(limits), track);
+  // Node tracks requests for headersTimeout and requestTimeout from "listening" on; h1 never
+  // listens itself (the TCP server below hands it its sockets), so without this no HTTP/1.1
+  // request would ever time out, and a client trickling its headers would hold its socket for good.
+  h1.emit("listening");
+  const h2 = http2.createServer(http2Options(limits), track);
+  // Without a "timeout" listener Node destroys the idle session.
+  h2.setTimeout(limits.idleTimeoutMs);
   const sessions = new Set<http2.ServerHttp2Session>();
   h2.on("session", (session: http2.ServerHttp2Session) => {
     sessions.add(session);
@@ -60,6 +77,8 @@ export async function listenDualProtocol(handler: NodeHandlerFn, host: string, p
       sockets.endHttp1();
       await sockets.allClosed(Math.min(CLOSE_LINGER_MS, Math.max(0, deadline - Date.now())));
       sockets.destroyAll();
+      // Stops the request-timeout checks started above (no callback: h1 has no listening handle to close).
+      h1.close();
       await stopped;
     },
   };
