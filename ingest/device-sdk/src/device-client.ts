@@ -47,7 +47,7 @@ export type DeviceReport =
 export interface BatchAcknowledgement {
   /** Appended now. */
   readonly accepted: readonly string[];
-  /** Appended before (a retry): covered by the token of the batch that first appended them. */
+  /** Appended by an earlier attempt whose answer was lost (a broken stream, a restart): no token names them. */
   readonly duplicates: readonly string[];
   /** Refused, each also reported to `onReport` with its reason. */
   readonly rejected: readonly string[];
