@@ -49,3 +49,5 @@ for (let leg = 0; !stopping; leg++) {
 
 const flushed = await device.close(5_000);
 console.log(flushed ? "all check-ins delivered" : "some check-ins are still queued", JSON.stringify(device.stats()));
+// For a read of these check-ins: /v1/persons/{id}/locations?consistent_with=<this>
+console.log("consistency token:", device.consistencyToken() ?? "(nothing accepted in this run)");
