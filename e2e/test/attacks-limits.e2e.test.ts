@@ -5,7 +5,9 @@ import net from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
+import { createVerifier } from "@udaconnect/auth";
 import { MAX_CHECK_INS_PER_BATCH, MAX_CHECK_INS_PER_CALL, READ_MAX_BYTES } from "@udaconnect/ingest";
+import { startQueryApi } from "@udaconnect/query-api";
 import { IngestService, StreamCheckInsRequestSchema } from "@udaconnect/schemas";
 import { eventually } from "@udaconnect/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -149,6 +151,33 @@ describe("query API", () => {
     expect([body.statusLine, body.contentType]).toEqual(["HTTP/1.1 408 Request Timeout", "application/problem+json"]);
     expect(headers.closedAfterMs).toBeLessThan(QUERY_LIMITS.headersTimeoutMs + 2_000);
     expect(body.closedAfterMs).toBeLessThan(QUERY_LIMITS.requestTimeoutMs + 2_000);
+  });
+});
+
+describe("the query API's rate limit", () => {
+  it("is per instance: two instances let one token through twice the limit", async () => {
+    const instances = await Promise.all(
+      [1, 2].map(() => startQueryApi({ databaseUrl: pipeline.database.url, port: 0, auth: createVerifier(pipeline.keys.keySet), rateLimitPerMinute: 3 })),
+    );
+    try {
+      const statuses: number[][] = [];
+      for (const instance of instances) {
+        const row: number[] = [];
+        for (let i = 0; i < 4; i += 1) {
+          const response = await fetch(`${instance.url}/v1/persons/${personId}`, { headers: { authorization: operator } });
+          row.push(response.status);
+          await response.body?.cancel();
+        }
+        statuses.push(row);
+      }
+
+      expect(statuses).toEqual([
+        [200, 200, 200, 429],
+        [200, 200, 200, 429],
+      ]);
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
+    }
   });
 });
 
