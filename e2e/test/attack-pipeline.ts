@@ -1,5 +1,5 @@
 import type { Interceptor, Transport } from "@connectrpc/connect";
-import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { createSigner, createVerifier, generateSigningKeyPair, type KeyPair, type Principal } from "@udaconnect/auth";
 import { silentLogger, startIngestServer, type IngestServerOptions } from "@udaconnect/ingest";
 import { createJsonLogger, startProjector } from "@udaconnect/projector";
@@ -17,14 +17,15 @@ export interface AttackPipeline {
   readonly keys: KeyPair;
   readonly database: TestDatabase;
   readonly token: (principal: Principal) => Promise<string>;
-  /** The gateway over Connect (HTTP/2, binary) or gRPC, sending `authorization` as given (none when undefined). */
+  /** The gateway over Connect (binary) or gRPC over HTTP/2, or Connect or gRPC-Web over HTTP/1.1, sending `authorization` as given (none when undefined). */
   readonly ingest: (protocol: RpcProtocol, authorization: string | undefined) => Transport;
   /** What the log and the read models hold: equal before and after means nothing was written. */
   readonly snapshot: () => Promise<Snapshot>;
   readonly stop: () => Promise<void>;
 }
 
-export type RpcProtocol = "connect" | "grpc";
+/** HTTP/2 carries every RPC; HTTP/1.1 only the unary ones (client streaming needs HTTP/2). */
+export type RpcProtocol = "connect" | "grpc" | "connect-http1" | "grpc-web-http1";
 
 export interface Snapshot {
   /** "topic/partition" → end offset (high watermark), read from Kafka through the query API's status route. */
@@ -76,9 +77,17 @@ export async function startAttackPipeline(options: AttackPipelineOptions): Promi
     token: (principal) => sign(principal),
     ingest: (protocol, authorization) => {
       const interceptors = authorization === undefined ? [] : [withAuthorization(authorization)];
-      return protocol === "grpc"
-        ? createGrpcTransport({ baseUrl: ingest.url, interceptors })
-        : createConnectTransport({ baseUrl: ingest.url, httpVersion: "2", useBinaryFormat: true, interceptors });
+      const baseUrl = ingest.url;
+      switch (protocol) {
+        case "grpc":
+          return createGrpcTransport({ baseUrl, interceptors });
+        case "connect":
+          return createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors });
+        case "connect-http1":
+          return createConnectTransport({ baseUrl, httpVersion: "1.1", interceptors });
+        case "grpc-web-http1":
+          return createGrpcWebTransport({ baseUrl, httpVersion: "1.1", interceptors });
+      }
     },
     snapshot: () => snapshot(queryApi.url, operator, database),
     stop: async () => {

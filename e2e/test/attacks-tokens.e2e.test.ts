@@ -17,7 +17,10 @@ import { RPC_CALLS, type RpcOutcome } from "./rpc-calls";
  */
 
 const INGEST_RPCS = Object.keys(RPC_CALLS).filter((key) => key.startsWith("udaconnect.v1.IngestService/"));
-const PROTOCOLS: readonly RpcProtocol[] = ["connect", "grpc"];
+const UNARY_RPCS = IngestService.methods.filter((m) => m.methodKind === "unary").map((m) => `${IngestService.typeName}/${m.name}`);
+const PROTOCOLS: readonly RpcProtocol[] = ["connect", "grpc", "connect-http1", "grpc-web-http1"];
+/** Client streaming needs HTTP/2: over HTTP/1.1 only the unary RPCs. */
+const rpcsOver = (protocol: RpcProtocol) => (protocol.endsWith("http1") ? INGEST_RPCS.filter((rpc) => UNARY_RPCS.includes(rpc)) : INGEST_RPCS);
 
 let pipeline: AttackPipeline;
 let victim: Target;
@@ -73,13 +76,13 @@ async function settledSnapshot(): Promise<Snapshot> {
 }
 
 describe("forged and broken tokens", () => {
-  it("are UNAUTHENTICATED on every IngestService RPC, over Connect and gRPC", async () => {
+  it("are UNAUTHENTICATED on every IngestService RPC, over Connect and gRPC (HTTP/2), and Connect and gRPC-Web (HTTP/1.1, unary)", async () => {
     const outcomes: Record<string, RpcOutcome> = {};
     const expected: Record<string, RpcOutcome> = {};
     for (const { name, authorization } of badCredentials()) {
       for (const protocol of PROTOCOLS) {
         const transport = pipeline.ingest(protocol, authorization);
-        for (const rpc of INGEST_RPCS) {
+        for (const rpc of rpcsOver(protocol)) {
           const key = `${rpc} over ${protocol} with ${name}`;
           outcomes[key] = await (RPC_CALLS[rpc] as NonNullable<(typeof RPC_CALLS)[string]>)(transport, victim.personId);
           expected[key] = "UNAUTHENTICATED";
@@ -87,7 +90,7 @@ describe("forged and broken tokens", () => {
       }
     }
 
-    expect(INGEST_RPCS).toHaveLength(6);
+    expect([INGEST_RPCS.length, UNARY_RPCS.length]).toEqual([6, 4]);
     expect(outcomes).toEqual(expected);
   });
 
@@ -114,23 +117,17 @@ describe("a genuine attendee token", () => {
   it("is refused another person's data on every RPC that names a person", async () => {
     const authorization = `Bearer ${await pipeline.token({ subject: attacker.personId, role: "attendee" })}`;
     const outcomes: Record<string, RpcOutcome> = {};
+    const expected: Record<string, RpcOutcome> = {};
     for (const protocol of PROTOCOLS) {
-      for (const rpc of INGEST_RPCS) {
-        outcomes[`${rpc} over ${protocol}`] = await (RPC_CALLS[rpc] as NonNullable<(typeof RPC_CALLS)[string]>)(
-          (pipeline.ingest(protocol, authorization)),
-          victim.personId,
-        );
+      const transport = pipeline.ingest(protocol, authorization);
+      for (const rpc of rpcsOver(protocol)) {
+        const key = `${rpc} over ${protocol}`;
+        outcomes[key] = await (RPC_CALLS[rpc] as NonNullable<(typeof RPC_CALLS)[string]>)(transport, victim.personId);
+        expected[key] = rpc.endsWith("/StreamCheckIns") ? "REJECTED:FORBIDDEN_PERSON" : "PERMISSION_DENIED";
       }
     }
 
-    const expected = (outcome: string) => Object.fromEntries(PROTOCOLS.map((p) => [p, outcome]));
-    expect(outcomes).toEqual(
-      Object.fromEntries(
-        INGEST_RPCS.flatMap((rpc) =>
-          Object.entries(expected(rpc.endsWith("/StreamCheckIns") ? "REJECTED:FORBIDDEN_PERSON" : "PERMISSION_DENIED")).map(([p, o]) => [`${rpc} over ${p}`, o]),
-        ),
-      ),
-    );
+    expect(outcomes).toEqual(expected);
   });
 
   it("is 403 problem+json on every query-API operation about another person", async () => {
