@@ -4,3 +4,4 @@ export { homeSchemaOf, listGenerations, withAdvisoryLock, ensureControlTables, t
 export { applyPending, createGeneration, dropGeneration } from "./generations";
 export { switchGeneration, type PartitionBehind, type SwitchOptions, type SwitchOutcome } from "./switch-generation";
 export { readMigrationFiles, type MigrationFile } from "./migration-files";
+export { pointOfHexEwkb } from "./hex-ewkb";

@@ -15,7 +15,8 @@ export {
 } from "./connections/connection-criteria";
 export { findPerson, listPersons } from "./persons/find-persons";
 export type { Person } from "./persons/person";
-export { findEncounters, findEncountersJson, explainEncounters, type EncounterLookup, type EncounterStrategy } from "./encounters/find-encounters";
+export { findEncounters, findEncountersJson, explainEncounters } from "./encounters/find-encounters";
+export type { EncounterLookup, EncounterStrategy } from "./encounters/encounter-lookup";
 export type { ConnectionSummary } from "./encounters/connection-summary";
 export {
   parseEncounterQuery,

@@ -8,10 +8,9 @@ import {
   explainEncounters,
   findEncounters,
   findEncountersJson,
-  type EncounterLookup,
   type EncounterOutcome,
-  type EncounterStrategy,
 } from "../src/encounters/find-encounters";
+import type { EncounterLookup, EncounterStrategy } from "../src/encounters/encounter-lookup";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
 import { buildApp } from "../src/app";
 import { createDatabase } from "../src/postgres/create-database";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { connectionsJson, IsoWriter, JsonBuffer } from "../src/encounters/connections-json";
 import type { EncounterText } from "../src/encounters/encounter-statement";
-import { pointOfHexEwkb, tallyEncounters } from "../src/encounters/tally-encounters";
+import { tallyEncounters } from "../src/encounters/tally-encounters";
 
 /** POINT(-106.5 35.25) and POINT(1.5 -2.25), SRID 4326, as PostGIS prints geographies. */
 const HERE = "0101000020E61000000000000000A05AC00000000000A04140";
@@ -84,19 +84,6 @@ describe("tallyEncounters", () => {
     expect(() => tallyEncounters([short])).toThrow(/different numbers of pairs/);
     expect(() => tallyEncounters([part([0], [`b,${uuid(1)},2,1,1,${HERE}`], [person("b")])])).toThrow(/own check-in 2, which is not listed/);
     expect(() => tallyEncounters([part([0], [`b,${uuid(1)},1,1x,1,${HERE}`], [person("b")])])).toThrow(/not an integer: 1x/);
-  });
-});
-
-describe("pointOfHexEwkb", () => {
-  it("reads a point in either byte order, with or without an SRID", () => {
-    expect(pointOfHexEwkb(HERE)).toEqual({ latitude: 35.25, longitude: -106.5 });
-    expect(pointOfHexEwkb("0020000001000010E6C05AA000000000004041A00000000000")).toEqual({ latitude: 35.25, longitude: -106.5 });
-    expect(pointOfHexEwkb("00000000013FF8000000000000C002000000000000")).toEqual({ latitude: -2.25, longitude: 1.5 });
-  });
-
-  it("refuses anything but a point", () => {
-    expect(() => pointOfHexEwkb("0102000000")).toThrow(/not a 2-D point/);
-    expect(() => pointOfHexEwkb("")).toThrow(/not a 2-D point/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
-import type { EncounterLookup, EncounterStrategy } from "./find-encounters";
+import type { EncounterLookup, EncounterStrategy } from "./encounter-lookup";
 import { CELLS_PER_DEGREE, MAX_GRID_LATITUDE, MIN_METRES_PER_DEGREE, WIDEST_LATITUDE } from "./probe-cells";
 
 /**

@@ -2,23 +2,13 @@ import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import type { ConnectionSummary } from "./connection-summary";
 import { connectionsJson, toSummaries } from "./connections-json";
-import type { EncounterCriteria } from "./encounter-criteria";
+import type { EncounterLookup, EncounterStrategy } from "./encounter-lookup";
 import { encounterStatement, type Part } from "./encounter-statement";
 import type { ParallelSlots } from "./parallel-parts";
 import { MAX_CELL_PROBE_DISTANCE_M } from "./probe-cells";
 import { EncounterTally, type PersonMet } from "./tally-encounters";
 import { poolOf } from "../postgres/create-database";
 import { explainPrepared, queryInSharedSnapshot } from "../postgres/shared-snapshot";
-
-export interface EncounterLookup extends EncounterCriteria {
-  readonly personId: string;
-}
-
-/**
- * "cells": equality probes on the grid of 0003_location_cells.sql (up to MAX_CELL_PROBE_DISTANCE_M);
- * "gist": the GiST on (coordinate, occurred_at), for any radius.
- */
-export type EncounterStrategy = "cells" | "gist";
 
 /**
  * At most this many encounters (pairs of check-ins) per lookup. A crowded day has a few

@@ -1,3 +1,5 @@
+import { pointOfHexEwkb } from "@udaconnect/migrations";
+import { Column } from "./delimited-column";
 import type { EncounterText } from "./encounter-statement";
 
 /** The closest encounter with one person: the other's check-in there. */
@@ -179,109 +181,6 @@ function columnsOf(part: EncounterText): PairColumns {
     distance: new Column(part.pair_distance),
     point: new Column(part.pair_point),
   };
-}
-
-/** Reads a comma-separated column of the statement's answer field by field, in place. */
-class Column {
-  readonly #text: string;
-  #start = 0;
-  #end = -1;
-
-  constructor(text: string | null) {
-    this.#text = text ?? "";
-  }
-
-  /** Moves to the next field; false after the last. */
-  next(): boolean {
-    this.#start = this.#end + 1;
-    if (this.#start >= this.#text.length) {
-      return false;
-    }
-    const comma = this.#text.indexOf(",", this.#start);
-    this.#end = comma === -1 ? this.#text.length : comma;
-    return true;
-  }
-
-  text(): string {
-    return this.#text.slice(this.#start, this.#end);
-  }
-
-  /** Where the current field starts in the column's text. */
-  get start(): number {
-    return this.#start;
-  }
-
-  /** The text of the field that starts at `start`. */
-  textAt(start: number): string {
-    const comma = this.#text.indexOf(",", start);
-    return this.#text.slice(start, comma === -1 ? this.#text.length : comma);
-  }
-
-  /** The field as a decimal integer (a leading minus allowed), read without a substring. */
-  integer(): number {
-    const text = this.#text;
-    const negative = text.charCodeAt(this.#start) === MINUS;
-    let value = 0;
-    for (let i = negative ? this.#start + 1 : this.#start; i < this.#end; i += 1) {
-      const digit = text.charCodeAt(i) - ZERO;
-      if (digit < 0 || digit > 9) {
-        throw new Error(`not an integer: ${this.text()}`);
-      }
-      value = value * 10 + digit;
-    }
-    return negative ? -value : value;
-  }
-}
-
-const MINUS = 0x2d;
-const ZERO = 0x30;
-
-/**
- * A point as PostGIS prints a geography: hex (E)WKB, either byte order, with or without an
- * SRID. Decoded in place (once per person met; Buffer.from(hex) cost more than the rest).
- */
-export function pointOfHexEwkb(hex: string): { latitude: number; longitude: number } {
-  const little = hexByte(hex, 0) === 1;
-  const type = hex.length >= 10 ? readUint32(hex, 1, little) : 0;
-  const at = (type & 0x20000000) !== 0 ? 9 : 5;
-  if ((type & 0x0fffffff) !== 1 || hex.length < 2 * (at + 16)) {
-    throw new Error(`not a 2-D point in hex EWKB: ${hex}`);
-  }
-  return { longitude: readDouble(hex, at, little), latitude: readDouble(hex, at + 8, little) };
-}
-
-const scratch = new DataView(new ArrayBuffer(8));
-
-function readUint32(hex: string, byte: number, little: boolean): number {
-  for (let i = 0; i < 4; i += 1) {
-    scratch.setUint8(i, hexByte(hex, byte + i));
-  }
-  return scratch.getUint32(0, little);
-}
-
-function readDouble(hex: string, byte: number, little: boolean): number {
-  for (let i = 0; i < 8; i += 1) {
-    scratch.setUint8(i, hexByte(hex, byte + i));
-  }
-  return scratch.getFloat64(0, little);
-}
-
-function hexByte(hex: string, byte: number): number {
-  const high = hexDigit(hex.charCodeAt(2 * byte));
-  const low = hexDigit(hex.charCodeAt(2 * byte + 1));
-  if (high < 0 || low < 0) {
-    throw new Error(`not a 2-D point in hex EWKB: ${hex}`);
-  }
-  return high * 16 + low;
-}
-
-/** The value of a hex digit's character code, or -1. */
-function hexDigit(code: number): number {
-  if (code >= 0x30 && code <= 0x39) {
-    return code - 0x30;
-  }
-  const lower = code | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
 /** Adds the registered people a part met: id → their JSON (each part lists those of its own pairs). */

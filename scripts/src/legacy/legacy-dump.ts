@@ -1,3 +1,5 @@
+import { pointOfHexEwkb } from "@udaconnect/migrations";
+
 /**
  * Reads the SQL dump files of the original UdaConnect (`public.person` and
  * `public.location` INSERT statements, as in scripts/data/legacy/).
@@ -43,7 +45,8 @@ export function parsePersonDump(text: string): ParsedDump<LegacyPerson> {
 
 export function parseLocationDump(text: string): ParsedDump<LegacyLocation> {
   return parseInserts(text, "location", (v) => {
-    const { x, y } = decodeWkbPoint(toText(v.coordinate, "coordinate"));
+    // WKB's x is the longitude; the original stored some points swapped (see toLatLon in legacy-plan.ts).
+    const { longitude: x, latitude: y } = coordinateOf(toText(v.coordinate, "coordinate"));
     return {
       id: toInteger(v.id, "id"),
       personId: toInteger(v.person_id, "person_id"),
@@ -107,16 +110,10 @@ export function toUtcTimestamp(value: string): Date {
   return date;
 }
 
-/** Hex-encoded WKB (or EWKB) of a 2D point, either byte order. */
-export function decodeWkbPoint(hex: string): { x: number; y: number } {
-  if (!/^([0-9a-f]{2})+$/i.test(hex)) throw new Error("coordinate is not hex-encoded WKB");
-  const view = new DataView(Uint8Array.from(Buffer.from(hex, "hex")).buffer);
-  if (view.byteLength < 21) throw new Error("coordinate is too short for a WKB point");
-  const littleEndian = view.getUint8(0) === 1;
-  const type = view.getUint32(1, littleEndian);
-  const hasSrid = (type & 0x20000000) !== 0;
-  if ((type & 0xffff) !== 1 || (type & 0xc0000000) !== 0) throw new Error("coordinate is not a 2D point");
-  const at = hasSrid ? 9 : 5;
-  if (view.byteLength < at + 16) throw new Error("coordinate is too short for a WKB point");
-  return { x: view.getFloat64(at, littleEndian), y: view.getFloat64(at + 8, littleEndian) };
+function coordinateOf(hex: string): { latitude: number; longitude: number } {
+  try {
+    return pointOfHexEwkb(hex);
+  } catch (error) {
+    throw new Error(`coordinate is ${(error as Error).message}`);
+  }
 }
