@@ -19,7 +19,8 @@ export const file_udaconnect_v1_ingest: GenFile = /*@__PURE__*/
  */
 export type RegisterPersonRequest = Message<"udaconnect.v1.RegisterPersonRequest"> & {
   /**
-   * 1–64 characters of [A-Za-z0-9_-]; the server assigns a UUIDv7 when empty.
+   * 1–64 characters of [A-Za-z0-9_-]. When empty, an attendee registers its
+   * token's subject, and for an operator the server assigns a UUIDv7.
    *
    * @generated from field: string person_id = 1;
    */
@@ -457,7 +458,8 @@ export const ErasePersonResponseSchema: GenMessage<ErasePersonResponse> = /*@__P
  */
 export const IngestService: GenService<{
   /**
-   * RegisterPerson appends a PersonRegistered event.
+   * RegisterPerson appends a PersonRegistered event. Operators register
+   * anyone; an attendee registers only itself (the token's subject).
    *
    * @generated from rpc udaconnect.v1.IngestService.RegisterPerson
    */
@@ -502,7 +504,8 @@ export const IngestService: GenService<{
     output: typeof StreamCheckInsResponseSchema;
   },
   /**
-   * UpdatePerson appends a PersonUpdated event (operators only).
+   * UpdatePerson appends a PersonUpdated event (operators, or an attendee
+   * for its own person).
    *
    * @generated from rpc udaconnect.v1.IngestService.UpdatePerson
    */
