@@ -14,7 +14,7 @@ const covered = new Set(requests.map((r) => operationKey(r.method, r.url.raw)));
 /** The query API's OpenAPI document as it serves it, built without a database (nothing is queried). */
 async function openApiOperations(): Promise<string[]> {
   const db = createDatabase("postgres://nobody@127.0.0.1:1/none");
-  const app = await buildApp({ db, auth: "disabled" });
+  const app = await buildApp({ readModels: db, auth: "disabled" });
   try {
     await app.ready();
     const document = app.swagger() as { paths: Record<string, Record<string, unknown>> };

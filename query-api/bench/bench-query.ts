@@ -144,7 +144,7 @@ async function measureLegacy(newP50: number): Promise<void> {
 }
 
 function reused(url: string) {
-  return { url, db: createDatabase(url), drop: async () => {} };
+  return { url, db: createDatabase(url).db, drop: async () => {} };
 }
 
 function seconds(since: number): string {

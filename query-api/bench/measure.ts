@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import { findEncountersJson } from "../src/encounters/find-encounters";
+import type { ReadModelClient } from "../src/postgres/create-database";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
 
 export interface Lookup {
@@ -59,12 +60,12 @@ export async function timeHttpLookups(
 }
 
 /** The same lookups without HTTP: what the route runs (findEncountersJson), in this process. */
-export async function timeDirectLookups(db: Kysely<Database>, lookups: readonly Lookup[]): Promise<number[]> {
+export async function timeDirectLookups(readModels: ReadModelClient, lookups: readonly Lookup[]): Promise<number[]> {
   const timings: number[] = [];
   const parallel = new ParallelSlots(1);
   for (const { personNumber, ...lookup } of lookups) {
     const t0 = performance.now();
-    await findEncountersJson(db, { personId: `p${personNumber}`, ...lookup, distanceMetres: DISTANCE_M, withinSeconds: WITHIN_S }, { parallel });
+    await findEncountersJson(readModels, { personId: `p${personNumber}`, ...lookup, distanceMetres: DISTANCE_M, withinSeconds: WITHIN_S }, { parallel });
     timings.push(performance.now() - t0);
   }
   return timings.sort(byValue);

@@ -1,11 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import type { Kysely } from "kysely";
-import type { Database } from "@udaconnect/migrations";
 import type { LogLevel } from "./config";
 import type { EndOffsetsReader } from "./kafka/end-offsets";
 import { requireLegacyReader, requireToken, type Authentication, type LegacyApiAuth } from "./http/access";
 import { consistencyGate } from "./http/consistency-gate";
-import { connectionSchema, locationSchema, registerConnectionsRoutes } from "./http/connections-routes";
+import { connectionSchema, locationSchema, registerConnectionsRoutes } from "./http/legacy-connections-routes";
 import { clientErrorHandler } from "./http/client-errors";
 import { registerCors } from "./http/cors";
 import { registerErrorHandling } from "./http/error-handling";
@@ -26,11 +24,12 @@ import { registerV1LocationsRoutes } from "./http/v1-locations-routes";
 import { personsPageSchema, registerV1PersonsRoutes } from "./http/v1-persons-routes";
 import { registerWebPage } from "./http/web-page-route";
 import { checkpointsCover, newestCheckInAt, projectedPartitions } from "./postgres/projection-checkpoints";
-import { pingDatabase } from "./postgres/create-database";
+import { pingDatabase, type ReadModelClient } from "./postgres/create-database";
 import { projectionLagProblem, projectionStatusReader } from "./projection/read-projection-status";
 
 export interface AppDependencies {
-  readonly db: Kysely<Database>;
+  /** The read models: Kysely for most routes, and its pool for the /v1 connections lookup. */
+  readonly readModels: ReadModelClient;
   /** Bearer-token verification, or "disabled" (everyone reads everything, legacy /api included). */
   readonly auth: Authentication;
   /** Omitted: no logging (tests). */
@@ -53,7 +52,8 @@ export interface AppDependencies {
 
 /** The whole HTTP application, ready for inject() or listen(); it never listens by itself. */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
-  const { db, auth } = deps;
+  const { readModels, auth } = deps;
+  const { db } = readModels;
   const app = Fastify({
     logger: deps.logLevel === undefined ? false : jsonLogLines(deps.logLevel),
     // Errors raised before routing (a malformed %-escape in the path) get problem+json too.
@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   registerLegacyWriteRoutes(app, { auth, mode, security, ingest: deps.ingest });
   registerV1PersonsRoutes(app, { db, auth, consistency });
   registerV1LocationsRoutes(app, { db, auth, consistency });
-  registerV1ConnectionsRoutes(app, { db, auth, consistency });
+  registerV1ConnectionsRoutes(app, { readModels, auth, consistency });
   registerProjectionStatusRoute(app, readStatus, requireToken(auth));
   await registerWebPage(app);
   return app;

@@ -2,8 +2,8 @@ export { buildApp, type AppDependencies } from "./app";
 export { startQueryApi, type QueryApiOptions, type RunningQueryApi } from "./server";
 export { loadConfig, type LogLevel, type QueryApiConfig } from "./config";
 export { createDatabase, pingDatabase } from "./postgres/create-database";
-export { findConnections, connectionsQuery, type ConnectionLookup } from "./connections/find-connections";
-export type { Connection, ConnectionLocation } from "./connections/connection";
+export { findConnections, connectionsQuery, type ConnectionLookup } from "./legacy-connections/find-connections";
+export type { Connection, ConnectionLocation } from "./legacy-connections/connection";
 export {
   parseConnectionQuery,
   parseCalendarDate,
@@ -11,8 +11,8 @@ export {
   DEFAULT_DISTANCE_METRES,
   MAX_DISTANCE_METRES,
   type ConnectionCriteria,
-  type InvalidParameter,
-} from "./connections/connection-criteria";
+} from "./legacy-connections/connection-criteria";
+export type { InvalidParameter } from "./invalid-parameter";
 export { findPerson, listPersons } from "./persons/find-persons";
 export type { Person } from "./persons/person";
 export { findEncounters, findEncountersJson, explainEncounters } from "./encounters/find-encounters";

@@ -53,20 +53,20 @@ export interface RunningQueryApi {
 }
 
 export async function startQueryApi(options: QueryApiOptions): Promise<RunningQueryApi> {
-  const db = createDatabase(options.databaseUrl);
+  const readModels = createDatabase(options.databaseUrl);
   const endOffsets: EndOffsetsReader | undefined =
     options.kafkaBrokers === undefined ? undefined : createEndOffsetsReader(options.kafkaBrokers, options.kafkaConnection);
   const release = async () => {
     try {
       await endOffsets?.close();
     } finally {
-      await db.destroy();
+      await readModels.destroy();
     }
   };
   try {
     const namespace = options.topicNamespace ?? "";
     const app = await buildApp({
-      db,
+      readModels,
       auth: options.auth ?? "disabled",
       logLevel: options.logLevel,
       consistencyWaitMs: options.consistencyWaitMs,

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const keys = await generateSigningKeyPair("k1");
   sign = await createSigner(keys.privateKey);
   stranger = await createSigner((await generateSigningKeyPair("k1")).privateKey);
-  app = await buildApp({ db: t.db, auth: createVerifier(keys.keySet), rateLimitPerMinute: 3, corsOrigins: ["http://frontend.test"] });
+  app = await buildApp({ readModels: t, auth: createVerifier(keys.keySet), rateLimitPerMinute: 3, corsOrigins: ["http://frontend.test"] });
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkDistance, parseCalendarDate, parseConnectionQuery, parseDistance } from "../src/connections/connection-criteria";
+import { checkDistance, parseCalendarDate, parseConnectionQuery, parseDistance } from "../src/legacy-connections/connection-criteria";
 
 const DISTANCE_RULE = "distance must be a decimal number of metres above 0 and at most 10000 (e.g. 5 or 2.5)";
 

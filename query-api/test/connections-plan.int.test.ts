@@ -2,7 +2,7 @@ import type {} from "@udaconnect/test-support/global-setup";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
-import { connectionsQuery, findConnections, type ConnectionLookup } from "../src/connections/find-connections";
+import { connectionsQuery, findConnections, type ConnectionLookup } from "../src/legacy-connections/find-connections";
 
 const LOCATIONS = 20_000;
 const LEGACY_FRONTEND: ConnectionLookup = {

@@ -6,7 +6,7 @@ import type { Database } from "@udaconnect/migrations";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
-import { findConnections } from "../src/connections/find-connections";
+import { findConnections } from "../src/legacy-connections/find-connections";
 import { startQueryApi } from "../src/server";
 import { givenLocation, givenPersons, metresBetween } from "./given";
 
@@ -116,7 +116,7 @@ describe("GET /api/persons/{person_id}/connection", () => {
     await givenLocation(t.db, { personId: "1", ...HERE, at: "2020-08-15T10:37:06.000Z" });
     const nearEnough = await givenLocation(t.db, { personId: "5", ...NORTH_4_5M, at: "2020-08-15T10:40:00.000Z" });
     await givenLocation(t.db, { personId: "5", latitude: 35.0585600, longitude: HERE.longitude, at: "2020-08-15T10:41:00.000Z" });
-    const app = await buildApp({ db: t.db, auth: "disabled" });
+    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30" });
 
@@ -130,7 +130,7 @@ describe("GET /api/persons/{person_id}/connection", () => {
   it("answers an empty list for a registered person without check-ins", async () => {
     await givenPersons(t.db, [PAM, TACO]);
     await givenLocation(t.db, { personId: "5", ...HERE, at: "2020-08-15T10:37:06.000Z" });
-    const app = await buildApp({ db: t.db, auth: "disabled" });
+    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30&distance=5" });
 
@@ -143,7 +143,7 @@ describe("GET /api/persons/{person_id}/connection", () => {
     await givenPersons(t.db, [TACO]);
     await givenLocation(t.db, { personId: "ghost", ...HERE, at: "2020-08-15T10:37:06.000Z" });
     await givenLocation(t.db, { personId: "5", ...HERE, at: "2020-08-15T10:37:06.000Z" });
-    const app = await buildApp({ db: t.db, auth: "disabled" });
+    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/ghost/connection?start_date=2020-01-01&end_date=2020-12-30" });
 

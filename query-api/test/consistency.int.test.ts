@@ -17,7 +17,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   await givenPersons(t.db, [PAM]);
-  app = await buildApp({ db: t.db, auth: "disabled", consistencyWaitMs: 300 });
+  app = await buildApp({ readModels: t, auth: "disabled", consistencyWaitMs: 300 });
 });
 
 afterAll(async () => {
@@ -94,7 +94,7 @@ describe("GET /v1/projection/status and /readyz against a real Kafka", () => {
     await producer.send({ topic, messages: [0, 1, 2].map((i) => ({ partition: 0, value: `r${i}` })) });
     await producer.disconnect();
     reader = createEndOffsetsReader(brokers.split(","));
-    withKafka = await buildApp({ db: t.db, auth: "disabled", kafka: { endOffsets: reader, topics: [topic] }, readyMaxLag: 2 });
+    withKafka = await buildApp({ readModels: t, auth: "disabled", kafka: { endOffsets: reader, topics: [topic] }, readyMaxLag: 2 });
   });
 
   afterAll(async () => {

@@ -13,7 +13,7 @@ import {
 import type { EncounterLookup, EncounterStrategy } from "../src/encounters/encounter-lookup";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
 import { buildApp } from "../src/app";
-import { createDatabase } from "../src/postgres/create-database";
+import { createDatabase, type ReadModelDatabase } from "../src/postgres/create-database";
 import { givenLocation } from "./given";
 
 const PEOPLE = 150;
@@ -23,7 +23,7 @@ const NORTH = { from: DAY.to, to: new Date(DAY.to.getTime() + 86_400_000) };
 
 let t: TestDatabase;
 /** The lookups run on a pool configured as the API's (JIT off, as in production). */
-let api: Kysely<Database>;
+let api: ReadModelDatabase;
 
 // Read-only after setup: a seeded crowded day (150 people × 80 check-ins at 20 booths,
 // microsecond times, accuracies of 0.5–29.5 m and one in five none), names and instants that test the JSON text and the millisecond cut,
@@ -267,7 +267,7 @@ describe("whom a person met", () => {
 
   it("answers 503 problem+json, not 500, when the lookup runs past the database's time limit", async () => {
     const impatient = createDatabase(t.url, { statementTimeoutMs: 1 });
-    const app = await buildApp({ db: impatient, auth: "disabled" });
+    const app = await buildApp({ readModels: impatient, auth: "disabled" });
     try {
       const response = await app.inject({ url: `/v1/persons/p1/connections?from=${DAY.from.toISOString()}&to=${DAY.to.toISOString()}` });
 

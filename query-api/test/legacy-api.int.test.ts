@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 async function app(deps: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
-  const built = await buildApp({ db: t.db, auth: verify, ...deps });
+  const built = await buildApp({ readModels: t, auth: verify, ...deps });
   apps.push(built);
   return built;
 }

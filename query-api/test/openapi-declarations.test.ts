@@ -30,7 +30,7 @@ const VERIFY: AppDependencies["auth"] = async () => ({ subject: "unused", role: 
 
 async function documentOf(deps: Partial<AppDependencies> = {}): Promise<Document> {
   const db = createDatabase("postgres://nobody@127.0.0.1:1/none");
-  const app = await buildApp({ db, auth: VERIFY, ...deps });
+  const app = await buildApp({ readModels: db, auth: VERIFY, ...deps });
   try {
     await app.ready();
     return app.swagger() as unknown as Document;

@@ -14,7 +14,7 @@ let app: FastifyInstance;
 // Nothing here writes: the file's tests share one database.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-  app = await buildApp({ db: t.db, auth: "disabled" });
+  app = await buildApp({ readModels: t, auth: "disabled" });
 });
 
 afterAll(async () => {
@@ -40,7 +40,7 @@ describe("probes", () => {
   it("GET /readyz answers 503 problem+json when the database does not, while /healthz stays ok", async () => {
     // Port 1 on loopback refuses connections at once: a database that is down.
     const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
-    const cut = await buildApp({ db: unreachable, auth: "disabled" });
+    const cut = await buildApp({ readModels: unreachable, auth: "disabled" });
     try {
       const ready = await cut.inject({ url: "/readyz" });
       const healthy = await cut.inject({ url: "/healthz" });
@@ -63,7 +63,7 @@ describe("probes", () => {
 
   it("answers 503 problem+json with Retry-After on every database route when the database cannot be reached", async () => {
     const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
-    const cut = await buildApp({ db: unreachable, auth: "disabled" });
+    const cut = await buildApp({ readModels: unreachable, auth: "disabled" });
     try {
       for (const url of [
         "/api/persons",
@@ -95,7 +95,7 @@ describe("probes", () => {
   it("a query that fails in the database for any other reason is a 500 problem that hides the cause", async () => {
     const broken = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
     await sql`DROP TABLE person CASCADE`.execute(broken.db);
-    const cut = await buildApp({ db: broken.db, auth: "disabled" });
+    const cut = await buildApp({ readModels: broken, auth: "disabled" });
     try {
       const response = await cut.inject({ url: "/api/persons" });
 

@@ -22,7 +22,7 @@ afterEach(async () => {
 describe("GET /api/persons", () => {
   it("lists every registered person by last name, first name and id, ids as strings", async () => {
     await givenPersons(t.db, [PAM, TACO, ADA]);
-    const app = await buildApp({ db: t.db, auth: "disabled" });
+    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons" });
 
@@ -33,7 +33,7 @@ describe("GET /api/persons", () => {
   });
 
   it("answers an empty list before anyone registered", async () => {
-    const app = await buildApp({ db: t.db, auth: "disabled" });
+    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons" });
 
@@ -46,7 +46,7 @@ describe("GET /api/persons", () => {
 describe("GET /api/persons/{person_id}", () => {
   it("answers the registered person", async () => {
     await givenPersons(t.db, [PAM, ADA]);
-    const app = await buildApp({ db: t.db, auth: "disabled" });
+    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/ada-lovelace_1815" });
 
@@ -57,7 +57,7 @@ describe("GET /api/persons/{person_id}", () => {
 
   it("answers 404 problem+json for an id nobody registered", async () => {
     await givenPersons(t.db, [PAM]);
-    const app = await buildApp({ db: t.db, auth: "disabled" });
+    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/10" });
 

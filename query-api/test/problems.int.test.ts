@@ -21,7 +21,7 @@ beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   await givenPersons(t.db, [{ id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" }]);
   await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at: "2020-08-15T10:37:06.000Z" });
-  app = await buildApp({ db: t.db, auth: "disabled" });
+  app = await buildApp({ readModels: t, auth: "disabled" });
 });
 
 afterAll(async () => {
@@ -142,7 +142,7 @@ describe("a known path asked with another method", () => {
   });
 
   it("is still 404 on an unknown path when CORS answers OPTIONS everywhere", async () => {
-    const withCors = await buildApp({ db: t.db, auth: "disabled", corsOrigins: ["http://localhost:3000"] });
+    const withCors = await buildApp({ readModels: t, auth: "disabled", corsOrigins: ["http://localhost:3000"] });
     try {
       const response = await withCors.inject({ method: "POST", url: "/v1/nothing-here" });
 

@@ -4,7 +4,7 @@ import type { Database } from "@udaconnect/migrations";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
-import { createDatabase, poolOf } from "../src/postgres/create-database";
+import { createDatabase } from "../src/postgres/create-database";
 import { explainPrepared, queryInSharedSnapshot } from "../src/postgres/shared-snapshot";
 import { givenLocation } from "./given";
 
@@ -31,7 +31,7 @@ const seen = sql<Seen>`SELECT pg_backend_pid() AS pid, pg_current_snapshot()::te
 
 async function inOneSnapshot(statements: number): Promise<Seen[]> {
   const rows: Seen[] = [];
-  await queryInSharedSnapshot(poolOf(db), Array.from({ length: statements }, () => seen.compile(db)), ([row], index) => {
+  await queryInSharedSnapshot(t.pool, Array.from({ length: statements }, () => seen.compile(db)), ([row], index) => {
     rows[index] = row as Seen;
   });
   return rows;
@@ -80,9 +80,9 @@ describe("queryInSharedSnapshot", () => {
       [failing, fine],
       [fine, failing],
     ]) {
-      await expect(queryInSharedSnapshot(poolOf(db), statements, () => {})).rejects.toThrow(/division by zero/);
+      await expect(queryInSharedSnapshot(t.pool, statements, () => {})).rejects.toThrow(/division by zero/);
     }
-    const pool = poolOf(db);
+    const { pool } = t;
     await expect.poll(() => pool.totalCount - pool.idleCount).toBe(0);
     // The connections came back usable: no transaction left open or aborted on them.
     expect((await inOneSnapshot(3)).map((s) => s.snapshot)).toHaveLength(3);
@@ -90,7 +90,7 @@ describe("queryInSharedSnapshot", () => {
 
   it("fails as a whole when the caller's handling of rows fails", async () => {
     await expect(
-      queryInSharedSnapshot(poolOf(db), [seen.compile(db), seen.compile(db)], () => {
+      queryInSharedSnapshot(t.pool, [seen.compile(db), seen.compile(db)], () => {
         throw new Error("cannot use these rows");
       }),
     ).rejects.toThrow("cannot use these rows");
@@ -101,8 +101,8 @@ describe("explainPrepared", () => {
   it("shows the generic plan, its parameters unresolved, or the custom plan for the given values", async () => {
     const query = sql`SELECT count(*) FROM location WHERE person_id = ${"a"} AND occurred_at >= ${new Date("2020-03-10T00:00:00Z")}`.compile(db);
 
-    const generic = (await explainPrepared(poolOf(db), query, { plan: "generic" })).join("\n");
-    const custom = (await explainPrepared(poolOf(db), query, { plan: "custom" })).join("\n");
+    const generic = (await explainPrepared(t.pool, query, { plan: "generic" })).join("\n");
+    const custom = (await explainPrepared(t.pool, query, { plan: "custom" })).join("\n");
 
     expect(generic).toMatch(/person_id = \$1/);
     expect(custom).toMatch(/person_id = 'a'::text/);

@@ -34,7 +34,7 @@ let edgeDistance: number;
 // Read-only after setup: the file's tests share one database.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-  app = await buildApp({ db: t.db, auth: "disabled" });
+  app = await buildApp({ readModels: t, auth: "disabled" });
   await givenPersons(t.db, [PAM, TACO, FRANK, PAUL, OTTO, EDGE]);
   const at = (personId: string, where: typeof HERE, time: string) => givenLocation(t.db, { personId, ...where, at: time });
   await at("1", HERE, "2020-03-10T00:01:00.000Z");
@@ -143,8 +143,8 @@ describe("GET /v1/persons/{id}/connections", () => {
   it("finds the same encounters through the grid cells and through the GiST index", async () => {
     const lookup = { personId: "1", from: new Date("2020-03-10T00:00:00Z"), to: new Date("2020-03-11T00:00:00Z"), distanceMetres: 5, withinSeconds: 600 };
 
-    const cells = await findEncounters(t.db, lookup, { force: "cells" });
-    const gist = await findEncounters(t.db, lookup, { force: "gist" });
+    const cells = await findEncounters(t, lookup, { force: "cells" });
+    const gist = await findEncounters(t, lookup, { force: "gist" });
 
     expect(cells.kind === "found" && cells.value.map((c) => c.person.id)).toEqual(["8", "5", "6", "edge"]);
     expect(gist).toEqual(cells);

@@ -19,7 +19,7 @@ let checkIns: string[];
 // Read-only after setup: the file's tests share one database.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-  app = await buildApp({ db: t.db, auth: "disabled" });
+  app = await buildApp({ readModels: t, auth: "disabled" });
   await givenPersons(t.db, [PAM, TACO, ADA, ALAN, PERCENT]);
   checkIns = [];
   for (const [at, accuracyM] of [

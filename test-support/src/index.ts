@@ -1,4 +1,4 @@
-export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from "./database";
+export { createTestDatabase, type DatabaseClient, type TestDatabase, type TestDatabaseOptions } from "./database";
 export { createTopics, uniqueNamespace } from "./kafka";
 export { eventually, type EventuallyOptions } from "./eventually";
 export type { ProvidedInfrastructure } from "./provided-context";

@@ -1,4 +1,4 @@
-import type { InvalidParameter } from "../connections/connection-criteria";
+import type { InvalidParameter } from "../invalid-parameter";
 
 export const DEFAULT_ENCOUNTER_DISTANCE_M = 5;
 /** Beyond a kilometre "met" means nothing, and the lookup turns into a scan of the venue. */

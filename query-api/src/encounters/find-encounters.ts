@@ -1,5 +1,3 @@
-import type { Kysely } from "kysely";
-import type { Database } from "@udaconnect/migrations";
 import type { ConnectionSummary } from "./connection-summary";
 import { connectionsJson, toSummaries } from "./connections-json";
 import type { EncounterLookup, EncounterStrategy } from "./encounter-lookup";
@@ -7,7 +5,7 @@ import { encounterStatement, type Part } from "./encounter-statement";
 import type { ParallelSlots } from "./parallel-parts";
 import { MAX_CELL_PROBE_DISTANCE_M } from "./probe-cells";
 import { EncounterTally, type PersonMet } from "./tally-encounters";
-import { poolOf } from "../postgres/create-database";
+import type { ReadModelClient } from "../postgres/create-database";
 import { explainPrepared, queryInSharedSnapshot } from "../postgres/shared-snapshot";
 
 /**
@@ -35,11 +33,11 @@ export interface EncounterOptions {
 
 /** Whom the person met, one summary per person, by first encounter then id. */
 export async function findEncounters(
-  db: Kysely<Database>,
+  readModels: ReadModelClient,
   lookup: EncounterLookup,
   options: EncounterOptions = {},
 ): Promise<EncounterOutcome<ConnectionSummary[]>> {
-  const met = await findPeopleMet(db, lookup, options);
+  const met = await findPeopleMet(readModels, lookup, options);
   return met.kind === "found" ? { kind: "found", value: toSummaries(met.value, lookup.from) } : met;
 }
 
@@ -48,11 +46,11 @@ export async function findEncounters(
  * connectionSummarySchema.
  */
 export async function findEncountersJson(
-  db: Kysely<Database>,
+  readModels: ReadModelClient,
   lookup: EncounterLookup,
   options: EncounterOptions = {},
 ): Promise<EncounterOutcome<Buffer>> {
-  const met = await findPeopleMet(db, lookup, options);
+  const met = await findPeopleMet(readModels, lookup, options);
   return met.kind === "found" ? { kind: "found", value: connectionsJson(met.value, lookup.from) } : met;
 }
 
@@ -65,7 +63,7 @@ export async function findEncountersJson(
  * Either way the answer is the same. The statements run prepared, with a generic plan: its
  * shape is pinned (see encounter-statement.ts), and planning was ~0.7 ms of each ~9 ms half.
  */
-async function findPeopleMet(db: Kysely<Database>, lookup: EncounterLookup, options: EncounterOptions): Promise<EncounterOutcome<PersonMet[]>> {
+async function findPeopleMet({ db, pool }: ReadModelClient, lookup: EncounterLookup, options: EncounterOptions): Promise<EncounterOutcome<PersonMet[]>> {
   const strategy = strategyOf(lookup, options.force);
   const maxEncounters = options.maxEncounters ?? MAX_ENCOUNTERS;
   const statement = (part?: Part) => encounterStatement(lookup, strategy, maxEncounters, part).compile(db);
@@ -76,7 +74,7 @@ async function findPeopleMet(db: Kysely<Database>, lookup: EncounterLookup, opti
   try {
     const statements = halves ? [statement({ index: 0, of: 2 }), statement({ index: 1, of: 2 })] : [statement()];
     await queryInSharedSnapshot(
-      poolOf(db),
+      pool,
       statements,
       ([part]) => {
         if (part === undefined) {
@@ -110,7 +108,7 @@ function strategyOf(lookup: EncounterLookup, force: EncounterStrategy | undefine
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the lookup's statement (undivided), planned as lookups plan it, for docs and benchmarks. */
-export async function explainEncounters(db: Kysely<Database>, lookup: EncounterLookup, force?: EncounterStrategy): Promise<string[]> {
+export async function explainEncounters({ db, pool }: ReadModelClient, lookup: EncounterLookup, force?: EncounterStrategy): Promise<string[]> {
   const statement = encounterStatement(lookup, strategyOf(lookup, force), MAX_ENCOUNTERS).compile(db);
-  return explainPrepared(poolOf(db), statement, { plan: "generic" });
+  return explainPrepared(pool, statement, { plan: "generic" });
 }

@@ -10,8 +10,8 @@ import {
 } from "../encounters/encounter-criteria";
 import { findEncountersJson, MAX_ENCOUNTERS } from "../encounters/find-encounters";
 import { ParallelSlots } from "../encounters/parallel-parts";
-import { poolOf } from "../postgres/create-database";
-import { isInvalidParameter } from "../connections/connection-criteria";
+import type { ReadModelClient } from "../postgres/create-database";
+import { isInvalidParameter } from "../invalid-parameter";
 import { requireReaderOfPerson } from "./access";
 import { consistentWithParameterSchema } from "./consistency-gate";
 import { personIdParamsSchema, type PersonIdParams } from "./person-schemas";
@@ -66,11 +66,14 @@ const description =
  */
 const PARALLEL_LOOKUPS = 2;
 
-export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteDependencies): void {
-  const { db, auth, consistency } = deps;
+/** The lookup runs raw statements on the pool as well as Kysely (shared-snapshot.ts): it takes both. */
+export interface V1ConnectionsDependencies extends Omit<V1RouteDependencies, "db"> {
+  readonly readModels: ReadModelClient;
+}
+
+export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1ConnectionsDependencies): void {
+  const { readModels, auth, consistency } = deps;
   const parallel = new ParallelSlots(PARALLEL_LOOKUPS);
-  // Lookups run on the pool under the client (shared-snapshot.ts): a client without one fails here, not at the first lookup.
-  poolOf(db);
   app.get<{ Params: PersonIdParams; Querystring: ConnectionsQuerystring }>(
     "/v1/persons/:person_id/connections",
     {
@@ -135,7 +138,7 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1RouteD
       if (isInvalidParameter(criteria)) {
         return sendProblem(request, reply, invalidParameter(criteria.detail));
       }
-      const outcome = await findEncountersJson(db, { personId, ...criteria }, { parallel });
+      const outcome = await findEncountersJson(readModels, { personId, ...criteria }, { parallel });
       if (outcome.kind === "unknown-person") {
         return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
       }

@@ -9,11 +9,27 @@ export interface DatabaseOptions {
 }
 
 /**
+ * The read models as query-api reads them: Kysely for what a query builder says, and the pg
+ * pool under it for what it cannot (shared-snapshot.ts: several connections in one exported
+ * snapshot, named prepared statements). Code that needs the pool takes this; the rest takes `db`.
+ */
+export interface ReadModelClient {
+  readonly db: Kysely<Database>;
+  readonly pool: pg.Pool;
+}
+
+/** A ReadModelClient this process opened, and how to close it. */
+export interface ReadModelDatabase extends ReadModelClient {
+  /** Ends the Kysely client and the pool (Kysely ends the pool only if it ran a query itself). */
+  destroy(): Promise<void>;
+}
+
+/**
  * A Kysely client over a pg pool. The timeouts keep a stuck or unreachable
  * database from holding requests (and /readyz) forever. JIT is off: compiling a
  * spatial plan costs hundreds of milliseconds, more than these short queries run.
  */
-export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): Kysely<Database> {
+export function createDatabase(databaseUrl: string, options: DatabaseOptions = {}): ReadModelDatabase {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: options.maxConnections ?? 10,
@@ -31,33 +47,17 @@ export function createDatabase(databaseUrl: string, options: DatabaseOptions = {
   // the pool and the next query opens another; failures that matter surface
   // on queries and /readyz. Without a listener the process would crash.
   pool.on("error", () => {});
-  return new PooledKysely(pool);
-}
-
-/**
- * The pg pool under a client of createDatabase, for what a query builder cannot say: several
- * connections in one snapshot, named prepared statements (shared-snapshot.ts).
- */
-export function poolOf(db: Kysely<Database>): pg.Pool {
-  if (!(db instanceof PooledKysely)) {
-    throw new Error("poolOf needs a database client made by createDatabase");
-  }
-  return db.pool;
-}
-
-/** Kysely over a pg pool that the code may also use directly, and that destroy() always ends. */
-class PooledKysely extends Kysely<Database> {
-  constructor(readonly pool: pg.Pool) {
-    super({ dialect: new PostgresDialect({ pool }) });
-  }
-
-  override async destroy(): Promise<void> {
-    await super.destroy();
-    // Kysely ends the pool only if it ran a query itself; a client may have used only the pool.
-    if (!this.pool.ending) {
-      await this.pool.end();
-    }
-  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    destroy: async () => {
+      await db.destroy();
+      if (!pool.ending) {
+        await pool.end();
+      }
+    },
+  };
 }
 
 /** Resolves when the database answers a trivial query; rejects with the driver's error otherwise. */

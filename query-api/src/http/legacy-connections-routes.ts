@@ -1,15 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
-import type { Connection } from "../connections/connection";
+import type { Connection } from "../legacy-connections/connection";
+import { isInvalidParameter } from "../invalid-parameter";
 import {
   DEFAULT_DISTANCE_METRES,
-  isInvalidParameter,
   MAX_DISTANCE_METRES,
   parseConnectionQuery,
   parseDistance,
-} from "../connections/connection-criteria";
-import { findConnections } from "../connections/find-connections";
+} from "../legacy-connections/connection-criteria";
+import { findConnections } from "../legacy-connections/find-connections";
 import { findPerson } from "../persons/find-persons";
 import { consistentWithParameterSchema } from "./consistency-gate";
 import { PERSON_EXAMPLE, personIdParamsSchema, type PersonIdParams } from "./person-schemas";

@@ -1,3 +1,5 @@
+import type { InvalidParameter } from "../invalid-parameter";
+
 /** Legacy clients sent distance=5; it stays the default. */
 export const DEFAULT_DISTANCE_METRES = 5;
 /** Larger radii stop meaning "met" and turn the lookup into a scan of the whole venue. */
@@ -12,12 +14,6 @@ export interface ConnectionCriteria {
   readonly start: Date;
   readonly endExclusive: Date;
   readonly distanceMetres: number;
-}
-
-export interface InvalidParameter {
-  readonly kind: "invalid-parameter";
-  readonly parameter: string;
-  readonly detail: string;
 }
 
 export interface ConnectionQuery {
@@ -81,10 +77,6 @@ export function checkDistance(distance: number, given: string = String(distance)
     );
   }
   return undefined;
-}
-
-export function isInvalidParameter<T>(value: T | InvalidParameter): value is InvalidParameter {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "invalid-parameter";
 }
 
 function invalid(parameter: string, detail: string): InvalidParameter {
