@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, inject, it } from "vitest";
 import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { createTopicsWithLeaders, eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { silentLogger, startIngestServer, type Logger } from "../src/index";
 
 describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics own them)", () => {
@@ -16,7 +16,7 @@ describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics
     const logger: Logger = { ...silentLogger, warn: (message) => void warnings.push(message) };
     const server = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, createTopics: false, port: 0, logger, kafka: { reconnectDelayMs: 100 } });
     try {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: persons, numPartitions: 1 }] });
+      await createTopicsWithLeaders(admin, [{ topic: persons, numPartitions: 1 }]);
 
       const refusal = await eventually(() => warnings.find((w) => w.includes(`${persons} has 1 partitions`)) ?? failNow("no warning yet"));
       expect(refusal).toBe(
@@ -28,7 +28,7 @@ describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics
       expect((await admin.listTopics()).filter((t) => t.startsWith(namespace))).toEqual([persons]);
 
       await admin.createPartitions({ topicPartitions: [{ topic: persons, count: 3 }] });
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: locations, numPartitions: 6 }] });
+      await createTopicsWithLeaders(admin, [{ topic: locations, numPartitions: 6 }]);
       await eventually(() => expect(server.isReady()).toBe(true), { timeoutMs: 20_000 });
     } finally {
       await server.close();

@@ -1,5 +1,5 @@
 export { createTestDatabase, type DatabaseClient, type TestDatabase, type TestDatabaseOptions } from "./database";
-export { createTopics, uniqueNamespace } from "./kafka";
+export { createTopics, createTopicsWithLeaders, uniqueNamespace } from "./kafka";
 export { eventually, type EventuallyOptions } from "./eventually";
 export type { ProvidedInfrastructure } from "./provided-context";
 export { childProcessEnv, inheritedEnv, loadTestEnvironment, SECURE_LISTENER_VARIABLES, type SecureListenerVariable } from "./config";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel, type Admin, type ITopicConfig } from "kafkajs";
 import { allTopics, topicName } from "@udaconnect/schemas";
 import { eventually } from "./eventually";
 
@@ -21,22 +21,29 @@ export async function createTopics(brokers: string, namespace: string): Promise<
     configEntries: [{ name: "retention.ms", value: String(t.retentionMs) }],
   }));
   try {
-    // On a busy broker the creation can be acknowledged before its metadata
-    // has spread ("does not host this topic-partition"): wait for every
-    // partition's leader instead of trusting the first answer.
-    await admin.createTopics({ waitForLeaders: true, topics }).catch((error: unknown) => {
-      if (!(error instanceof Error && "retriable" in error && error.retriable === true)) throw error;
-    });
-    await eventually(async () => {
-      const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
-      for (const t of topics) {
-        const partitions = found.find((f) => f.name === t.topic)?.partitions ?? [];
-        if (partitions.length !== t.numPartitions || partitions.some((p) => p.leader < 0)) {
-          throw new Error(`topic ${t.topic} has no leader for every partition yet`);
-        }
-      }
-    });
+    await createTopicsWithLeaders(admin, topics);
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Creates the topics and waits until every partition has a leader. On a busy broker the
+ * creation can be acknowledged before its metadata has spread, and kafkajs's own
+ * waitForLeaders then fails with "does not host this topic-partition": that retriable
+ * refusal is ignored, and the metadata polled until it shows every partition led.
+ */
+export async function createTopicsWithLeaders(admin: Admin, topics: readonly ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ waitForLeaders: true, topics: [...topics] }).catch((error: unknown) => {
+    if (!(error instanceof Error && "retriable" in error && error.retriable === true)) throw error;
+  });
+  await eventually(async () => {
+    const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+    for (const t of topics) {
+      const partitions = found.find((f) => f.name === t.topic)?.partitions ?? [];
+      if (partitions.length !== (t.numPartitions ?? partitions.length) || partitions.length === 0 || partitions.some((p) => p.leader < 0)) {
+        throw new Error(`topic ${t.topic} has no leader for every partition yet`);
+      }
+    }
+  });
 }
