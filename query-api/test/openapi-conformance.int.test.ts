@@ -9,7 +9,7 @@ import addFormats from "ajv-formats";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair } from "@udaconnect/auth";
-import { createTestDatabase, freePort, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
+import { createTestDatabase, freePort, uniqueNamespace, type TestDatabase, inheritedEnv } from "@udaconnect/test-support";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
 
@@ -84,7 +84,7 @@ afterAll(async () => {
 async function startIngest(jwksFile: string): Promise<string> {
   ingest = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: INGEST_DIR,
-    env: { ...process.env, KAFKA_BROKERS: inject("kafkaBrokers"), TOPIC_NAMESPACE: uniqueNamespace(), INGEST_PORT: String(await freePort()), AUTH_JWKS_FILE: jwksFile },
+    env: inheritedEnv({ KAFKA_BROKERS: inject("kafkaBrokers"), TOPIC_NAMESPACE: uniqueNamespace(), INGEST_PORT: String(await freePort()), AUTH_JWKS_FILE: jwksFile }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

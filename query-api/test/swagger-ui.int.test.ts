@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair } from "@udaconnect/auth";
-import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createTestDatabase, type TestDatabase, loadTestEnvironment } from "@udaconnect/test-support";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenPersons } from "./given";
 
@@ -15,7 +15,7 @@ import { givenPersons } from "./given";
  * declares the operation's security and a server the page can reach.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const { chromiumPath: CHROMIUM } = loadTestEnvironment();
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 let t: TestDatabase;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createSigner, generateSigningKeyPair } from "@udaconnect/auth";
-import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createTestDatabase, inheritedEnv, type TestDatabase } from "@udaconnect/test-support";
 
 // The query-api process as ./scripts/up runs it (its own log on stdout, level info), given the
 // web page's URL with ?token= as ./scripts/up prints it: the token must reach no log line.
@@ -27,7 +27,7 @@ beforeAll(async () => {
   await writeFile(join(keyDir, "jwks.json"), JSON.stringify(keys.keySet));
   child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: QUERY_API_DIR,
-    env: { ...process.env, DATABASE_URL: t.url, QUERY_API_PORT: "0", AUTH_JWKS_FILE: join(keyDir, "jwks.json"), LOG_LEVEL: "info", KAFKA_BROKERS: "" },
+    env: inheritedEnv({ DATABASE_URL: t.url, QUERY_API_PORT: "0", AUTH_JWKS_FILE: join(keyDir, "jwks.json"), LOG_LEVEL: "info", KAFKA_BROKERS: "" }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   url = await new Promise<string>((resolve, reject) => {

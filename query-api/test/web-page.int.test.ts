@@ -5,12 +5,12 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair, type SignToken } from "@udaconnect/auth";
-import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
+import { createTestDatabase, type TestDatabase, loadTestEnvironment } from "@udaconnect/test-support";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
 
 /** Debian's chromium (apt-get install chromium); SCREENSHOT_DIR keeps a picture of the page. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const { chromiumPath: CHROMIUM, screenshotDir } = loadTestEnvironment();
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const PAM = { id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" };
@@ -72,9 +72,9 @@ describe("the web page in headless Chromium", () => {
     await page.dispatchEvent("#name", "change");
     await page.locator("#person option", { hasText: "Pam" }).waitFor({ state: "detached" });
     expect(await page.locator("#person option").allTextContents()).toEqual(["Otto Spring (<b>Chicken</b> Sisters)"]);
-    if (process.env.SCREENSHOT_DIR !== undefined) {
+    if (screenshotDir !== undefined) {
       await findConnections(page, "Otto Spring (<b>Chicken</b> Sisters)");
-      await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, "query-api-web-page.png"), fullPage: true });
+      await page.screenshot({ path: join(screenshotDir, "query-api-web-page.png"), fullPage: true });
     }
     await page.close();
   });

@@ -1,3 +1,4 @@
+import { inheritedEnv } from "@udaconnect/test-support";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -32,7 +33,7 @@ const COMMANDS: readonly { command: readonly string[]; help: string }[] = [
 
 // Addresses where nothing listens: answering --help or refusing a flag must need no
 // server, and must not find or start the local ones.
-const ENV = { ...process.env, KAFKA_BROKERS: "127.0.0.1:9", DATABASE_URL: "postgres://nobody@127.0.0.1:9/nothing" };
+const ENV = inheritedEnv({ KAFKA_BROKERS: "127.0.0.1:9", DATABASE_URL: "postgres://nobody@127.0.0.1:9/nothing" });
 
 interface Outcome {
   readonly code: number;

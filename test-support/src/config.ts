@@ -17,6 +17,10 @@ export interface TestEnvironment {
   readonly path: string;
   /** KUBECONFIG: the cluster the cluster tests use (scripts/test-cluster sets it). */
   readonly kubeconfig: string | undefined;
+  /** The browser the web page's tests drive (CHROMIUM_PATH; Debian's chromium by default). */
+  readonly chromiumPath: string;
+  /** SCREENSHOT_DIR: where the browser tests also save a screenshot, when set. */
+  readonly screenshotDir: string | undefined;
   /** The local broker's SASL_SSL and mTLS listeners, as `infra/local/services.sh env` prints them. */
   readonly secureListeners: Readonly<Partial<Record<SecureListenerVariable, string>>>;
 }
@@ -32,6 +36,24 @@ export const SECURE_LISTENER_VARIABLES = [
   "KAFKA_LOCAL_CLIENT_KEY_FILE",
 ] as const;
 export type SecureListenerVariable = (typeof SECURE_LISTENER_VARIABLES)[number];
+
+/** Whether the secure listeners' variables are set already (then nobody needs to look them up). */
+export function secureListenersSet(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.KAFKA_SASL_SSL_BROKERS);
+}
+
+/**
+ * Sets the secure listeners' variables that are not set yet from `values` (what
+ * `services.sh env` printed), in this process's environment, which the test workers inherit.
+ */
+export function adoptSecureListeners(values: ReadonlyMap<string, string | undefined>, env: NodeJS.ProcessEnv = process.env): void {
+  for (const name of SECURE_LISTENER_VARIABLES) {
+    const value = values.get(name);
+    if (value && !env[name]) {
+      env[name] = value;
+    }
+  }
+}
 
 export interface ContainerImages {
   readonly postgis: string;
@@ -55,6 +77,8 @@ export function loadTestEnvironment(env: NodeJS.ProcessEnv = process.env): TestE
     expectContainers: env.UDACONNECT_EXPECT_CONTAINERS === "1",
     path: env.PATH ?? "",
     kubeconfig: env.KUBECONFIG || undefined,
+    chromiumPath: env.CHROMIUM_PATH || "/usr/bin/chromium",
+    screenshotDir: env.SCREENSHOT_DIR || undefined,
     secureListeners: Object.freeze(
       Object.fromEntries(SECURE_LISTENER_VARIABLES.filter((name) => env[name]).map((name) => [name, env[name]])),
     ),

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
-import { SECURE_LISTENER_VARIABLES } from "./config";
+import { adoptSecureListeners, secureListenersSet } from "./config";
 import { resolveInfrastructure } from "./infrastructure";
 
 import "./provided-context";
@@ -15,7 +15,7 @@ const SERVICES_SCRIPT = fileURLToPath(new URL("../../infra/local/services.sh", i
  * real Kafka broker and a real PostGIS server once per run and hands their
  * addresses to the tests (`inject("kafkaBrokers")`, `inject("databaseUrl")`).
  * The local broker's secure listeners reach the tests as the environment
- * variables `services.sh env` prints (the test workers inherit process.env).
+ * variables `services.sh env` prints (the test workers inherit this process's environment).
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const infrastructure = await resolveInfrastructure();
@@ -31,18 +31,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
  * broker (a container) stay unset, and the tests that need them say so.
  */
 async function exportSecureListeners(kafkaBrokers: string): Promise<void> {
-  if (process.env.KAFKA_SASL_SSL_BROKERS) {
+  if (secureListenersSet()) {
     return;
   }
   const { stdout } = await run("bash", [SERVICES_SCRIPT, "env"]);
-  const printed = new Map([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]?.replace(/^["']|["']$/g, "")]));
+  const printed = new Map([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1] ?? "", m[2]?.replace(/^["']|["']$/g, "")]));
   if (printed.get("KAFKA_BROKERS") !== kafkaBrokers) {
     return;
   }
-  for (const name of SECURE_LISTENER_VARIABLES) {
-    const value = printed.get(name);
-    if (value && !process.env[name]) {
-      process.env[name] = value;
-    }
-  }
+  adoptSecureListeners(printed);
 }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { eventually, uniqueNamespace, inheritedEnv } from "@udaconnect/test-support";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLegacyDatabase } from "../testing/legacy-database";
@@ -44,7 +44,7 @@ describe("importing the original UdaConnect data", () => {
 
   it("imports the files twice and the live database once: 5 people and 39 check-ins, Albuquerque the right way round", async () => {
     // Auth is on: the import authenticates as an operator through $UDACONNECT_TOKEN.
-    const env = { ...process.env, UDACONNECT_TOKEN: await pipeline.tokenFor({ subject: "importer", role: "operator" }) };
+    const env = inheritedEnv({ UDACONNECT_TOKEN: await pipeline.tokenFor({ subject: "importer", role: "operator" }) });
     const dryRun = await run(["--dry-run"], { ...env, LEGACY_DATA_DIR: "" }); // the default: the data committed in the repository
     await run(["--ingest-url", pipeline.ingestUrl, ORIGINAL_DATA_DIR], env);
     await run(["--ingest-url", pipeline.ingestUrl, ORIGINAL_DATA_DIR], env);

@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { EventSchema, LocationRecordedSchema, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
-import { createTopics, uniqueNamespace } from "@udaconnect/test-support";
+import { createTopics, uniqueNamespace, inheritedEnv } from "@udaconnect/test-support";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTopicLog } from "./kafka/platformatic-topic-log";
@@ -111,7 +111,7 @@ describe("replaying a topic", () => {
   });
 
   it("reports the poison record with its offset (exit 3), or stops at it with --strict (exit 4)", async () => {
-    const env = { ...process.env, KAFKA_BROKERS: brokers };
+    const env = inheritedEnv({ KAFKA_BROKERS: brokers });
     const lenient = await runCommand(["--topic", topic], env);
     const strict = await runCommand(["--topic", topic, "--strict", "--format", "csv"], env);
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { eventually, inheritedEnv, uniqueNamespace } from "@udaconnect/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startPipeline, type RunningPipeline } from "@udaconnect/test-pipeline";
 import type { TruthDocument } from "./truth-file";
@@ -26,7 +26,7 @@ describe("the simulated conference's ground truth", () => {
     const truthFile = join(dir, "truth.json");
     const args = ["--seed", "7", "--attendees", "12", "--booths", "5", "--sessions", "3", "--session-minutes", "5", "--check-in-every", "60"];
     ({ stdout } = await promisify(execFile)(COMMAND, [...args, "--ingest-url", pipeline.ingestUrl, "--truth", truthFile, "--distance-m", "10", "--within-s", "45"], {
-      env: { ...process.env, UDACONNECT_TOKEN: "" },
+      env: inheritedEnv({ UDACONNECT_TOKEN: "" }),
     }));
     truth = JSON.parse(await readFile(truthFile, "utf8")) as TruthDocument;
     await eventually(async () => {
