@@ -9,6 +9,7 @@ import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadTestEnvironment } from "../../test-support/src/config";
 
 const exec = promisify(execFile);
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -90,7 +91,7 @@ function databaseUrl(server: string, database: string): string {
   return url.toString();
 }
 
-describe.skipIf(process.env.UDACONNECT_SKIP_IMAGE_TESTS === "1")("images (scripts/build-images)", () => {
+describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-images)", () => {
   const kafkaBrokers = inject("kafkaBrokers");
   const server = inject("databaseUrl");
   const database = `images_${run}`;

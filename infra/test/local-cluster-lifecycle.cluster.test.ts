@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inheritedEnv } from "../../test-support/src/config";
 
 const CLUSTER_SH = resolve(import.meta.dirname, "../local-cluster/cluster.sh");
 const PORTS = { API: 17443, ETCD: 17379, ETCD_PEER: 17380, CONTROLLER_MANAGER: 17257, SCHEDULER: 17259, KUBELET: 17250, KUBELET_HEALTHZ: 17248 };
@@ -68,8 +69,7 @@ function cgroupsLeft(): string[] {
 
 describe("cluster.sh stop and start", () => {
   const stateDir = mkdtempSync(join(tmpdir(), "udaconnect-cluster-"));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env = inheritedEnv({
     UDACONNECT_STATE_DIR: stateDir,
     CLUSTER_NODE_NAME: "udaconnect-lifecycle",
     CLUSTER_CGROUP_ROOT: CGROUP_ROOT,
@@ -78,7 +78,7 @@ describe("cluster.sh stop and start", () => {
     CLUSTER_CNI_BRIDGE: "uda-lc-cni0",
     CLUSTER_POD_SUBNET: "10.245.0.0/24",
     ...Object.fromEntries(Object.entries(PORTS).map(([name, port]) => [`CLUSTER_${name}_PORT`, String(port)])),
-  };
+  });
   const cluster = (...args: string[]) => run("bash", [CLUSTER_SH, ...args], env);
   const kubectl = async (...args: string[]) => {
     const result = await cluster("kubectl", ...args);

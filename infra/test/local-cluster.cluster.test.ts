@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadTestEnvironment } from "../../test-support/src/config";
 
 // Built by `cluster.sh install` from infra/local-cluster/probe.c and imported at start: no
 // registry is reachable here.
@@ -64,7 +65,7 @@ describe("the local Kubernetes cluster", () => {
   const apply = (manifest: object) => kubectl(["--namespace", namespace, "apply", "-f", "-"], JSON.stringify(manifest));
 
   beforeAll(async () => {
-    if (!process.env.KUBECONFIG) {
+    if (loadTestEnvironment().kubeconfig === undefined) {
       throw new Error('KUBECONFIG is not set: run `infra/local-cluster/cluster.sh start` and `eval "$(infra/local-cluster/cluster.sh env)"` first');
     }
     await kubectl(["create", "namespace", namespace]);

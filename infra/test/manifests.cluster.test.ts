@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inheritedEnv, loadTestEnvironment } from "../../test-support/src/config";
 
 // `kubectl apply --dry-run=server` of every overlay against the local cluster's real API server
 // (infra/local-cluster), Strimzi's CRDs installed: admission, defaulting and the CRDs' OpenAPI
@@ -21,7 +22,7 @@ interface Run {
 
 function run(command: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(command, [...args], { env: options.env ?? process.env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(command, [...args], { env: options.env ?? inheritedEnv({}), timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
     });
     child.stdin?.end(options.input ?? "");
@@ -32,10 +33,10 @@ function run(command: string, args: readonly string[], options: { input?: string
 function localCluster(): { kubectl: string; env: NodeJS.ProcessEnv } {
   const exports = execFileSync("bash", [join(REPO, "infra/local-cluster/cluster.sh"), "env"], { encoding: "utf8" });
   const unquote = (text: string | undefined) => text?.replace(/^'|'$/g, "") ?? "";
-  const kubeconfig = process.env.KUBECONFIG || unquote(/export KUBECONFIG=(\S+)/.exec(exports)?.[1]);
+  const kubeconfig = loadTestEnvironment().kubeconfig || unquote(/export KUBECONFIG=(\S+)/.exec(exports)?.[1]);
   const bin = unquote(/export PATH=([^:"]+)/.exec(exports)?.[1]);
   if (kubeconfig === "" || bin === "") throw new Error("no local cluster: start it with bash infra/local-cluster/cluster.sh start");
-  return { kubectl: join(bin, "kubectl"), env: { ...process.env, KUBECONFIG: kubeconfig } };
+  return { kubectl: join(bin, "kubectl"), env: inheritedEnv({ KUBECONFIG: kubeconfig }) };
 }
 
 describe("every overlay, kubectl apply --dry-run=server against a real API server", () => {

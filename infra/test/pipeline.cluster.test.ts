@@ -27,6 +27,7 @@ import {
   waitFor,
   waitForFreeHostPorts,
 } from "./local-deployment";
+import { loadTestEnvironment } from "../../test-support/src/config";
 
 const LEGACY_NAMESPACE = "3f1c9a52-6f0e-4b8e-9d6a-2b7f0c4e8a11";
 // The request of e2e/test/legacy-data.e2e.test.ts, the legacy route the original frontend used.
@@ -70,7 +71,7 @@ describe("the pipeline running as pods of a real cluster", () => {
   const fileStarted = Date.now();
 
   beforeAll(async () => {
-    if (!process.env.KUBECONFIG) {
+    if (loadTestEnvironment().kubeconfig === undefined) {
       throw new Error('KUBECONFIG is not set: run scripts/test-cluster, or `infra/local-cluster/cluster.sh start` and `eval "$(infra/local-cluster/cluster.sh env)"` first');
     }
     await removeDeployment();
@@ -92,7 +93,7 @@ describe("the pipeline running as pods of a real cluster", () => {
 
   afterAll(async () => {
     log(`the whole file: ${elapsed(fileStarted)}`);
-    if (process.env.UDACONNECT_KEEP_DEPLOYMENT === "1") {
+    if (loadTestEnvironment().keepDeployment) {
       log(`namespace ${NAMESPACE} kept (UDACONNECT_KEEP_DEPLOYMENT=1); kubectl delete namespace ${NAMESPACE} removes it`);
       return;
     }

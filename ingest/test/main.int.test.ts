@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { personsTopic } from "@udaconnect/schemas";
-import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { childProcessEnv, createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { closedPort, uniquePersonId } from "./harness";
 import { TopicReader } from "./topic-reader";
 import { OPERATOR, testKeys } from "./tokens";
@@ -26,7 +26,7 @@ afterEach(() => {
 function startMain(env: Record<string, string>): Started {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: PACKAGE_DIR,
-    env: { PATH: process.env["PATH"] ?? "", ...env },
+    env: childProcessEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
   });
   running = child;

@@ -21,6 +21,10 @@ export interface TestEnvironment {
   readonly chromiumPath: string;
   /** SCREENSHOT_DIR: where the browser tests also save a screenshot, when set. */
   readonly screenshotDir: string | undefined;
+  /** UDACONNECT_SKIP_IMAGE_TESTS=1: the image tests do not run (scripts/test runs them in their own stage). */
+  readonly skipImageTests: boolean;
+  /** UDACONNECT_KEEP_DEPLOYMENT=1: the cluster pipeline test leaves its namespace for inspection. */
+  readonly keepDeployment: boolean;
   /** The local broker's SASL_SSL and mTLS listeners, as `infra/local/services.sh env` prints them. */
   readonly secureListeners: Readonly<Partial<Record<SecureListenerVariable, string>>>;
 }
@@ -79,6 +83,8 @@ export function loadTestEnvironment(env: NodeJS.ProcessEnv = process.env): TestE
     kubeconfig: env.KUBECONFIG || undefined,
     chromiumPath: env.CHROMIUM_PATH || "/usr/bin/chromium",
     screenshotDir: env.SCREENSHOT_DIR || undefined,
+    skipImageTests: env.UDACONNECT_SKIP_IMAGE_TESTS === "1",
+    keepDeployment: env.UDACONNECT_KEEP_DEPLOYMENT === "1",
     secureListeners: Object.freeze(
       Object.fromEntries(SECURE_LISTENER_VARIABLES.filter((name) => env[name]).map((name) => [name, env[name]])),
     ),
