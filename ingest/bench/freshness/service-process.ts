@@ -1,0 +1,96 @@
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { openSync, closeSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { freePort } from "@udaconnect/test-support";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const MEMORY_SAMPLER = fileURLToPath(new URL("./memory-sampler.ts", import.meta.url));
+const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+
+/** The three services, each run as deployed (its src/main.ts) in its own process. */
+export type ServiceName = "gateway" | "projector" | "query-api";
+
+const SERVICES: Record<ServiceName, { readonly dir: string; readonly portVariable: string }> = {
+  gateway: { dir: "ingest", portVariable: "INGEST_PORT" },
+  projector: { dir: "projector", portVariable: "PROJECTOR_PORT" },
+  "query-api": { dir: "query-api", portVariable: "QUERY_API_PORT" },
+};
+
+/** The largest value each field of process.memoryUsage() reached in the service (bytes). */
+export interface MemoryPeaks {
+  readonly rss: number;
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+export interface ServiceProcess {
+  readonly name: ServiceName;
+  readonly url: string;
+  readonly pid: number;
+  /** Peak resident set size so far (VmHWM of /proc/<pid>/status), MiB. */
+  readonly peakRssMiB: () => number;
+  /** CPU time so far (user + system, /proc/<pid>/stat), seconds. */
+  readonly cpuSeconds: () => number;
+  /** process.memoryUsage() peaks, sampled inside the service every 100 ms (see memory-sampler.ts). */
+  readonly memoryPeaks: () => MemoryPeaks | undefined;
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Starts a service with `env` (plus its port) and waits for its /readyz. Its stderr goes to
+ * `<logDir>/<name>.log`. A preloaded sampler records process.memoryUsage() peaks, so that a
+ * service over its memory budget shows where the memory went (heap, external, ArrayBuffers).
+ */
+export async function startService(name: ServiceName, env: Readonly<Record<string, string>>, logDir: string): Promise<ServiceProcess> {
+  const { dir, portVariable } = SERVICES[name];
+  const port = await freePort();
+  const memoryFile = join(logDir, `${name}.memory.json`);
+  const log = openSync(join(logDir, `${name}.log`), "a");
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "--import", MEMORY_SAMPLER, "src/main.ts"], {
+    cwd: join(REPO_ROOT, dir),
+    env: { ...env, [portVariable]: String(port), MEMORY_SAMPLER_FILE: memoryFile },
+    stdio: ["ignore", log, log],
+  });
+  closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill("SIGKILL");
+      throw new Error(`the ${name} did not become ready within 90 s: see ${join(logDir, `${name}.log`)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const pid = child.pid ?? 0;
+  return {
+    name,
+    url,
+    pid,
+    peakRssMiB: () => Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024,
+    cpuSeconds: () => {
+      // After "(comm) ": state is field 3 of proc(5), so utime (14) and stime (15) sit at 11 and 12.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    },
+    memoryPeaks: () => {
+      try {
+        return JSON.parse(readFileSync(memoryFile, "utf8")) as MemoryPeaks;
+      } catch {
+        return undefined;
+      }
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
