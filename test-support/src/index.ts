@@ -4,3 +4,4 @@ export { eventually, type EventuallyOptions } from "./eventually";
 export type { ProvidedInfrastructure } from "./provided-context";
 export { childProcessEnv, inheritedEnv, loadTestEnvironment, SECURE_LISTENER_VARIABLES, type SecureListenerVariable } from "./config";
 export { freePort } from "./free-port";
+export { cpuSeconds, describeMemoryPeaks, memorySampler, peakRssMiB, type MemoryPeaks } from "./process-figures";

@@ -47,12 +47,13 @@ try {
   say(`services' logs in ${logDir}`);
   const common = { ...config.serviceEnv, LOG_LEVEL: "warn" };
   const kafka = { KAFKA_BROKERS: config.kafkaBrokers, TOPIC_NAMESPACE: namespace };
+  // Each one joins `services` as soon as it runs, so a failure of another still stops it.
+  const started = (service: ServiceProcess) => (services.push(service), service);
   const [gateway, projector, api] = await Promise.all([
-    startService("gateway", { ...common, ...kafka, AUTH_DISABLED: "true" }, logDir),
-    startService("projector", { ...common, ...kafka, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir),
-    startService("query-api", { ...common, DATABASE_URL: database.url, AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "0", QUERY_CONSISTENCY_WAIT_MS: "30000" }, logDir),
+    startService("gateway", { ...common, ...kafka, AUTH_DISABLED: "true" }, logDir).then(started),
+    startService("projector", { ...common, ...kafka, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir).then(started),
+    startService("query-api", { ...common, DATABASE_URL: database.url, AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "0", QUERY_CONSISTENCY_WAIT_MS: "30000" }, logDir).then(started),
   ]);
-  services.push(gateway, projector, api);
   const personIds = Array.from({ length: args.persons }, (_, i) => `fresh-${namespace.slice(6)}-${i}`);
   say(`registering ${args.persons} people (not timed)`);
   await registerPersons(config.kafkaBrokers, namespace, api.url, personIds);
@@ -67,7 +68,8 @@ try {
   const figures: PhaseFigures[] = [];
   for (const [index, phase] of args.phases.entries()) {
     say(`phase ${index + 1} of ${args.phases.length}: ${phase.rate} check-ins/s for ${phase.durationMs / 1000} s`);
-    const cpuBefore = services.map((s) => s.cpuSeconds());
+    const measured = [gateway, projector, api];
+    const cpuBefore = measured.map((s) => s.cpuSeconds());
     const machineBefore = machineCpu();
     const polled: Promise<Visibility>[] = [];
     const consistent: Promise<Visibility>[] = [];
@@ -77,17 +79,17 @@ try {
       if (sampled++ % 2 === 0) polled.push(pollUntilVisible(api.url, sample, args.pollMs));
       else consistent.push(readConsistentWith(api.url, sample));
     };
-    const started = performance.now();
+    const phaseStart = performance.now();
     const done = await devices.runPhase(index, onSample);
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (performance.now() - phaseStart) / 1000;
     const machine = busyShare(machineBefore, machineCpu());
-    const cpuAfter = services.map((s) => s.cpuSeconds());
+    const cpuAfter = measured.map((s) => s.cpuSeconds());
     figures.push({
       targetRate: phase.rate,
       devices: done,
       polled: await Promise.all(polled),
       consistent: await Promise.all(consistent),
-      services: services.map((s, i) => ({
+      services: measured.map((s, i) => ({
         name: s.name,
         cpuSeconds: (cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0),
         peakRssMiB: s.peakRssMiB(),

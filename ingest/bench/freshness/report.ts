@@ -1,5 +1,6 @@
 import type { PhaseDoneMessage } from "./device-protocol";
-import type { MemoryPeaks, ServiceName } from "./service-process";
+import type { MemoryPeaks } from "@udaconnect/test-support";
+import type { ServiceName } from "./service-process";
 import { spread, type Visibility } from "./visibility";
 
 export interface PhaseFigures {

@@ -1,13 +1,11 @@
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { openSync, closeSync, readFileSync } from "node:fs";
+import { openSync, closeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@udaconnect/test-support";
+import { cpuSeconds, freePort, memorySampler, peakRssMiB, type MemoryPeaks } from "@udaconnect/test-support";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const MEMORY_SAMPLER = fileURLToPath(new URL("./memory-sampler.ts", import.meta.url));
-const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
 
 /** The three services, each run as deployed (its src/main.ts) in its own process. */
 export type ServiceName = "gateway" | "projector" | "query-api";
@@ -18,15 +16,6 @@ const SERVICES: Record<ServiceName, { readonly dir: string; readonly portVariabl
   "query-api": { dir: "query-api", portVariable: "QUERY_API_PORT" },
 };
 
-/** The largest value each field of process.memoryUsage() reached in the service (bytes). */
-export interface MemoryPeaks {
-  readonly rss: number;
-  readonly heapTotal: number;
-  readonly heapUsed: number;
-  readonly external: number;
-  readonly arrayBuffers: number;
-}
-
 export interface ServiceProcess {
   readonly name: ServiceName;
   readonly url: string;
@@ -35,7 +24,7 @@ export interface ServiceProcess {
   readonly peakRssMiB: () => number;
   /** CPU time so far (user + system, /proc/<pid>/stat), seconds. */
   readonly cpuSeconds: () => number;
-  /** process.memoryUsage() peaks, sampled inside the service every 100 ms (see memory-sampler.ts). */
+  /** process.memoryUsage() peaks, sampled inside the service every 100 ms (test-support's memory sampler). */
   readonly memoryPeaks: () => MemoryPeaks | undefined;
   readonly stop: () => Promise<void>;
 }
@@ -48,11 +37,11 @@ export interface ServiceProcess {
 export async function startService(name: ServiceName, env: Readonly<Record<string, string>>, logDir: string): Promise<ServiceProcess> {
   const { dir, portVariable } = SERVICES[name];
   const port = await freePort();
-  const memoryFile = join(logDir, `${name}.memory.json`);
+  const sampler = memorySampler(join(logDir, `${name}.memory.json`));
   const log = openSync(join(logDir, `${name}.log`), "a");
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "--import", MEMORY_SAMPLER, "src/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...sampler.execArgv, "src/main.ts"], {
     cwd: join(REPO_ROOT, dir),
-    env: { ...env, [portVariable]: String(port), MEMORY_SAMPLER_FILE: memoryFile },
+    env: { ...env, [portVariable]: String(port), ...sampler.env },
     stdio: ["ignore", log, log],
   });
   closeSync(log);
@@ -70,20 +59,9 @@ export async function startService(name: ServiceName, env: Readonly<Record<strin
     name,
     url,
     pid,
-    peakRssMiB: () => Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? Number.NaN) / 1024,
-    cpuSeconds: () => {
-      // After "(comm) ": state is field 3 of proc(5), so utime (14) and stime (15) sit at 11 and 12.
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    },
-    memoryPeaks: () => {
-      try {
-        return JSON.parse(readFileSync(memoryFile, "utf8")) as MemoryPeaks;
-      } catch {
-        return undefined;
-      }
-    },
+    peakRssMiB: () => peakRssMiB(pid),
+    cpuSeconds: () => cpuSeconds(pid),
+    memoryPeaks: sampler.peaks,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, "exit");

@@ -1,8 +1,8 @@
 /**
- * Preloaded into a service by the freshness benchmark (node --import): every 100 ms it
- * keeps the largest value of each process.memoryUsage() field, and writes them once a
- * second to $MEMORY_SAMPLER_FILE. It reads no other variable and changes nothing else;
- * its timer does not keep the process alive.
+ * Preloaded into a service by a benchmark (`node --import @udaconnect/test-support/memory-sampler`):
+ * every 100 ms it keeps the largest value of each process.memoryUsage() field, and writes them
+ * once a second to $MEMORY_SAMPLER_FILE (read back with readMemoryPeaks). It reads no other
+ * variable and changes nothing else; its timer does not keep the process alive.
  */
 import { writeFileSync } from "node:fs";
 
