@@ -15,6 +15,11 @@ const LR_LONGITUDE = 0x21;
 const LR_OCCURRED_AT = 0x2a;
 const LR_RECORDED_AT = 0x32;
 const LR_ACCURACY_M = 0x39;
+const LR_SEALED_POSITION = 0x42;
+// … and of udaconnect.v1.Sealed.
+const SEALED_KEY_ID = 0x0a;
+const SEALED_NONCE = 0x12;
+const SEALED_CIPHERTEXT = 0x1a;
 
 /**
  * The bytes `toBinary(EventSchema, event)` gives for an Event whose payload
@@ -35,6 +40,8 @@ export function encodeLocationRecordedEvent(event: Event): Uint8Array | undefine
   const accuracyM = Object.hasOwn(location, "accuracyM") ? location.accuracyM : undefined;
   if (accuracyM !== undefined && typeof accuracyM !== "number") return undefined;
   if (!plainTimestamp(event.recordedAt) || !plainTimestamp(location.occurredAt) || !plainTimestamp(location.recordedAt)) return undefined;
+  const sealed = location.sealedPosition;
+  if (sealed !== undefined && !withoutUnknownFields(sealed)) return undefined;
 
   const eventId = text(event.eventId);
   const type = text(event.type);
@@ -43,6 +50,9 @@ export function encodeLocationRecordedEvent(event: Event): Uint8Array | undefine
   const recordedAtSize = timestampSize(event.recordedAt);
   const occurredAtSize = timestampSize(location.occurredAt);
   const lrRecordedAtSize = timestampSize(location.recordedAt);
+  const keyId = sealed === undefined ? undefined : text(sealed.keyId);
+  const sealedSize =
+    sealed === undefined || keyId === undefined ? undefined : stringFieldSize(keyId) + stringFieldSize(sealed.nonce) + stringFieldSize(sealed.ciphertext);
   const hasLatitude = !Object.is(location.latitude, 0);
   const hasLongitude = !Object.is(location.longitude, 0);
   const locationSize =
@@ -52,7 +62,8 @@ export function encodeLocationRecordedEvent(event: Event): Uint8Array | undefine
     (hasLongitude ? 9 : 0) +
     messageFieldSize(occurredAtSize) +
     messageFieldSize(lrRecordedAtSize) +
-    (accuracyM === undefined ? 0 : 9);
+    (accuracyM === undefined ? 0 : 9) +
+    messageFieldSize(sealedSize);
   const size = stringFieldSize(eventId) + stringFieldSize(type) + messageFieldSize(recordedAtSize) + 1 + varintSize(locationSize) + locationSize;
 
   const out = new ProtoWriter(size);
@@ -68,6 +79,13 @@ export function encodeLocationRecordedEvent(event: Event): Uint8Array | undefine
   out.timestamp(LR_OCCURRED_AT, location.occurredAt, occurredAtSize);
   out.timestamp(LR_RECORDED_AT, location.recordedAt, lrRecordedAtSize);
   if (accuracyM !== undefined) out.double(LR_ACCURACY_M, accuracyM);
+  if (sealed !== undefined && keyId !== undefined && sealedSize !== undefined) {
+    out.byte(LR_SEALED_POSITION);
+    out.varint(sealedSize);
+    out.string(SEALED_KEY_ID, keyId);
+    out.string(SEALED_NONCE, sealed.nonce);
+    out.string(SEALED_CIPHERTEXT, sealed.ciphertext);
+  }
   return out.finish();
 }
 

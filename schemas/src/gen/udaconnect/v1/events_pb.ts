@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file udaconnect/v1/events.proto.
  */
 export const file_udaconnect_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Chp1ZGFjb25uZWN0L3YxL2V2ZW50cy5wcm90bxINdWRhY29ubmVjdC52MSLNAgoFRXZlbnQSEAoIZXZlbnRfaWQYASABKAkSDAoEdHlwZRgCIAEoCRIvCgtyZWNvcmRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASPAoRcGVyc29uX3JlZ2lzdGVyZWQYCiABKAsyHy51ZGFjb25uZWN0LnYxLlBlcnNvblJlZ2lzdGVyZWRIABI8ChFsb2NhdGlvbl9yZWNvcmRlZBgLIAEoCzIfLnVkYWNvbm5lY3QudjEuTG9jYXRpb25SZWNvcmRlZEgAEjYKDnBlcnNvbl91cGRhdGVkGAwgASgLMhwudWRhY29ubmVjdC52MS5QZXJzb25VcGRhdGVkSAASNAoNcGVyc29uX2VyYXNlZBgNIAEoCzIbLnVkYWNvbm5lY3QudjEuUGVyc29uRXJhc2VkSABCCQoHcGF5bG9hZCJiChBQZXJzb25SZWdpc3RlcmVkEhEKCXBlcnNvbl9pZBgBIAEoCRISCgpmaXJzdF9uYW1lGAIgASgJEhEKCWxhc3RfbmFtZRgDIAEoCRIUCgxjb21wYW55X25hbWUYBCABKAki5gEKEExvY2F0aW9uUmVjb3JkZWQSEAoIZXZlbnRfaWQYASABKAkSEQoJcGVyc29uX2lkGAIgASgJEhAKCGxhdGl0dWRlGAMgASgBEhEKCWxvbmdpdHVkZRgEIAEoARIvCgtvY2N1cnJlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVjb3JkZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKCmFjY3VyYWN5X20YByABKAFIAIgBAUINCgtfYWNjdXJhY3lfbSKcAQoNUGVyc29uVXBkYXRlZBIRCglwZXJzb25faWQYASABKAkSFwoKZmlyc3RfbmFtZRgCIAEoCUgAiAEBEhYKCWxhc3RfbmFtZRgDIAEoCUgBiAEBEhkKDGNvbXBhbnlfbmFtZRgEIAEoCUgCiAEBQg0KC19maXJzdF9uYW1lQgwKCl9sYXN0X25hbWVCDwoNX2NvbXBhbnlfbmFtZSIhCgxQZXJzb25FcmFzZWQSEQoJcGVyc29uX2lkGAEgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("Chp1ZGFjb25uZWN0L3YxL2V2ZW50cy5wcm90bxINdWRhY29ubmVjdC52MSLNAgoFRXZlbnQSEAoIZXZlbnRfaWQYASABKAkSDAoEdHlwZRgCIAEoCRIvCgtyZWNvcmRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASPAoRcGVyc29uX3JlZ2lzdGVyZWQYCiABKAsyHy51ZGFjb25uZWN0LnYxLlBlcnNvblJlZ2lzdGVyZWRIABI8ChFsb2NhdGlvbl9yZWNvcmRlZBgLIAEoCzIfLnVkYWNvbm5lY3QudjEuTG9jYXRpb25SZWNvcmRlZEgAEjYKDnBlcnNvbl91cGRhdGVkGAwgASgLMhwudWRhY29ubmVjdC52MS5QZXJzb25VcGRhdGVkSAASNAoNcGVyc29uX2VyYXNlZBgNIAEoCzIbLnVkYWNvbm5lY3QudjEuUGVyc29uRXJhc2VkSABCCQoHcGF5bG9hZCKRAQoQUGVyc29uUmVnaXN0ZXJlZBIRCglwZXJzb25faWQYASABKAkSEgoKZmlyc3RfbmFtZRgCIAEoCRIRCglsYXN0X25hbWUYAyABKAkSFAoMY29tcGFueV9uYW1lGAQgASgJEi0KDnNlYWxlZF9kZXRhaWxzGAUgASgLMhUudWRhY29ubmVjdC52MS5TZWFsZWQilgIKEExvY2F0aW9uUmVjb3JkZWQSEAoIZXZlbnRfaWQYASABKAkSEQoJcGVyc29uX2lkGAIgASgJEhAKCGxhdGl0dWRlGAMgASgBEhEKCWxvbmdpdHVkZRgEIAEoARIvCgtvY2N1cnJlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLcmVjb3JkZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhcKCmFjY3VyYWN5X20YByABKAFIAIgBARIuCg9zZWFsZWRfcG9zaXRpb24YCCABKAsyFS51ZGFjb25uZWN0LnYxLlNlYWxlZEINCgtfYWNjdXJhY3lfbSLLAQoNUGVyc29uVXBkYXRlZBIRCglwZXJzb25faWQYASABKAkSFwoKZmlyc3RfbmFtZRgCIAEoCUgAiAEBEhYKCWxhc3RfbmFtZRgDIAEoCUgBiAEBEhkKDGNvbXBhbnlfbmFtZRgEIAEoCUgCiAEBEi0KDnNlYWxlZF9kZXRhaWxzGAUgASgLMhUudWRhY29ubmVjdC52MS5TZWFsZWRCDQoLX2ZpcnN0X25hbWVCDAoKX2xhc3RfbmFtZUIPCg1fY29tcGFueV9uYW1lIiEKDFBlcnNvbkVyYXNlZBIRCglwZXJzb25faWQYASABKAkiOwoGU2VhbGVkEg4KBmtleV9pZBgBIAEoCRINCgVub25jZRgCIAEoDBISCgpjaXBoZXJ0ZXh0GAMgASgMIokBCg1QZXJzb25EZXRhaWxzEhcKCmZpcnN0X25hbWUYASABKAlIAIgBARIWCglsYXN0X25hbWUYAiABKAlIAYgBARIZCgxjb21wYW55X25hbWUYAyABKAlIAogBAUINCgtfZmlyc3RfbmFtZUIMCgpfbGFzdF9uYW1lQg8KDV9jb21wYW55X25hbWUiVwoIUG9zaXRpb24SEAoIbGF0aXR1ZGUYASABKAESEQoJbG9uZ2l0dWRlGAIgASgBEhcKCmFjY3VyYWN5X20YAyABKAFIAIgBAUINCgtfYWNjdXJhY3lfbWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * Event is the envelope of every record on a UdaConnect topic.
@@ -112,6 +112,16 @@ export type PersonRegistered = Message<"udaconnect.v1.PersonRegistered"> & {
    * @generated from field: string company_name = 4;
    */
   companyName: string;
+
+  /**
+   * The names, sealed with the person's data key (docs/erasure.md): a
+   * PersonDetails with all three fields set. When present, first_name,
+   * last_name and company_name are empty; events written before sealing
+   * carry the names in those fields instead.
+   *
+   * @generated from field: udaconnect.v1.Sealed sealed_details = 5;
+   */
+  sealedDetails?: Sealed | undefined;
 };
 
 /**
@@ -173,6 +183,16 @@ export type LocationRecorded = Message<"udaconnect.v1.LocationRecorded"> & {
    * @generated from field: optional double accuracy_m = 7;
    */
   accuracyM?: number | undefined;
+
+  /**
+   * latitude, longitude and accuracy_m, sealed with the person's data key
+   * (docs/erasure.md) as a Position. When present, latitude and longitude are
+   * 0 and accuracy_m is absent; events written before sealing carry them in
+   * those fields instead.
+   *
+   * @generated from field: udaconnect.v1.Sealed sealed_position = 8;
+   */
+  sealedPosition?: Sealed | undefined;
 };
 
 /**
@@ -208,6 +228,15 @@ export type PersonUpdated = Message<"udaconnect.v1.PersonUpdated"> & {
    * @generated from field: optional string company_name = 4;
    */
   companyName?: string | undefined;
+
+  /**
+   * The fields that changed, sealed with the person's data key as a
+   * PersonDetails (docs/erasure.md). When present, the three fields above
+   * are absent.
+   *
+   * @generated from field: udaconnect.v1.Sealed sealed_details = 5;
+   */
+  sealedDetails?: Sealed | undefined;
 };
 
 /**
@@ -238,4 +267,103 @@ export type PersonErased = Message<"udaconnect.v1.PersonErased"> & {
  */
 export const PersonErasedSchema: GenMessage<PersonErased> = /*@__PURE__*/
   messageDesc(file_udaconnect_v1_events, 4);
+
+/**
+ * Sealed: personal fields encrypted with a person's data key (crypto-shredding,
+ * docs/erasure.md). Destroying the key (ErasePerson) makes them unreadable in
+ * every copy of the log. AES-256-GCM; the associated data binds the ciphertext
+ * to its event id, person id and plaintext message type, so a ciphertext moved
+ * to another event does not open.
+ *
+ * @generated from message udaconnect.v1.Sealed
+ */
+export type Sealed = Message<"udaconnect.v1.Sealed"> & {
+  /**
+   * Id of the data key in the key store; a new key gets a new id, never reused.
+   *
+   * @generated from field: string key_id = 1;
+   */
+  keyId: string;
+
+  /**
+   * 12 random bytes, new for every message.
+   *
+   * @generated from field: bytes nonce = 2;
+   */
+  nonce: Uint8Array;
+
+  /**
+   * The serialized plaintext message followed by the 16-byte GCM tag.
+   *
+   * @generated from field: bytes ciphertext = 3;
+   */
+  ciphertext: Uint8Array;
+};
+
+/**
+ * Describes the message udaconnect.v1.Sealed.
+ * Use `create(SealedSchema)` to create a new message.
+ */
+export const SealedSchema: GenMessage<Sealed> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_events, 5);
+
+/**
+ * PersonDetails: the personal fields of PersonRegistered and PersonUpdated,
+ * as sealed in their sealed_details. PersonRegistered sets all three.
+ *
+ * @generated from message udaconnect.v1.PersonDetails
+ */
+export type PersonDetails = Message<"udaconnect.v1.PersonDetails"> & {
+  /**
+   * @generated from field: optional string first_name = 1;
+   */
+  firstName?: string | undefined;
+
+  /**
+   * @generated from field: optional string last_name = 2;
+   */
+  lastName?: string | undefined;
+
+  /**
+   * @generated from field: optional string company_name = 3;
+   */
+  companyName?: string | undefined;
+};
+
+/**
+ * Describes the message udaconnect.v1.PersonDetails.
+ * Use `create(PersonDetailsSchema)` to create a new message.
+ */
+export const PersonDetailsSchema: GenMessage<PersonDetails> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_events, 6);
+
+/**
+ * Position: the personal fields of LocationRecorded, as sealed in its
+ * sealed_position.
+ *
+ * @generated from message udaconnect.v1.Position
+ */
+export type Position = Message<"udaconnect.v1.Position"> & {
+  /**
+   * @generated from field: double latitude = 1;
+   */
+  latitude: number;
+
+  /**
+   * @generated from field: double longitude = 2;
+   */
+  longitude: number;
+
+  /**
+   * @generated from field: optional double accuracy_m = 3;
+   */
+  accuracyM?: number | undefined;
+};
+
+/**
+ * Describes the message udaconnect.v1.Position.
+ * Use `create(PositionSchema)` to create a new message.
+ */
+export const PositionSchema: GenMessage<Position> = /*@__PURE__*/
+  messageDesc(file_udaconnect_v1_events, 7);
 
