@@ -14,6 +14,7 @@ const COMMANDS: readonly { command: readonly string[]; help: string }[] = [
   { command: ["scripts/import-legacy"], help: "usage: scripts/import-legacy" },
   { command: ["scripts/replay"], help: "usage: scripts/replay" },
   { command: ["scripts/simulate"], help: "usage: scripts/simulate" },
+  { command: ["scripts/chaos"], help: "usage: scripts/chaos" },
   { command: ["scripts/mint-token"], help: "usage: scripts/mint-token" },
   { command: ["scripts/rebuild"], help: "usage: scripts/rebuild" },
   { command: ["scripts/bench-ingest"], help: "usage: scripts/bench-ingest" },

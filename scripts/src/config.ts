@@ -40,3 +40,21 @@ export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): Kafka
   }
   return connection;
 }
+
+/** What scripts/chaos prepared before starting the TypeScript part (see scripts/chaos). */
+export interface ChaosConfig {
+  /** CHAOS_TOXIPROXY_BIN: toxiproxy-server, built and cached by scripts/lib/toxiproxy.sh. */
+  readonly toxiproxyBin: string;
+  /** CHAOS_KAFKA_DIR: lib/ (the jars) and config/ (log4j) of the chaos run's broker. */
+  readonly kafkaDir: string;
+  /** CHAOS_HOME: where each run keeps its state, logs and, after a failure, its evidence. */
+  readonly home: string;
+}
+
+export function loadChaosConfig(env: NodeJS.ProcessEnv = process.env): ChaosConfig {
+  const missing = ["CHAOS_TOXIPROXY_BIN", "CHAOS_KAFKA_DIR", "CHAOS_HOME"].filter((name) => (env[name] ?? "") === "");
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(", ")} not set: run the chaos run through scripts/chaos, which prepares them`);
+  }
+  return Object.freeze({ toxiproxyBin: env.CHAOS_TOXIPROXY_BIN ?? "", kafkaDir: env.CHAOS_KAFKA_DIR ?? "", home: env.CHAOS_HOME ?? "" });
+}
