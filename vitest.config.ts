@@ -1,6 +1,19 @@
+import { readFileSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
-const services = "{ingest,ingest/device-sdk,projector,query-api,schemas,migrations,scripts,test-support,e2e,auth,kafka-connection,ops,infra}";
+/**
+ * Every workspace package (from pnpm-workspace.yaml, so a new package's tests cannot be
+ * left out by accident) and infra/, whose tests check the deployment.
+ */
+function testedFolders(): string {
+  const workspace = readFileSync(new URL("./pnpm-workspace.yaml", import.meta.url), "utf8");
+  const packagesBlock = /^packages:\n((?:\s+- .+\n)+)/m.exec(workspace)?.[1];
+  if (packagesBlock === undefined) throw new Error("pnpm-workspace.yaml: no 'packages:' list");
+  const packages = packagesBlock.split("\n").map((line) => line.replace(/^\s+- /, "").replace(/["']/g, "").trim()).filter(Boolean);
+  return `{${[...packages, "infra"].join(",")}}`;
+}
+
+const services = `${testedFolders()}/{src,test,bench}`;
 const globalSetup = ["./test-support/src/global-setup.ts"];
 
 export default defineConfig({
@@ -9,14 +22,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: [`${services}/{src,test}/**/*.test.ts`],
+          include: [`${services}/**/*.test.ts`],
           exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/*.cluster.test.ts", "**/node_modules/**"],
         },
       },
       {
         test: {
           name: "integration",
-          include: [`${services}/{src,test}/**/*.int.test.ts`],
+          include: [`${services}/**/*.int.test.ts`],
           globalSetup,
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -25,7 +38,7 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
-          include: [`${services}/{src,test}/**/*.e2e.test.ts`],
+          include: [`${services}/**/*.e2e.test.ts`],
           globalSetup,
           testTimeout: 120_000,
           hookTimeout: 180_000,
@@ -35,7 +48,7 @@ export default defineConfig({
         // Against the local Kubernetes cluster (infra/local-cluster): KUBECONFIG must point at it.
         test: {
           name: "cluster",
-          include: [`${services}/{src,test}/**/*.cluster.test.ts`],
+          include: [`${services}/**/*.cluster.test.ts`],
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
