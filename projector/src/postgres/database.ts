@@ -13,6 +13,10 @@ export function createDatabase({ url, maxConnections, onIdleError = () => {} }: 
   const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5_000 });
   // Without a listener, node would crash the process on an idle connection's error.
   pool.on("error", onIdleError);
+  // pg-pool drops its listener from a client while it is lent out: one whose server dies between
+  // two statements of a batch (PostgreSQL killed) would crash the process too. With this, its
+  // next statement fails instead and the batch is retried (found by scripts/chaos).
+  pool.on("connect", (client) => client.on("error", onIdleError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
