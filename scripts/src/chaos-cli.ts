@@ -1,9 +1,6 @@
 import { rmSync, writeFileSync } from "node:fs";
-import { loadChaosConfig } from "./config";
 import { parseChaosArgs } from "./chaos/chaos-args";
-import { runChaos } from "./chaos/chaos-run";
 import { CleanupStack } from "./chaos/cleanup-stack";
-import { summaryTable } from "./chaos/report";
 import { claimRunDir, cleanStaleRuns, markFinished } from "./chaos/stale-runs";
 
 const USAGE = `usage: scripts/chaos [options]
@@ -45,6 +42,8 @@ async function main(): Promise<number> {
   }
   if (parsed.kind === "install") return 0;
   const { args } = parsed;
+  // Loaded only now: --help and flag errors answer without loading the Kafka and pg clients.
+  const [{ loadChaosConfig }, { runChaos }, { summaryTable }] = await Promise.all([import("./config"), import("./chaos/chaos-run"), import("./chaos/report")]);
   const config = loadChaosConfig();
   const say = (line: string) => process.stderr.write(`\x1b[1m==>\x1b[0m ${line}\n`);
   const cleaned = cleanStaleRuns(config.home);
