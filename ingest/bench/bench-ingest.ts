@@ -1,8 +1,10 @@
 /**
  * scripts/bench-ingest: check-ins/s acknowledged end to end through the
  * device SDK over StreamCheckIns, next to Kafka's ProducerPerformance on the
- * same broker with the same record size, in the same run. Uses its own topic
- * namespace and deletes it at the end.
+ * same broker with the same record size, in the same run; with the CPU each
+ * acknowledged check-in cost the gateway and the SDK, and their peak memory.
+ * `--client both` runs the gateway with each Kafka client, side by side.
+ * Uses its own topic namespace and deletes it at the end.
  */
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
@@ -10,16 +12,23 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Kafka, logLevel } from "kafkajs";
 import { allTopics, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
 import { locationRecorded } from "../src/ingest/events";
+import { KAFKA_CLIENTS, type KafkaClientName } from "../src/kafka/record-producer";
 import { loadBenchConfig, type BenchConfig } from "./config";
-import { startGatewayProcess } from "./gateway-process";
 import { producerPerformance } from "./kafka-perf";
-import { sdkAckLatency, sdkThroughput } from "./sdk-phases";
+import { report } from "./report";
+import { runVariant, type Variant, type VariantResult } from "./run-variant";
 
-const USAGE = "usage: scripts/bench-ingest [--check-ins 100000] [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]   (Kafka: $KAFKA_BROKERS, else the local broker)";
+const USAGE = `usage: scripts/bench-ingest [--client kafkajs|platformatic|both] [--rounds 1] [--check-ins 100000] [--devices 4]
+                           [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]
+  --client   the gateway's Kafka client (INGEST_KAFKA_CLIENT); both: one gateway run with each, side by side (default kafkajs)
+  --rounds   runs of each client; with both, the order alternates from round to round
+Kafka: $KAFKA_BROKERS, else the local broker. INGEST_* variables reach the gateway.`;
 let parsed;
 try {
   parsed = parseArgs({
     options: {
+      client: { type: "string", default: "kafkajs" },
+      rounds: { type: "string", default: "1" },
       "check-ins": { type: "string", default: "100000" },
       devices: { type: "string", default: "4" },
       "latency-samples": { type: "string", default: "300" },
@@ -36,6 +45,13 @@ const { values } = parsed;
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
+}
+const clients = values.client === "both" ? [...KAFKA_CLIENTS] : KAFKA_CLIENTS.filter((c) => c === values.client);
+const numbers = ["rounds", "check-ins", "devices", "latency-samples", "gateways"] as const;
+const badNumber = numbers.find((name) => !/^[1-9]\d*$/.test(values[name]));
+if (clients.length === 0 || badNumber !== undefined) {
+  console.error(`bench-ingest: ${badNumber === undefined ? `--client must be kafkajs, platformatic or both, got "${values.client}"` : `--${badNumber} must be a positive integer`} (see --help)`);
+  process.exit(2);
 }
 let config: BenchConfig;
 try {
@@ -60,46 +76,33 @@ try {
     ],
   });
   const recordSize = sampleRecordSize();
-  // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
-  const gateways = await Promise.all(
-    Array.from({ length: Number(values.gateways) }, () => startGatewayProcess(brokers, namespace, config.gatewayEnv, values["gateway-cpu-prof"])),
-  );
-  let sdk, latency, rss, sends;
-  try {
-    const urls = gateways.map((g) => g.url);
-    sdk = await sdkThroughput(urls, checkIns, Number(values.devices));
-    const perGateway = await Promise.all(urls.map(kafkaSends));
-    sends = { count: perGateway.reduce((n, g) => n + g.count, 0), seconds: perGateway.reduce((n, g) => n + g.seconds, 0) };
-    latency = await sdkAckLatency(urls[0] ?? "", Number(values["latency-samples"]));
-    rss = Math.max(...gateways.map((g) => g.peakRssMiB()));
-  } finally {
-    await Promise.all(gateways.map((g) => g.stop()));
+  const settings = {
+    brokers,
+    namespace,
+    gatewayEnv: config.gatewayEnv,
+    checkIns,
+    devices: Number(values.devices),
+    latencySamples: Number(values["latency-samples"]),
+    gateways: Number(values.gateways),
+    cpuProfileDir: values["gateway-cpu-prof"],
+  };
+  const results: VariantResult[] = [];
+  for (const variant of schedule(clients, Number(values.rounds))) {
+    console.error(`bench-ingest: ${checkIns} check-ins through the gateway with ${variant.client} …`);
+    results.push(await runVariant(variant, settings));
   }
+  console.error(`bench-ingest: Kafka's ProducerPerformance, ${checkIns} records of ${recordSize} bytes …`);
   const kafka = await producerPerformance(brokers, perfTopic, checkIns, recordSize);
-  const rows = [
-    ["", "SDK -> StreamCheckIns -> gateway -> Kafka", "Kafka ProducerPerformance"],
-    ["records", String(sdk.checkIns), String(checkIns)],
-    ["record size (bytes)", `${recordSize} (LocationRecorded value)`, String(recordSize)],
-    ["records/s acknowledged", sdk.perSecond.toFixed(0), kafka.recordsPerSecond.toFixed(0)],
-    ["ack latency p50 / p99 (ms)", `${latency.p50Ms.toFixed(1)} / ${latency.p99Ms.toFixed(1)} (one at a time)`, `${kafka.p50Ms} / ${kafka.p99Ms} (under full load)`],
-    [gateways.length === 1 ? "gateway peak RSS (MiB)" : `gateway peak RSS (MiB, largest of ${gateways.length})`, rss.toFixed(0), "-"],
-  ];
-  const width = rows.map((r) => r.map((c) => c.length)).reduce((a, b) => a.map((w, i) => Math.max(w, b[i] ?? 0)));
-  console.log(rows.map((r) => r.map((c, i) => c.padEnd(width[i] ?? 0)).join("  |  ")).join("\n"));
-  console.log(`\nratio SDK / Kafka: ${(sdk.perSecond / kafka.recordsPerSecond).toFixed(2)} (target >= 0.5)`);
-  console.log(`${gateways.length === 1 ? "gateway" : `${gateways.length} gateways`} during the throughput phase: ${sends.count} Kafka sends, ${(checkIns / sends.count).toFixed(0)} records and ${((sends.seconds / sends.count) * 1000).toFixed(1)} ms each on average`);
-  console.log(`Kafka: ${kafka.summary}`);
+  console.log(report(results, kafka, recordSize, settings.gateways));
 } finally {
   const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
   await admin.deleteTopics({ topics: mine }).catch((error: unknown) => console.error("could not delete the bench topics", mine, error));
   await admin.disconnect();
 }
 
-/** The gateway's own count of produce requests and their total time, from /metrics. */
-async function kafkaSends(url: string): Promise<{ count: number; seconds: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
-  return { count: value("udaconnect_ingest_kafka_send_seconds_count"), seconds: value("udaconnect_ingest_kafka_send_seconds_sum") };
+/** Every client once per round; the order alternates so that neither always runs on the warmer broker. */
+function schedule(clients: readonly KafkaClientName[], rounds: number): Variant[] {
+  return Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? clients : [...clients].reverse()).map((client) => ({ client }))).flat();
 }
 
 /** The bytes of a typical LocationRecorded record value, as the gateway encodes it. */

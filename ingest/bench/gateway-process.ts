@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@udaconnect/test-support";
+import { cpuSeconds, freePort, peakRssMiB } from "@udaconnect/test-support";
 
 const INGEST_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -10,10 +9,12 @@ export interface GatewayProcess {
   readonly url: string;
   /** Peak resident set size so far (VmHWM of /proc/<pid>/status), in MiB. */
   readonly peakRssMiB: () => number;
+  /** CPU time (user + system, all threads) so far, in seconds. */
+  readonly cpuSeconds: () => number;
   readonly stop: () => Promise<void>;
 }
 
-/** The gateway as deployed (src/main.ts, auth off), in its own process so its memory can be measured alone. */
+/** The gateway as deployed (src/main.ts, auth off), in its own process so its memory and CPU can be measured alone. */
 export async function startGatewayProcess(
   brokers: string,
   namespace: string,
@@ -39,13 +40,11 @@ export async function startGatewayProcess(
     if (Date.now() > deadline || child.exitCode !== null) throw new Error("the gateway did not become ready within 60 s");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const pid = child.pid ?? -1;
   return {
     url,
-    peakRssMiB: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const kib = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN);
-      return kib / 1024;
-    },
+    peakRssMiB: () => peakRssMiB(pid),
+    cpuSeconds: () => cpuSeconds(pid),
     stop: async () => {
       const exited = once(child, "exit");
       child.kill("SIGTERM");
@@ -53,4 +52,3 @@ export async function startGatewayProcess(
     },
   };
 }
-

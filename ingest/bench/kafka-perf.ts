@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 const KAFKA_SH = fileURLToPath(new URL("../../infra/local/kafka.sh", import.meta.url));
 
 export interface ProducerPerformanceResult {
+  readonly records: number;
   readonly recordsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
@@ -41,5 +42,5 @@ export async function producerPerformance(brokers: string, topic: string, record
   const summary = stdout.trim().split("\n").at(-1) ?? "";
   const match = /records sent, ([\d.]+) records\/sec.* (\d+) ms 50th, \d+ ms 95th, (\d+) ms 99th/.exec(summary);
   if (match === null) throw new Error(`unexpected ProducerPerformance output: ${summary}`);
-  return { recordsPerSecond: Number(match[1]), p50Ms: Number(match[2]), p99Ms: Number(match[3]), summary };
+  return { records, recordsPerSecond: Number(match[1]), p50Ms: Number(match[2]), p99Ms: Number(match[3]), summary };
 }

@@ -7,12 +7,17 @@ export interface ThroughputResult {
   readonly checkIns: number;
   readonly seconds: number;
   readonly perSecond: number;
+  /** CPU time of this (the SDK's) process over the phase, user + system, seconds. */
+  readonly sdkCpuSeconds: number;
+  /** Largest resident set size of this process sampled during the phase (every 50 ms), MiB. */
+  readonly sdkPeakRssMiB: number;
 }
 
 /**
  * `devices` SDK clients (file-backed queues, fsync'd) each queue their share
  * of `checkIns` at once; the clock runs from the first checkIn() to the last
- * acknowledgement written to the queues' journals. Device d talks to
+ * acknowledgement written to the queues' journals (the CPU and memory
+ * figures cover the same span). Device d talks to
  * gateway d mod (number of gateways).
  */
 export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: number, devices: number): Promise<ThroughputResult> {
@@ -23,6 +28,9 @@ export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: nu
         createDeviceClient({ gatewayUrl: gatewayUrls[d % gatewayUrls.length] ?? "", storage: await fileStorage(join(dir, `device-${d}`)), batchSize: 500, maxInFlightBatches: 4, lingerMs: 0, maxQueued: checkIns }),
       ),
     );
+    const cpuBefore = process.cpuUsage();
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
     const started = performance.now();
     clients.forEach((client, d) => {
       for (let i = d; i < checkIns; i += devices) {
@@ -31,11 +39,13 @@ export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: nu
     });
     const flushed = await Promise.all(clients.map((c) => c.flush(300_000)));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampler);
     await Promise.all(clients.map((c) => c.close(0)));
     if (flushed.includes(false)) throw new Error("the SDK did not deliver every check-in within 300 s");
     const accepted = clients.reduce((sum, c) => sum + c.stats().accepted, 0);
     if (accepted !== checkIns) throw new Error(`expected ${checkIns} accepted check-ins, got ${accepted}`);
-    return { checkIns, seconds, perSecond: checkIns / seconds };
+    return { checkIns, seconds, perSecond: checkIns / seconds, sdkCpuSeconds: (cpu.user + cpu.system) / 1e6, sdkPeakRssMiB: peakRss / 1_048_576 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,5 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { KAFKA_CLIENTS, type KafkaClientName } from "./kafka/record-producer";
 
 /** Settings of the ingest gateway, read once from the environment at start. */
 export interface IngestConfig {
@@ -23,6 +24,8 @@ export interface IngestConfig {
   readonly inFlightBatchesPerStream: number;
   readonly recentEventIds: number;
   readonly kafkaProducers: number;
+  /** INGEST_KAFKA_CLIENT: the client that produces, kafkajs (default) or platformatic (docs/decisions/0009-kafka-client.md). */
+  readonly kafkaClient: KafkaClientName;
   /** INGEST_MAX_CONCURRENT_STREAMS: open calls per HTTP/2 connection. */
   readonly maxConcurrentStreams: number;
   /** INGEST_REQUEST_TIMEOUT_SECONDS: a call's request must arrive in full within this time (StreamCheckIns aside). */
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const inFlightBatchesPerStream = positiveInteger(env, "INGEST_IN_FLIGHT_BATCHES_PER_STREAM", 4, problems);
   const recentEventIds = positiveInteger(env, "INGEST_RECENT_EVENT_IDS", 100_000, problems);
   const kafkaProducers = positiveInteger(env, "INGEST_KAFKA_PRODUCERS", 1, problems);
+  const kafkaClient = oneOf(env, "INGEST_KAFKA_CLIENT", KAFKA_CLIENTS, "kafkajs", problems);
   const maxConcurrentStreams = positiveInteger(env, "INGEST_MAX_CONCURRENT_STREAMS", 100, problems);
   const requestTimeoutMs = positiveInteger(env, "INGEST_REQUEST_TIMEOUT_SECONDS", 60, problems) * 1000;
   const idleTimeoutMs = positiveInteger(env, "INGEST_IDLE_TIMEOUT_SECONDS", 120, problems) * 1000;
@@ -72,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     inFlightBatchesPerStream,
     recentEventIds,
     kafkaProducers,
+    kafkaClient,
     maxConcurrentStreams,
     requestTimeoutMs,
     idleTimeoutMs,
@@ -140,6 +145,18 @@ function authSource(env: NodeJS.ProcessEnv, problems: string[]): IngestConfig["a
     problems.push("AUTH_JWKS_FILE (path to a JWKS JSON file) is required; AUTH_DISABLED=true turns auth off for local experiments");
   }
   return disabled === "true" ? "disabled" : { jwksFile: file };
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T, problems: string[]): T {
+  const value = env[name]?.trim();
+  if (value === undefined || value === "") {
+    return fallback;
+  }
+  if (!(allowed as readonly string[]).includes(value)) {
+    problems.push(`${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+    return fallback;
+  }
+  return value as T;
 }
 
 function booleanFlag(env: NodeJS.ProcessEnv, name: string, fallback: boolean, problems: string[]): boolean {

@@ -15,6 +15,7 @@ import { reflectionRoutes } from "./http/grpc-reflection";
 import { ingestRoutes } from "./http/ingest-routes";
 import { probes } from "./http/probes";
 import { createKafkaEventLog, type KafkaEventLogOptions } from "./kafka/kafka-event-log";
+import type { KafkaClientName } from "./kafka/record-producer";
 import { jsonLogger, type Logger } from "./log";
 
 /** Largest protobuf or JSON message a call may send (each message of a stream counts on its own). */
@@ -60,6 +61,8 @@ export interface IngestServerOptions {
   readonly maxCheckInAgeMs?: number;
   /** Idempotent Kafka producers sending in parallel (each owns partitions p mod n); default 1. */
   readonly kafkaProducers?: number;
+  /** The Kafka client that produces; default kafkajs. */
+  readonly kafkaClient?: KafkaClientName;
   /** Event ids remembered for DUPLICATE answers; default 100,000. */
   readonly recentEventIds?: number;
   /** StreamCheckIns batches of one stream waiting for Kafka; default 4. */
@@ -173,6 +176,7 @@ function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: 
     reconnectDelayMs,
     onSendAcknowledged: metrics.observeSend,
     producers: options.kafkaProducers ?? 1,
+    client: options.kafkaClient ?? "kafkajs",
   };
 }
 

@@ -8,6 +8,7 @@ const DEFAULT_LIMITS = {
   inFlightBatchesPerStream: 4,
   recentEventIds: 100_000,
   kafkaProducers: 1,
+  kafkaClient: "kafkajs",
   maxConcurrentStreams: 100,
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 120_000,
@@ -42,6 +43,7 @@ describe("loadConfig", () => {
       INGEST_IN_FLIGHT_BATCHES_PER_STREAM: "2",
       INGEST_RECENT_EVENT_IDS: "1000",
       INGEST_KAFKA_PRODUCERS: "2",
+      INGEST_KAFKA_CLIENT: "platformatic",
       INGEST_MAX_CONCURRENT_STREAMS: "10",
       INGEST_REQUEST_TIMEOUT_SECONDS: "5",
       INGEST_IDLE_TIMEOUT_SECONDS: "30",
@@ -67,6 +69,7 @@ describe("loadConfig", () => {
       inFlightBatchesPerStream: 2,
       recentEventIds: 1000,
       kafkaProducers: 2,
+      kafkaClient: "platformatic",
       maxConcurrentStreams: 10,
       requestTimeoutMs: 5_000,
       idleTimeoutMs: 30_000,
@@ -92,12 +95,13 @@ describe("loadConfig", () => {
 
   it("lists the Kafka security problems with the others, and a topic flag that is not a boolean", () => {
     expect(() =>
-      loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true", KAFKA_SASL_MECHANISM: "scram-sha-512", INGEST_CREATE_TOPICS: "no" }),
+      loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true", KAFKA_SASL_MECHANISM: "scram-sha-512", INGEST_CREATE_TOPICS: "no", INGEST_KAFKA_CLIENT: "rdkafka" }),
     ).toThrow(
       [
         "Invalid ingest configuration:",
         "- KAFKA_SASL_MECHANISM only apply with KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT (it is PLAINTEXT): set the protocol, or unset them",
         '- INGEST_CREATE_TOPICS must be "true" or "false", got "no"',
+        '- INGEST_KAFKA_CLIENT must be one of kafkajs, platformatic, got "rdkafka"',
       ].join("\n"),
     );
   });

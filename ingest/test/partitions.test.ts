@@ -2,13 +2,18 @@ import { Partitioners, type PartitionMetadata } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import type { LogPosition } from "@udaconnect/schemas";
 import { assignPartitions, positionsReached } from "../src/kafka/partitions";
+import type { OutgoingRecord } from "../src/kafka/record-producer";
 import { SendQueue } from "../src/kafka/send-queue";
+
+function record(value: string, placement: { key?: string; partition?: number } = {}): OutgoingRecord {
+  return { key: placement.key ?? "k", value: Buffer.from(value), headers: {}, ...(placement.partition === undefined ? {} : { partition: placement.partition }) };
+}
 
 describe("assignPartitions", () => {
   // That it is the partition Kafka really used is shown end to end: the integration tests compare
   // each reply's consistency token with the partitions and offsets the records landed in.
   it("places each key in one partition, the same for every message with that key", () => {
-    const placed = assignPartitions([{ topic: "t", messages: [{ key: "5", value: "x" }, { key: "6", value: "y" }, { key: "5", value: "z" }] }], new Map([["t", 6]]));
+    const placed = assignPartitions([{ topic: "t", messages: [record("x", { key: "5" }), record("y", { key: "6" }), record("z", { key: "5" })] }], new Map([["t", 6]]));
 
     const partitions = placed[0]?.messages.map((m) => m.partition);
     expect(partitions?.[0]).toBe(partitions?.[2]);
@@ -23,7 +28,7 @@ describe("assignPartitions, asked again for the same keys (partitions remembered
       const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
       const expected = keys.map((key) => Partitioners.DefaultPartitioner()({ topic: "t", partitionMetadata, message: { key, value: null } }));
       for (let round = 0; round < 2; round++) {
-        const placed = assignPartitions([{ topic: "t", messages: keys.map((key) => ({ key, value: "v" })) }], new Map([["t", count]]));
+        const placed = assignPartitions([{ topic: "t", messages: keys.map((key) => record("v", { key })) }], new Map([["t", count]]));
         expect(placed[0]?.messages.map((m) => m.partition)).toEqual(expected);
       }
     }
@@ -32,11 +37,11 @@ describe("assignPartitions, asked again for the same keys (partitions remembered
 
 describe("positionsReached", () => {
   it("is base offset + records written, per partition written", () => {
-    const batches = [{ topic: "t", messages: [{ partition: 0, value: "a" }, { partition: 2, value: "b" }, { partition: 0, value: "c" }] }];
+    const batches = [{ topic: "t", messages: [record("a", { partition: 0 }), record("b", { partition: 2 }), record("c", { partition: 0 })] }];
 
     const positions = positionsReached(batches, [
-      { topicName: "t", partition: 0, baseOffset: "40" },
-      { topicName: "t", partition: 2, baseOffset: "7" },
+      { topicName: "t", partition: 0, baseOffset: 40n },
+      { topicName: "t", partition: 2, baseOffset: 7n },
     ]);
 
     expect(positions).toEqual([
@@ -51,15 +56,15 @@ describe("SendQueue", () => {
     const sends: string[][] = [];
     let release: () => void = () => {};
     const queue = new SendQueue(async (batches) => {
-      sends.push(batches.flatMap((b) => b.messages.map((m) => String(m.value))));
+      sends.push(batches.flatMap((b) => b.messages.map((m) => m.value.toString())));
       await new Promise<void>((resolve) => (release = resolve));
       return batches.flatMap((b) => b.messages.map((m): LogPosition => ({ topic: b.topic, partition: m.partition ?? -1, nextOffset: 100n })));
     }, 1);
 
-    const first = queue.enqueue([{ topic: "t", messages: [{ partition: 0, value: "a" }] }]);
-    const second = queue.enqueue([{ topic: "t", messages: [{ partition: 1, value: "b" }] }]);
-    const third = queue.enqueue([{ topic: "t", messages: [{ partition: 2, value: "c" }] }]);
-    const fourth = queue.enqueue([{ topic: "t", messages: [{ partition: 2, value: "d" }] }]);
+    const first = queue.enqueue([{ topic: "t", messages: [record("a", { partition: 0 })] }]);
+    const second = queue.enqueue([{ topic: "t", messages: [record("b", { partition: 1 })] }]);
+    const third = queue.enqueue([{ topic: "t", messages: [record("c", { partition: 2 })] }]);
+    const fourth = queue.enqueue([{ topic: "t", messages: [record("d", { partition: 2 })] }]);
     release();
     await first;
     release();

@@ -1,19 +1,24 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, Partitioners, type RetryOptions } from "kafkajs";
+import { Kafka, type RetryOptions } from "kafkajs";
 import { describeKafkaConnection, kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
 import type { Logger } from "../log";
 import { withDeadline } from "./deadline";
 import { ensureTopics, type PartitionCounts } from "./ensure-topics";
+import { kafkaJsProducer } from "./kafkajs/kafkajs-producer";
 import { kafkaLogCreator } from "./kafka-logger";
 import { assignPartitions } from "./partitions";
+import { platformaticProducer } from "./platformatic/platformatic-producer";
 import { ProducerShards } from "./producer-shards";
+import type { KafkaClientName, RecordProducer } from "./record-producer";
 import { toTopicMessages } from "./topic-messages";
 
 export interface KafkaEventLogOptions {
   /** Comma-separated bootstrap brokers. */
   readonly brokers: string;
   readonly clientId: string;
+  /** Which client produces (INGEST_KAFKA_CLIENT); default kafkajs. Topics are checked and created through kafkajs's admin either way. */
+  readonly client?: KafkaClientName;
   /** TLS / SASL towards the brokers; PLAINTEXT by default. */
   readonly connection?: KafkaConnection;
   /** Create missing topics (default), or only check they exist with enough partitions and stay unready otherwise. */
@@ -44,12 +49,13 @@ export interface KafkaEventLog {
 
 /**
  * The gateway's only way into Kafka: idempotent producers with acks=all
- * (several, each owning a share of the partitions: see ProducerShards).
+ * (several, each owning a share of the partitions: see ProducerShards), from
+ * kafkajs or @platformatic/kafka (kafkajs/, platformatic/: the same contract,
+ * test/kafka-event-log.int.test.ts).
  *
- * - Idempotence needs acks=all, unlimited retries (kafkajs's default for it)
- *   and at most one request in flight per broker (kafkajs's docs and KIP-98):
- *   the broker then drops a retried batch it already has, so a retry after a
- *   lost acknowledgement appends nothing twice.
+ * - Idempotence needs acks=all, unlimited retries and at most one request in
+ *   flight per broker (KIP-98): the broker then drops a retried batch it
+ *   already has, so a retry after a lost acknowledgement appends nothing twice.
  * - Unlimited retries mean a send never gives up by itself while Kafka is
  *   away; each call therefore waits at most `appendTimeoutMs` and answers
  *   "unavailable". The send goes on in the background and may still land: the
@@ -66,16 +72,8 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
     logCreator: kafkaLogCreator(options.logger),
     ...kafkaJsSecurity(options.connection ?? PLAINTEXT),
   });
-  const producers = Array.from({ length: options.producers ?? 1 }, () =>
-    kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // kafkajs would inherit the client's finite retries here (its default of
-      // unlimited applies only without a client-level retry setting).
-      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    }),
+  const producers = Array.from({ length: options.producers ?? 1 }, (): RecordProducer =>
+    options.client === "platformatic" ? platformaticProducer(options) : kafkaJsProducer(kafka),
   );
   return new ProducerEventLog(kafka, new ProducerShards(producers, options.onSendAcknowledged ?? (() => {})), options);
 }
@@ -141,8 +139,9 @@ class ProducerEventLog implements KafkaEventLog {
     const signal = this.#stopping.signal;
     while (!signal.aborted) {
       try {
-        await this.producers.connect();
+        // Topics first: kafkajs's admin gives up after its retries, so an unreachable broker or refused credentials are reported and retried here.
         const counts = await ensureTopics(this.kafka, topicNamespace, createTopics);
+        await this.producers.connect(signal);
         if (!signal.aborted) {
           this.#ready = true;
           this.#markConnected(counts);

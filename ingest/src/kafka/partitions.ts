@@ -1,8 +1,9 @@
-import { Partitioners, type Message, type PartitionMetadata, type TopicMessages } from "kafkajs";
+import { Partitioners, type PartitionMetadata } from "kafkajs";
 import type { LogPosition } from "@udaconnect/schemas";
 import type { PartitionCounts } from "./ensure-topics";
+import type { OutgoingRecord, ProducedRange, TopicRecords } from "./record-producer";
 
-// The Java client's partitioner (murmur2 of the key), as kafkajs's producer would apply it.
+// The Java client's partitioner (murmur2 of the key): kafkajs's implementation, used whichever client sends.
 const javaPartitioner = Partitioners.DefaultPartitioner();
 
 /**
@@ -10,7 +11,7 @@ const javaPartitioner = Partitioners.DefaultPartitioner();
  * it, so that the write's last offset per partition is known from the
  * produce response (base offset + records in that partition).
  */
-export function assignPartitions(batches: readonly TopicMessages[], counts: PartitionCounts): TopicMessages[] {
+export function assignPartitions(batches: readonly TopicRecords[], counts: PartitionCounts): TopicRecords[] {
   return batches.map(({ topic, messages }) => {
     const count = counts.get(topic);
     if (count === undefined) {
@@ -20,12 +21,12 @@ export function assignPartitions(batches: readonly TopicMessages[], counts: Part
     const known = partitionOfKey(count);
     return {
       topic,
-      messages: messages.map((message: Message) => {
+      messages: messages.map((message: OutgoingRecord) => {
         // Only a string key without a partition of its own is remembered, as the partitioner would place it.
-        const key = typeof message.key === "string" && message.partition == null ? message.key : undefined;
+        const key = message.partition == null ? message.key : undefined;
         let partition = key === undefined ? undefined : known.get(key);
         if (partition === undefined) {
-          partition = javaPartitioner({ topic, partitionMetadata, message });
+          partition = javaPartitioner({ topic, partitionMetadata, message: { key: message.key, value: message.value } });
           if (key !== undefined) remember(known, key, partition);
         }
         return { ...message, partition };
@@ -64,14 +65,8 @@ function metadataOf(count: number): PartitionMetadata[] {
   return metadata;
 }
 
-export interface ProducedRange {
-  readonly topicName: string;
-  readonly partition: number;
-  readonly baseOffset?: string;
-}
-
 /** The positions a write reached: per partition, its base offset plus the records it wrote there. */
-export function positionsReached(batches: readonly TopicMessages[], produced: readonly ProducedRange[]): LogPosition[] {
+export function positionsReached(batches: readonly TopicRecords[], produced: readonly ProducedRange[]): LogPosition[] {
   const written = new Map<string, number[]>();
   for (const { topic, messages } of batches) {
     const perPartition = written.get(topic) ?? [];
@@ -83,6 +78,6 @@ export function positionsReached(batches: readonly TopicMessages[], produced: re
     if (baseOffset === undefined || records === 0) {
       return [];
     }
-    return [{ topic: topicName, partition, nextOffset: BigInt(baseOffset) + BigInt(records) }];
+    return [{ topic: topicName, partition, nextOffset: baseOffset + BigInt(records) }];
   });
 }

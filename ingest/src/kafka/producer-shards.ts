@@ -1,6 +1,6 @@
-import type { Producer, TopicMessages } from "kafkajs";
 import type { LogPosition } from "@udaconnect/schemas";
 import { positionsReached } from "./partitions";
+import type { RecordProducer, TopicRecords } from "./record-producer";
 import { SendQueue } from "./send-queue";
 
 /** ~450 bytes a record at most: one partition's share of a send stays under the broker's 1 MiB message.max.bytes. */
@@ -8,33 +8,33 @@ const MAX_RECORDS_PER_PARTITION = 2_000;
 
 /**
  * Several idempotent producers, partition p of every topic always through
- * producer p mod n. An idempotent kafkajs producer allows one request in
- * flight, so one producer waits a full acks=all round trip per send; n of
- * them overlap n round trips. Each partition still has exactly one producer,
- * sending one request at a time, so each person's events keep their order.
+ * producer p mod n. An idempotent producer allows one request in flight, so
+ * one producer waits a full acks=all round trip per send; n of them overlap n
+ * round trips. Each partition still has exactly one producer, sending one
+ * request at a time, so each person's events keep their order.
  */
 export class ProducerShards {
   readonly #queues: SendQueue[];
 
   constructor(
-    private readonly producers: readonly Producer[],
+    private readonly producers: readonly RecordProducer[],
     onSendAcknowledged: (seconds: number) => void,
   ) {
     this.#queues = producers.map(
       (producer) =>
-        new SendQueue(async (topicMessages) => {
+        new SendQueue(async (batches) => {
           const started = performance.now();
-          const produced = await producer.sendBatch({ topicMessages, acks: -1 });
+          const produced = await producer.send(batches);
           onSendAcknowledged((performance.now() - started) / 1000);
-          return positionsReached(topicMessages, produced);
+          return positionsReached(batches, produced);
         }, MAX_RECORDS_PER_PARTITION),
     );
   }
 
-  /** Sends messages whose partitions are set; resolves with the positions reached once every shard has them. */
-  async send(placed: readonly TopicMessages[]): Promise<LogPosition[]> {
+  /** Sends records whose partitions are set; resolves with the positions reached once every shard has them. */
+  async send(placed: readonly TopicRecords[]): Promise<LogPosition[]> {
     const shards = this.#queues.length;
-    const byShard = new Map<number, TopicMessages[]>();
+    const byShard = new Map<number, TopicRecords[]>();
     for (const { topic, messages } of placed) {
       for (const message of messages) {
         const shard = (message.partition ?? 0) % shards;
@@ -49,8 +49,8 @@ export class ProducerShards {
     return reached.flat();
   }
 
-  async connect(): Promise<void> {
-    await Promise.all(this.producers.map((p) => p.connect()));
+  async connect(signal: AbortSignal): Promise<void> {
+    await Promise.all(this.producers.map((p) => p.connect(signal)));
   }
 
   async disconnect(): Promise<void> {

@@ -1,11 +1,11 @@
-import type { TopicMessages } from "kafkajs";
 import type { LogPosition } from "@udaconnect/schemas";
+import type { TopicRecords } from "./record-producer";
 
 /** Sends merged messages in one produce request and tells the positions reached. */
-export type SendMerged = (batches: TopicMessages[]) => Promise<readonly LogPosition[]>;
+export type SendMerged = (batches: TopicRecords[]) => Promise<readonly LogPosition[]>;
 
 interface Waiting {
-  readonly batches: readonly TopicMessages[];
+  readonly batches: readonly TopicRecords[];
   /** Records per "topic/partition"; a caller gets the merged send's positions in these (they cover its records). */
   readonly counts: ReadonlyMap<string, number>;
   readonly resolve: (positions: readonly LogPosition[]) => void;
@@ -15,9 +15,10 @@ interface Waiting {
 /**
  * One send at a time; whatever callers queued meanwhile goes out together in
  * the next one. Sequential sends keep each person's events in call order
- * (kafkajs's idempotent producer is not safe with concurrent sends), and
- * merging keeps throughput when many streams write at once: the produce
- * request carries every waiting batch instead of one round trip each.
+ * (neither client's idempotent producer is safe with concurrent sends: its
+ * sequence numbers advance only on answers), and merging keeps throughput
+ * when many streams write at once: the produce request carries every waiting
+ * batch instead of one round trip each.
  */
 export class SendQueue {
   readonly #waiting: Waiting[] = [];
@@ -29,7 +30,7 @@ export class SendQueue {
     private readonly maxRecordsPerPartition: number,
   ) {}
 
-  enqueue(batches: readonly TopicMessages[]): Promise<readonly LogPosition[]> {
+  enqueue(batches: readonly TopicRecords[]): Promise<readonly LogPosition[]> {
     const counts = new Map<string, number>();
     for (const { topic, messages } of batches) {
       const perPartition: number[] = [];
@@ -75,8 +76,8 @@ export class SendQueue {
   }
 }
 
-function merge(batches: readonly TopicMessages[]): TopicMessages[] {
-  const byTopic = new Map<string, TopicMessages["messages"]>();
+function merge(batches: readonly TopicRecords[]): TopicRecords[] {
+  const byTopic = new Map<string, TopicRecords["messages"]>();
   for (const { topic, messages } of batches) {
     const merged = byTopic.get(topic) ?? [];
     for (const message of messages) merged.push(message);

@@ -1,0 +1,57 @@
+import type { KafkaClientName } from "../src/kafka/record-producer";
+import { startGatewayProcess } from "./gateway-process";
+import { sdkAckLatency, sdkThroughput, type LatencyResult, type ThroughputResult } from "./sdk-phases";
+
+export interface Variant {
+  readonly client: KafkaClientName;
+}
+
+export interface VariantSettings {
+  readonly brokers: string;
+  readonly namespace: string;
+  readonly gatewayEnv: Readonly<Record<string, string>>;
+  readonly checkIns: number;
+  readonly devices: number;
+  readonly latencySamples: number;
+  readonly gateways: number;
+  readonly cpuProfileDir?: string;
+}
+
+export interface VariantResult {
+  readonly variant: Variant;
+  readonly throughput: ThroughputResult;
+  /** CPU time of the gateway processes (all threads) during the throughput phase, seconds. */
+  readonly gatewayCpuSeconds: number;
+  readonly latency: LatencyResult;
+  /** Largest VmHWM of the gateway processes over their whole run, MiB. */
+  readonly gatewayPeakRssMiB: number;
+  readonly sends: { readonly count: number; readonly seconds: number };
+}
+
+/** Fresh gateway processes producing through `variant.client`; the SDK's throughput phase, then its one-at-a-time latency. */
+export async function runVariant(variant: Variant, settings: VariantSettings): Promise<VariantResult> {
+  const env = { ...settings.gatewayEnv, INGEST_KAFKA_CLIENT: variant.client };
+  // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
+  const gateways = await Promise.all(
+    Array.from({ length: settings.gateways }, () => startGatewayProcess(settings.brokers, settings.namespace, env, settings.cpuProfileDir)),
+  );
+  try {
+    const urls = gateways.map((g) => g.url);
+    const cpuBefore = gateways.map((g) => g.cpuSeconds());
+    const throughput = await sdkThroughput(urls, settings.checkIns, settings.devices);
+    const gatewayCpuSeconds = gateways.reduce((sum, g, i) => sum + g.cpuSeconds() - (cpuBefore[i] ?? 0), 0);
+    const perGateway = await Promise.all(urls.map(kafkaSends));
+    const sends = { count: perGateway.reduce((n, g) => n + g.count, 0), seconds: perGateway.reduce((n, g) => n + g.seconds, 0) };
+    const latency = await sdkAckLatency(urls[0] ?? "", settings.latencySamples);
+    return { variant, throughput, gatewayCpuSeconds, latency, gatewayPeakRssMiB: Math.max(...gateways.map((g) => g.peakRssMiB())), sends };
+  } finally {
+    await Promise.all(gateways.map((g) => g.stop()));
+  }
+}
+
+/** The gateway's own count of produce requests and their total time, from /metrics. */
+async function kafkaSends(url: string): Promise<{ count: number; seconds: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
+  return { count: value("udaconnect_ingest_kafka_send_seconds_count"), seconds: value("udaconnect_ingest_kafka_send_seconds_sum") };
+}

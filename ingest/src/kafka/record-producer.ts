@@ -1,0 +1,39 @@
+/** The Kafka clients the gateway can produce with (INGEST_KAFKA_CLIENT). */
+export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
+/** One record as the gateway hands it to a client: transport only (topic, key, value bytes, headers, partition). */
+export interface OutgoingRecord {
+  /** The person id: it picks the partition (see partitions.ts). */
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Set by assignPartitions before a send. */
+  readonly partition?: number;
+}
+
+export interface TopicRecords {
+  readonly topic: string;
+  readonly messages: OutgoingRecord[];
+}
+
+/** What a produce response says of one partition: where the write's records there begin. */
+export interface ProducedRange {
+  readonly topicName: string;
+  readonly partition: number;
+  readonly baseOffset?: bigint;
+}
+
+/**
+ * One idempotent producer with acks=all, as each client adapter provides it
+ * (kafkajs/, platformatic/). The caller (SendQueue) never overlaps two sends
+ * of one producer, and every record's partition is set.
+ */
+export interface RecordProducer {
+  /** Resolves once the producer can send (or rejects, for the caller to retry); gives up when `signal` aborts. */
+  readonly connect: (signal: AbortSignal) => Promise<void>;
+  /** One produce request for all of `batches`; resolves after acks=all with each partition's base offset. */
+  readonly send: (batches: readonly TopicRecords[]) => Promise<readonly ProducedRange[]>;
+  readonly disconnect: () => Promise<void>;
+}
+
