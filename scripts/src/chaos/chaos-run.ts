@@ -65,7 +65,7 @@ export async function runChaos(config: ChaosConfig, args: ChaosArgs, runDir: str
 
     say("faults over: letting the devices drain their queues");
     const drainStarted = Date.now();
-    await until(() => p.devices.every((d) => d.finished), 60_000 + args.durationMs / 4);
+    await until(() => p.devices.every((d) => d.finished), 180_000);
     const drainS = (Date.now() - drainStarted) / 1000;
     say(`devices drained in ${drainS.toFixed(1)} s; waiting for the projection to catch up`);
     const catchUpStarted = Date.now();
@@ -73,7 +73,7 @@ export async function runChaos(config: ChaosConfig, args: ChaosArgs, runDir: str
     await until(async () => {
       lag = await projectionLag(directBrokers(p), p.postgres.url).catch(() => ({}));
       return Object.keys(lag).length > 0 && Object.values(lag).every((n) => n === 0);
-    }, 90_000);
+    }, 180_000);
     const catchUpS = (Date.now() - catchUpStarted) / 1000;
     await watch.stop();
 

@@ -62,6 +62,7 @@ describe("the verdict", () => {
     expect(summary.ok).toBe(true);
     expect(summary.checkIns).toEqual({ queued: 3, acknowledged: 3, accepted: 2, duplicateAnswers: 1, rejected: 0, dropped: 0 });
     expect(summary.doubled).toEqual({ readModelRows: 0, logRecords: 1 });
+    expect(summary.log).toEqual({ records: 4, maxCopies: 2 });
     expect(summary.faults.byKind["gateway-kill"]).toEqual({
       injected: 1,
       downMs: spread([2_000]),

@@ -22,6 +22,7 @@ export function summaryTable(s: Summary): string {
     `check-ins: ${c.queued} queued, ${c.acknowledged} acknowledged (${c.accepted} accepted, ${c.duplicateAnswers} answered duplicate), ${c.rejected} rejected, ${c.dropped} dropped`,
     `lost: ${s.lost.fromReadModel} missing from the read model, ${s.lost.fromLog} missing from the topic${s.lost.sample.length > 0 ? ` (e.g. ${s.lost.sample.slice(0, 3).join(", ")})` : ""}`,
     `doubled: ${s.doubled.readModelRows} doubled rows in the read model; ${s.doubled.logRecords} event ids appended twice to the topic (collapsed by the projection)`,
+    `topic: ${s.log.records} records for ${s.checkIns.acknowledged} acknowledged check-ins, at most ${s.log.maxCopies} copies of one`,
     `projected without an acknowledgement (answer lost, device not told): ${s.unacknowledgedButProjected}`,
     `queues drained: ${s.queuesDrained ? "yes" : `NO (${s.undrainedDevices.join(", ")})`}; projection caught up: ${s.projectionCaughtUp ? "yes" : `NO (lag ${JSON.stringify(s.lag)})`}`,
     `ack latency p50 / p99 / max: during faults ${millis(s.ackLatencyMs.duringFaults)}; outside faults ${millis(s.ackLatencyMs.outsideFaults)}`,

@@ -45,7 +45,10 @@ export interface Summary {
   readonly ok: boolean;
   readonly checkIns: { readonly queued: number; readonly acknowledged: number; readonly accepted: number; readonly duplicateAnswers: number; readonly rejected: number; readonly dropped: number };
   readonly lost: { readonly fromReadModel: number; readonly fromLog: number; readonly sample: readonly string[] };
+  /** logRecords: event ids appended more than once (the read model keeps one row each). */
   readonly doubled: { readonly readModelRows: number; readonly logRecords: number };
+  /** The locations topic: its records, and the most copies of one event id. */
+  readonly log: { readonly records: number; readonly maxCopies: number };
   /** Rows of the read model that no device was told about (e.g. appended, then the answer lost). */
   readonly unacknowledgedButProjected: number;
   readonly queuesDrained: boolean;
@@ -87,6 +90,7 @@ export function judge(e: Evidence): Summary {
     checkIns: { queued, acknowledged: acknowledged.size, accepted, duplicateAnswers, rejected, dropped },
     lost: { fromReadModel: lostFromReadModel.length, fromLog: lostFromLog.length, sample: [...new Set([...lostFromReadModel, ...lostFromLog])].slice(0, 20) },
     doubled: { readModelRows: doubledRows, logRecords: doubledLog },
+    log: { records: [...e.log.values()].reduce((a, b) => a + b, 0), maxCopies: [...e.log.values()].reduce((a, b) => Math.max(a, b), 0) },
     unacknowledgedButProjected: [...e.readModel.keys()].filter((id) => !acknowledged.has(id)).length,
     queuesDrained: undrainedDevices.length === 0,
     undrainedDevices,
