@@ -2,7 +2,9 @@ import { parseArgs } from "node:util";
 import { createTestDatabase } from "@udaconnect/test-support";
 import { explainEncounters } from "../src/encounters/find-encounters";
 import { createDatabase } from "../src/postgres/create-database";
+import { describeMemoryPeaks } from "@udaconnect/test-support";
 import { startApiProcess } from "./api-process";
+import { compareSerializers, type Serializer } from "./compare-serializers";
 import { loadBenchConfig } from "./config";
 import { cpuPerLookup, cpuSnapshot, type CpuSnapshot } from "./cpu-meter";
 import { generateVenue, VENUE_START } from "./generate-venue";
@@ -11,7 +13,7 @@ import { fixed, percentile, timeDirectLookups, timeHttpLookups, type Lookup } fr
 
 const HELP = `usage: scripts/bench-query [--people 2000] [--checkins 500] [--days 3] [--booths 300] [--samples 100] [--legacy-people 2]
                            [--legacy-checkins 5] [--seed 0.42] [--max-accuracy-m M] [--explain] [--keep] [--reuse <database url>]
-                           [--cpu-prof <dir>]
+                           [--cpu-prof <dir>] [--serializer handwritten|fastify|both] [--rounds 5]
 Builds a seeded venue (people × check-ins over --days days, booths over ~1 km²) in a fresh database on
 DATABASE_URL's server (else the local PostGIS), then times GET /v1/persons/{id}/connections (day 2: 1 day, 5 m, 600 s) over HTTP
 against the API running as its own process (src/main.ts) for --samples people, and the legacy algorithm
@@ -19,7 +21,10 @@ against the API running as its own process (src/main.ts) for --samples people, a
 10M check-ins, same per-person rate and venue density: --checkins 5000 --days 30 (about 10 minutes to build).
 --keep leaves the database (and prints its URL); --reuse <url> measures a kept one again (same sizes!).
 --cpu-prof <dir> writes a CPU profile of the API process there. --legacy-people 0 skips the legacy copy.
---max-accuracy-m M adds max_accuracy_m=M to every lookup (the venue's check-ins report 0.5–29.5 m, one in five none).`;
+--max-accuracy-m M adds max_accuracy_m=M to every lookup (the venue's check-ins report 0.5–29.5 m, one in five none).
+--serializer compares who writes the answer's JSON (the hand-written byte writer, Fastify's schema serializer, or both
+side by side plus a second hand-written server as an A/A control; each in its own server process, asked in turn) over
+--rounds rounds of the same lookups, instead of the above.`;
 
 let parsed;
 try {
@@ -38,6 +43,8 @@ try {
       keep: { type: "boolean", default: false },
       reuse: { type: "string" },
       "cpu-prof": { type: "string" },
+      serializer: { type: "string" },
+      rounds: { type: "string", default: "5" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -49,6 +56,13 @@ const { values } = parsed;
 if (values.help) {
   console.log(HELP);
   process.exit(0);
+}
+// "both" adds a second hand-written server, an A/A control: what two identical servers differ by is the noise.
+const serializers: Serializer[] | undefined =
+  values.serializer === undefined ? undefined : values.serializer === "both" ? ["handwritten", "fastify", "handwritten"] : [values.serializer as Serializer];
+if (serializers !== undefined && !serializers.every((s) => s === "handwritten" || s === "fastify")) {
+  console.error(`bench-query: --serializer must be handwritten, fastify or both, got '${values.serializer}' (see --help)`);
+  process.exit(2);
 }
 const config = loadBenchConfig();
 const people = Number(values.people);
@@ -72,7 +86,11 @@ try {
     `venue: ${people} people × ${checkIns} check-ins = ${people * checkIns} check-ins, ${values.booths} booths, ${days} days; ` +
       `built in ${seconds(started)} s`,
   );
-  await measure();
+  if (serializers === undefined) {
+    await measure();
+  } else {
+    await compareSerializers(bench.url, config.apiEnv, serializers, lookups, Number(values.rounds));
+  }
 } finally {
   if (values.keep || values.reuse !== undefined) {
     await bench.db.destroy();
@@ -86,10 +104,12 @@ async function measure(): Promise<void> {
   const api = await startApiProcess(bench.url, config.apiEnv, values["cpu-prof"]);
   const cpu: CpuSnapshot[] = [];
   let http;
+  let memory;
   try {
     http = await timeHttpLookups(api.url, lookups, 10, async () => {
       cpu.push(await cpuSnapshot(bench.db, api.pid));
     });
+    memory = { peakRssMiB: api.peakRssMiB(), peaks: api.memoryPeaks() };
   } finally {
     await api.stop();
   }
@@ -106,6 +126,7 @@ async function measure(): Promise<void> {
     const { apiMs, databaseMs } = cpuPerLookup(before, after, samples);
     console.log(`     CPU per lookup (user + system, whatever else runs): API process ${fixed(apiMs)} ms, PostgreSQL ${fixed(databaseMs)} ms`);
   }
+  console.log(`     query-api process: peak RSS ${memory.peakRssMiB.toFixed(0)} MiB (target <= 200); peak ${describeMemoryPeaks(memory.peaks)}`);
   const direct = createDatabase(bench.url);
   const sqlTimings = await timeDirectLookups(direct, lookups);
   await direct.destroy();

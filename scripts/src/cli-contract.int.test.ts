@@ -20,6 +20,7 @@ const COMMANDS: readonly { command: readonly string[]; help: string }[] = [
   { command: ["scripts/bench-ingest"], help: "usage: scripts/bench-ingest" },
   { command: ["scripts/bench-projector"], help: "usage: scripts/bench-projector" },
   { command: ["scripts/bench-query"], help: "usage: scripts/bench-query" },
+  { command: ["scripts/bench-freshness"], help: "usage: scripts/bench-freshness" },
   { command: ["bash", "infra/local/services.sh"], help: "usage: services.sh" },
   { command: ["scripts/ops"], help: "usage: scripts/ops" },
   { command: ["scripts/build-images"], help: "Builds the OCI images of UdaConnect" },

@@ -51,9 +51,9 @@ export function memorySampler(file: string): { execArgv: string[]; env: Record<s
   };
 }
 
-/** "heap used 40 / external 5 / arrayBuffers 1 MiB": where a process's memory went. */
+/** "heap used 40 of 60 / external 5 / arrayBuffers 1 MiB": where a process's memory went (heapTotal is V8's reservation). */
 export function describeMemoryPeaks(peaks: MemoryPeaks | undefined): string {
   if (peaks === undefined) return "-";
   const mib = (bytes: number) => (bytes / 1_048_576).toFixed(0);
-  return `heap used ${mib(peaks.heapUsed)} / external ${mib(peaks.external)} / arrayBuffers ${mib(peaks.arrayBuffers)} MiB`;
+  return `heap used ${mib(peaks.heapUsed)} of ${mib(peaks.heapTotal)} / external ${mib(peaks.external)} / arrayBuffers ${mib(peaks.arrayBuffers)} MiB`;
 }

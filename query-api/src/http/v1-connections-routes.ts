@@ -8,7 +8,8 @@ import {
   MAX_WITHIN_S,
   parseEncounterQuery,
 } from "../encounters/encounter-criteria";
-import { findEncountersJson, MAX_ENCOUNTERS } from "../encounters/find-encounters";
+import type { ConnectionSummary } from "../encounters/connection-summary";
+import { findEncounters, findEncountersJson, MAX_ENCOUNTERS } from "../encounters/find-encounters";
 import { ParallelSlots } from "../encounters/parallel-parts";
 import type { ReadModelClient } from "../postgres/create-database";
 import { isInvalidParameter } from "../invalid-parameter";
@@ -69,6 +70,8 @@ const PARALLEL_LOOKUPS = 2;
 /** The lookup runs raw statements on the pool as well as Kysely (shared-snapshot.ts): it takes both. */
 export interface V1ConnectionsDependencies extends Omit<V1RouteDependencies, "db"> {
   readonly readModels: ReadModelClient;
+  /** Who writes the 200 answer's JSON: the hand-written byte writer (default) or Fastify's schema serializer. */
+  readonly serializer?: "handwritten" | "fastify";
 }
 
 export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1ConnectionsDependencies): void {
@@ -138,15 +141,34 @@ export function registerV1ConnectionsRoutes(app: FastifyInstance, deps: V1Connec
       if (isInvalidParameter(criteria)) {
         return sendProblem(request, reply, invalidParameter(criteria.detail));
       }
-      const outcome = await findEncountersJson(readModels, { personId, ...criteria }, { parallel });
+      const outcome =
+        deps.serializer === "fastify"
+          ? await findEncounters(readModels, { personId, ...criteria }, { parallel })
+          : await findEncountersJson(readModels, { personId, ...criteria }, { parallel });
       if (outcome.kind === "unknown-person") {
         return sendProblem(request, reply, notFound(`No person with id "${personId}"`));
       }
       if (outcome.kind === "too-many-encounters") {
         return sendProblem(request, reply, tooManyEncounters(outcome.limit));
       }
-      // Already the JSON of the 200 schema: a buffer is sent as it is, not serialised again.
-      return reply.type("application/json; charset=utf-8").send(outcome.value);
+      if (Buffer.isBuffer(outcome.value)) {
+        // Already the JSON of the 200 schema: a buffer is sent as it is, not serialised again.
+        return reply.type("application/json; charset=utf-8").send(outcome.value);
+      }
+      return reply.send({ connections: outcome.value.map(toWire) });
     },
   );
+}
+
+/** A summary in the shape of connectionSummarySchema; Fastify's serializer (compiled from it) writes the JSON. */
+function toWire(summary: ConnectionSummary) {
+  const { person, encounters, firstEncounterAt, lastEncounterAt, closestDistanceMetres, closestLocation } = summary;
+  return {
+    person,
+    encounters,
+    first_encounter_at: firstEncounterAt,
+    last_encounter_at: lastEncounterAt,
+    closest_distance_m: closestDistanceMetres,
+    closest_location: closestLocation,
+  };
 }
