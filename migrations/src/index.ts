@@ -5,3 +5,4 @@ export { applyPending, createGeneration, dropGeneration } from "./generations";
 export { switchGeneration, type PartitionBehind, type SwitchOptions, type SwitchOutcome } from "./switch-generation";
 export { readMigrationFiles, type MigrationFile } from "./migration-files";
 export { pointOfHexEwkb } from "./hex-ewkb";
+export { migrateKeyStore } from "./key-store-schema";

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { ensureControlTables, listGenerations, withAdvisoryLock, type AnyDb } from "./control";
 import { applyPending, createGeneration } from "./generations";
+import { migrateKeyStore } from "./key-store-schema";
 import { readMigrationFiles } from "./migration-files";
 import { switchGeneration } from "./switch-generation";
 
@@ -25,6 +26,7 @@ export async function migrateToLatest(db: AnyDb): Promise<MigrateResult> {
   const files = await readMigrationFiles();
   const result = await withAdvisoryLock(db, MIGRATE_LOCK, true, async (conn) => {
     await ensureControlTables(conn);
+    await migrateKeyStore(conn);
     let live = (await listGenerations(conn)).find((g) => g.status === "live");
     if (live === undefined && (await adoptLegacyLayout(conn))) {
       live = (await listGenerations(conn)).find((g) => g.status === "live");

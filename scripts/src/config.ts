@@ -11,6 +11,8 @@ export interface ScriptsConfig {
   readonly token?: string;
   readonly kafkaBrokers: string;
   readonly topicNamespace: string;
+  /** DATABASE_URL and UDACONNECT_MASTER_KEYS_FILE, both set: replay opens sealed personal fields (docs/erasure.md). */
+  readonly keyStore?: { readonly databaseUrl: string; readonly masterKeysFile: string };
 }
 
 /** The only reader of process.env in this package. */
@@ -25,6 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ScriptsConfig 
     ...(token.UDACONNECT_TOKEN === undefined ? {} : { token: token.UDACONNECT_TOKEN }),
     kafkaBrokers: env.KAFKA_BROKERS || "127.0.0.1:19092",
     topicNamespace: env.TOPIC_NAMESPACE ?? "",
+    ...(env.DATABASE_URL && env.UDACONNECT_MASTER_KEYS_FILE ? { keyStore: { databaseUrl: env.DATABASE_URL, masterKeysFile: env.UDACONNECT_MASTER_KEYS_FILE } } : {}),
   });
 }
 

@@ -1,7 +1,8 @@
+import { connectKeyStore, type KeyStoreConnection } from "@udaconnect/keystore";
 import { loadConfig, loadKafkaConnection } from "./config";
 import { openTopicLog } from "./replay/kafka/platformatic-topic-log";
 import { createFormat } from "./replay/output-format";
-import { replay, type Progress, type ReplayReport } from "./replay/replay";
+import { replay, type Progress, type ReplayKeys, type ReplayReport } from "./replay/replay";
 import { parseReplayArgs } from "./replay/replay-args";
 import { openTextSink } from "./replay/text-sink";
 
@@ -21,6 +22,11 @@ decodes its events and writes them to stdout (or --output FILE).
   --strict              stop at the first undecodable record instead of skipping it
   --brokers LIST        default $KAFKA_BROKERS or 127.0.0.1:19092
   --namespace NS        topic namespace for the short topic names, default $TOPIC_NAMESPACE
+
+Personal fields (names, positions) are sealed per person (docs/erasure.md). With
+DATABASE_URL and UDACONNECT_MASTER_KEYS_FILE set they are opened with the key store;
+an erased person's events then print "erased": true and nothing personal. Without
+them, sealed events print "sealed": true.
 
 TLS and SASL as the services have them: KAFKA_SECURITY_PROTOCOL (PLAINTEXT, SSL, SASL_SSL,
 SASL_PLAINTEXT), KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE + KAFKA_SSL_KEY_FILE (mTLS),
@@ -43,17 +49,30 @@ async function main(): Promise<number> {
   const { args } = parsed;
   const log = openTopicLog(args.brokers ?? config.kafkaBrokers, loadKafkaConnection());
   const sink = openTextSink(args.output);
+  const keyStore = config.keyStore === undefined ? undefined : await connectKeyStore({ ...config.keyStore, poolSize: 1 });
   try {
     const options = {
       topic: args.topic, from: args.from, to: args.to, strict: args.strict, format: createFormat(args.format),
       filter: { personIds: args.personIds, types: args.types, ...(args.bbox === undefined ? {} : { bbox: args.bbox }) },
     };
-    const report = await replay(log, options, sink.write, process.stderr.isTTY ? progressPrinter() : undefined);
+    const report = await replay(log, { ...options, ...(keyStore ? { keys: replayKeys(keyStore) } : {}) }, sink.write, process.stderr.isTTY ? progressPrinter() : undefined);
     return summarize(report);
   } finally {
     await sink.close();
     await log.close();
+    await keyStore?.close();
   }
+}
+
+function replayKeys(store: KeyStoreConnection): ReplayKeys {
+  const known = new Map<string, ReturnType<ReplayKeys["lookup"]>>();
+  return {
+    lookup: (keyId) => known.get(keyId),
+    load: async (keyId) => {
+      const found = (await store.keysById([keyId])).get(keyId);
+      known.set(keyId, found === undefined || found === "erased" ? "erased" : found.key);
+    },
+  };
 }
 
 function summarize(report: ReplayReport): number {

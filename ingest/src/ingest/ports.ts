@@ -40,4 +40,8 @@ export interface IngestDependencies {
   /** Oldest occurred_at a device may report, as an age; see checkInPolicy in access.ts. */
   readonly maxCheckInAgeMs: number;
   readonly seenEventIds: SeenEventIds;
+  /** Crypto-shreds a person: deletes their data key (docs/erasure.md); resolves once it is gone. */
+  readonly destroyPersonKey: DestroyPersonKey;
 }
+
+export type DestroyPersonKey = (personId: string) => Promise<void>;

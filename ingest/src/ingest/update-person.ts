@@ -46,8 +46,18 @@ export function updatePerson(request: UpdatePersonRequest, deps: IngestDependenc
   return carryOut(decideUpdatePerson(request, deps), deps.appendEvents);
 }
 
-export function erasePerson(request: ErasePersonRequest, deps: IngestDependencies): Promise<Outcome<PersonEventReply>> {
-  return carryOut(decideErasePerson(request, deps), deps.appendEvents);
+/**
+ * Destroys the person's data key, then appends PersonErased. In that order: once
+ * the key is gone their sealed fields are unreadable in every copy of the log
+ * whatever happens next, and a failed append is answered with an error the
+ * operator retries (destroying nothing the second time).
+ */
+export async function erasePerson(request: ErasePersonRequest, deps: IngestDependencies): Promise<Outcome<PersonEventReply>> {
+  const decision = decideErasePerson(request, deps);
+  if (decision.outcome === "accepted") {
+    await deps.destroyPersonKey(request.personId);
+  }
+  return carryOut(decision, deps.appendEvents);
 }
 
 function atLeastOne(): RuleResult<never> {

@@ -47,7 +47,11 @@ export type RecordOutcome =
   | { readonly kind: "person-updated"; readonly patch: PersonPatch }
   | { readonly kind: "person-erased"; readonly erasure: PersonErasure }
   | { readonly kind: "location"; readonly change: LocationChange }
-  | { readonly kind: "skipped"; readonly reason: string };
+  | { readonly kind: "skipped"; readonly reason: string }
+  /** Sealed personal fields whose data key was destroyed: the person was erased, nothing of theirs is written. */
+  | { readonly kind: "erased"; readonly personId: string }
+  /** Sealed personal fields whose data key is not loaded yet: the adapter loads it and plans the batch again. */
+  | { readonly kind: "key-needed"; readonly keyId: string };
 
 /** A record as the projection sees it: its offset in the partition and its raw value. */
 export interface SourceRecord {

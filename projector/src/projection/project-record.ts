@@ -9,6 +9,7 @@ import {
   type PersonUpdated,
 } from "@udaconnect/schemas";
 import type { RecordOutcome } from "./changes";
+import { detailsOf, positionOf, type KeyRing } from "./open-sealed";
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,7 +22,7 @@ const MAX_SECONDS = 253_402_300_799n;
  * PostgreSQL would reject is caught here, so a bad record is skipped with its
  * reason instead of failing (and endlessly retrying) its whole batch.
  */
-export function projectRecord(value: Uint8Array | null): RecordOutcome {
+export function projectRecord(value: Uint8Array | null, keys?: KeyRing): RecordOutcome {
   if (value === null || value.length === 0) {
     return skipped("record has no value");
   }
@@ -36,11 +37,11 @@ export function projectRecord(value: Uint8Array | null): RecordOutcome {
   }
   switch (event.payload.case) {
     case "personRegistered":
-      return projectPersonRegistered(event, event.payload.value);
+      return projectPersonRegistered(event, event.payload.value, keys);
     case "locationRecorded":
-      return projectLocationRecorded(event, event.payload.value);
+      return projectLocationRecorded(event, event.payload.value, keys);
     case "personUpdated":
-      return projectPersonUpdated(event, event.payload.value);
+      return projectPersonUpdated(event, event.payload.value, keys);
     case "personErased":
       return projectPersonErased(event, event.payload.value);
     default:
@@ -48,10 +49,16 @@ export function projectRecord(value: Uint8Array | null): RecordOutcome {
   }
 }
 
-function projectPersonRegistered(event: Event, payload: PersonRegistered): RecordOutcome {
-  if (!isPersonId(payload.personId)) {
-    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(payload.personId)}`);
+function projectPersonRegistered(event: Event, sealedPayload: PersonRegistered, keys: KeyRing | undefined): RecordOutcome {
+  if (!isPersonId(sealedPayload.personId)) {
+    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(sealedPayload.personId)}`);
   }
+  const details = detailsOf(event, sealedPayload, keys);
+  if (!details.ok) {
+    return details.outcome;
+  }
+  const { firstName = "", lastName = "", companyName = "" } = details.value;
+  const payload = { personId: sealedPayload.personId, firstName, lastName, companyName };
   const registeredAt = toDate(event.recordedAt);
   if (registeredAt === undefined) {
     return skipped("recorded_at is missing or out of range");
@@ -73,10 +80,15 @@ function projectPersonRegistered(event: Event, payload: PersonRegistered): Recor
   };
 }
 
-function projectPersonUpdated(event: Event, payload: PersonUpdated): RecordOutcome {
-  if (!isPersonId(payload.personId)) {
-    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(payload.personId)}`);
+function projectPersonUpdated(event: Event, sealedPayload: PersonUpdated, keys: KeyRing | undefined): RecordOutcome {
+  if (!isPersonId(sealedPayload.personId)) {
+    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(sealedPayload.personId)}`);
   }
+  const details = detailsOf(event, sealedPayload, keys);
+  if (!details.ok) {
+    return details.outcome;
+  }
+  const payload = { personId: sealedPayload.personId, ...details.value };
   const nul = fieldWithNul({ first_name: payload.firstName, last_name: payload.lastName, company_name: payload.companyName });
   if (nul !== undefined) {
     return skipped(`${nul} contains a NUL character`);
@@ -107,13 +119,18 @@ function fieldWithNul(fields: Readonly<Record<string, string | undefined>>): str
   return Object.entries(fields).find(([, text]) => text?.includes("\u0000") === true)?.[0];
 }
 
-function projectLocationRecorded(event: Event, payload: LocationRecorded): RecordOutcome {
-  if (payload.eventId !== "" && payload.eventId.toLowerCase() !== event.eventId.toLowerCase()) {
-    return skipped(`location event_id ${JSON.stringify(payload.eventId)} differs from the envelope's`);
+function projectLocationRecorded(event: Event, sealedPayload: LocationRecorded, keys: KeyRing | undefined): RecordOutcome {
+  if (sealedPayload.eventId !== "" && sealedPayload.eventId.toLowerCase() !== event.eventId.toLowerCase()) {
+    return skipped(`location event_id ${JSON.stringify(sealedPayload.eventId)} differs from the envelope's`);
   }
-  if (!isPersonId(payload.personId)) {
-    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(payload.personId)}`);
+  if (!isPersonId(sealedPayload.personId)) {
+    return skipped(`person_id is not 1–64 characters of [A-Za-z0-9_-]: ${JSON.stringify(sealedPayload.personId)}`);
   }
+  const position = positionOf(event, sealedPayload, keys);
+  if (!position.ok) {
+    return position.outcome;
+  }
+  const payload = { ...sealedPayload, latitude: position.value.latitude, longitude: position.value.longitude, accuracyM: position.value.accuracyM };
   if (!isInRange(payload.latitude, 90)) {
     return skipped(`latitude is not a number from -90 to 90: ${payload.latitude}`);
   }

@@ -1,6 +1,7 @@
-import { decodeEvent } from "@udaconnect/schemas";
+import type { KeyObject } from "node:crypto";
+import { decodeEvent, type Event } from "@udaconnect/schemas";
 import { matchesFilter, type EventFilter } from "./event-filter";
-import { toEventRow } from "./event-row";
+import { toEventRow, type KeyFor } from "./event-row";
 import type { OutputFormat } from "./output-format";
 import { inTimeWindow, resolveRange, type Bound } from "./replay-range";
 import type { RawRecord, TopicLog } from "./topic-log";
@@ -13,6 +14,14 @@ export interface ReplayOptions {
   readonly format: OutputFormat;
   /** Stop at the first undecodable record instead of skipping it. */
   readonly strict: boolean;
+  /** Opens sealed personal fields (docs/erasure.md); without it they print as "sealed": true. */
+  readonly keys?: ReplayKeys;
+}
+
+/** The key store's readers' side: keys loaded on demand, "erased" for one it no longer holds. */
+export interface ReplayKeys {
+  lookup(keyId: string): KeyObject | "erased" | undefined;
+  load(keyId: string): Promise<void>;
 }
 
 /** Writes text, resolving once the destination can take more (backpressure keeps memory flat). */
@@ -55,7 +64,7 @@ export async function replay(log: TopicLog, options: ReplayOptions, write: Write
         if (options.strict) return { read, written, undecodable, stoppedByStrict: true };
         continue;
       }
-      const row = toEventRow(decoded, { topic: options.topic, partition, offset: record.offset, timestamp: record.timestamp });
+      const row = toEventRow(decoded, { topic: options.topic, partition, offset: record.offset, timestamp: record.timestamp }, await keyFor(decoded, options.keys));
       if (matchesFilter(row, options.filter)) {
         const text = options.format.row(row);
         if (text !== "") {
@@ -68,6 +77,22 @@ export async function replay(log: TopicLog, options: ReplayOptions, write: Write
   }
   await write(options.format.footer);
   return { read, written, undecodable, stoppedByStrict: false };
+}
+
+const noKeyStore: KeyFor = () => "no-key-store";
+
+async function keyFor(event: Event, keys: ReplayKeys | undefined): Promise<KeyFor> {
+  if (keys === undefined) return noKeyStore;
+  const keyId = sealedKeyId(event);
+  if (keyId !== undefined && keys.lookup(keyId) === undefined) await keys.load(keyId);
+  return (id) => keys.lookup(id) ?? "erased";
+}
+
+function sealedKeyId(event: Event): string | undefined {
+  const { payload } = event;
+  if (payload.case === "locationRecorded") return payload.value.sealedPosition?.keyId;
+  if (payload.case === "personRegistered" || payload.case === "personUpdated") return payload.value.sealedDetails?.keyId;
+  return undefined;
 }
 
 function decode(record: RawRecord): ReturnType<typeof decodeEvent> | string {
