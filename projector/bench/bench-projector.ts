@@ -2,8 +2,9 @@
  * scripts/bench-projector: events/s the projector applies from Kafka into the
  * indexed location read model, next to a raw COPY of the same rows into a
  * table indexed the same (the ratio is the figure to watch, target >= 0.7);
- * the time a rebuild of those events takes; and the connection lookup under
- * each index choice. Uses its own database and topic namespace, drops both.
+ * the projector process's peak RSS; the time a rebuild of those events takes;
+ * and the connection lookup under each index choice. Uses its own database
+ * and topic namespace, drops both.
  */
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
@@ -12,13 +13,14 @@ import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { migrateToLatest } from "@udaconnect/migrations";
+import { describeMemoryPeaks } from "@udaconnect/test-support";
 import { allTopics, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createJsonLogger } from "../src/logger";
 import { runRebuild } from "../src/rebuild/run-rebuild";
-import { startProjector } from "../src/start-projector";
 import { produceCheckIns, venueCheckIns } from "./bench-data";
 import { loadBenchConfig } from "./config";
 import { copyIntoLikeLocation, measureIndexVariants } from "./bench-sql";
+import { startProjectorProcess } from "./projector-process";
 
 const USAGE = "usage: scripts/bench-projector [--events 200000] [--probes 200]   (DATABASE_URL and KAFKA_BROKERS, else the local PostGIS and Kafka)";
 let parsed;
@@ -62,12 +64,14 @@ try {
 
   say("projecting from Kafka");
   const consumed = async () => BigInt((await sql<{ n: string | null }>`SELECT sum(next_offset)::text AS n FROM projection_checkpoint`.execute(db)).rows[0]?.n ?? "0");
-  const projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: url.toString(), topicNamespace: namespace, groupId: `${namespace}-projector`, logger: createJsonLogger("silent") });
+  // Its own process (src/main.ts, as deployed): its peak RSS is the projector's alone.
+  const projector = await startProjectorProcess({ databaseUrl: url.toString(), kafkaBrokers: brokers, topicNamespace: namespace, groupId: `${namespace}-projector`, path: config.path });
   // Timed from the first committed batch: group join and first fetch are not the write path.
-  while ((await consumed()) === 0n) await delay(20);
+  while ((await consumed()) === 0n) await delay(20).then(projector.assertRunning);
   const projectStart = performance.now();
-  while ((await consumed()) < BigInt(events)) await delay(20);
+  while ((await consumed()) < BigInt(events)) await delay(20).then(projector.assertRunning);
   const projectSeconds = (performance.now() - projectStart) / 1000;
+  const projectorMemory = { peakRssMiB: projector.peakRssMiB(), peaks: projector.memoryPeaks() };
   await projector.stop();
 
   say("COPY of the same rows into a table indexed like location");
@@ -88,6 +92,7 @@ try {
   console.log(`projector (Kafka -> indexed location): ${projectSeconds.toFixed(1)} s, ${Math.round(projectRate)} events/s`);
   console.log(`raw COPY (same rows, same indexes):    ${copySeconds.toFixed(1)} s, ${Math.round(copyRate)} rows/s`);
   console.log(`ratio projector / COPY: ${(projectRate / copyRate).toFixed(2)} (target >= 0.70)`);
+  console.log(`projector process: peak RSS ${projectorMemory.peakRssMiB.toFixed(0)} MiB (target <= 200); peak ${describeMemoryPeaks(projectorMemory.peaks)}`);
   console.log(`rebuild (new generation from offset 0, switch): ${rebuildSeconds.toFixed(1)} s for ${events} events`);
   console.log("index choice: connection lookup (others within 5 m and 5 min of one check-in)");
   for (const v of variants) {

@@ -48,11 +48,11 @@ export async function startApiProcess(
     stdio: ["ignore", "ignore", "ignore"],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 300_000;
   while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill("SIGTERM");
-      throw new Error("the query API did not become ready within 60 s");
+      throw new Error("the query API did not become ready within 300 s");
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
