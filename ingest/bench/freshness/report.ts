@@ -12,7 +12,7 @@ export interface PhaseFigures {
   /** Wall time of the phase, its drain included. */
   readonly seconds: number;
   /** Share of all the machine's cores busy during the phase (every process, not only the bench's). */
-  readonly machine: { readonly share: number; readonly cores: number };
+  readonly machine: { readonly share: number; readonly iowait: number; readonly cores: number };
 }
 
 const RSS_BUDGET_MIB = 200;
@@ -47,10 +47,10 @@ export function printReport(phases: readonly PhaseFigures[], run: { devices: num
     }
     console.log(`\n${p.targetRate}/s: ${verdict(p)}`);
     const window = Math.max(...p.devices.map((d) => d.windowSeconds));
-    const serviceRows = [["service", "CPU s (share of one core)", "peak RSS MiB", "peak heap used / external / arrayBuffers MiB"]];
+    const serviceRows = [["service", "CPU s (share of one core)", "peak RSS MiB", "peak heap used of total / external / arrayBuffers MiB"]];
     for (const s of p.services) {
       const over = s.peakRssMiB > RSS_BUDGET_MIB ? ` (over ${RSS_BUDGET_MIB})` : "";
-      const memory = s.memory === undefined ? "-" : `${mib(s.memory.heapUsed)} / ${mib(s.memory.external)} / ${mib(s.memory.arrayBuffers)}`;
+      const memory = s.memory === undefined ? "-" : `${mib(s.memory.heapUsed)} of ${mib(s.memory.heapTotal)} / ${mib(s.memory.external)} / ${mib(s.memory.arrayBuffers)}`;
       serviceRows.push([s.name, `${s.cpuSeconds.toFixed(1)} (${((s.cpuSeconds / p.seconds) * 100).toFixed(0)} %)`, `${s.peakRssMiB.toFixed(0)}${over}`, memory]);
     }
     const deviceCpu = p.devices.reduce((n, d) => n + d.cpuSeconds, 0);
@@ -74,7 +74,8 @@ function verdict(p: PhaseFigures): string {
   const machineSeconds = p.machine.share * p.machine.cores * p.seconds;
   const busy =
     `the machine's ${p.machine.cores} cores were ${(p.machine.share * 100).toFixed(0)} % busy, ` +
-    `${((ours / Math.max(machineSeconds, 1e-9)) * 100).toFixed(0)} % of that in the three services and the devices (Kafka, PostgreSQL and other processes the rest)`;
+    `${((ours / Math.max(machineSeconds, 1e-9)) * 100).toFixed(0)} % of that in the three services and the devices (Kafka, PostgreSQL and other processes the rest), ` +
+    `${(p.machine.iowait * 100).toFixed(0)} % idle waiting for I/O (the devices' journals are fsync'd)`;
   const tail = `${backlog} check-ins still queued on the devices when the clock stopped${dropped > 0 ? `, ${dropped} dropped` : ""}`;
   if (reached >= REACHED * p.targetRate) return `target rate reached (${reached.toFixed(0)}/s acknowledged); ${busy}; ${tail}.`;
   const why = p.machine.share >= 0.9 ? "CPU: no core was left idle" : "not CPU-bound by the machine's figures: look at the services' logs";
