@@ -59,6 +59,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     // Errors raised before routing (a malformed %-escape in the path) get problem+json too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, badRequest(error.message)),
     clientErrorHandler,
+    // Graceful close (server.ts): app.close() stops accepting, closes idle keep-alive connections,
+    // answers requests arriving on busy ones 503 with Connection: close, and lets those in flight finish.
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
     // The original's bodies carry ids as numbers or strings, coordinates as numbers or decimal strings.
     ajv: { customOptions: { allowUnionTypes: true } },
   });
@@ -69,9 +73,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   // Before any route: @fastify/swagger collects the routes registered after it.
   const mode = deps.legacyApiAuth ?? "bearer";
   await registerOpenApi(app, { authDisabled: auth === "disabled" });
-  registerCors(app, deps.corsOrigins ?? []);
+  await registerCors(app, deps.corsOrigins ?? []);
   if ((deps.rateLimitPerMinute ?? 0) > 0) {
-    registerRateLimit(app, { perMinute: deps.rateLimitPerMinute ?? 0 });
+    await registerRateLimit(app, { perMinute: deps.rateLimitPerMinute ?? 0 });
   }
   registerMetrics(app);
   registerEtags(app);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { clientError, invalidParameter, notFound, ProblemType, sendProblem } from "./problem";
+import { RateLimitExceeded } from "./rate-limit";
 import { trackRouteMethods } from "./route-methods";
 
 const LOCATIONS: Record<string, string> = {
@@ -12,8 +13,9 @@ const LOCATIONS: Record<string, string> = {
 /**
  * The one place where errors become HTTP answers: schema violations are 400s naming the
  * parameter, other client errors keep their status, a known path asked with another method
- * is a 405, a statement past its time limit or a database that cannot be reached is a 503,
- * and anything else is a 500 whose cause goes to the log and never to the wire.
+ * is a 405, a spent rate limit a 429, a statement past its time limit or a database that
+ * cannot be reached is a 503, and anything else is a 500 whose cause goes to the log and
+ * never to the wire.
  * Register before the routes (it learns their methods as they are added).
  */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -21,6 +23,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation !== undefined && error.validation.length > 0) {
       return sendProblem(request, reply, invalidParameter(describeValidationError(error, request)));
+    }
+    if (error instanceof RateLimitExceeded) {
+      return sendProblem(request, reply, { type: ProblemType.rateLimited, title: "Too many requests", status: 429, detail: error.message });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
