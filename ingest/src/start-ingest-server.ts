@@ -7,12 +7,13 @@ import { RecentEventIds } from "./ingest/recent-event-ids";
 import { uuidv7Generator } from "./ingest/uuid";
 import { authenticator } from "./http/authenticate";
 import { BatchSlots } from "./http/batch-slots";
+import { translateErrors } from "./http/connect-errors";
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from "./http/connection-limits";
 import { listenDualProtocol } from "./http/dual-protocol-server";
 import { IngestMetrics } from "./http/metrics";
-import type { StreamContext } from "./http/stream-check-ins-handler";
+import { streamCheckInsHandler } from "./http/stream-check-ins-handler";
 import { reflectionRoutes } from "./http/grpc-reflection";
-import { ingestRoutes } from "./http/ingest-routes";
+import { admitting, ingestRoutes } from "./http/ingest-routes";
 import { probes } from "./http/probes";
 import { createKafkaEventLog, type KafkaEventLogOptions } from "./kafka/kafka-event-log";
 import type { KafkaClientName } from "./kafka/record-producer";
@@ -112,20 +113,24 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     startDraining = resolve;
   });
   const isReady = () => closing === undefined && eventLog.isReady();
-  const ctx: StreamContext = {
+  const isDraining = () => closing !== undefined;
+  const authenticate = authenticator(options.auth ?? "disabled");
+  const streamCheckIns = streamCheckInsHandler({
     deps,
-    authenticate: authenticator(options.auth ?? "disabled"),
+    authenticate,
     slots: new BatchSlots(options.inFlightBatches ?? 256),
     metrics,
     limits: { inFlightPerStream: options.inFlightBatchesPerStream ?? 4, maxStreamMs: options.maxStreamMs ?? 3_600_000 },
     draining,
-    isDraining: () => closing !== undefined,
-  };
+    isDraining,
+  });
   const handler = connectNodeAdapter({
     routes: (router) => {
-      ingestRoutes(ctx, logger)(router);
+      ingestRoutes({ admit: admitting(authenticate, isDraining), ingest: deps, metrics }, streamCheckIns)(router);
       reflectionRoutes([IngestService])(router);
     },
+    // Last, so that interceptors given before it see the translated statuses.
+    interceptors: [translateErrors(logger)],
     readMaxBytes: READ_MAX_BYTES,
     fallback: probes(isReady, () => metrics.exposition()),
   });

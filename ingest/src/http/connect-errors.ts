@@ -1,4 +1,4 @@
-import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { AppendEventsError } from "../ingest/ports";
 import type { Outcome } from "../ingest/decision";
 import { describeViolations } from "../ingest/violations";
@@ -32,32 +32,27 @@ export function translateError(error: unknown, logger: Logger, procedure: string
   return new ConnectError("internal error", Code.Internal);
 }
 
-/** Wraps a handler so that every error leaving it has gone through translateError. */
-export function translated<Request, Reply>(
-  procedure: string,
-  logger: Logger,
-  handler: (request: Request, context: HandlerContext) => Promise<Reply>,
-): (request: Request, context: HandlerContext) => Promise<Reply> {
-  return async (request, context) => {
+/**
+ * translateError for every RPC the router serves, as an interceptor: a unary call's error,
+ * and a streaming call's error whenever it ends the stream (replies already sent stay sent).
+ * Give it last among the router's interceptors, so that the others see translated statuses.
+ */
+export function translateErrors(logger: Logger): Interceptor {
+  return (next) => async (request) => {
+    const procedure = request.method.name;
     try {
-      return await handler(request, context);
+      const response = await next(request);
+      return response.stream ? { ...response, message: translatedStream(response.message, logger, procedure) } : response;
     } catch (error) {
       throw translateError(error, logger, procedure);
     }
   };
 }
 
-/** translated() for a server-streaming handler: replies already sent stay sent, the error ends the stream. */
-export function translatedStream<Request, Reply>(
-  procedure: string,
-  logger: Logger,
-  handler: (requests: AsyncIterable<Request>, context: HandlerContext) => AsyncGenerator<Reply>,
-): (requests: AsyncIterable<Request>, context: HandlerContext) => AsyncGenerator<Reply> {
-  return async function* (requests, context) {
-    try {
-      yield* handler(requests, context);
-    } catch (error) {
-      throw translateError(error, logger, procedure);
-    }
-  };
+async function* translatedStream<Message>(messages: AsyncIterable<Message>, logger: Logger, procedure: string): AsyncGenerator<Message> {
+  try {
+    yield* messages;
+  } catch (error) {
+    throw translateError(error, logger, procedure);
+  }
 }

@@ -2,12 +2,12 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 import { once } from "node:events";
+import { createServer as createPolyglotServer, type Server as PolyglotServer } from "@httptoolkit/httpolyglot";
 import { DEFAULT_CONNECTION_LIMITS, http1Options, http2Options, limitRequestTime, type ConnectionLimits } from "./connection-limits";
 import { InFlightCalls } from "./in-flight-calls";
 import type { NodeHandlerFn } from "./node-handler";
 import { OpenSockets } from "./open-sockets";
 
-const HTTP2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 /** A connection that has not said which protocol it speaks within this time is dropped. */
 const PREFACE_TIMEOUT_MS = 10_000;
 /** How long closed connections may take to flush their last bytes once no call is in flight. */
@@ -24,10 +24,11 @@ export interface DualProtocolServer {
 }
 
 /**
- * One TCP port for two protocols. Each connection is routed by its first
- * bytes: the HTTP/2 client preface (prior knowledge, as gRPC clients send it)
- * goes to an HTTP/2 server, anything else to an HTTP/1.1 server, so curl,
- * browsers and probes reach the same handler as gRPC clients.
+ * One TCP port for two protocols: httpolyglot routes each connection by its first bytes, the
+ * HTTP/2 client preface (prior knowledge, as gRPC clients send it) to an HTTP/2 server, anything
+ * else to an HTTP/1.1 server, so curl, browsers and probes reach the same handler as gRPC clients.
+ * Our own TCP server in front of it keeps the connections, so that shutdown can end them and a
+ * connection that never speaks is dropped.
  */
 export async function listenDualProtocol(
   handler: NodeHandlerFn,
@@ -42,12 +43,12 @@ export async function listenDualProtocol(
     }
     calls.track(req, res, handler);
   };
-  const h1 = http.createServer(http1Options(limits), track);
+  const polyglot = createPolyglotServer({ http: http1Options(limits), http2: http2Options(limits) }, track as http.RequestListener);
+  const { h1, h2 } = subServers(polyglot);
   // Node tracks requests for headersTimeout and requestTimeout from "listening" on; h1 never
-  // listens itself (the TCP server below hands it its sockets), so without this no HTTP/1.1
-  // request would ever time out, and a client trickling its headers would hold its socket for good.
+  // listens itself (it is handed its sockets), so without this no HTTP/1.1 request would ever
+  // time out, and a client trickling its headers would hold its socket for good.
   h1.emit("listening");
-  const h2 = http2.createServer(http2Options(limits), track);
   // Without a "timeout" listener Node destroys the idle session.
   h2.setTimeout(limits.idleTimeoutMs);
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -56,9 +57,11 @@ export async function listenDualProtocol(
     session.once("close", () => sessions.delete(session));
   });
   const sockets = new OpenSockets();
+  h1.on("connection", (socket: net.Socket) => sockets.spoke(socket, "http/1.1"));
+  h2.on("connection", (socket: net.Socket) => sockets.spoke(socket, "h2c"));
   const tcp = net.createServer((socket) => {
-    sockets.add(socket);
-    routeByPreface(socket, sockets, h1, h2);
+    sockets.add(socket, PREFACE_TIMEOUT_MS);
+    polyglot.emit("connection", socket);
   });
   tcp.listen(port, host);
   await once(tcp, "listening");
@@ -84,36 +87,18 @@ export async function listenDualProtocol(
   };
 }
 
-function routeByPreface(socket: net.Socket, sockets: OpenSockets, h1: http.Server, h2: http2.Http2Server): void {
-  let received = Buffer.alloc(0);
-  socket.setTimeout(PREFACE_TIMEOUT_MS, () => socket.destroy());
-  socket.on("error", ignore);
-  const onReadable = () => {
-    let chunk: Buffer | null;
-    while ((chunk = socket.read() as Buffer | null) !== null) {
-      received = Buffer.concat([received, chunk]);
-    }
-    const compared = Math.min(received.length, HTTP2_PREFACE.length);
-    const mayBeHttp2 = received.subarray(0, compared).equals(HTTP2_PREFACE.subarray(0, compared));
-    if (mayBeHttp2 && received.length < HTTP2_PREFACE.length) {
-      return;
-    }
-    socket.off("readable", onReadable);
-    socket.off("error", ignore);
-    socket.setTimeout(0);
-    socket.unshift(received);
-    // The servers would otherwise read the socket's handle directly and miss
-    // the bytes put back above (the trick httpolyglot uses for the same job).
-    const internals = socket as unknown as { _handle?: { isStreamBase?: boolean } };
-    if (internals._handle) {
-      internals._handle.isStreamBase = false;
-    }
-    if (mayBeHttp2) {
-      sockets.markHttp2(socket);
-    }
-    (mayBeHttp2 ? h2 : h1).emit("connection", socket);
-  };
-  socket.on("readable", onReadable);
+/**
+ * httpolyglot (3.1) builds its HTTP/1.1 and HTTP/2 servers from the options given and keeps
+ * them private, while the limits above need them: h1 must be told it listens, h2 takes the
+ * idle timeout, and both say which connections they were handed. Checked here so that a
+ * release that renames them fails at start, not by quietly dropping a limit.
+ */
+function subServers(polyglot: PolyglotServer): { h1: http.Server; h2: http2.Http2Server } {
+  const internals = polyglot as unknown as { _httpServer?: unknown; _http2Server?: unknown };
+  const h1 = internals._httpServer;
+  const h2 = internals._http2Server;
+  if (!(h1 instanceof http.Server) || !(h2 instanceof net.Server) || h2 instanceof http.Server) {
+    throw new Error("@httptoolkit/httpolyglot no longer holds _httpServer and _http2Server; pin the version in pnpm-workspace.yaml's catalog");
+  }
+  return { h1, h2: h2 as http2.Http2Server };
 }
-
-function ignore(): void {}

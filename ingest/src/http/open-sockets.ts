@@ -1,13 +1,17 @@
 import type net from "node:net";
 
+export type Protocol = "http/1.1" | "h2c";
+
 /** The server's connections, so that shutdown can end them gracefully and then for sure. */
 export class OpenSockets {
   readonly #sockets = new Set<net.Socket>();
   readonly #http2 = new WeakSet<net.Socket>();
   #onEmpty: (() => void) | undefined;
 
-  add(socket: net.Socket): void {
+  /** A new connection, dropped unless it says which protocol it speaks within `silentMs`. */
+  add(socket: net.Socket, silentMs: number): void {
     this.#sockets.add(socket);
+    socket.setTimeout(silentMs, dropSilent);
     socket.once("close", () => {
       this.#sockets.delete(socket);
       if (this.#sockets.size === 0) {
@@ -16,12 +20,16 @@ export class OpenSockets {
     });
   }
 
-  /** HTTP/2 connections end by themselves once their session is closed and its streams are done. */
-  markHttp2(socket: net.Socket): void {
-    this.#http2.add(socket);
+  /** The connection was handed to the server of its protocol, whose own timeouts apply from now on. */
+  spoke(socket: net.Socket, protocol: Protocol): void {
+    socket.off("timeout", dropSilent);
+    socket.setTimeout(0);
+    if (protocol === "h2c") {
+      this.#http2.add(socket);
+    }
   }
 
-  /** Ends the other connections: with no call in flight, HTTP/1.1 ones are idle. */
+  /** Ends the other connections: with no call in flight, HTTP/1.1 ones are idle. HTTP/2 ones end with their session. */
   endHttp1(): void {
     for (const socket of this.#sockets) {
       if (!this.#http2.has(socket)) {
@@ -49,4 +57,8 @@ export class OpenSockets {
       socket.destroy();
     }
   }
+}
+
+function dropSilent(this: net.Socket): void {
+  this.destroy();
 }
