@@ -76,7 +76,8 @@ function verdict(p: PhaseFigures): string {
     `the machine's ${p.machine.cores} cores were ${(p.machine.share * 100).toFixed(0)} % busy, ` +
     `${((ours / Math.max(machineSeconds, 1e-9)) * 100).toFixed(0)} % of that in the three services and the devices (Kafka, PostgreSQL and other processes the rest), ` +
     `${(p.machine.iowait * 100).toFixed(0)} % idle waiting for I/O (the devices' journals are fsync'd)`;
-  const tail = `${backlog} check-ins still queued on the devices when the clock stopped${dropped > 0 ? `, ${dropped} dropped` : ""}`;
+  const drained = p.devices.every((d) => d.drained) ? "all acknowledged afterwards" : "NOT all acknowledged within the 180 s drain";
+  const tail = `${backlog} check-ins still queued on the devices when the clock stopped (${drained})${dropped > 0 ? `, ${dropped} dropped` : ""}`;
   if (reached >= REACHED * p.targetRate) return `target rate reached (${reached.toFixed(0)}/s acknowledged); ${busy}; ${tail}.`;
   const why = p.machine.share >= 0.9 ? "CPU: no core was left idle" : "not CPU-bound by the machine's figures: look at the services' logs";
   return `target rate NOT reached: ${reached.toFixed(0)} of ${p.targetRate} check-ins/s acknowledged; ${busy}; why: ${why}; ${tail}.`;

@@ -70,7 +70,11 @@ const PARALLEL_LOOKUPS = 2;
 /** The lookup runs raw statements on the pool as well as Kysely (shared-snapshot.ts): it takes both. */
 export interface V1ConnectionsDependencies extends Omit<V1RouteDependencies, "db"> {
   readonly readModels: ReadModelClient;
-  /** Who writes the 200 answer's JSON: the hand-written byte writer (default) or Fastify's schema serializer. */
+  /**
+   * Who writes the 200 answer's JSON: the hand-written byte writer (default: it measured
+   * cheaper, see connections-json.ts) or Fastify's schema serializer, which stays selectable
+   * so that `scripts/bench-query --serializer both` can measure the choice again.
+   */
   readonly serializer?: "handwritten" | "fastify";
 }
 
