@@ -2,7 +2,8 @@ import type { Interceptor, Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { createSigner, createVerifier, generateSigningKeyPair, type KeyPair, type Principal } from "@udaconnect/auth";
 import { silentLogger, startIngestServer, type IngestServerOptions } from "@udaconnect/ingest";
-import { createJsonLogger, startProjector } from "@udaconnect/projector";
+import { createLogger } from "@udaconnect/observability";
+import { startProjector } from "@udaconnect/projector";
 import { startQueryApi, type QueryApiOptions } from "@udaconnect/query-api";
 import { createTestDatabase, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 
@@ -57,7 +58,7 @@ export async function startAttackPipeline(options: AttackPipelineOptions): Promi
     databaseUrl: database.url,
     topicNamespace,
     groupId: `${topicNamespace}-projector`,
-    logger: createJsonLogger("warn"),
+    logger: createLogger({ service: "projector", level: "warn" }),
   });
   const queryApi = await startQueryApi({
     databaseUrl: database.url,

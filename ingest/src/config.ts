@@ -1,4 +1,5 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 import { KAFKA_CLIENTS, type KafkaClientName } from "./kafka/record-producer";
 
 /** Settings of the ingest gateway, read once from the environment at start. */
@@ -32,6 +33,8 @@ export interface IngestConfig {
   readonly requestTimeoutMs: number;
   /** INGEST_IDLE_TIMEOUT_SECONDS: an HTTP/2 connection without traffic this long is closed. */
   readonly idleTimeoutMs: number;
+  /** LOG_LEVEL: how much the gateway logs. */
+  readonly logLevel: LogLevel;
 }
 
 /**
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const maxConcurrentStreams = positiveInteger(env, "INGEST_MAX_CONCURRENT_STREAMS", 100, problems);
   const requestTimeoutMs = positiveInteger(env, "INGEST_REQUEST_TIMEOUT_SECONDS", 60, problems) * 1000;
   const idleTimeoutMs = positiveInteger(env, "INGEST_IDLE_TIMEOUT_SECONDS", 120, problems) * 1000;
+  const logLevel = logLevelFrom(env, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid ingest configuration:\n- ${problems.join("\n- ")}`);
   }
@@ -80,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     maxConcurrentStreams,
     requestTimeoutMs,
     idleTimeoutMs,
+    logLevel,
   });
 }
 

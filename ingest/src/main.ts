@@ -1,18 +1,18 @@
 import { readFile } from "node:fs/promises";
 import { createVerifier, parseKeySet, type VerifyToken } from "@udaconnect/auth";
 import { loadConfig, type IngestConfig } from "./config";
-import { jsonLogger, type Logger } from "./log";
+import { createLogger, type Logger } from "@udaconnect/observability";
 import { startIngestServer } from "./start-ingest-server";
 
 /** Longer than the server's own grace period, so it only fires when draining is stuck. */
 const HARD_EXIT_MS = 25_000;
 
 async function main(): Promise<void> {
-  const logger = jsonLogger();
   const config = loadConfig();
+  const logger = createLogger({ service: "ingest", level: config.logLevel });
   const { auth: authSource, ...settings } = config;
   const server = await startIngestServer({ ...settings, auth: await verifier(authSource, logger), logger });
-  logger.info("Ingest gateway listening", { url: server.url, topicNamespace: config.topicNamespace });
+  logger.info({ url: server.url, topicNamespace: config.topicNamespace }, "Ingest gateway listening");
 
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
       return;
     }
     closing = true;
-    logger.info("Draining before exit", { signal });
+    logger.info({ signal }, "Draining before exit");
     setTimeout(() => {
       logger.error("Drain took too long; exiting anyway");
       process.exit(1);
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error("Error while draining", { error });
+        logger.error({ err: error }, "Error while draining");
         process.exit(1);
       },
     );

@@ -15,9 +15,10 @@ import { streamCheckInsHandler } from "./http/stream-check-ins-handler";
 import { reflectionRoutes } from "./http/grpc-reflection";
 import { admitting, ingestRoutes } from "./http/ingest-routes";
 import { probes } from "./http/probes";
+import { rpcMetrics } from "./http/rpc-metrics";
 import { createKafkaEventLog, type KafkaEventLogOptions } from "./kafka/kafka-event-log";
 import type { KafkaClientName } from "./kafka/record-producer";
-import { jsonLogger, type Logger } from "./log";
+import { createLogger, type Logger } from "@udaconnect/observability";
 
 /** Largest protobuf or JSON message a call may send (each message of a stream counts on its own). */
 export const READ_MAX_BYTES = 1024 * 1024;
@@ -47,7 +48,7 @@ export interface IngestServerOptions {
     readonly connectionTimeoutMs?: number;
     readonly reconnectDelayMs?: number;
   };
-  /** Default: JSON lines on stdout. */
+  /** Default: the service's JSON lines on stdout at level info. */
   readonly logger?: Logger;
   /** The server clock (recorded_at, the future bound of occurred_at); default the system clock. */
   readonly now?: Clock;
@@ -96,7 +97,7 @@ export interface IngestServer {
  * calls wait for it up to `appendTimeoutMs`, then fail with UNAVAILABLE.
  */
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
-  const logger = options.logger ?? jsonLogger();
+  const logger = options.logger ?? createLogger({ service: "ingest", level: "info" });
   const now = options.now ?? (() => new Date());
   const metrics = new IngestMetrics();
   const eventLog = createKafkaEventLog(eventLogOptions(options, logger, metrics));
@@ -130,9 +131,9 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
       reflectionRoutes([IngestService])(router);
     },
     // Last, so that interceptors given before it see the translated statuses.
-    interceptors: [translateErrors(logger)],
+    interceptors: [rpcMetrics(metrics), translateErrors(logger)],
     readMaxBytes: READ_MAX_BYTES,
-    fallback: probes(isReady, () => metrics.exposition()),
+    fallback: probes(isReady, () => metrics.scrape()),
   });
   const host = options.host ?? "127.0.0.1";
   eventLog.start();

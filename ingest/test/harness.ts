@@ -7,7 +7,7 @@ import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { EventSchema, IngestService, LocationRecordedSchema, type Event } from "@udaconnect/schemas";
 import { createTopics, uniqueNamespace } from "@udaconnect/test-support";
-import { silentLogger, startIngestServer, type IngestServer, type IngestServerOptions, type Logger } from "../src/index";
+import { silentLogger, startIngestServer, type IngestServer, type IngestServerOptions } from "../src/index";
 import { TopicReader } from "./topic-reader";
 
 /** The server clock of the integration tests, so recorded_at can be asserted exactly. */
@@ -106,17 +106,3 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-export interface LogLine {
-  readonly level: "info" | "warn" | "error";
-  readonly message: string;
-  readonly fields: Readonly<Record<string, unknown>>;
-}
-
-/** A logger that keeps what it is told, for asserting that causes are logged rather than sent. */
-export function recordingLogger(): Logger & { readonly lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const log = (level: LogLine["level"]) => (message: string, fields: Readonly<Record<string, unknown>> = {}) => {
-    lines.push({ level, message, fields });
-  };
-  return { lines, info: log("info"), warn: log("warn"), error: log("error") };
-}

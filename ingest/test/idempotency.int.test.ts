@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { decodeConsistencyToken, locationsTopic } from "@udaconnect/schemas";
-import { createJsonLogger, startProjector, type Projector } from "@udaconnect/projector";
+import { startProjector, type Projector } from "@udaconnect/projector";
 import { createTestDatabase, eventually, type TestDatabase } from "@udaconnect/test-support";
 import { silentLogger, startIngestServer } from "../src/index";
 import { SERVER_NOW, client, startHarness, transports, uniquePersonId, type Harness } from "./harness";
@@ -15,7 +15,7 @@ beforeAll(async () => {
   const brokers = inject("kafkaBrokers");
   harness = await startHarness(brokers);
   database = await createTestDatabase(inject("databaseUrl"));
-  projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: harness.namespace, logger: createJsonLogger("silent") });
+  projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: harness.namespace, logger: silentLogger });
 });
 
 afterAll(async () => {

@@ -8,7 +8,8 @@ import { locationRecorded, personRegistered } from "../src/ingest/events";
 import { AppendEventsError, type OutgoingEvent } from "../src/ingest/ports";
 import { createKafkaEventLog, type KafkaEventLog } from "../src/kafka/kafka-event-log";
 import { KAFKA_CLIENTS, type KafkaClientName } from "../src/kafka/record-producer";
-import { closedPort, recordingLogger } from "./harness";
+import { closedPort } from "./harness";
+import { recordingLogger } from "./recording-logger";
 import { TopicReader } from "./topic-reader";
 
 /**

@@ -3,7 +3,8 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { afterEach, describe, expect, it } from "vitest";
 import { uniqueNamespace } from "@udaconnect/test-support";
 import { startIngestServer, type IngestServer } from "../src/index";
-import { OCCURRED_AT, client, closedPort, recordingLogger, transports } from "./harness";
+import { OCCURRED_AT, client, closedPort, transports } from "./harness";
+import { recordingLogger } from "./recording-logger";
 
 const UNAVAILABLE_MESSAGE =
   "the event log is unavailable, so the events may not have been recorded; " +
@@ -62,7 +63,7 @@ describe("when Kafka cannot be reached", () => {
 
     expect(result).toEqual({ code: Code.Unavailable, message: UNAVAILABLE_MESSAGE });
     const logged = logger.lines.find((line) => line.message === "Kafka did not acknowledge an append");
-    expect((logged?.fields["error"] as Error | undefined)?.message).toBe("Kafka did not acknowledge within 1000 ms");
+    expect((logged?.fields["err"] as { message?: string } | undefined)?.message).toBe("Kafka did not acknowledge within 1000 ms");
   });
 
   it("still refuses invalid input with INVALID_ARGUMENT", async () => {

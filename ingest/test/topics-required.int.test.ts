@@ -2,7 +2,8 @@ import { Kafka, logLevel } from "kafkajs";
 import { describe, expect, inject, it } from "vitest";
 import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
 import { createTopicsWithLeaders, eventually, uniqueNamespace } from "@udaconnect/test-support";
-import { silentLogger, startIngestServer, type Logger } from "../src/index";
+import { startIngestServer } from "../src/index";
+import { recordingLogger } from "./recording-logger";
 
 describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics own them)", () => {
   it("creates nothing, stays unready saying which topics are missing or too small, and becomes ready once they are right", async () => {
@@ -12,13 +13,13 @@ describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics
     const locations = topicName(locationsTopic, namespace);
     const admin = new Kafka({ clientId: "ingest-test-admin", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    const warnings: string[] = [];
-    const logger: Logger = { ...silentLogger, warn: (message) => void warnings.push(message) };
+    const logger = recordingLogger();
+    const warnings = () => logger.lines.filter((l) => l.level === "warn").map((l) => l.message);
     const server = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, createTopics: false, port: 0, logger, kafka: { reconnectDelayMs: 100 } });
     try {
       await createTopicsWithLeaders(admin, [{ topic: persons, numPartitions: 1 }]);
 
-      const refusal = await eventually(() => warnings.find((w) => w.includes(`${persons} has 1 partitions`)) ?? failNow("no warning yet"));
+      const refusal = await eventually(() => warnings().find((w) => w.includes(`${persons} has 1 partitions`)) ?? failNow("no warning yet"));
       expect(refusal).toBe(
         `Kafka not ready yet; retrying (TopicsNotReadyError: Kafka topics are not ready: ${locations} does not exist (needs 6 partitions); ` +
           `${persons} has 1 partitions, fewer than the 3 it is declared with. INGEST_CREATE_TOPICS=false leaves creating them to the deployment: ` +

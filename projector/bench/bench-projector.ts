@@ -15,7 +15,7 @@ import { Kysely, PostgresDialect, sql } from "kysely";
 import { migrateToLatest } from "@udaconnect/migrations";
 import { describeMemoryPeaks } from "@udaconnect/test-support";
 import { allTopics, locationsTopic, topicName } from "@udaconnect/schemas";
-import { createJsonLogger } from "../src/logger";
+import { silentLogger } from "@udaconnect/observability";
 import { runRebuild } from "../src/rebuild/run-rebuild";
 import { produceCheckIns, venueCheckIns } from "./bench-data";
 import { loadBenchConfig } from "./config";
@@ -79,7 +79,7 @@ try {
 
   say("rebuilding from offset 0");
   const rebuildStart = performance.now();
-  await runRebuild({ kafkaBrokers: brokers, databaseUrl: url.toString(), topicNamespace: namespace, groupId: `${namespace}-projector`, graceMs: 0, progressIntervalMs: 1_000, progress: (line) => say(line), logger: createJsonLogger("silent") });
+  await runRebuild({ kafkaBrokers: brokers, databaseUrl: url.toString(), topicNamespace: namespace, groupId: `${namespace}-projector`, graceMs: 0, progressIntervalMs: 1_000, progress: (line) => say(line), logger: silentLogger });
   const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
 
   say(`connection lookup under each index choice (${values.probes} probes)`);

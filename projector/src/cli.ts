@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config";
-import { createJsonLogger } from "./logger";
+import { createLogger } from "@udaconnect/observability";
 import { RebuildInProgressError, runRebuild } from "./rebuild/run-rebuild";
 
 const USAGE = `usage: scripts/rebuild [--grace-seconds N]   (or: tsx projector/src/cli.ts rebuild …)
@@ -40,7 +40,7 @@ try {
     graceMs: graceSeconds * 1000,
     progress: (line) => process.stderr.write(`${line}\n`),
     // The projector's own JSON lines would drown the progress: warnings and errors only.
-    logger: createJsonLogger(config.logLevel === "debug" ? "debug" : "warn", (line) => process.stderr.write(line)),
+    logger: createLogger({ service: "projector-rebuild", level: config.logLevel === "debug" ? "debug" : "warn", destination: process.stderr }),
     signal: controller.signal,
   });
   process.exitCode = outcome.kind === "switched" ? 0 : 130;

@@ -1,5 +1,5 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
-import { LOG_LEVELS, isLogLevel, type LogLevel } from "./logger";
+import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 
 export interface ProjectorConfig {
   readonly databaseUrl: string;
@@ -54,11 +54,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
   if (port === undefined || port > 65_535) {
     problems.push(`PROJECTOR_PORT must be an integer from 0 to 65535, got "${env.PROJECTOR_PORT}"`);
   }
-  const logLevel = env.LOG_LEVEL || "info";
-  if (!isLogLevel(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
-  }
-  if (problems.length > 0 || sessionTimeoutMs === undefined || port === undefined || !isLogLevel(logLevel)) {
+  const logLevel = logLevelFrom(env, problems);
+  if (problems.length > 0 || sessionTimeoutMs === undefined || port === undefined) {
     throw new Error(`projector configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
   return Object.freeze({ databaseUrl, kafkaBrokers, kafkaConnection, createTopics, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel });

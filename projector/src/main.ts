@@ -1,11 +1,11 @@
+import { createLogger } from "@udaconnect/observability";
 import { loadConfig } from "./config";
 import { startOpsServer, type Readiness } from "./http/ops-server";
-import { createJsonLogger } from "./logger";
 import { createProjectorMetrics } from "./metrics/projector-metrics";
 import { startProjector, type Projector } from "./start-projector";
 
 const config = loadConfig();
-const logger = createJsonLogger(config.logLevel);
+const logger = createLogger({ service: "projector", level: config.logLevel });
 
 let projector: Projector | undefined;
 const notStarted: Readiness = { ready: false, checks: { consumer: false, database: false } };
@@ -13,10 +13,10 @@ const metrics = createProjectorMetrics();
 const ops = await startOpsServer({
   host: config.host,
   port: config.port,
-  metrics: () => metrics.render(),
+  metrics: () => metrics.scrape(),
   readiness: () => projector?.readiness() ?? Promise.resolve(notStarted),
 });
-logger.info("ops server listening", { url: ops.url });
+logger.info({ url: ops.url }, "ops server listening");
 
 let stopRequested = false;
 let stopping: Promise<void> | undefined;
@@ -24,11 +24,11 @@ let stopping: Promise<void> | undefined;
 function shutdown(reason: string): void {
   stopRequested = true;
   stopping ??= (async () => {
-    logger.info("stopping", { reason });
+    logger.info({ reason }, "stopping");
     await projector?.stop();
     await ops.close();
   })().catch((error: unknown) => {
-    logger.error("could not stop cleanly", { error });
+    logger.error({ err: error }, "could not stop cleanly");
     process.exitCode = 1;
   });
 }
@@ -59,7 +59,7 @@ try {
     projector = started;
   }
 } catch (error) {
-  logger.error("projector could not start", { error: error instanceof Error ? error.message : String(error) });
+  logger.error({ err: error }, "projector could not start");
   process.exitCode = 1;
   await ops.close();
 }

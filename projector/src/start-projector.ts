@@ -4,7 +4,7 @@ import type { Readiness } from "./http/ops-server";
 import { startBatchConsumer } from "./kafka/batch-consumer";
 import { createKafka, requireTopics } from "./kafka/client";
 import { startDeadLetterProducer, type DeadLetterProducer } from "./kafka/dead-letter";
-import { createJsonLogger, type Logger } from "./logger";
+import { createLogger, type Logger } from "@udaconnect/observability";
 import { createProjectorMetrics, type ProjectorMetrics } from "./metrics/projector-metrics";
 import { readGenerationCheckpoints } from "./postgres/checkpoints";
 import { createDatabase, isReachable } from "./postgres/database";
@@ -61,7 +61,7 @@ const CONCURRENCY = 6;
  * topic does not exist.
  */
 export async function startProjector(options: ProjectorOptions): Promise<Projector> {
-  const logger = options.logger ?? createJsonLogger("info");
+  const logger = options.logger ?? createLogger({ service: "projector", level: "info" });
   const groupId = options.groupId ?? "udaconnect-projector";
   const topics = allTopics.map((t) => topicName(t, options.topicNamespace));
   const target = options.target ?? { kind: "live" };
@@ -69,7 +69,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   const db = createDatabase({
     url: options.databaseUrl,
     maxConnections: CONCURRENCY + 2,
-    onIdleError: (error) => logger.warn("an idle database connection failed; the pool replaces it", { error: error.message }),
+    onIdleError: (error) => logger.warn({ err: error }, "an idle database connection failed; the pool replaces it"),
   });
   let deadLetters: DeadLetterProducer | undefined;
   try {
@@ -92,7 +92,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       onFatal: options.onFatal ?? (() => {}),
       observe: (o) => metrics.observeBatch(o),
     });
-    logger.info("projector started", { groupId, topics, target });
+    logger.info({ groupId, topics, target }, "projector started");
     return {
       readiness: async () => {
         const checks = { consumer: consumer.isRunning(), database: await isReachable(db) };
@@ -103,7 +103,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
         await consumer.stop();
         await deadLetters?.disconnect();
         await db.destroy();
-        logger.info("projector stopped", { groupId });
+        logger.info({ groupId }, "projector stopped");
       },
     };
   } catch (error) {

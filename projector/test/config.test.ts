@@ -53,7 +53,7 @@ describe("loadConfig", () => {
         '- PROJECTOR_CREATE_TOPICS must be "true" or "false", got "yes"',
         '- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "a b"',
         '- PROJECTOR_PORT must be an integer from 0 to 65535, got "70000"',
-        '- LOG_LEVEL must be one of debug, info, warn, error, silent, got "loud"',
+        '- LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       ].join("\n"),
     );
   });

@@ -1,13 +1,11 @@
-import { createJsonLogger, type Logger } from "../src/logger";
+import { createLogger, type Logger } from "@udaconnect/observability";
 
 export type LogLine = Readonly<Record<string, unknown>> & { readonly msg: string; readonly level: string };
 
 /** A debug-level logger whose lines the test can read back. */
 export function collectingLogger(): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const logger = createJsonLogger("debug", (line) => {
-    lines.push(JSON.parse(line) as LogLine);
-  });
+  const logger = createLogger({ service: "projector", level: "debug", destination: { write: (line) => void lines.push(JSON.parse(line) as LogLine) } });
   return { logger, lines };
 }
 

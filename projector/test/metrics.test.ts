@@ -3,17 +3,17 @@ import { createProjectorMetrics } from "../src/metrics/projector-metrics";
 import { formatProgress, progressOf } from "../src/rebuild/progress";
 
 describe("projector metrics", () => {
-  it("renders counters, histograms, lag and freshness in the Prometheus text format", () => {
+  it("renders counters, histograms, lag and freshness in the Prometheus text format", async () => {
     const metrics = createProjectorMetrics(() => 1_000_030_000);
     metrics.observeBatch({ topic: "t", partition: 2, records: 7, applied: 6, deadLettered: 1, seconds: 0.02, lag: 5n, lastEventTimeMs: 1_000_000_000 });
 
-    const text = metrics.render();
+    const { text } = await metrics.scrape();
 
     expect(text).toContain('udaconnect_projector_events_applied_total{topic="t"} 6\n');
     expect(text).toContain('udaconnect_projector_dead_lettered_total{topic="t"} 1\n');
-    expect(text).toContain('udaconnect_projector_batch_size_records_bucket{topic="t",le="10"} 1\n');
-    expect(text).toContain('udaconnect_projector_batch_size_records_bucket{topic="t",le="1"} 0\n');
-    expect(text).toContain('udaconnect_projector_apply_seconds_bucket{topic="t",le="0.025"} 1\n');
+    expect(text).toContain('udaconnect_projector_batch_size_records_bucket{le="10",topic="t"} 1\n');
+    expect(text).toContain('udaconnect_projector_batch_size_records_bucket{le="1",topic="t"} 0\n');
+    expect(text).toContain('udaconnect_projector_apply_seconds_bucket{le="0.025",topic="t"} 1\n');
     expect(text).toContain('udaconnect_projector_apply_seconds_count{topic="t"} 1\n');
     expect(text).toContain('udaconnect_projector_lag_records{topic="t",partition="2"} 5\n');
     expect(text).toContain('udaconnect_projector_event_time_freshness_seconds{topic="t",partition="2"} 30\n');

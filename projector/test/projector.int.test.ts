@@ -116,7 +116,7 @@ describe("projector", () => {
       })),
     );
     expect(linesOf(lines, "record skipped", ["offset", "reason"])).toEqual(reasons.map((reason, i) => ({ offset: String(i + 1), reason })));
-    const metrics = projector.metrics.render();
+    const metrics = (await projector.metrics.scrape()).text;
     expect(metrics).toContain(`udaconnect_projector_dead_lettered_total{topic="${f.locations}"} 3`);
     expect(metrics).toContain(`udaconnect_projector_events_applied_total{topic="${f.locations}"} 2`);
     expect(metrics).toContain(`udaconnect_projector_lag_records{topic="${f.locations}",partition="${end?.partition}"} 0`);

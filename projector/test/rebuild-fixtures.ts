@@ -1,4 +1,4 @@
-import { createJsonLogger } from "../src/logger";
+import { silentLogger } from "@udaconnect/observability";
 import { runRebuild, type RebuildOutcome } from "../src/rebuild/run-rebuild";
 
 /** Runs a rebuild the way the CLI does, collecting its progress lines. */
@@ -14,7 +14,7 @@ export async function rebuild(
     graceMs: options.graceMs ?? 0,
     progressIntervalMs: 100,
     progress: onProgress,
-    logger: createJsonLogger("silent"),
+    logger: silentLogger,
     ...(options.signal ? { signal: options.signal } : {}),
   });
 }

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import { createLogger } from "@udaconnect/observability";
 import type { LogLevel } from "./config";
 import type { EndOffsetsReader } from "./kafka/end-offsets";
 import { requireLegacyReader, requireToken, type Authentication, type LegacyApiAuth } from "./http/access";
@@ -55,7 +56,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const { readModels, auth } = deps;
   const { db } = readModels;
   const app = Fastify({
-    logger: deps.logLevel === undefined ? false : jsonLogLines(deps.logLevel),
+    ...(deps.logLevel === undefined ? { logger: false } : { loggerInstance: queryApiLogger(deps.logLevel) }),
     // Errors raised before routing (a malformed %-escape in the path) get problem+json too.
     frameworkErrors: (error, request, reply) => sendProblem(request, reply, badRequest(error.message)),
     clientErrorHandler,
@@ -114,17 +115,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   return app;
 }
 
-/**
- * Fastify's logger (pino) writing the lines ingest and the projector write: ISO time,
- * level by name, message under "msg", so one log query serves all three services.
- */
-function jsonLogLines(level: LogLevel) {
-  return {
+/** The services' one logger configuration, with Fastify's request fields (reqId comes from Fastify). */
+function queryApiLogger(level: LogLevel): FastifyBaseLogger {
+  return createLogger({
+    service: "query-api",
     level,
-    base: undefined,
-    timestamp: () => `,"time":"${new Date().toISOString()}"`,
-    formatters: { level: (label: string) => ({ level: label }) },
-    // Fastify's request fields, with the web page's ?token= kept out of every log line.
+    // The web page's ?token= kept out of every log line: a path inside a string, which pino's redact cannot reach.
     serializers: {
       req: (request: FastifyRequest) => ({
         method: request.method,
@@ -134,5 +130,5 @@ function jsonLogLines(level: LogLevel) {
         remotePort: request.socket?.remotePort,
       }),
     },
-  };
+  });
 }

@@ -1,9 +1,8 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 import type { LegacyApiAuth } from "./http/access";
 
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type { LogLevel } from "@udaconnect/observability";
 
 export interface QueryApiConfig {
   readonly databaseUrl: string;
@@ -47,10 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
   }
   const host = env.QUERY_API_HOST || "127.0.0.1";
   const port = integer(env, "QUERY_API_PORT", 8080, 0, 65_535, problems);
-  const logLevel = env.LOG_LEVEL || "info";
-  if (!isLogLevel(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
-  }
+  const logLevel = logLevelFrom(env, problems);
   const authJwksFile = env.AUTH_JWKS_FILE || undefined;
   const authDisabled = env.AUTH_DISABLED === "true";
   if (env.AUTH_DISABLED !== undefined && !["true", "false", ""].includes(env.AUTH_DISABLED)) {
@@ -98,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
         "from scripts/mint-token), which writes without a caller's token use; or leave QUERY_API_INGEST_URL unset to keep writes off",
     );
   }
-  if (problems.length > 0 || !isLogLevel(logLevel) || !isLegacyApiAuth(legacyApiAuth)) {
+  if (problems.length > 0 || !isLegacyApiAuth(legacyApiAuth)) {
     throw new Error(`query-api configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
   return Object.freeze({
@@ -142,8 +138,4 @@ function isPostgresUrl(value: string): boolean {
 
 function isLegacyApiAuth(value: string): value is LegacyApiAuth {
   return value === "bearer" || value === "open";
-}
-
-function isLogLevel(value: string): value is LogLevel {
-  return (LOG_LEVELS as readonly string[]).includes(value);
 }

@@ -1,18 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { createVerifier, parseKeySet } from "@udaconnect/auth";
+import { createLogger } from "@udaconnect/observability";
 import { loadConfig } from "./config";
 import type { Authentication } from "./http/access";
 import { startQueryApi } from "./server";
 
 const config = loadConfig();
+// The lines of start and stop; requests are logged by Fastify with the same configuration (app.ts).
+const logger = createLogger({ service: "query-api", level: config.logLevel });
 let auth: Authentication = "disabled";
 if (config.authJwksFile !== undefined) {
   auth = createVerifier(parseKeySet(await readFile(config.authJwksFile, "utf8"), config.authJwksFile));
 } else {
-  console.warn("query-api: WARNING — AUTH_DISABLED=true: every request may read every person's data. Never do this outside local experiments.");
+  logger.warn("WARNING — AUTH_DISABLED=true: every request may read every person's data. Never do this outside local experiments.");
 }
 if (config.kafkaBrokers === undefined) {
-  console.warn("query-api: KAFKA_BROKERS not set: /v1/projection/status reports end offsets as unknown and /readyz ignores lag");
+  logger.warn("KAFKA_BROKERS not set: /v1/projection/status reports end offsets as unknown and /readyz ignores lag");
 }
 if (config.ingestTokenFile !== undefined) {
   // Fail at start rather than at the first write; the file is read again at each write, so it can be renewed in place.
@@ -21,13 +24,13 @@ if (config.ingestTokenFile !== undefined) {
   });
 }
 if (config.ingestUrl === undefined) {
-  console.warn("query-api: QUERY_API_INGEST_URL not set: POST /api/persons and /api/locations answer 501");
+  logger.warn("QUERY_API_INGEST_URL not set: POST /api/persons and /api/locations answer 501");
 }
 if (config.legacyApiAuth === "open") {
-  console.warn("query-api: LEGACY_API_AUTH=open: the original's /api routes serve callers without a token (reads of everyone, writes as query-api)");
+  logger.warn("LEGACY_API_AUTH=open: the original's /api routes serve callers without a token (reads of everyone, writes as query-api)");
 }
 const api = await startQueryApi({ ...config, auth });
-console.log(`query-api: listening on ${api.url} (web page /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
+logger.info({ url: api.url }, `listening on ${api.url} (web page /, API docs /docs, OpenAPI /openapi.json, metrics /metrics)`);
 
 let closing = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -37,9 +40,9 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     }
     closing = true;
     api.close().then(
-      () => console.log(`query-api: closed after ${signal}`),
+      () => logger.info({ signal }, "closed"),
       (error: unknown) => {
-        console.error("query-api: failed to close cleanly", error);
+        logger.error({ err: error }, "failed to close cleanly");
         process.exitCode = 1;
       },
     );

@@ -127,7 +127,7 @@ describe("GET /metrics", () => {
     expect(response.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
     const labels = 'method="GET",route="/v1/persons/:person_id",status="404"';
     expect(response.body).toContain("# TYPE http_request_duration_seconds histogram\n");
-    expect(response.body).toContain(`http_request_duration_seconds_bucket{${labels},le="+Inf"} 2\n`);
+    expect(response.body).toContain(`http_request_duration_seconds_bucket{le="+Inf",${labels}} 2\n`);
     expect(response.body).toContain(`http_request_duration_seconds_count{${labels}} 2\n`);
     expect(response.body).not.toContain("somebody-else");
   });

@@ -1,7 +1,8 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { createSigner, createVerifier, generateSigningKeyPair, type Principal } from "@udaconnect/auth";
 import { silentLogger, startIngestServer } from "@udaconnect/ingest";
-import { createJsonLogger, startProjector } from "@udaconnect/projector";
+import { createLogger } from "@udaconnect/observability";
+import { startProjector } from "@udaconnect/projector";
 import { startQueryApi } from "@udaconnect/query-api";
 import { createTestDatabase, eventually, type TestDatabase } from "@udaconnect/test-support";
 
@@ -42,7 +43,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   await eventually(() => {
     if (!ingest.isReady()) throw new Error("ingest is not ready");
   });
-  const projector = await startProjector({ kafkaBrokers, databaseUrl: database.url, topicNamespace, groupId: `${topicNamespace}-projector`, logger: createJsonLogger("warn") });
+  const projector = await startProjector({ kafkaBrokers, databaseUrl: database.url, topicNamespace, groupId: `${topicNamespace}-projector`, logger: createLogger({ service: "projector", level: "warn" }) });
   // The original's writes (POST /api/persons, /api/locations) go to this ingest; end offsets of this namespace
   // make /v1/projection/status show what the log holds.
   const queryApi = await startQueryApi({ databaseUrl: database.url, port: 0, auth, ingestUrl: ingest.url, kafkaBrokers: kafkaBrokers.split(","), topicNamespace });

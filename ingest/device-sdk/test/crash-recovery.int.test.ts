@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/ingest";
-import { createJsonLogger, startProjector, type Projector } from "@udaconnect/projector";
+import { startProjector, type Projector } from "@udaconnect/projector";
 import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 import { startDevice } from "./processes";
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   await createTopics(brokers, namespace);
   gateway = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger });
   database = await createTestDatabase(inject("databaseUrl"));
-  projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, logger: createJsonLogger("silent") });
+  projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, logger: silentLogger });
 });
 
 afterAll(async () => {

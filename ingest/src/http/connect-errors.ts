@@ -2,7 +2,7 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { AppendEventsError } from "../ingest/ports";
 import type { Outcome } from "../ingest/decision";
 import { describeViolations } from "../ingest/violations";
-import type { Logger } from "../log";
+import type { Logger } from "@udaconnect/observability";
 
 /** A refused request becomes INVALID_ARGUMENT naming each field; an appended one its reply. */
 export function replyOrRefuse<Reply>(outcome: Outcome<Reply>): Reply {
@@ -21,14 +21,14 @@ export function translateError(error: unknown, logger: Logger, procedure: string
     return error;
   }
   if (error instanceof AppendEventsError) {
-    logger.warn("Kafka did not acknowledge an append", { procedure, error });
+    logger.warn({ rpc: procedure, err: error }, "Kafka did not acknowledge an append");
     return new ConnectError(
       "the event log is unavailable, so the events may not have been recorded; " +
         "retry the call with the same event ids (and person id) so that a duplicate is recognised",
       Code.Unavailable,
     );
   }
-  logger.error("Unexpected error in a call", { procedure, error });
+  logger.error({ rpc: procedure, err: error }, "Unexpected error in a call");
   return new ConnectError("internal error", Code.Internal);
 }
 

@@ -1,74 +1,100 @@
+import { createMetricsRegistry, scrape } from "@udaconnect/observability";
+import { Counter, Gauge, Histogram } from "prom-client";
 import type { CheckInVerdict } from "../ingest/stream-check-ins";
 
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const SEND_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Unary calls take milliseconds; a StreamCheckIns stream stays open up to INGEST_MAX_STREAM_SECONDS. */
+const RPC_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60, 300, 3600];
 
 /**
- * The gateway's counters, exposed in Prometheus text format at /metrics.
- * Hand-written: four series do not justify a client library.
+ * The gateway's metrics at /metrics: check-ins by outcome, Kafka send latency, batches in
+ * flight, each RPC by method and status code, and Node.js's runtime metrics. Counted per
+ * call or per batch, never per check-in, so that the hot path pays one update per batch.
  */
 export class IngestMetrics {
-  #accepted = 0;
-  #duplicates = 0;
-  readonly #rejected = new Map<string, number>();
-  readonly #sendBuckets = LATENCY_BUCKETS.map(() => 0);
-  #sendCount = 0;
-  #sendSum = 0;
-  #inFlightBatches = 0;
+  readonly #registry = createMetricsRegistry();
+  readonly #accepted = new Counter({ name: "udaconnect_ingest_check_ins_accepted_total", help: "Check-ins appended to Kafka.", registers: [this.#registry] });
+  readonly #duplicates = new Counter({
+    name: "udaconnect_ingest_check_ins_duplicate_total",
+    help: "Check-ins answered DUPLICATE (retries of recent event ids).",
+    registers: [this.#registry],
+  });
+  readonly #rejected = new Counter({
+    name: "udaconnect_ingest_check_ins_rejected_total",
+    help: "Check-ins not appended, by reason (REFUSED_WITH_CALL: valid, refused with a bad neighbour in a unary call).",
+    labelNames: ["reason"],
+    registers: [this.#registry],
+  });
+  readonly #send = new Histogram({
+    name: "udaconnect_ingest_kafka_send_seconds",
+    help: "Time from a produce request to Kafka's acknowledgement (acks=all).",
+    buckets: SEND_BUCKETS,
+    registers: [this.#registry],
+  });
+  readonly #inFlightBatches = new Gauge({ name: "udaconnect_ingest_in_flight_batches", help: "StreamCheckIns batches waiting for Kafka.", registers: [this.#registry] });
+  readonly #rpcs = new Counter({
+    name: "udaconnect_ingest_rpcs_total",
+    help: "RPCs finished, by method and status code (Connect's names: ok, invalid_argument, unavailable …).",
+    labelNames: ["method", "code"],
+    registers: [this.#registry],
+  });
+  readonly #rpcSeconds = new Histogram({
+    name: "udaconnect_ingest_rpc_duration_seconds",
+    help: "Time from an RPC's start to its end (for StreamCheckIns, the stream's whole life), by method and status code.",
+    labelNames: ["method", "code"],
+    buckets: RPC_BUCKETS,
+    registers: [this.#registry],
+  });
 
   countAccepted(count: number): void {
-    this.#accepted += count;
+    this.#accepted.inc(count);
   }
 
   /** Check-ins a unary call refused (all or nothing), one reason each. */
   countRejected(reasons: readonly string[]): void {
-    for (const reason of reasons) this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1);
+    for (const [reason, count] of tally(reasons)) this.#rejected.inc({ reason }, count);
   }
 
   countVerdicts(verdicts: readonly CheckInVerdict[]): void {
+    let accepted = 0;
+    let duplicates = 0;
+    const rejected: string[] = [];
     for (const { status, reason } of verdicts) {
-      if (status === "accepted") this.#accepted++;
-      else if (status === "duplicate") this.#duplicates++;
-      else this.#rejected.set(reason, (this.#rejected.get(reason) ?? 0) + 1);
+      if (status === "accepted") accepted++;
+      else if (status === "duplicate") duplicates++;
+      else rejected.push(reason);
     }
+    this.#accepted.inc(accepted);
+    this.#duplicates.inc(duplicates);
+    this.countRejected(rejected);
   }
 
   readonly observeSend = (seconds: number): void => {
-    this.#sendCount++;
-    this.#sendSum += seconds;
-    LATENCY_BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) this.#sendBuckets[i] = (this.#sendBuckets[i] ?? 0) + 1;
-    });
+    this.#send.observe(seconds);
   };
 
   batchStarted(): void {
-    this.#inFlightBatches++;
+    this.#inFlightBatches.inc();
   }
 
   batchEnded(): void {
-    this.#inFlightBatches--;
+    this.#inFlightBatches.dec();
   }
 
-  exposition(): string {
-    const lines = [
-      "# HELP udaconnect_ingest_check_ins_accepted_total Check-ins appended to Kafka.",
-      "# TYPE udaconnect_ingest_check_ins_accepted_total counter",
-      `udaconnect_ingest_check_ins_accepted_total ${this.#accepted}`,
-      "# HELP udaconnect_ingest_check_ins_duplicate_total Check-ins answered DUPLICATE (retries of recent event ids).",
-      "# TYPE udaconnect_ingest_check_ins_duplicate_total counter",
-      `udaconnect_ingest_check_ins_duplicate_total ${this.#duplicates}`,
-      "# HELP udaconnect_ingest_check_ins_rejected_total Check-ins not appended, by reason (REFUSED_WITH_CALL: valid, refused with a bad neighbour in a unary call).",
-      "# TYPE udaconnect_ingest_check_ins_rejected_total counter",
-      ...[...this.#rejected].map(([reason, n]) => `udaconnect_ingest_check_ins_rejected_total{reason="${reason}"} ${n}`),
-      "# HELP udaconnect_ingest_kafka_send_seconds Time from a produce request to Kafka's acknowledgement (acks=all).",
-      "# TYPE udaconnect_ingest_kafka_send_seconds histogram",
-      ...LATENCY_BUCKETS.map((b, i) => `udaconnect_ingest_kafka_send_seconds_bucket{le="${b}"} ${this.#sendBuckets[i] ?? 0}`),
-      `udaconnect_ingest_kafka_send_seconds_bucket{le="+Inf"} ${this.#sendCount}`,
-      `udaconnect_ingest_kafka_send_seconds_sum ${this.#sendSum}`,
-      `udaconnect_ingest_kafka_send_seconds_count ${this.#sendCount}`,
-      "# HELP udaconnect_ingest_in_flight_batches StreamCheckIns batches waiting for Kafka.",
-      "# TYPE udaconnect_ingest_in_flight_batches gauge",
-      `udaconnect_ingest_in_flight_batches ${this.#inFlightBatches}`,
-    ];
-    return `${lines.join("\n")}\n`;
+  /** One finished RPC; `code` in Connect's spelling ("ok" for success). */
+  observeRpc(method: string, code: string, seconds: number): void {
+    const labels = { method, code };
+    this.#rpcs.inc(labels);
+    this.#rpcSeconds.observe(labels, seconds);
   }
+
+  scrape(): Promise<{ readonly contentType: string; readonly text: string }> {
+    return scrape(this.#registry);
+  }
+}
+
+function tally(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
 }

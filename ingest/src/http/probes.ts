@@ -6,7 +6,7 @@ import type { NodeHandlerFn, NodeServerResponse } from "./node-handler";
  * `GET /metrics` (Prometheus text format),
  * for Kubernetes probes and load balancers; anything else is a JSON 404.
  */
-export function probes(isReady: () => boolean, metrics: () => string): NodeHandlerFn {
+export function probes(isReady: () => boolean, metrics: () => Promise<{ readonly contentType: string; readonly text: string }>): NodeHandlerFn {
   return (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const isRead = req.method === "GET" || req.method === "HEAD";
@@ -16,9 +16,13 @@ export function probes(isReady: () => boolean, metrics: () => string): NodeHandl
       const ready = isReady();
       send(res, ready ? 200 : 503, { status: ready ? "ready" : "not ready" });
     } else if (isRead && path === "/metrics") {
-      const text = metrics();
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(text) });
-      res.end(text);
+      metrics().then(
+        ({ contentType, text }) => {
+          res.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+          res.end(text);
+        },
+        () => send(res, 500, { status: "metrics unavailable" }),
+      );
     } else {
       send(res, 404, { status: "not found", path });
     }

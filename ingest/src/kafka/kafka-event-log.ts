@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, type RetryOptions } from "kafkajs";
 import { describeKafkaConnection, kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
-import type { Logger } from "../log";
+import type { Logger } from "@udaconnect/observability";
 import { withDeadline } from "./deadline";
 import { ensureTopics, type PartitionCounts } from "./ensure-topics";
 import { kafkaJsProducer } from "./kafkajs/kafkajs-producer";
@@ -120,7 +120,7 @@ class ProducerEventLog implements KafkaEventLog {
         send,
         appendTimeoutMs,
         () => new AppendEventsError(`Kafka did not acknowledge within ${appendTimeoutMs} ms`),
-        (error) => logger.warn("A send that had timed out failed later", { error }),
+        (error) => logger.warn({ err: error }, "A send that had timed out failed later"),
       );
     } catch (error) {
       throw error instanceof AppendEventsError ? error : new AppendEventsError("Kafka refused the events", { cause: error });
@@ -145,12 +145,12 @@ class ProducerEventLog implements KafkaEventLog {
         if (!signal.aborted) {
           this.#ready = true;
           this.#markConnected(counts);
-          logger.info("Kafka producer connected", { brokers, security, topicNamespace });
+          logger.info({ brokers, security, topicNamespace }, "Kafka producer connected");
         }
         return;
       } catch (error) {
         // Wrong credentials and missing topics are retried too: Strimzi may apply the KafkaUser or KafkaTopic after the pod starts.
-        logger.warn(`Kafka not ready yet; retrying (${reasonOf(error)})`, { error, brokers, security });
+        logger.warn({ err: error, brokers, security }, `Kafka not ready yet; retrying (${reasonOf(error)})`);
         await sleep(reconnectDelayMs, undefined, { signal }).catch(() => {});
       }
     }

@@ -1,5 +1,5 @@
 import { logLevel, type logCreator } from "kafkajs";
-import type { Logger } from "../log";
+import type { Logger } from "@udaconnect/observability";
 
 /**
  * Routes kafkajs's warnings and errors into the gateway's logger, all as
@@ -12,7 +12,7 @@ export function kafkaLogCreator(logger: Logger): logCreator {
       const { message, timestamp: _timestamp, ...extra } = log;
       const fields = { component: `kafkajs.${namespace}`, ...extra };
       if (level === logLevel.ERROR || level === logLevel.WARN) {
-        logger.warn(message, fields);
+        logger.warn(fields, message);
       }
     };
 }

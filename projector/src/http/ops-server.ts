@@ -10,8 +10,8 @@ export interface OpsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly readiness: () => Promise<Readiness>;
-  /** Prometheus text for GET /metrics; omitted: /metrics is 404. */
-  readonly metrics?: () => string;
+  /** What GET /metrics answers (a prom-client registry's scrape); omitted: /metrics is 404. */
+  readonly metrics?: () => Promise<{ readonly contentType: string; readonly text: string }>;
 }
 
 export interface OpsServer {
@@ -46,7 +46,7 @@ async function route(
   request: IncomingMessage,
   response: ServerResponse,
   readiness: () => Promise<Readiness>,
-  metrics: (() => string) | undefined,
+  metrics: OpsServerOptions["metrics"],
 ): Promise<void> {
   const path = new URL(request.url ?? "/", "http://ops").pathname;
   if (request.method !== "GET" && request.method !== "HEAD") {
@@ -57,8 +57,8 @@ async function route(
     const { ready, checks } = await readiness();
     send(response, ready ? 200 : 503, { status: ready ? "ready" : "not ready", checks });
   } else if (path === "/metrics" && metrics !== undefined) {
-    const text = metrics();
-    response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(text) });
+    const { contentType, text } = await metrics();
+    response.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
     response.end(text);
   } else {
     send(response, 404, { status: "not found" });

@@ -1,5 +1,5 @@
 import type { Batch, Consumer, EachBatchPayload, Kafka } from "kafkajs";
-import type { Logger } from "../logger";
+import type { Logger } from "@udaconnect/observability";
 import type { BatchObservation } from "../metrics/projector-metrics";
 import type { BatchResult, PartitionBatch, ProjectBatch, ReadCheckpoints } from "../projection/ports";
 import { ResumePositions } from "./resume-positions";
@@ -50,7 +50,7 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     running = false;
-    logger.error("consumer crashed", { error: payload.error, restart: payload.restart });
+    logger.error({ err: payload.error, restart: payload.restart }, "consumer crashed");
     if (!payload.restart) {
       options.onFatal(payload.error);
     }
@@ -108,7 +108,7 @@ async function handleBatch(
       topics: [{ topic, partitions: [{ partition, offset: result.nextOffset.toString() }] }],
     });
   } catch (error) {
-    logger.warn("could not commit the offset to Kafka (PostgreSQL holds the checkpoint)", { topic, partition, error });
+    logger.warn({ topic, partition, err: error }, "could not commit the offset to Kafka (PostgreSQL holds the checkpoint)");
   }
   await payload.heartbeat();
 }
@@ -143,18 +143,16 @@ function report(logger: Logger, batch: Batch, result: BatchResult): void {
   const { topic, partition } = batch;
   // Also dead-lettered (unless rebuilding): the log line is for operators tailing logs.
   for (const { offset, reason } of result.skipped) {
-    logger.warn("record skipped", { topic, partition, offset, reason });
+    logger.warn({ topic, partition, offset, reason }, "record skipped");
   }
   if (fetchedOffsetOf(batch) > result.checkpointBefore) {
     // Expected only when retention deleted records never projected (the log is meant to be kept).
-    logger.warn("the fetch started past the checkpoint: records in between were not projected", {
-      topic,
-      partition,
-      checkpoint: result.checkpointBefore,
-      fetchedOffset: fetchedOffsetOf(batch),
-    });
+    logger.warn(
+      { topic, partition, checkpoint: result.checkpointBefore, fetchedOffset: fetchedOffsetOf(batch) },
+      "the fetch started past the checkpoint: records in between were not projected",
+    );
   }
-  logger.debug("batch projected", {
+  logger.debug({
     topic,
     partition,
     fetchedOffset: fetchedOffsetOf(batch),
@@ -168,7 +166,7 @@ function report(logger: Logger, batch: Batch, result: BatchResult): void {
     locationsErased: result.locationsErased,
     locationsInserted: result.locationsInserted,
     skipped: result.skipped.length,
-  });
+  }, "batch projected");
 }
 
 /** kafkajs 2.2.4 keeps the offset a batch was fetched from on the batch; its typings omit it. */

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from "kafkajs";
 import { kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
-import type { Logger } from "../logger";
+import type { Logger } from "@udaconnect/observability";
 
 /** Where the brokers are and how to reach them (TLS, SASL). */
 export interface KafkaAddress {
@@ -21,8 +21,9 @@ export function createKafka({ brokers, connection = PLAINTEXT }: KafkaAddress, c
       () =>
       ({ level, log }: LogEntry) => {
         const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
-        const write = level <= logLevel.ERROR ? logger.error : logger.warn;
-        write(`kafkajs: ${message}`, fields);
+        const line = `kafkajs: ${message}`;
+        if (level <= logLevel.ERROR) logger.error(fields, line);
+        else logger.warn(fields, line);
       },
   });
 }

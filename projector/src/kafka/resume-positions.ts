@@ -1,5 +1,5 @@
 import type { Consumer } from "kafkajs";
-import type { Logger } from "../logger";
+import type { Logger } from "@udaconnect/observability";
 import type { PartitionCheckpoint, ReadCheckpoints } from "../projection/ports";
 
 type Assignment = Readonly<Record<string, readonly number[]>>;
@@ -51,7 +51,7 @@ export class ResumePositions {
       }
     }
     this.refresh(assignment).catch((error: unknown) => {
-      this.logger.warn("could not refresh checkpoints after an assignment; resuming from known positions", { error });
+      this.logger.warn({ err: error }, "could not refresh checkpoints after an assignment; resuming from known positions");
     });
   }
 
@@ -69,7 +69,7 @@ export class ResumePositions {
 
   private seek({ topic, partition, nextOffset }: PartitionCheckpoint, from: string): void {
     this.consumer.seek({ topic, partition, offset: nextOffset.toString() });
-    this.logger.info("resuming partition", { topic, partition, offset: nextOffset, from });
+    this.logger.info({ topic, partition, offset: nextOffset, from }, "resuming partition");
   }
 }
 

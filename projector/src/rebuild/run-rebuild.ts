@@ -4,7 +4,7 @@ import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { sql } from "kysely";
 import { allTopics, topicName } from "@udaconnect/schemas";
 import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
-import type { Logger } from "../logger";
+import type { Logger } from "@udaconnect/observability";
 import { createDatabase } from "../postgres/database";
 import { startProjector } from "../start-projector";
 import { formatProgress, progressOf, type ProgressSample } from "./progress";
@@ -54,7 +54,7 @@ export async function runRebuild(options: RebuildOptions): Promise<RebuildOutcom
   const db = createDatabase({
     url: options.databaseUrl,
     maxConnections: 3,
-    onIdleError: (error) => options.logger.warn("an idle database connection failed; the pool replaces it", { error: error.message }),
+    onIdleError: (error) => options.logger.warn({ err: error }, "an idle database connection failed; the pool replaces it"),
   });
   try {
     const outcome = await withAdvisoryLock(db, REBUILD_LOCK, false, () => rebuildLocked(db, options));
@@ -141,7 +141,7 @@ async function forgetGroup(groupId: string, options: RebuildOptions): Promise<vo
     await deleteConsumerGroup(kafka, groupId);
     options.progress(`rebuild: deleted consumer group ${groupId}`);
   } catch (error) {
-    options.logger.warn("could not delete the rebuild's consumer group; delete it by hand (kafka-consumer-groups.sh --delete)", { groupId, error: (error as Error).message });
+    options.logger.warn({ groupId, err: error }, "could not delete the rebuild's consumer group; delete it by hand (kafka-consumer-groups.sh --delete)");
   }
 }
 

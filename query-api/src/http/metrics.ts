@@ -1,36 +1,23 @@
+import { createMetricsRegistry, scrape } from "@udaconnect/observability";
 import type { FastifyInstance } from "fastify";
-
-const BUCKETS_S = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-interface Series {
-  readonly labels: string;
-  readonly counts: number[];
-  sum: number;
-  count: number;
-}
+import { Histogram } from "prom-client";
 
 /**
- * Prometheus text exposition of request latency, by method, route pattern (not the raw
- * URL: ids would explode the series) and status. Hand-rolled: one histogram needs no client library.
+ * GET /metrics: request latency by method, route pattern (not the raw URL: ids would explode
+ * the series) and status, with Node.js's runtime metrics, from this app's own registry.
  */
 export function registerMetrics(app: FastifyInstance): void {
-  const series = new Map<string, Series>();
+  const registry = createMetricsRegistry();
+  const requestSeconds = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "Time from request received to response sent.",
+    labelNames: ["method", "route", "status"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
   app.addHook("onResponse", async (request, reply) => {
-    const route = request.routeOptions.url ?? "unmatched";
-    const labels = `method="${request.method}",route="${route.replace(/["\\\n]/g, "_")}",status="${reply.statusCode}"`;
-    let s = series.get(labels);
-    if (s === undefined) {
-      s = { labels, counts: BUCKETS_S.map(() => 0), sum: 0, count: 0 };
-      series.set(labels, s);
-    }
-    const seconds = reply.elapsedTime / 1000;
-    BUCKETS_S.forEach((bound, i) => {
-      if (seconds <= bound) {
-        s.counts[i] = (s.counts[i] ?? 0) + 1;
-      }
-    });
-    s.sum += seconds;
-    s.count += 1;
+    const labels = { method: request.method, route: request.routeOptions.url ?? "unmatched", status: String(reply.statusCode) };
+    requestSeconds.observe(labels, reply.elapsedTime / 1000);
   });
   app.get(
     "/metrics",
@@ -38,7 +25,7 @@ export function registerMetrics(app: FastifyInstance): void {
       schema: {
         operationId: "metrics",
         tags: ["operations"],
-        summary: "Prometheus metrics: request latency histograms by route",
+        summary: "Prometheus metrics: request latency histograms by route, Node.js process and runtime metrics",
         security: [],
         response: {
           200: {
@@ -46,27 +33,16 @@ export function registerMetrics(app: FastifyInstance): void {
             content: {
               "text/plain": {
                 schema: { type: "string" },
-                example: 'http_request_duration_seconds_count{method="GET",route="/v1/persons",status="200"} 3\n',
+                example: 'http_request_duration_seconds_count{method="GET",route="/v1/persons",status="200"} 3\nprocess_resident_memory_bytes 81743872\n',
               },
             },
           },
         },
       },
     },
-    async (_request, reply) => reply.type("text/plain; version=0.0.4; charset=utf-8").send(exposition([...series.values()])),
+    async (_request, reply) => {
+      const { contentType, text } = await scrape(registry);
+      return reply.type(contentType).send(text);
+    },
   );
-}
-
-function exposition(all: readonly Series[]): string {
-  const lines = [
-    "# HELP http_request_duration_seconds Time from request received to response sent.",
-    "# TYPE http_request_duration_seconds histogram",
-  ];
-  for (const s of all) {
-    BUCKETS_S.forEach((bound, i) => lines.push(`http_request_duration_seconds_bucket{${s.labels},le="${bound}"} ${s.counts[i] ?? 0}`));
-    lines.push(`http_request_duration_seconds_bucket{${s.labels},le="+Inf"} ${s.count}`);
-    lines.push(`http_request_duration_seconds_sum{${s.labels}} ${s.sum}`);
-    lines.push(`http_request_duration_seconds_count{${s.labels}} ${s.count}`);
-  }
-  return `${lines.join("\n")}\n`;
 }

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { silentLogger, startIngestServer, type IngestServer, type Logger } from "@udaconnect/ingest";
+import { createLogger } from "@udaconnect/observability";
+import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/ingest";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
-import { createJsonLogger, loadConfig as loadProjectorConfig, startProjector } from "@udaconnect/projector";
+import { loadConfig as loadProjectorConfig, startProjector } from "@udaconnect/projector";
 import { loadConfig as loadQueryApiConfig, startQueryApi } from "@udaconnect/query-api";
 import { CheckInSchema, locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, eventually, loadTestEnvironment, SECURE_LISTENER_VARIABLES, uniqueNamespace, type SecureListenerVariable, type TestDatabase } from "@udaconnect/test-support";
@@ -24,7 +25,7 @@ import { openTopicLog } from "./platformatic-topic-log";
  */
 const listeners = secureListeners();
 const databaseUrl = inject("databaseUrl");
-const quiet = createJsonLogger("silent");
+const quiet = silentLogger;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -89,7 +90,8 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
 
     // The gateway keeps retrying (Strimzi may create the KafkaUser after the pod), unready, saying why.
     const warnings: string[] = [];
-    const logger: Logger = { ...silentLogger, warn: (message) => void warnings.push(message) };
+    const keepWarning = (line: string) => void warnings.push(String((JSON.parse(line) as { msg: unknown }).msg));
+    const logger = createLogger({ service: "ingest", level: "warn", destination: { write: keepWarning } });
     const ingest = await startIngestServer({ kafkaBrokers: brokers, kafkaConnection: wrong, topicNamespace: namespace, port: 0, logger, kafka: { reconnectDelayMs: 200 } });
     cleanups.push(() => ingest.close());
     const refused = await eventually(() => warnings.find((w) => w.includes("KafkaJSSASLAuthenticationError")) ?? fail("no warning yet"));
