@@ -65,15 +65,16 @@ export async function runChaos(config: ChaosConfig, args: ChaosArgs, runDir: str
 
     say("faults over: letting the devices drain their queues");
     const drainStarted = Date.now();
-    await until(() => p.devices.every((d) => d.finished), 180_000);
+    await until(() => p.devices.every((d) => d.finished), 150_000);
     const drainS = (Date.now() - drainStarted) / 1000;
-    say(`devices drained in ${drainS.toFixed(1)} s; waiting for the projection to catch up`);
+    const undrained = p.devices.filter((d) => !d.finished).map((d) => d.spec.name);
+    say(undrained.length === 0 ? `devices drained in ${drainS.toFixed(1)} s; waiting for the projection to catch up` : `NOT drained after ${drainS.toFixed(0)} s: ${undrained.join(", ")}; waiting for the projection anyway`);
     const catchUpStarted = Date.now();
     let lag: Record<string, number> = {};
     await until(async () => {
       lag = await projectionLag(directBrokers(p), p.postgres.url).catch(() => ({}));
       return Object.keys(lag).length > 0 && Object.values(lag).every((n) => n === 0);
-    }, 180_000);
+    }, 120_000);
     const catchUpS = (Date.now() - catchUpStarted) / 1000;
     await watch.stop();
 

@@ -49,7 +49,8 @@ while (next < plan.length) {
   await sleep(100);
 }
 while (!(await device.flush(1_000))) {
-  // Draining: the SDK keeps retrying in the background.
+  // Draining (the SDK keeps retrying in the background); the run reports this if it never ends.
+  writeFileSync(`${settings.statsFile}.draining`, `${JSON.stringify(device.stats())}\n`);
 }
 writeFileSync(settings.statsFile, `${JSON.stringify({ ...device.stats(), droppedNow: dropped, drainedAt: Date.now() })}\n`);
 await device.close(1_000);

@@ -54,8 +54,10 @@ export function readDeviceRecord(name: string, settingsFile: string): DeviceReco
             }
           })
       : [];
-  const stats = existsSync(settings.statsFile) ? (JSON.parse(readFileSync(settings.statsFile, "utf8")) as DeviceRecord["stats"]) : undefined;
-  return { name, queued: lines(settings.queuedFile), acks: lines(settings.acksFile), ...(stats === undefined ? {} : { stats }) };
+  const json = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DeviceRecord["stats"]) : undefined);
+  const stats = json(settings.statsFile);
+  const draining = stats === undefined ? json(`${settings.statsFile}.draining`) : undefined;
+  return { name, queued: lines(settings.queuedFile), acks: lines(settings.acksFile), ...(stats === undefined ? {} : { stats }), ...(draining === undefined ? {} : { draining }) };
 }
 
 /** Event id → records of the locations topic carrying it, read from the first offset to the end. */

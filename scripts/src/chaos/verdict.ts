@@ -7,7 +7,16 @@ export interface DeviceRecord {
   readonly queued: readonly { readonly t: number; readonly q: readonly string[] }[];
   readonly acks: readonly { readonly t: number; readonly a: readonly string[]; readonly d: readonly string[]; readonly r: readonly string[] }[];
   /** The final stats, written once its queue was empty; undefined when it never drained. */
-  readonly stats?: { readonly queued: number; readonly rejected: number; readonly dropped: number };
+  readonly stats?: DeviceStats;
+  /** The last stats of a device still draining when the run gave up on it. */
+  readonly draining?: DeviceStats;
+}
+
+interface DeviceStats {
+  readonly queued: number;
+  readonly rejected: number;
+  readonly dropped: number;
+  readonly lastError?: string;
 }
 
 export interface Evidence {
@@ -52,6 +61,7 @@ export interface Summary {
   /** Rows of the read model that no device was told about (e.g. appended, then the answer lost). */
   readonly unacknowledgedButProjected: number;
   readonly queuesDrained: boolean;
+  /** Each with what it still held and its last error, when it said. */
   readonly undrainedDevices: readonly string[];
   readonly projectionCaughtUp: boolean;
   readonly lag: Readonly<Record<string, number>>;
@@ -82,7 +92,9 @@ export function judge(e: Evidence): Summary {
   const lostFromLog = [...acknowledged].filter((id) => !e.log.has(id));
   const doubledRows = [...e.readModel.values()].filter((n) => n > 1).length;
   const doubledLog = [...e.log.values()].filter((n) => n > 1).length;
-  const undrainedDevices = e.devices.filter((d) => d.stats === undefined || d.stats.queued > 0).map((d) => d.name);
+  const undrainedDevices = e.devices
+    .filter((d) => d.stats === undefined || d.stats.queued > 0)
+    .map((d) => (d.draining === undefined ? d.name : `${d.name} (${d.draining.queued} queued, last error: ${d.draining.lastError ?? "none"})`));
   const projectionCaughtUp = Object.keys(e.lag).length > 0 && Object.values(e.lag).every((n) => n === 0);
   const queued = e.devices.reduce((n, d) => n + d.queued.reduce((m, q) => m + q.q.length, 0), 0);
   const dropped = e.devices.reduce((n, d) => n + (d.stats?.dropped ?? 0), 0);
