@@ -1,13 +1,10 @@
-import type {} from "@udaconnect/test-support/global-setup";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { Database } from "@udaconnect/migrations";
-import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
-import { createDatabase } from "../src/postgres/create-database";
-import { buildApp } from "../src/app";
 import { findConnections } from "../src/legacy-connections/find-connections";
 import { startQueryApi } from "../src/server";
+import { apiTest } from "./fixtures";
 import { givenLocation, givenPersons, metresBetween } from "./given";
 
 const PAM = { id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" };
@@ -24,16 +21,6 @@ const NORTH_4_5M = { latitude: 35.0585542, longitude: -106.5719566 };
 const NORTH_4_5M_AND_1CM = { latitude: 35.0585543, longitude: -106.5719566 };
 const KM_NORTH = { latitude: 35.0675136, longitude: -106.5719566 };
 const SAN_MATEO = { latitude: 37.553441, longitude: -122.290524 };
-
-let t: TestDatabase;
-
-beforeEach(async () => {
-  t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-});
-
-afterEach(async () => {
-  await t.drop();
-});
 
 /** Pam's March 2020, and everyone's check-ins around it. Answers the ids of those she met. */
 async function givenPamsMarch(db: Kysely<Database>) {
@@ -66,7 +53,7 @@ const location = (id: string, personId: string, where: typeof HERE, creationTime
 });
 
 describe("GET /api/persons/{person_id}/connection", () => {
-  it("returns each nearby check-in of others in the window once, boundary included, lat/lon the right way round", async () => {
+  apiTest("returns each nearby check-in of others in the window once, boundary included, lat/lon the right way round", async ({ readModels: t }) => {
     const given = await givenPamsMarch(t.db);
     const api = await startQueryApi({ databaseUrl: t.url, port: 0 });
     try {
@@ -87,7 +74,7 @@ describe("GET /api/persons/{person_id}/connection", () => {
     }
   });
 
-  it("answers with one SQL statement however many check-ins the person has", async () => {
+  apiTest("answers with one SQL statement however many check-ins the person has", async ({ readModels: t }) => {
     const given = await givenPamsMarch(t.db);
     const statements: string[] = [];
     const db = new Kysely<Database>({
@@ -111,12 +98,11 @@ describe("GET /api/persons/{person_id}/connection", () => {
     }
   });
 
-  it("uses 5 metres when distance is omitted, as the legacy frontend expected", async () => {
+  apiTest("uses 5 metres when distance is omitted, as the legacy frontend expected", async ({ readModels: t, app }) => {
     await givenPersons(t.db, [PAM, TACO]);
     await givenLocation(t.db, { personId: "1", ...HERE, at: "2020-08-15T10:37:06.000Z" });
     const nearEnough = await givenLocation(t.db, { personId: "5", ...NORTH_4_5M, at: "2020-08-15T10:40:00.000Z" });
     await givenLocation(t.db, { personId: "5", latitude: 35.0585600, longitude: HERE.longitude, at: "2020-08-15T10:41:00.000Z" });
-    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30" });
 
@@ -124,26 +110,22 @@ describe("GET /api/persons/{person_id}/connection", () => {
     expect(response.json()).toEqual([
       { person: TACO, location: location(nearEnough, "5", NORTH_4_5M, "2020-08-15T10:40:00.000Z") },
     ]);
-    await app.close();
   });
 
-  it("answers an empty list for a registered person without check-ins", async () => {
+  apiTest("answers an empty list for a registered person without check-ins", async ({ readModels: t, app }) => {
     await givenPersons(t.db, [PAM, TACO]);
     await givenLocation(t.db, { personId: "5", ...HERE, at: "2020-08-15T10:37:06.000Z" });
-    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30&distance=5" });
 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual([]);
-    await app.close();
   });
 
-  it("answers 404 problem+json for a person nobody registered, even one with check-ins", async () => {
+  apiTest("answers 404 problem+json for a person nobody registered, even one with check-ins", async ({ readModels: t, app }) => {
     await givenPersons(t.db, [TACO]);
     await givenLocation(t.db, { personId: "ghost", ...HERE, at: "2020-08-15T10:37:06.000Z" });
     await givenLocation(t.db, { personId: "5", ...HERE, at: "2020-08-15T10:37:06.000Z" });
-    const app = await buildApp({ readModels: t, auth: "disabled" });
 
     const response = await app.inject({ url: "/api/persons/ghost/connection?start_date=2020-01-01&end_date=2020-12-30" });
 
@@ -156,6 +138,5 @@ describe("GET /api/persons/{person_id}/connection", () => {
       detail: 'No person with id "ghost"',
       instance: "/api/persons/ghost/connection?start_date=2020-01-01&end_date=2020-12-30",
     });
-    await app.close();
   });
 });
