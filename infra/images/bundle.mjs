@@ -22,7 +22,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const IMAGES = {
   ingest: { entries: { main: "ingest/src/main.ts" }, assets: {} },
   // cli.js rebuild builds a generation from the migration files (migrations/src/migration-files.ts: ../sql/).
-  projector: { entries: { main: "projector/src/main.ts", cli: "projector/src/cli.ts" }, assets: { sql: "migrations/sql" } },
+  // prune-locations.js: the prune-locations CronJob (LOCATION_RETENTION).
+  projector: { entries: { main: "projector/src/main.ts", cli: "projector/src/cli.ts", "prune-locations": "projector/src/prune-cli.ts" }, assets: { sql: "migrations/sql" } },
   "query-api": { entries: { main: "query-api/src/main.ts" }, assets: { web: "query-api/src/web" } },
   tools: {
     entries: {

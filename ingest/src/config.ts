@@ -1,4 +1,5 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 import { KAFKA_CLIENTS, type KafkaClientName } from "./kafka/record-producer";
 
@@ -19,6 +20,8 @@ export interface IngestConfig {
   readonly createTopics: boolean;
   /** Where tokens' public keys come from: a JWKS file, or "disabled" (AUTH_DISABLED=true, local experiments only). */
   readonly auth: { readonly jwksFile: string } | "disabled";
+  /** LOCATION_RETENTION: how long the locations topic keeps check-ins (its retention.ms). */
+  readonly locationRetention: Retention;
   readonly maxCheckInAgeMs: number;
   readonly maxStreamMs: number;
   readonly inFlightBatches: number;
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const kafkaConnection = parseKafkaConnection(env, problems);
   const createTopics = booleanFlag(env, "INGEST_CREATE_TOPICS", true, problems);
   const auth = authSource(env, problems);
+  const locationRetention = locationRetentionFrom(env, problems);
   const maxCheckInAgeMs = duration(env, "INGEST_MAX_CHECK_IN_AGE", "30d", problems);
   const maxStreamMs = positiveInteger(env, "INGEST_MAX_STREAM_SECONDS", 3600, problems) * 1000;
   const inFlightBatches = positiveInteger(env, "INGEST_IN_FLIGHT_BATCHES", 256, problems);
@@ -74,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     kafkaConnection,
     createTopics,
     auth,
+    locationRetention,
     maxCheckInAgeMs,
     maxStreamMs,
     inFlightBatches,

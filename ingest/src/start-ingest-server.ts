@@ -1,7 +1,7 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import type { VerifyToken } from "@udaconnect/auth";
-import { IngestService } from "@udaconnect/schemas";
+import { eventTopics, IngestService, type Retention } from "@udaconnect/schemas";
 import type { Clock, IngestDependencies, NewId } from "./ingest/ports";
 import { RecentEventIds } from "./ingest/recent-event-ids";
 import { uuidv7Generator } from "./ingest/uuid";
@@ -59,6 +59,8 @@ export interface IngestServerOptions {
    * callers written before auth keep working. main.ts always passes one.
    */
   readonly auth?: VerifyToken | "disabled";
+  /** LOCATION_RETENTION: the locations topic's retention.ms, set at creation and reconciled at start; default forever. */
+  readonly locationRetention?: Retention;
   /** Oldest occurred_at a device may report, as an age; default 30 days (see oldestAllowed). */
   readonly maxCheckInAgeMs?: number;
   /** Idempotent Kafka producers sending in parallel (each owns partitions p mod n); default 1. */
@@ -175,6 +177,7 @@ function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: 
     connection: options.kafkaConnection,
     createTopics: options.createTopics,
     topicNamespace: options.topicNamespace,
+    ...(options.locationRetention ? { topics: eventTopics(options.locationRetention) } : {}),
     logger,
     appendTimeoutMs: options.appendTimeoutMs ?? 10_000,
     retry: connectRetries === undefined ? undefined : { retries: connectRetries, initialRetryTime: 100 },

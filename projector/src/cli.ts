@@ -9,7 +9,8 @@ const USAGE = `usage: scripts/rebuild [--grace-seconds N]   (or: tsx projector/s
             group, own schema) while the live one keeps serving, switches it in
             atomically once caught up, and drops the previous generation after the
             grace period (default 300 s). Ctrl-C stops it; running it again resumes.
-            Environment: DATABASE_URL, KAFKA_BROKERS, TOPIC_NAMESPACE, PROJECTOR_GROUP_ID,
+            The new generation holds only the check-ins LOCATION_RETENTION keeps.
+            Environment: DATABASE_URL, KAFKA_BROKERS, TOPIC_NAMESPACE, PROJECTOR_GROUP_ID, LOCATION_RETENTION,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_* (as the projector has them).
 
 Exit codes: 0 switched; 1 failed; 2 usage error; 3 another rebuild is in progress;
@@ -37,6 +38,7 @@ try {
     databaseUrl: config.databaseUrl,
     topicNamespace: config.topicNamespace,
     groupId: config.groupId,
+    locationRetention: config.locationRetention,
     graceMs: graceSeconds * 1000,
     progress: (line) => process.stderr.write(`${line}\n`),
     // The projector's own JSON lines would drown the progress: warnings and errors only.

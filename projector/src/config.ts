@@ -1,4 +1,5 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 
 export interface ProjectorConfig {
@@ -9,6 +10,8 @@ export interface ProjectorConfig {
   readonly kafkaConnection: KafkaConnection;
   /** PROJECTOR_CREATE_TOPICS: create the dead-letter topic when missing (true), or require it (false: a Strimzi KafkaTopic). */
   readonly createTopics: boolean;
+  /** LOCATION_RETENTION: older check-ins are not projected; the topics' retention.ms follows it. */
+  readonly locationRetention: Retention;
   /** Prefix of the topic names; "" in production (see topicName in @udaconnect/schemas). */
   readonly topicNamespace: string;
   readonly groupId: string;
@@ -40,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
   if (!["true", "false"].includes(env.PROJECTOR_CREATE_TOPICS || "true")) {
     problems.push(`PROJECTOR_CREATE_TOPICS must be "true" or "false", got "${env.PROJECTOR_CREATE_TOPICS}"`);
   }
+  const locationRetention = locationRetentionFrom(env, problems);
   const topicNamespace = env.TOPIC_NAMESPACE ?? "";
   if (!/^[A-Za-z0-9._-]*$/.test(topicNamespace)) {
     problems.push(`TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "${topicNamespace}"`);
@@ -58,7 +62,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
   if (problems.length > 0 || sessionTimeoutMs === undefined || port === undefined) {
     throw new Error(`projector configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
-  return Object.freeze({ databaseUrl, kafkaBrokers, kafkaConnection, createTopics, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel });
+  return Object.freeze({ databaseUrl, kafkaBrokers, kafkaConnection, createTopics, locationRetention, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel });
+}
+
+/** What the pruning job (scripts/prune-locations) needs: the read models and LOCATION_RETENTION, no Kafka. */
+export interface PruneConfig {
+  readonly databaseUrl: string;
+  readonly locationRetention: Retention;
+}
+
+/** loadConfig's rules for the two variables the pruning job reads. */
+export function loadPruneConfig(env: NodeJS.ProcessEnv = process.env): PruneConfig {
+  const problems: string[] = [];
+  const databaseUrl = env.DATABASE_URL ?? "";
+  if (!isPostgresUrl(databaseUrl)) {
+    problems.push(`DATABASE_URL ${databaseUrl === "" ? "is not set" : "is not a postgres:// or postgresql:// URL"} (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)`);
+  }
+  const locationRetention = locationRetentionFrom(env, problems);
+  if (problems.length > 0) {
+    throw new Error(`configuration is invalid: ${problems.join("; ")}`);
+  }
+  return Object.freeze({ databaseUrl, locationRetention });
 }
 
 function parseInteger(text: string): number | undefined {

@@ -40,6 +40,7 @@ try {
     kafkaBrokers: config.kafkaBrokers,
     kafkaConnection: config.kafkaConnection,
     createTopics: config.createTopics,
+    locationRetention: config.locationRetention,
     databaseUrl: config.databaseUrl,
     topicNamespace: config.topicNamespace,
     groupId: config.groupId,

@@ -1,9 +1,11 @@
+import type { Kafka } from "kafkajs";
 import type { KafkaConnection } from "@udaconnect/kafka-connection";
-import { allTopics, deadLetterTopic, topicName } from "@udaconnect/schemas";
+import { allTopics, deadLetterTopic, eventTopics, oldestRetained, RETAIN_FOREVER, topicName, type Retention } from "@udaconnect/schemas";
 import type { Readiness } from "./http/ops-server";
 import { startBatchConsumer } from "./kafka/batch-consumer";
 import { createKafka, requireTopics } from "./kafka/client";
 import { startDeadLetterProducer, type DeadLetterProducer } from "./kafka/dead-letter";
+import { reconcileRetention } from "./kafka/topic-retention";
 import { createLogger, type Logger } from "@udaconnect/observability";
 import { createProjectorMetrics, type ProjectorMetrics } from "./metrics/projector-metrics";
 import { readGenerationCheckpoints } from "./postgres/checkpoints";
@@ -38,6 +40,13 @@ export interface ProjectorOptions {
    * live projector did when it first read the records).
    */
   readonly target?: GenerationTarget;
+  /**
+   * LOCATION_RETENTION; forever by default. Check-ins that occurred before now minus it are not
+   * projected, and (live, createTopics) the topics' retention.ms is set to the declared one.
+   */
+  readonly locationRetention?: Retention;
+  /** The clock of the retention's bound; the system clock by default. */
+  readonly now?: () => Date;
   /** Where batches are counted; a fresh registry by default (see Projector.metrics). */
   readonly metrics?: ProjectorMetrics;
 }
@@ -77,6 +86,9 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     const deadLetterName = topicName(deadLetterTopic, options.topicNamespace);
     const createTopics = options.createTopics ?? true;
     await requireTopics(kafka, target.kind === "live" && !createTopics ? [...topics, deadLetterName] : topics);
+    if (target.kind === "live" && createTopics) {
+      await reconcileTopicRetention(kafka, options, logger);
+    }
     if (target.kind === "live") {
       deadLetters = await startDeadLetterProducer(kafka, deadLetterName, deadLetterTopic.partitions, createTopics);
     }
@@ -86,7 +98,11 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       topics,
       sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
       concurrency: CONCURRENCY,
-      projectBatch: createProjectBatch(db, { target, ...(deadLetters ? { deadLetter: deadLetters.deadLetter } : {}) }),
+      projectBatch: createProjectBatch(db, {
+        target,
+        ...(deadLetters ? { deadLetter: deadLetters.deadLetter } : {}),
+        oldestKept: () => oldestRetained(options.locationRetention ?? RETAIN_FOREVER, (options.now ?? (() => new Date()))()),
+      }),
       readCheckpoints: (t) => readGenerationCheckpoints(db, target, t),
       logger,
       onFatal: options.onFatal ?? (() => {}),
@@ -110,5 +126,20 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
     await deadLetters?.disconnect();
     await db.destroy();
     throw error;
+  }
+}
+
+/** Sets the event topics' retention.ms to the declared one (LOCATION_RETENTION) where it differs. */
+async function reconcileTopicRetention(kafka: Kafka, options: ProjectorOptions, logger: Logger): Promise<void> {
+  const topics = eventTopics(options.locationRetention ?? RETAIN_FOREVER);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const declared = new Map(topics.map((spec) => [topicName(spec, options.topicNamespace), spec.retentionMs]));
+    for (const change of await reconcileRetention(admin, declared)) {
+      logger.info({ ...change }, "topic retention.ms set to the declared value");
+    }
+  } finally {
+    await admin.disconnect();
   }
 }

@@ -22,7 +22,17 @@ describe("planBatch", () => {
 
     expect(plan.alreadyApplied).toBe(2);
     expect(plan.locations.map((l) => l.eventId)).toEqual([uuid(3)]);
-    expect(planBatch(records, 13n)).toEqual({ erasures: [], persons: [], patches: [], locations: [], skipped: [], alreadyApplied: 3 });
+    expect(planBatch(records, 13n)).toEqual({ erasures: [], persons: [], patches: [], locations: [], skipped: [], expired: 0, alreadyApplied: 3, erased: 0, missingKeys: [] });
+  });
+
+  it("leaves out check-ins that occurred before the retention's bound, keeping one at the bound", () => {
+    const records = [1, 2, 3].map((n) => ({ offset: BigInt(n), value: checkIn(n) }));
+
+    const plan = planBatch(records, 0n, at(2));
+
+    expect(plan.locations.map((l) => l.eventId)).toEqual([uuid(2), uuid(3)]);
+    expect(plan.expired).toBe(1);
+    expect(planBatch(records, 0n, undefined).locations).toHaveLength(3);
   });
 
   it("keeps each person's last registration of the batch, in log order of the winners", () => {

@@ -1,4 +1,5 @@
 import { EventSchema } from "./gen/udaconnect/v1/events_pb";
+import { DEFAULT_LOCATION_RETENTION, parseRetention, retentionMsOf, RETAIN_FOREVER, type Retention } from "./location-retention";
 
 /**
  * A Kafka topic of UdaConnect: its name, how many partitions it is created
@@ -9,8 +10,9 @@ export interface TopicSpec {
   readonly name: string;
   readonly partitions: number;
   /**
-   * Kafka `retention.ms`; -1 keeps every record. The event topics keep
-   * everything because rebuilds replay them from offset 0.
+   * Kafka `retention.ms`; -1 keeps every record. The persons topic keeps
+   * everything because rebuilds replay it from offset 0; the locations topic
+   * follows LOCATION_RETENTION (see eventTopics; here with its default).
    */
   readonly retentionMs: number;
   readonly valueSchema: typeof EventSchema;
@@ -27,15 +29,25 @@ export const personsTopic: TopicSpec = Object.freeze({
   valueSchema: EventSchema,
 });
 
-/** LocationRecorded events, keyed by person id. */
+/** LocationRecorded events, keyed by person id; retention.ms as LOCATION_RETENTION's default. */
 export const locationsTopic: TopicSpec = Object.freeze({
   name: "udaconnect.locations.v1",
   partitions: 6,
-  retentionMs: FOREVER,
+  retentionMs: retentionMsOf(parseRetention(DEFAULT_LOCATION_RETENTION) ?? RETAIN_FOREVER),
   valueSchema: EventSchema,
 });
 
 export const allTopics: readonly TopicSpec[] = Object.freeze([personsTopic, locationsTopic]);
+
+/**
+ * The event topics with the locations topic's retention.ms set from a
+ * LOCATION_RETENTION (see locationRetentionFrom); the persons topic keeps its own.
+ */
+export function eventTopics(locationRetention: Retention): readonly TopicSpec[] {
+  return Object.freeze(
+    allTopics.map((spec) => (spec === locationsTopic ? Object.freeze({ ...spec, retentionMs: retentionMsOf(locationRetention) }) : spec)),
+  );
+}
 
 /**
  * The topic's name inside a namespace. Tests and parallel environments prefix

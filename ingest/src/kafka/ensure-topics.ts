@@ -1,24 +1,33 @@
 import type { Admin, Kafka } from "kafkajs";
 import { allTopics, topicName, type TopicSpec } from "@udaconnect/schemas";
+import { reconcileRetention, type RetentionChange } from "./topic-retention";
 
 /**
  * Creates the UdaConnect topics of `namespace` that do not exist yet (the
  * brokers have auto-creation off), or with `create` false only checks that
  * they exist with at least their partitions (in Kubernetes the topics are
  * Strimzi KafkaTopic resources, and ingest's KafkaUser has no Create ACL).
- * Topics that exist are left as they are, even with other settings: changing
- * a live topic is an operator's decision.
+ * Topics that exist are left as they are, even with other settings (changing
+ * a live topic is an operator's decision), except for retention.ms, which
+ * follows LOCATION_RETENTION when `create` is true (docs/decisions/0008).
  */
-export async function ensureTopics(kafka: Kafka, namespace: string, create = true): Promise<PartitionCounts> {
+export async function ensureTopics(kafka: Kafka, namespace: string, create = true, options: EnsureTopicsOptions = {}): Promise<PartitionCounts> {
+  const specs = options.topics ?? allTopics;
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = allTopics.filter((spec) => !existing.has(topicName(spec, namespace)));
+    const missing = specs.filter((spec) => !existing.has(topicName(spec, namespace)));
     if (missing.length > 0 && create) {
       await createMissing(admin, missing, namespace);
     }
-    const present = create ? allTopics : allTopics.filter((spec) => !missing.includes(spec));
+    if (create) {
+      const declared = new Map(specs.filter((spec) => !missing.includes(spec)).map((spec) => [topicName(spec, namespace), spec.retentionMs]));
+      for (const change of await reconcileRetention(admin, declared)) {
+        options.onRetentionChanged?.(change);
+      }
+    }
+    const present = create ? specs : specs.filter((spec) => !missing.includes(spec));
     const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => topicName(spec, namespace)) });
     const counts: PartitionCounts = new Map(topics.map((t) => [t.name, t.partitions.length]));
     if (!create) {
@@ -28,6 +37,13 @@ export async function ensureTopics(kafka: Kafka, namespace: string, create = tru
   } finally {
     await admin.disconnect();
   }
+}
+
+export interface EnsureTopicsOptions {
+  /** The topics with their declared retention (eventTopics of LOCATION_RETENTION); allTopics by default. */
+  readonly topics?: readonly TopicSpec[];
+  /** Hears each existing topic whose retention.ms was set to the declared value. */
+  readonly onRetentionChanged?: (change: RetentionChange) => void;
 }
 
 /** The gateway was told not to create topics (INGEST_CREATE_TOPICS=false) and some are missing or have too few partitions. */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, type RetryOptions } from "kafkajs";
 import { describeKafkaConnection, kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
+import type { TopicSpec } from "@udaconnect/schemas";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
 import type { Logger } from "@udaconnect/observability";
 import { withDeadline } from "./deadline";
@@ -24,6 +25,8 @@ export interface KafkaEventLogOptions {
   /** Create missing topics (default), or only check they exist with enough partitions and stay unready otherwise. */
   readonly createTopics?: boolean;
   readonly topicNamespace: string;
+  /** The topics with their declared retention (eventTopics of LOCATION_RETENTION); allTopics by default. */
+  readonly topics?: readonly TopicSpec[];
   readonly logger: Logger;
   /** How long a call waits for Kafka's acknowledgement (including a first connection) before it gives up. */
   readonly appendTimeoutMs: number;
@@ -140,7 +143,10 @@ class ProducerEventLog implements KafkaEventLog {
     while (!signal.aborted) {
       try {
         // Topics first: kafkajs's admin gives up after its retries, so an unreachable broker or refused credentials are reported and retried here.
-        const counts = await ensureTopics(this.kafka, topicNamespace, createTopics);
+        const counts = await ensureTopics(this.kafka, topicNamespace, createTopics, {
+          ...(this.options.topics ? { topics: this.options.topics } : {}),
+          onRetentionChanged: (change) => logger.info({ ...change }, "topic retention.ms set to the declared value"),
+        });
         await this.producers.connect(signal);
         if (!signal.aborted) {
           this.#ready = true;

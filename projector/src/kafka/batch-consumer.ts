@@ -165,6 +165,7 @@ function report(logger: Logger, batch: Batch, result: BatchResult): void {
     personsPatched: result.personsPatched,
     locationsErased: result.locationsErased,
     locationsInserted: result.locationsInserted,
+    locationsExpired: result.locationsExpired,
     skipped: result.skipped.length,
   }, "batch projected");
 }

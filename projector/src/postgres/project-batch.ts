@@ -10,6 +10,8 @@ export interface ProjectBatchOptions {
   readonly target: GenerationTarget;
   /** Omitted: records that cannot be projected are only reported (a rebuild re-reads them). */
   readonly deadLetter?: DeadLetter;
+  /** The oldest occurred_at projected, asked per batch (now minus LOCATION_RETENTION); omitted or undefined keeps all. */
+  readonly oldestKept?: () => Date | undefined;
 }
 
 /**
@@ -28,7 +30,7 @@ export function createProjectBatch(db: Kysely<Database>, options: ProjectBatchOp
       const { topic, partition } = batch;
       await enterGeneration(trx, options.target);
       const checkpointBefore = await lockCheckpoint(trx, topic, partition);
-      const plan = planBatch(batch.records, checkpointBefore);
+      const plan = planBatch(batch.records, checkpointBefore, options.oldestKept?.());
       if (plan.skipped.length > 0 && options.deadLetter !== undefined) {
         await options.deadLetter(deadLetters(batch, plan.skipped));
       }
@@ -46,6 +48,7 @@ export function createProjectBatch(db: Kysely<Database>, options: ProjectBatchOp
         personsPatched,
         locationsErased,
         locationsInserted,
+        locationsExpired: plan.expired,
         skipped: plan.skipped,
         alreadyApplied: plan.alreadyApplied,
         checkpointBefore,

@@ -15,6 +15,8 @@ export interface BatchPlan {
   /** One change per event id: the first occurrence (a later one is a redelivery). */
   readonly locations: readonly LocationChange[];
   readonly skipped: readonly SkippedRecord[];
+  /** Check-ins that occurred before the retention's bound: past LOCATION_RETENTION, never projected. */
+  readonly expired: number;
   /** Records below the checkpoint: an earlier run or another instance already applied them. */
   readonly alreadyApplied: number;
 }
@@ -28,13 +30,16 @@ interface PersonFold {
 /**
  * Plans the writes of `records` (one partition, in offset order) given the
  * partition's checkpoint `nextOffset`: records below it are dropped, so that a
- * redelivered batch changes nothing.
+ * redelivered batch changes nothing. Check-ins that occurred before
+ * `oldestKept` (now minus LOCATION_RETENTION) are dropped too: a rebuild then
+ * yields what the retention keeps, whether or not Kafka deleted them yet.
  */
-export function planBatch(records: readonly SourceRecord[], nextOffset: bigint): BatchPlan {
+export function planBatch(records: readonly SourceRecord[], nextOffset: bigint, oldestKept?: Date): BatchPlan {
   const persons = new Map<string, PersonFold>();
   const locations = new Map<string, LocationChange>();
   const skipped: SkippedRecord[] = [];
   let alreadyApplied = 0;
+  let expired = 0;
   for (const record of records) {
     if (record.offset < nextOffset) {
       alreadyApplied += 1;
@@ -43,7 +48,9 @@ export function planBatch(records: readonly SourceRecord[], nextOffset: bigint):
     const outcome = projectRecord(record.value);
     switch (outcome.kind) {
       case "location":
-        if (!locations.has(outcome.change.eventId)) {
+        if (oldestKept !== undefined && outcome.change.occurredAt < oldestKept) {
+          expired += 1;
+        } else if (!locations.has(outcome.change.eventId)) {
           locations.set(outcome.change.eventId, outcome.change);
         }
         break;
@@ -61,6 +68,7 @@ export function planBatch(records: readonly SourceRecord[], nextOffset: bigint):
     patches: folds.flatMap((f) => (f.patch ? [f.patch] : [])),
     locations: [...locations.values()],
     skipped,
+    expired,
     alreadyApplied,
   };
 }

@@ -20,6 +20,8 @@ export interface BatchResult {
   readonly locationsErased: number;
   /** Rows added; lower than the batch's locations when some event ids were already projected. */
   readonly locationsInserted: number;
+  /** Check-ins left out because they occurred before the retention's bound (LOCATION_RETENTION). */
+  readonly locationsExpired: number;
   readonly skipped: readonly SkippedRecord[];
   readonly alreadyApplied: number;
   /** The checkpoint the batch started from; a fetch that began past it skipped records. */

@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { dropGeneration, homeSchemaOf, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
 import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { sql } from "kysely";
-import { allTopics, topicName } from "@udaconnect/schemas";
+import { allTopics, topicName, type Retention } from "@udaconnect/schemas";
 import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
 import type { Logger } from "@udaconnect/observability";
 import { createDatabase } from "../postgres/database";
@@ -22,6 +22,10 @@ export interface RebuildOptions {
   readonly topicNamespace: string;
   /** The live projector's group; the rebuild consumes as `<groupId>-rebuild-<generation>` (deleted after the switch). */
   readonly groupId: string;
+  /** LOCATION_RETENTION: the new generation holds only the check-ins it keeps; forever by default. */
+  readonly locationRetention?: Retention;
+  /** The clock of the retention's bound; the system clock by default. */
+  readonly now?: () => Date;
   /** How long the previous generation is kept after the switch (for a look back, or a switch back by hand). */
   readonly graceMs: number;
   readonly progressIntervalMs?: number;
@@ -84,6 +88,8 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
     topicNamespace: options.topicNamespace,
     groupId,
     target: { kind: "generation", generation },
+    ...(options.locationRetention ? { locationRetention: options.locationRetention } : {}),
+    ...(options.now ? { now: options.now } : {}),
     logger: options.logger,
   });
   let previous: number | undefined;

@@ -1,0 +1,84 @@
+import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin } from "kafkajs";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { eventTopics, locationsTopic, parseRetention, personsTopic, RETAIN_FOREVER, topicName, type Retention } from "@udaconnect/schemas";
+import { eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { loadConfig } from "../src/config";
+import { ensureTopics } from "../src/kafka/ensure-topics";
+import type { RetentionChange } from "../src/kafka/topic-retention";
+import { silentLogger, startIngestServer } from "../src/index";
+
+const brokers = inject("kafkaBrokers");
+const retention = (text: string): Retention => parseRetention(text) ?? RETAIN_FOREVER;
+
+describe("the topics' retention.ms follows LOCATION_RETENTION", () => {
+  const kafka = new Kafka({ clientId: "ingest-test-retention", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
+  let admin: Admin;
+
+  beforeAll(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterAll(() => admin.disconnect());
+
+  /**
+   * retention.ms and min.insync.replicas of the namespace's locations and persons topics; the
+   * latter with whether it is the topic's own override (a single broker's default is 1 too).
+   */
+  async function configsOf(namespace: string): Promise<string[][]> {
+    const names = [locationsTopic, personsTopic].map((t) => topicName(t, namespace));
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["retention.ms", "min.insync.replicas"] })),
+    });
+    return names.map((name) => {
+      const entries = resources.find((r) => r.resourceName === name)?.configEntries ?? [];
+      const entry = (key: string) => entries.find((e) => e.configName === key);
+      const minInSync = entry("min.insync.replicas");
+      return [entry("retention.ms")?.configValue ?? "", `${minInSync?.configValue} (${minInSync?.configSource === ConfigSource.TOPIC_CONFIG ? "topic" : "default"})`];
+    });
+  }
+
+  it("the gateway creates the locations topic with the retention", async () => {
+    const namespace = uniqueNamespace();
+    const server = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger, locationRetention: retention("90d") });
+    try {
+      await eventually(() => expect(server.isReady()).toBe(true), { timeoutMs: 20_000 });
+    } finally {
+      await server.close();
+    }
+
+    expect(await configsOf(namespace)).toEqual([
+      ["7776000000", "1 (topic)"],
+      ["-1", "1 (topic)"],
+    ]);
+  });
+
+  it("sets an existing topic's retention.ms when it differs, keeping its other settings, and only then", async () => {
+    const namespace = uniqueNamespace();
+    // Retried as the gateway does: right after a creation the broker may refuse metadata for a moment.
+    await eventually(() => ensureTopics(kafka, namespace, true, { topics: eventTopics(retention("90d")) }), { timeoutMs: 20_000 });
+    const changes: RetentionChange[] = [];
+    const hear = { onRetentionChanged: (change: RetentionChange) => void changes.push(change) };
+
+    await ensureTopics(kafka, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
+    const afterChange = await configsOf(namespace);
+    await ensureTopics(kafka, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
+    await ensureTopics(kafka, namespace, false, { topics: eventTopics(RETAIN_FOREVER), ...hear });
+
+    expect(changes).toEqual([{ topic: topicName(locationsTopic, namespace), from: "7776000000", to: "43200000" }]);
+    expect(afterChange).toEqual([
+      ["43200000", "1 (topic)"],
+      ["-1", "1 (topic)"],
+    ]);
+    // INGEST_CREATE_TOPICS=false leaves the topics to the deployment (Strimzi's KafkaTopic): nothing changed.
+    expect(await configsOf(namespace)).toEqual(afterChange);
+  });
+
+  it("refuses a malformed LOCATION_RETENTION at start, naming it", () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: brokers, AUTH_DISABLED: "true", LOCATION_RETENTION: "3 months" })).toThrow(
+      /LOCATION_RETENTION must be "forever" or a positive duration like "90d".*got "3 months"/,
+    );
+    // Other variables may be missing here; none of the problems is LOCATION_RETENTION's.
+    expect(() => loadConfig({ KAFKA_BROKERS: brokers, AUTH_DISABLED: "true", LOCATION_RETENTION: "30d" })).not.toThrow(/LOCATION_RETENTION/);
+  });
+});

@@ -1,0 +1,42 @@
+import { ConfigResourceTypes, ConfigSource, type Admin } from "kafkajs";
+
+/** A topic whose retention.ms was changed to the declared one. */
+export interface RetentionChange {
+  readonly topic: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Sets `retention.ms` of each existing topic to the declared value where it
+ * differs (LOCATION_RETENTION changed since the topic was created), and returns
+ * what changed. kafkajs has only the legacy AlterConfigs, which replaces a
+ * topic's whole set of overrides: the other overrides (min.insync.replicas) are
+ * sent back unchanged with it, or the broker would reset them to its defaults.
+ */
+export async function reconcileRetention(admin: Admin, declared: ReadonlyMap<string, number>): Promise<RetentionChange[]> {
+  if (declared.size === 0) {
+    return [];
+  }
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [...declared.keys()].map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  });
+  const changes: RetentionChange[] = [];
+  for (const resource of resources) {
+    const wanted = String(declared.get(resource.resourceName));
+    const current = resource.configEntries.find((e) => e.configName === "retention.ms")?.configValue ?? "";
+    if (current === wanted) {
+      continue;
+    }
+    const overrides = resource.configEntries
+      .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.isSensitive && e.configName !== "retention.ms")
+      .map((e) => ({ name: e.configName, value: e.configValue }));
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...overrides, { name: "retention.ms", value: wanted }] }],
+    });
+    changes.push({ topic: resource.resourceName, from: current, to: wanted });
+  }
+  return changes;
+}
