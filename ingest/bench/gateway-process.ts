@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { cpuSeconds, freePort, peakRssMiB } from "@udaconnect/test-support";
 
 const INGEST_DIR = fileURLToPath(new URL("..", import.meta.url));
+const READY_WITHIN_MS = 180_000;
 
 export interface GatewayProcess {
   readonly url: string;
@@ -35,9 +36,13 @@ export async function startGatewayProcess(
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a loaded machine compiling the sources through tsx alone can take a minute.
+  const deadline = Date.now() + READY_WITHIN_MS;
   while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("the gateway did not become ready within 60 s");
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill("SIGKILL");
+      throw new Error(`the gateway did not become ready within ${READY_WITHIN_MS / 1000} s (its log lines are above); is Kafka at ${brokers} up?`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const pid = child.pid ?? -1;

@@ -32,9 +32,15 @@ export interface VariantResult {
 export async function runVariant(variant: Variant, settings: VariantSettings): Promise<VariantResult> {
   const env = { ...settings.gatewayEnv, INGEST_KAFKA_CLIENT: variant.client };
   // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
-  const gateways = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: settings.gateways }, () => startGatewayProcess(settings.brokers, settings.namespace, env, settings.cpuProfileDir)),
   );
+  const gateways = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(gateways.map((g) => g.stop()));
+    throw failed.reason;
+  }
   try {
     const urls = gateways.map((g) => g.url);
     const cpuBefore = gateways.map((g) => g.cpuSeconds());
