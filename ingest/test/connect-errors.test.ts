@@ -21,7 +21,7 @@ describe("translating errors at the edge", () => {
         "retry the call with the same event ids (and person id) so that a duplicate is recognised",
     );
     expect(translated.cause).toBeUndefined();
-    expect(logger.lines.map(summary)).toEqual([["warn", "Kafka did not acknowledge an append", "RecordLocation", "Kafka refused the events"]]);
+    expect(logger.lines.map(summary)).toEqual([["warn", "Kafka did not acknowledge an append", "RecordLocation", "Kafka refused the events: Connection error: connect ECONNREFUSED 127.0.0.1:1"]]);
   });
 
   it("answers INTERNAL without the message of an unexpected error", () => {

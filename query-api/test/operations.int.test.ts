@@ -3,6 +3,7 @@ import { Script } from "node:vm";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
+import { readExposition } from "@udaconnect/observability";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { buildApp } from "../src/app";
@@ -130,6 +131,17 @@ describe("GET /metrics", () => {
     expect(response.body).toContain(`http_request_duration_seconds_bucket{le="+Inf",${labels}} 2\n`);
     expect(response.body).toContain(`http_request_duration_seconds_count{${labels}} 2\n`);
     expect(response.body).not.toContain("somebody-else");
+  });
+
+  it("shows the process's memory and event-loop lag as plausible numbers", async () => {
+    const samples = readExposition((await app.inject({ url: "/metrics" })).body);
+    const value = (name: string) => samples.find((s) => s.name === name)?.value;
+
+    expect(value("process_resident_memory_bytes")).toBeGreaterThan(10 * 1024 * 1024);
+    expect(value("process_resident_memory_bytes")).toBeLessThan(8 * 1024 ** 3);
+    expect(value("nodejs_heap_size_used_bytes")).toBeGreaterThan(1024 * 1024);
+    expect(value("nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
+    expect(value("nodejs_eventloop_lag_seconds")).toBeLessThan(5);
   });
 });
 
