@@ -16,9 +16,10 @@ export function markFinished(runDir: string): void {
 }
 
 /**
- * Runs whose command was killed before it could stop what it started: their processes (found
- * by CHAOS_RUN_DIR in their environment, which everything a run starts inherits) are killed
- * and their folders removed. Returns how many.
+ * Runs whose command is gone: the processes they left (found by CHAOS_RUN_DIR in their
+ * environment, which everything a run starts inherits) are killed, and the folders of those
+ * killed before they finished are removed (a finished run's folder is evidence, kept). Returns
+ * how many folders were removed.
  */
 export function cleanStaleRuns(home: string): number {
   const runsDir = join(home, "runs");
@@ -26,9 +27,9 @@ export function cleanStaleRuns(home: string): number {
   let cleaned = 0;
   for (const name of readdirSync(runsDir)) {
     const runDir = join(runsDir, name);
-    if (existsSync(join(runDir, "finished"))) continue;
     const [pid, start] = (existsSync(join(runDir, "owner")) ? readFileSync(join(runDir, "owner"), "utf8") : "").trim().split(" ");
     if (pid !== undefined && pid !== "" && startTime(Number(pid)) === start) continue;
+    // Also for a finished run: a command stopped half-way through its cleanup leaves processes too.
     for (const orphan of processesMarked(runDir)) {
       try {
         process.kill(orphan, "SIGKILL");
@@ -36,6 +37,7 @@ export function cleanStaleRuns(home: string): number {
         // Gone meanwhile.
       }
     }
+    if (existsSync(join(runDir, "finished"))) continue;
     rmSync(runDir, { recursive: true, force: true });
     cleaned++;
   }
