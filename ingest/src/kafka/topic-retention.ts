@@ -1,4 +1,8 @@
-import { ConfigResourceTypes, ConfigSource, type Admin } from "kafkajs";
+import kafkajs, { type Admin } from "kafkajs";
+
+// kafkajs is CommonJS, and Node's ESM loader sees none of its exports listed after
+// `CompressionTypes: Compression.Types`: a named import of these fails when the service starts.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
 /** A topic whose retention.ms was changed to the declared one. */
 export interface RetentionChange {
