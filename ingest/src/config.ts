@@ -38,6 +38,12 @@ export interface IngestConfig {
   readonly idleTimeoutMs: number;
   /** LOG_LEVEL: how much the gateway logs. */
   readonly logLevel: LogLevel;
+  /**
+   * Crypto-shredding (docs/erasure.md): KEYSTORE_DATABASE_URL (a role with rights
+   * on schema keystore only) and UDACONNECT_MASTER_KEYS_FILE. Both required:
+   * the gateway never appends personal fields unsealed.
+   */
+  readonly keyStore: { readonly databaseUrl: string; readonly masterKeysFile: string };
 }
 
 /**
@@ -66,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
   const requestTimeoutMs = positiveInteger(env, "INGEST_REQUEST_TIMEOUT_SECONDS", 60, problems) * 1000;
   const idleTimeoutMs = positiveInteger(env, "INGEST_IDLE_TIMEOUT_SECONDS", 120, problems) * 1000;
   const logLevel = logLevelFrom(env, problems);
+  const keyStore = keyStoreSource(env, problems);
   if (problems.length > 0) {
     throw new Error(`Invalid ingest configuration:\n- ${problems.join("\n- ")}`);
   }
@@ -90,7 +97,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
     requestTimeoutMs,
     idleTimeoutMs,
     logLevel,
+    keyStore,
   });
+}
+
+function keyStoreSource(env: NodeJS.ProcessEnv, problems: string[]): IngestConfig["keyStore"] {
+  const databaseUrl = env["KEYSTORE_DATABASE_URL"] ?? "";
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('KEYSTORE_DATABASE_URL is required: a postgres:// URL of the key store (docs/erasure.md), e.g. "postgres://udaconnect_keystore@127.0.0.1:54329/udaconnect"');
+  }
+  const masterKeysFile = env["UDACONNECT_MASTER_KEYS_FILE"] ?? "";
+  if (masterKeysFile === "") {
+    problems.push("UDACONNECT_MASTER_KEYS_FILE is required: the master keys file (scripts/rotate-master-key new-file makes one; docs/erasure.md)");
+  }
+  return { databaseUrl, masterKeysFile };
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[]): string {

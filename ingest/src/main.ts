@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { createVerifier, parseKeySet, type VerifyToken } from "@udaconnect/auth";
+import { connectKeyStore } from "@udaconnect/keystore";
 import { loadConfig, type IngestConfig } from "./config";
 import { createLogger, type Logger } from "@udaconnect/observability";
 import { startIngestServer } from "./start-ingest-server";
@@ -10,8 +11,15 @@ const HARD_EXIT_MS = 25_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ service: "ingest", level: config.logLevel });
-  const { auth: authSource, ...settings } = config;
-  const server = await startIngestServer({ ...settings, auth: await verifier(authSource, logger), logger });
+  const { auth: authSource, keyStore: keyStoreSource, ...settings } = config;
+  const keyStore = await connectKeyStore(keyStoreSource);
+  const personKeys = {
+    keysFor: (personIds: readonly string[]) => keyStore.persons.keysFor(personIds),
+    destroy: async (personId: string) => {
+      await keyStore.persons.destroy(personId);
+    },
+  };
+  const server = await startIngestServer({ ...settings, auth: await verifier(authSource, logger), personKeys, logger });
   logger.info({ url: server.url, topicNamespace: config.topicNamespace }, "Ingest gateway listening");
 
   let closing = false;
@@ -25,7 +33,7 @@ async function main(): Promise<void> {
       logger.error("Drain took too long; exiting anyway");
       process.exit(1);
     }, HARD_EXIT_MS).unref();
-    server.close().then(
+    server.close().then(keyStore.close).then(
       () => {
         logger.info("Stopped");
         process.exit(0);

@@ -2,7 +2,8 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import type { VerifyToken } from "@udaconnect/auth";
 import { eventTopics, IngestService, type Retention } from "@udaconnect/schemas";
-import type { Clock, IngestDependencies, NewId } from "./ingest/ports";
+import type { Clock, DestroyPersonKey, IngestDependencies, NewId } from "./ingest/ports";
+import { sealingAppend, type PersonKeys } from "./ingest/seal-events";
 import { RecentEventIds } from "./ingest/recent-event-ids";
 import { uuidv7Generator } from "./ingest/uuid";
 import { authenticator } from "./http/authenticate";
@@ -59,6 +60,13 @@ export interface IngestServerOptions {
    * callers written before auth keep working. main.ts always passes one.
    */
   readonly auth?: VerifyToken | "disabled";
+  /**
+   * The persons' data keys (crypto-shredding, docs/erasure.md): personal fields
+   * are sealed before they reach the log, and ErasePerson destroys the key.
+   * main.ts always passes them; without them events are appended unsealed, as
+   * before sealing existed, for tests of other concerns.
+   */
+  readonly personKeys?: { readonly keysFor: PersonKeys; readonly destroy: DestroyPersonKey };
   /** LOCATION_RETENTION: the locations topic's retention.ms, set at creation and reconciled at start; default forever. */
   readonly locationRetention?: Retention;
   /** Oldest occurred_at a device may report, as an age; default 30 days (see oldestAllowed). */
@@ -104,7 +112,8 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
   const metrics = new IngestMetrics();
   const eventLog = createKafkaEventLog(eventLogOptions(options, logger, metrics));
   const deps: IngestDependencies = {
-    appendEvents: eventLog.appendEvents,
+    appendEvents: options.personKeys === undefined ? eventLog.appendEvents : sealingAppend(eventLog.appendEvents, options.personKeys.keysFor),
+    destroyPersonKey: options.personKeys?.destroy ?? (async () => {}),
     now,
     newId: options.newId ?? uuidv7Generator(now),
     maxCheckInAgeMs: options.maxCheckInAgeMs ?? 30 * DAY_MS,

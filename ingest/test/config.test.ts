@@ -14,9 +14,12 @@ const DEFAULT_LIMITS = {
   idleTimeoutMs: 120_000,
 };
 
+const KEY_STORE = { KEYSTORE_DATABASE_URL: "postgres://keystore@127.0.0.1:5432/udaconnect", UDACONNECT_MASTER_KEYS_FILE: "/keys/master-keys.json" };
+const keyStore = { databaseUrl: KEY_STORE.KEYSTORE_DATABASE_URL, masterKeysFile: KEY_STORE.UDACONNECT_MASTER_KEYS_FILE };
+
 describe("loadConfig", () => {
   it("needs KAFKA_BROKERS and an auth choice, and defaults the rest", () => {
-    expect(loadConfig({ KAFKA_BROKERS: "127.0.0.1:19092", AUTH_JWKS_FILE: "/keys/jwks.json" })).toEqual({
+    expect(loadConfig({ KAFKA_BROKERS: "127.0.0.1:19092", AUTH_JWKS_FILE: "/keys/jwks.json", ...KEY_STORE })).toEqual({
       host: "127.0.0.1",
       port: 50051,
       kafkaBrokers: "127.0.0.1:19092",
@@ -26,6 +29,7 @@ describe("loadConfig", () => {
       createTopics: true,
       auth: { jwksFile: "/keys/jwks.json" },
       ...DEFAULT_LIMITS,
+      keyStore,
     });
   });
 
@@ -51,6 +55,7 @@ describe("loadConfig", () => {
       KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
       KAFKA_SASL_USERNAME: "ingest",
       KAFKA_SASL_PASSWORD: "from-the-secret",
+      ...KEY_STORE,
     });
 
     expect(config.kafkaConnection.sasl?.password.reveal()).toBe("from-the-secret");
@@ -73,6 +78,7 @@ describe("loadConfig", () => {
       maxConcurrentStreams: 10,
       requestTimeoutMs: 5_000,
       idleTimeoutMs: 30_000,
+      keyStore,
     });
   });
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config";
+import { connectKeyStore } from "@udaconnect/keystore";
 import { createLogger } from "@udaconnect/observability";
 import { RebuildInProgressError, runRebuild } from "./rebuild/run-rebuild";
 
@@ -10,7 +11,7 @@ const USAGE = `usage: scripts/rebuild [--grace-seconds N]   (or: tsx projector/s
             atomically once caught up, and drops the previous generation after the
             grace period (default 300 s). Ctrl-C stops it; running it again resumes.
             The new generation holds only the check-ins LOCATION_RETENTION keeps.
-            Environment: DATABASE_URL, KAFKA_BROKERS, TOPIC_NAMESPACE, PROJECTOR_GROUP_ID, LOCATION_RETENTION,
+            Environment: DATABASE_URL, UDACONNECT_MASTER_KEYS_FILE, KAFKA_BROKERS, TOPIC_NAMESPACE, PROJECTOR_GROUP_ID, LOCATION_RETENTION,
             KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_* (as the projector has them).
 
 Exit codes: 0 switched; 1 failed; 2 usage error; 3 another rebuild is in progress;
@@ -32,7 +33,9 @@ process.once("SIGINT", () => controller.abort());
 process.once("SIGTERM", () => controller.abort());
 try {
   const config = loadConfig();
+  const keyStore = await connectKeyStore({ databaseUrl: config.databaseUrl, masterKeysFile: config.masterKeysFile, poolSize: 2 });
   const outcome = await runRebuild({
+    keysById: keyStore.keysById,
     kafkaBrokers: config.kafkaBrokers,
     kafkaConnection: config.kafkaConnection,
     databaseUrl: config.databaseUrl,
@@ -44,7 +47,7 @@ try {
     // The projector's own JSON lines would drown the progress: warnings and errors only.
     logger: createLogger({ service: "projector-rebuild", level: config.logLevel === "debug" ? "debug" : "warn", destination: process.stderr }),
     signal: controller.signal,
-  });
+  }).finally(keyStore.close);
   process.exitCode = outcome.kind === "switched" ? 0 : 130;
 } catch (error) {
   console.error(`rebuild: ${describeFailure(error)}`);

@@ -21,6 +21,8 @@ export interface ProjectorConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: LogLevel;
+  /** UDACONNECT_MASTER_KEYS_FILE: unwraps the data keys that open sealed personal fields (docs/erasure.md). */
+  readonly masterKeysFile: string;
 }
 
 /** The only reader of process.env: validates every variable and fails listing all problems at once. */
@@ -59,10 +61,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorConfi
     problems.push(`PROJECTOR_PORT must be an integer from 0 to 65535, got "${env.PROJECTOR_PORT}"`);
   }
   const logLevel = logLevelFrom(env, problems);
+  const masterKeysFile = env.UDACONNECT_MASTER_KEYS_FILE ?? "";
+  if (masterKeysFile === "") {
+    problems.push("UDACONNECT_MASTER_KEYS_FILE is not set: the master keys file that unwraps the persons' data keys (docs/erasure.md)");
+  }
   if (problems.length > 0 || sessionTimeoutMs === undefined || port === undefined) {
     throw new Error(`projector configuration is invalid:\n- ${problems.join("\n- ")}`);
   }
-  return Object.freeze({ databaseUrl, kafkaBrokers, kafkaConnection, createTopics, locationRetention, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel });
+  return Object.freeze({ databaseUrl, kafkaBrokers, kafkaConnection, createTopics, locationRetention, topicNamespace, groupId, sessionTimeoutMs, host, port, logLevel, masterKeysFile });
 }
 
 /** What the pruning job (scripts/prune-locations) needs: the read models and LOCATION_RETENTION, no Kafka. */

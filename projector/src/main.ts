@@ -1,3 +1,4 @@
+import { connectKeyStore } from "@udaconnect/keystore";
 import { createLogger } from "@udaconnect/observability";
 import { loadConfig } from "./config";
 import { startOpsServer, type Readiness } from "./http/ops-server";
@@ -10,6 +11,7 @@ const logger = createLogger({ service: "projector", level: config.logLevel });
 let projector: Projector | undefined;
 const notStarted: Readiness = { ready: false, checks: { consumer: false, database: false } };
 const metrics = createProjectorMetrics();
+const keyStore = await connectKeyStore({ databaseUrl: config.databaseUrl, masterKeysFile: config.masterKeysFile, poolSize: 2 });
 const ops = await startOpsServer({
   host: config.host,
   port: config.port,
@@ -26,6 +28,7 @@ function shutdown(reason: string): void {
   stopping ??= (async () => {
     logger.info({ reason }, "stopping");
     await projector?.stop();
+    await keyStore.close();
     await ops.close();
   })().catch((error: unknown) => {
     logger.error({ err: error }, "could not stop cleanly");
@@ -42,6 +45,7 @@ try {
     createTopics: config.createTopics,
     locationRetention: config.locationRetention,
     databaseUrl: config.databaseUrl,
+    keysById: keyStore.keysById,
     topicNamespace: config.topicNamespace,
     groupId: config.groupId,
     sessionTimeoutMs: config.sessionTimeoutMs,

@@ -11,6 +11,7 @@ import { createProjectorMetrics, type ProjectorMetrics } from "./metrics/project
 import { readGenerationCheckpoints } from "./postgres/checkpoints";
 import { createDatabase, isReachable } from "./postgres/database";
 import { createProjectBatch } from "./postgres/project-batch";
+import { CachedKeyRing, type LoadKeys } from "./keystore/cached-key-ring";
 import type { GenerationTarget } from "./projection/ports";
 
 export interface ProjectorOptions {
@@ -47,6 +48,12 @@ export interface ProjectorOptions {
   readonly locationRetention?: Retention;
   /** The clock of the retention's bound; the system clock by default. */
   readonly now?: () => Date;
+  /**
+   * The key store's readers' side (@udaconnect/keystore connectKeyStore().keysById), to open
+   * sealed personal fields (docs/erasure.md). main.ts and the rebuild CLI always pass it; without
+   * it a sealed record fails its batch (tests of other concerns append unsealed events).
+   */
+  readonly keysById?: LoadKeys;
   /** Where batches are counted; a fresh registry by default (see Projector.metrics). */
   readonly metrics?: ProjectorMetrics;
 }
@@ -101,6 +108,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       projectBatch: createProjectBatch(db, {
         target,
         ...(deadLetters ? { deadLetter: deadLetters.deadLetter } : {}),
+        ...(options.keysById ? { keys: new CachedKeyRing(options.keysById) } : {}),
         oldestKept: () => oldestRetained(options.locationRetention ?? RETAIN_FOREVER, (options.now ?? (() => new Date()))()),
       }),
       readCheckpoints: (t) => readGenerationCheckpoints(db, target, t),

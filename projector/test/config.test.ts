@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 
-const required = { DATABASE_URL: "postgres://u@127.0.0.1:5432/db", KAFKA_BROKERS: "127.0.0.1:19092,kafka-1:9092" };
+const required = { DATABASE_URL: "postgres://u@127.0.0.1:5432/db", KAFKA_BROKERS: "127.0.0.1:19092,kafka-1:9092", UDACONNECT_MASTER_KEYS_FILE: "/keys/master-keys.json" };
 
 describe("loadConfig", () => {
   it("fills the defaults around the required variables", () => {
@@ -16,6 +16,7 @@ describe("loadConfig", () => {
       host: "127.0.0.1",
       port: 9465,
       logLevel: "info",
+      masterKeysFile: "/keys/master-keys.json",
     });
   });
 

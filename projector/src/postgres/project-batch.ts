@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import { planBatch } from "../projection/plan-batch";
+import { noKeyStore, type ProjectionKeys } from "../keystore/cached-key-ring";
 import type { BatchResult, DeadLetter, GenerationTarget, PartitionBatch, ProjectBatch } from "../projection/ports";
 import { lockCheckpoint, saveCheckpoint } from "./checkpoints";
 import { enterGeneration } from "./generation-schema";
@@ -12,6 +13,8 @@ export interface ProjectBatchOptions {
   readonly deadLetter?: DeadLetter;
   /** The oldest occurred_at projected, asked per batch (now minus LOCATION_RETENTION); omitted or undefined keeps all. */
   readonly oldestKept?: () => Date | undefined;
+  /** The data keys sealed fields are opened with (docs/erasure.md); omitted: a sealed record fails its batch. */
+  readonly keys?: ProjectionKeys;
 }
 
 /**
@@ -30,7 +33,7 @@ export function createProjectBatch(db: Kysely<Database>, options: ProjectBatchOp
       const { topic, partition } = batch;
       await enterGeneration(trx, options.target);
       const checkpointBefore = await lockCheckpoint(trx, topic, partition);
-      const plan = planBatch(batch.records, checkpointBefore, options.oldestKept?.());
+      const plan = await planWithKeys(batch, checkpointBefore, options);
       if (plan.skipped.length > 0 && options.deadLetter !== undefined) {
         await options.deadLetter(deadLetters(batch, plan.skipped));
       }
@@ -54,6 +57,22 @@ export function createProjectBatch(db: Kysely<Database>, options: ProjectBatchOp
         checkpointBefore,
       };
     });
+}
+
+/** Plans once; when sealed fields name keys not loaded yet, loads them (one query) and plans again. */
+async function planWithKeys(batch: PartitionBatch, checkpointBefore: bigint, options: ProjectBatchOptions) {
+  const keys = options.keys ?? noKeyStore;
+  const oldestKept = options.oldestKept?.();
+  let plan = planBatch(batch.records, checkpointBefore, oldestKept, keys);
+  if (plan.missingKeys.length > 0) {
+    await keys.load(plan.missingKeys);
+    plan = planBatch(batch.records, checkpointBefore, oldestKept, keys);
+  }
+  if (plan.missingKeys.length > 0) {
+    throw new Error(`data keys ${plan.missingKeys.join(", ")} are still missing after loading them`);
+  }
+  keys.forgetPersons(new Set(plan.erasures.map((e) => e.id)));
+  return plan;
 }
 
 function deadLetters(batch: PartitionBatch, skipped: BatchResult["skipped"]) {

@@ -1,4 +1,5 @@
 import type { LocationChange, PersonChange, PersonErasure, PersonPatch, SkippedRecord, SourceRecord } from "./changes";
+import type { KeyRing } from "./open-sealed";
 import { projectRecord } from "./project-record";
 
 /**
@@ -19,6 +20,10 @@ export interface BatchPlan {
   readonly expired: number;
   /** Records below the checkpoint: an earlier run or another instance already applied them. */
   readonly alreadyApplied: number;
+  /** Records of erased persons whose sealed fields cannot be opened any more (their data key is destroyed): nothing written. */
+  readonly erased: number;
+  /** Data keys the batch needs and `keys` has not loaded: load them and plan again (the plan is void until then). */
+  readonly missingKeys: readonly string[];
 }
 
 interface PersonFold {
@@ -34,18 +39,20 @@ interface PersonFold {
  * `oldestKept` (now minus LOCATION_RETENTION) are dropped too: a rebuild then
  * yields what the retention keeps, whether or not Kafka deleted them yet.
  */
-export function planBatch(records: readonly SourceRecord[], nextOffset: bigint, oldestKept?: Date): BatchPlan {
+export function planBatch(records: readonly SourceRecord[], nextOffset: bigint, oldestKept?: Date, keys?: KeyRing): BatchPlan {
   const persons = new Map<string, PersonFold>();
   const locations = new Map<string, LocationChange>();
   const skipped: SkippedRecord[] = [];
   let alreadyApplied = 0;
   let expired = 0;
+  let erased = 0;
+  const missingKeys = new Set<string>();
   for (const record of records) {
     if (record.offset < nextOffset) {
       alreadyApplied += 1;
       continue;
     }
-    const outcome = projectRecord(record.value);
+    const outcome = projectRecord(record.value, keys);
     switch (outcome.kind) {
       case "location":
         if (oldestKept !== undefined && outcome.change.occurredAt < oldestKept) {
@@ -56,6 +63,12 @@ export function planBatch(records: readonly SourceRecord[], nextOffset: bigint, 
         break;
       case "skipped":
         skipped.push({ offset: record.offset, reason: outcome.reason });
+        break;
+      case "erased":
+        erased += 1;
+        break;
+      case "key-needed":
+        missingKeys.add(outcome.keyId);
         break;
       default:
         foldPerson(persons, outcome);
@@ -70,6 +83,8 @@ export function planBatch(records: readonly SourceRecord[], nextOffset: bigint, 
     skipped,
     expired,
     alreadyApplied,
+    erased,
+    missingKeys: [...missingKeys],
   };
 }
 

@@ -6,6 +6,7 @@ import { allTopics, topicName, type Retention } from "@udaconnect/schemas";
 import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
 import type { Logger } from "@udaconnect/observability";
 import { createDatabase } from "../postgres/database";
+import type { LoadKeys } from "../keystore/cached-key-ring";
 import { startProjector } from "../start-projector";
 import { formatProgress, progressOf, type ProgressSample } from "./progress";
 import { candidateGeneration, consumedBy, dropExpiredGenerations } from "./rebuild-state";
@@ -19,6 +20,8 @@ export interface RebuildOptions {
   /** TLS / SASL towards the brokers; PLAINTEXT by default. */
   readonly kafkaConnection?: KafkaConnection;
   readonly databaseUrl: string;
+  /** Opens sealed personal fields (docs/erasure.md): a destroyed key's events project as "erased", nothing personal. */
+  readonly keysById?: LoadKeys;
   readonly topicNamespace: string;
   /** The live projector's group; the rebuild consumes as `<groupId>-rebuild-<generation>` (deleted after the switch). */
   readonly groupId: string;
@@ -85,6 +88,7 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
     kafkaBrokers: options.kafkaBrokers,
     kafkaConnection: options.kafkaConnection,
     databaseUrl: options.databaseUrl,
+    ...(options.keysById ? { keysById: options.keysById } : {}),
     topicNamespace: options.topicNamespace,
     groupId,
     target: { kind: "generation", generation },
