@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it, onTestFinished } from "vitest";
 import { personsTopic } from "@udaconnect/schemas";
-import { childProcessEnv, createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { childProcessEnv, createTestDatabase, createTopics, eventually, testMasterKeysFile, uniqueNamespace } from "@udaconnect/test-support";
 import { closedPort, uniquePersonId } from "./harness";
 import { TopicReader } from "./topic-reader";
 import { OPERATOR, testKeys } from "./tokens";
@@ -44,11 +44,16 @@ describe("the ingest process", () => {
     await createTopics(brokers, namespace);
     const port = await closedPort();
     const keys = await testKeys();
+    // The gateway seals personal fields with keys from the key store (docs/erasure.md).
+    const database = await createTestDatabase(inject("databaseUrl"));
+    onTestFinished(() => database.drop());
     const { child, output } = startMain({
       KAFKA_BROKERS: brokers,
       TOPIC_NAMESPACE: namespace,
       INGEST_PORT: String(port),
       AUTH_JWKS_FILE: keys.keySetFile,
+      KEYSTORE_DATABASE_URL: database.url,
+      UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
     });
     const url = `http://127.0.0.1:${port}`;
     await eventually(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), { timeoutMs: 30_000 });

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { childProcessEnv } from "@udaconnect/test-support";
+import { childProcessEnv, testMasterKeysFile } from "@udaconnect/test-support";
 import type { LogLine } from "./log-lines";
 
 const PROJECTOR_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -15,15 +15,19 @@ export interface ChildProjector {
   stderr(): string;
 }
 
+
+/** The projector process needs a master keys file (docs/erasure.md); these tests append no sealed events. */
+const SHARED_MASTER_KEYS = await testMasterKeysFile();
+
 /**
  * Runs src/main.ts as its own process, as a deployment would. Node loads tsx
  * as a hook (`--import tsx`) rather than through the tsx CLI, which would put
  * a second process in between and leave the projector running after SIGKILL.
  */
-export function spawnProjector(env: Readonly<Record<string, string>>): ChildProjector {
+export function spawnProjector(env: Readonly<Record<string, string>>, masterKeysFile = SHARED_MASTER_KEYS): ChildProjector {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: PROJECTOR_DIR,
-    env: childProcessEnv(env),
+    env: childProcessEnv({ UDACONNECT_MASTER_KEYS_FILE: masterKeysFile, ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: LogLine[] = [];

@@ -5,3 +5,4 @@ export type { ProvidedInfrastructure } from "./provided-context";
 export { childProcessEnv, inheritedEnv, loadTestEnvironment, SECURE_LISTENER_VARIABLES, type SecureListenerVariable } from "./config";
 export { freePort } from "./free-port";
 export { cpuSeconds, describeMemoryPeaks, memorySampler, peakRssMiB, type MemoryPeaks } from "./process-figures";
+export { testMasterKeysFile } from "./master-keys";
