@@ -31,7 +31,8 @@ const IMAGES = {
       "import-legacy": "scripts/src/import-legacy.ts",
       replay: "scripts/src/replay-cli.ts",
     },
-    assets: { sql: "migrations/sql", "data/legacy": "<legacy>" },
+    // migrate.js also makes schema keystore from migrations/keystore/*.sql (migrations/src/key-store-schema.ts: ../keystore/).
+    assets: { sql: "migrations/sql", keystore: "migrations/keystore", "data/legacy": "<legacy>" },
   },
 };
 

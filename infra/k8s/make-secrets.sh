@@ -11,19 +11,26 @@ USAGE="usage: infra/k8s/make-secrets.sh [--force] [--placeholder] [--k8s-dir DIR
 Writes the secrets of an overlay (k3s, production, local) into
 infra/k8s/overlays/OVERLAY/secrets/, which git ignores and 'kubectl apply -k' reads:
 
-  postgres.env   POSTGRES_USER/PASSWORD/DB (the owner of the read models) and
-                 READER_USER/PASSWORD (query-api's read-only role); random passwords
-  jwks.json      the public key set that ingest and query-api verify tokens with
-  seed-token     an operator token for the seed-data Job (re-minted at every run, 7 days)
+  postgres.env      POSTGRES_USER/PASSWORD/DB (the owner of the read models),
+                    READER_USER/PASSWORD (query-api's read-only role) and
+                    KEYSTORE_USER/PASSWORD (ingest's role on schema keystore only); random passwords
+  jwks.json         the public key set that ingest and query-api verify tokens with
+  seed-token        an operator token for the seed-data Job (re-minted at every run, 7 days)
+  master-keys.json  the crypto-shredding master keys (docs/erasure.md), a copy of
+                    .local/k8s/OVERLAY/master-keys.json, made there once with
+                    scripts/rotate-master-key new-file when it is missing
 
 The signing key stays outside the cluster, in .local/k8s/OVERLAY/signing-key.jwk.json:
 mint tokens for this deployment with
   scripts/mint-token --key-file .local/k8s/OVERLAY/signing-key.jwk.json --role analyst --subject NAME
 
 Existing passwords and keys are kept (a running PostGIS keeps the password it was created
-with); --force makes new ones.
+with); --force makes new ones. The master keys are never replaced, not even by --force: every
+person's data key is wrapped with them, so a new file would erase everyone. Rotate them with
+scripts/rotate-master-key add-key --file .local/k8s/OVERLAY/master-keys.json, then run this
+script again and apply (docs/erasure.md, Rotation).
 
-  --force         new passwords and a new signing key
+  --force         new passwords and a new signing key (the master keys stay)
   --placeholder   fixed placeholder values, no key (for static checks of a clean clone only)
   --k8s-dir DIR   the manifests' folder (default: infra/k8s beside this script)
 
@@ -55,8 +62,10 @@ umask 077
 
 if [[ "$placeholder" == 1 ]]; then
   [[ -f "$secrets/.generated" ]] && die "$secrets holds real secrets; --placeholder would overwrite them."
-  printf 'POSTGRES_USER=udaconnect\nPOSTGRES_PASSWORD=placeholder\nPOSTGRES_DB=udaconnect\nREADER_USER=udaconnect_reader\nREADER_PASSWORD=placeholder\n' >"$secrets/postgres.env"
+  printf 'POSTGRES_USER=udaconnect\nPOSTGRES_PASSWORD=placeholder\nPOSTGRES_DB=udaconnect\nREADER_USER=udaconnect_reader\nREADER_PASSWORD=placeholder\nKEYSTORE_USER=udaconnect_keystore\nKEYSTORE_PASSWORD=placeholder\n' >"$secrets/postgres.env"
   printf '{"keys":[]}\n' >"$secrets/jwks.json"
+  # No key at all: ingest and the projector refuse to start with it.
+  printf '{"active":"placeholder","keys":{}}\n' >"$secrets/master-keys.json"
   printf 'placeholder' >"$secrets/seed-token"
   touch "$secrets/.placeholder"
   say "wrote placeholder secrets to $secrets (never deploy them: run make-secrets.sh $overlay)"
@@ -69,9 +78,13 @@ keys="$repo/.local/k8s/$overlay"
 if [[ "$force" == 1 || ! -f "$secrets/.generated" ]]; then
   say "new database passwords for overlay $overlay"
   # Hex only: the services build DATABASE_URL from these without URL-encoding.
-  printf 'POSTGRES_USER=udaconnect\nPOSTGRES_PASSWORD=%s\nPOSTGRES_DB=udaconnect\nREADER_USER=udaconnect_reader\nREADER_PASSWORD=%s\n' \
-    "$(random_password)" "$(random_password)" >"$secrets/postgres.env"
+  printf 'POSTGRES_USER=udaconnect\nPOSTGRES_PASSWORD=%s\nPOSTGRES_DB=udaconnect\nREADER_USER=udaconnect_reader\nREADER_PASSWORD=%s\nKEYSTORE_USER=udaconnect_keystore\nKEYSTORE_PASSWORD=%s\n' \
+    "$(random_password)" "$(random_password)" "$(random_password)" >"$secrets/postgres.env"
   [[ "$force" == 1 ]] && rm -f "$keys/signing-key.jwk.json" "$keys/jwks.json"
+elif ! grep -q '^KEYSTORE_PASSWORD=' "$secrets/postgres.env"; then
+  # Secrets made before crypto-shredding: add ingest's key store role, keep the rest.
+  say "a password for the key store role (udaconnect_keystore) of overlay $overlay"
+  printf 'KEYSTORE_USER=udaconnect_keystore\nKEYSTORE_PASSWORD=%s\n' "$(random_password)" >>"$secrets/postgres.env"
 fi
 
 # mint-token --dev makes the key pair (signing-key.jwk.json + jwks.json) when it is missing.
@@ -80,7 +93,16 @@ token="$("$repo/scripts/mint-token" --dev --key-file "$keys/signing-key.jwk.json
   --role operator --subject seed-data --expires-in 604800)" \
   || die "scripts/mint-token failed (see above); run 'pnpm install' first if its packages are missing."
 cp "$keys/jwks.json" "$secrets/jwks.json"
+
+# The master keys: made once, kept outside the repository (.local is ignored), never replaced here.
+if [[ ! -s "$keys/master-keys.json" ]]; then
+  say "new master keys file $keys/master-keys.json (crypto-shredding, docs/erasure.md)"
+  rm -f "$keys/master-keys.json"
+  "$repo/scripts/rotate-master-key" new-file --file "$keys/master-keys.json" \
+    || die "scripts/rotate-master-key new-file failed (see above); run 'pnpm install' first if its packages are missing."
+fi
+cp "$keys/master-keys.json" "$secrets/master-keys.json"
 printf '%s' "$token" >"$secrets/seed-token"
 rm -f "$secrets/.placeholder"
 touch "$secrets/.generated"
-say "secrets of overlay $overlay in $secrets; signing key in $keys (keep it out of the cluster)"
+say "secrets of overlay $overlay in $secrets; signing key and master keys in $keys (back up master-keys.json: without it no sealed event opens)"
