@@ -112,7 +112,7 @@ describe("rebuildJobFrom", () => {
     expect(rebuildJobFrom(other, { graceSeconds: 0, now })).toEqual({ kind: "unusable", reason: 'Deployment projector has no container named "projector"' });
   });
 
-  it("makes a Job the projector Deployment of infra/k8s/base can run: same image, env, policy labels, not selected by the Deployment", () => {
+  it("makes a Job the projector Deployment of infra/k8s/base can run: same image, env, master keys, policy labels, not selected by the Deployment", () => {
     const docs = loadAllYaml(readFileSync(new URL("../../../infra/k8s/base/projector.yaml", import.meta.url), "utf8")) as { kind: string }[];
     const deployment = docs.find((d) => d.kind === "Deployment") as V1Deployment;
     const spec = rebuildJobFrom(deployment, { graceSeconds: 300, now });
@@ -123,6 +123,11 @@ describe("rebuildJobFrom", () => {
     expect(container?.image).toBe(live?.image);
     expect(container?.env).toEqual(live?.env);
     expect(container?.command).toEqual(["node", "/app/dist/cli.js", "rebuild", "--grace-seconds", "300"]);
+    // A rebuild opens sealed events (docs/erasure.md): the master keys Secret and its file come along.
+    const masterKeys = container?.env?.find((e) => e.name === "UDACONNECT_MASTER_KEYS_FILE")?.value ?? "";
+    const mount = container?.volumeMounts?.find((m) => masterKeys.startsWith(`${m.mountPath}/`));
+    expect(mount?.readOnly).toBe(true);
+    expect(pod?.spec?.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName).toBe("udaconnect-master-keys");
     const selector = deployment.spec?.selector.matchLabels ?? {};
     expect(Object.keys(selector).length).toBeGreaterThan(0);
     expect(Object.entries(selector).every(([key, value]) => pod?.metadata?.labels?.[key] !== value)).toBe(true);
