@@ -12,6 +12,8 @@ const DEFAULT_LIMITS = {
   maxConcurrentStreams: 100,
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 120_000,
+  locationRetention: { text: "forever", ms: undefined },
+  logLevel: "info",
 };
 
 const KEY_STORE = { KEYSTORE_DATABASE_URL: "postgres://keystore@127.0.0.1:5432/udaconnect", UDACONNECT_MASTER_KEYS_FILE: "/keys/master-keys.json" };
@@ -55,6 +57,8 @@ describe("loadConfig", () => {
       KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
       KAFKA_SASL_USERNAME: "ingest",
       KAFKA_SASL_PASSWORD: "from-the-secret",
+      LOCATION_RETENTION: "90d",
+      LOG_LEVEL: "debug",
       ...KEY_STORE,
     });
 
@@ -78,6 +82,8 @@ describe("loadConfig", () => {
       maxConcurrentStreams: 10,
       requestTimeoutMs: 5_000,
       idleTimeoutMs: 30_000,
+      locationRetention: { text: "90d", ms: 90 * 86_400_000 },
+      logLevel: "debug",
       keyStore,
     });
   });

@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       port: 9465,
       logLevel: "info",
       masterKeysFile: "/keys/master-keys.json",
+      locationRetention: { text: "forever", ms: undefined },
     });
   });
 
