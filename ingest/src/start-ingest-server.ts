@@ -193,6 +193,7 @@ function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: 
     connectionTimeoutMs,
     reconnectDelayMs,
     onSendAcknowledged: metrics.observeSend,
+    onProducerReset: metrics.countProducerReset,
     producers: options.kafkaProducers ?? 1,
     client: options.kafkaClient ?? "kafkajs",
   };

@@ -31,6 +31,12 @@ export class IngestMetrics {
     buckets: SEND_BUCKETS,
     registers: [this.#registry],
   });
+  readonly #producerResets = new Counter({
+    name: "udaconnect_ingest_kafka_producer_resets_total",
+    help: "Idempotent producers replaced by a new one (new producer id) after Kafka refused their sequence numbers or epoch, by Kafka's error.",
+    labelNames: ["reason"],
+    registers: [this.#registry],
+  });
   readonly #inFlightBatches = new Gauge({ name: "udaconnect_ingest_in_flight_batches", help: "StreamCheckIns batches waiting for Kafka.", registers: [this.#registry] });
   readonly #rpcs = new Counter({
     name: "udaconnect_ingest_rpcs_total",
@@ -71,6 +77,10 @@ export class IngestMetrics {
 
   readonly observeSend = (seconds: number): void => {
     this.#send.observe(seconds);
+  };
+
+  readonly countProducerReset = (reason: string): void => {
+    this.#producerResets.inc({ reason });
   };
 
   batchStarted(): void {

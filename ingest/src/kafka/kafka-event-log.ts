@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { Kafka, type RetryOptions } from "kafkajs";
 import { describeKafkaConnection, kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
-import type { TopicSpec } from "@udaconnect/schemas";
+import type { LogPosition, TopicSpec } from "@udaconnect/schemas";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
 import type { Logger } from "@udaconnect/observability";
 import { withDeadline } from "./deadline";
@@ -10,7 +10,7 @@ import { kafkaJsProducer } from "./kafkajs/kafkajs-producer";
 import { kafkaLogCreator } from "./kafka-logger";
 import { assignPartitions } from "./partitions";
 import { platformaticProducer } from "./platformatic/platformatic-producer";
-import { ProducerShards } from "./producer-shards";
+import { ProducerShards, type ProducerShardsHooks } from "./producer-shards";
 import type { KafkaClientName, RecordProducer } from "./record-producer";
 import { toTopicMessages } from "./topic-messages";
 
@@ -39,6 +39,10 @@ export interface KafkaEventLogOptions {
   readonly producers?: number;
   /** Hears how long each acknowledged send took, for the latency histogram. */
   readonly onSendAcknowledged?: (seconds: number) => void;
+  /** Hears each producer discarded for a new one after Kafka refused its producer state (also logged, once per reset). */
+  readonly onProducerReset?: (reason: string) => void;
+  /** Event ids whose append may be in flight at once and still be joined by a retry (see appendEvents); default 200,000. */
+  readonly maxInFlightEventIds?: number;
 }
 
 export interface KafkaEventLog {
@@ -63,6 +67,15 @@ export interface KafkaEventLog {
  *   away; each call therefore waits at most `appendTimeoutMs` and answers
  *   "unavailable". The send goes on in the background and may still land: the
  *   client's retry then carries the same event ids, which readers deduplicate.
+ * - A call carrying an event id whose append is still in flight here (even
+ *   one whose caller already got "unavailable") joins that append's outcome
+ *   instead of appending it again, so devices retrying through an outage do
+ *   not pile up copies that all land when Kafka returns. Up to
+ *   `maxInFlightEventIds` ids are remembered; past that, appends go on as
+ *   before (readers deduplicate).
+ * - A producer whose sequence numbers or epoch Kafka no longer accepts (e.g.
+ *   OUT_OF_ORDER_SEQUENCE_NUMBER after a broker crash) is replaced by a new
+ *   one with a new producer id (ProducerShards), logged once per replacement.
  * - The partitioner is the Java client's (murmur2 of the key), so producers in
  *   other languages place a person's events in the same partition.
  */
@@ -75,10 +88,18 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
     logCreator: kafkaLogCreator(options.logger),
     ...kafkaJsSecurity(options.connection ?? PLAINTEXT),
   });
-  const producers = Array.from({ length: options.producers ?? 1 }, (): RecordProducer =>
-    options.client === "platformatic" ? platformaticProducer(options) : kafkaJsProducer(kafka),
-  );
-  return new ProducerEventLog(kafka, new ProducerShards(producers, options.onSendAcknowledged ?? (() => {})), options);
+  const newProducer = (): RecordProducer => (options.client === "platformatic" ? platformaticProducer(options) : kafkaJsProducer(kafka));
+  const hooks: ProducerShardsHooks = {
+    ...(options.onSendAcknowledged ? { onSendAcknowledged: options.onSendAcknowledged } : {}),
+    onProducerReset: ({ shard, reason, error }) => {
+      options.logger.warn(
+        { err: error, shard, reason },
+        `Kafka no longer accepts a producer's sequence numbers (${reason}); it is replaced by a new producer (new producer id) and the waiting records go out through it`,
+      );
+      options.onProducerReset?.(reason);
+    },
+  };
+  return new ProducerEventLog(kafka, new ProducerShards(newProducer, options.producers ?? 1, hooks), options);
 }
 
 function reasonOf(error: unknown): string {
@@ -91,6 +112,8 @@ class ProducerEventLog implements KafkaEventLog {
   #markConnected: (counts: PartitionCounts) => void = () => {};
   #ready = false;
   #connecting: Promise<void> = Promise.resolve();
+  /** Event id → the send carrying it, until that send settles (acknowledged or failed, deadline or not). */
+  readonly #inFlight = new Map<string, Promise<LogPosition[]>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -116,11 +139,23 @@ class ProducerEventLog implements KafkaEventLog {
       throw new AppendEventsError("the Kafka producer is shutting down");
     }
     const { appendTimeoutMs, logger, topicNamespace } = this.options;
-    const topicMessages = toTopicMessages(events, topicNamespace);
-    const send = this.#connected.then((counts) => this.producers.send(assignPartitions(topicMessages, counts)));
+    const joined = new Set<Promise<LogPosition[]>>();
+    const fresh = events.filter(({ event }) => {
+      const sending = this.#inFlight.get(event.eventId);
+      if (sending !== undefined) joined.add(sending);
+      return sending === undefined;
+    });
+    const sends = [...joined];
+    if (fresh.length > 0) {
+      const topicMessages = toTopicMessages(fresh, topicNamespace);
+      const send = this.#connected.then((counts) => this.producers.send(assignPartitions(topicMessages, counts)));
+      this.#remember(fresh, send);
+      sends.push(send);
+    }
+    const work = sends.length === 1 ? (sends[0] as Promise<LogPosition[]>) : Promise.all(sends).then(highestPerPartition);
     try {
       return await withDeadline(
-        send,
+        work,
         appendTimeoutMs,
         () => new AppendEventsError(`Kafka did not acknowledge within ${appendTimeoutMs} ms`),
         (error) => logger.warn({ err: error }, "A send that had timed out failed later"),
@@ -129,6 +164,20 @@ class ProducerEventLog implements KafkaEventLog {
       throw error instanceof AppendEventsError ? error : new AppendEventsError("Kafka refused the events", { cause: error });
     }
   };
+
+  /** Until `send` settles a retry of these events joins it; the ids are forgotten then, whatever its outcome (a failed one may be retried). */
+  #remember(events: readonly { readonly event: { readonly eventId: string } }[], send: Promise<LogPosition[]>): void {
+    const room = (this.options.maxInFlightEventIds ?? 200_000) - this.#inFlight.size;
+    if (room < events.length) {
+      return;
+    }
+    const ids = events.map(({ event }) => event.eventId).filter((id) => id !== "");
+    for (const id of ids) this.#inFlight.set(id, send);
+    const forget = () => {
+      for (const id of ids) if (this.#inFlight.get(id) === send) this.#inFlight.delete(id);
+    };
+    send.then(forget, forget);
+  }
 
   readonly close = async (): Promise<void> => {
     this.#stopping.abort();
@@ -161,4 +210,15 @@ class ProducerEventLog implements KafkaEventLog {
       }
     }
   }
+}
+
+/** Positions of several sends as one list: the highest next offset of each topic partition. */
+function highestPerPartition(lists: readonly (readonly LogPosition[])[]): LogPosition[] {
+  const highest = new Map<string, LogPosition>();
+  for (const position of lists.flat()) {
+    const key = `${position.topic}/${position.partition}`;
+    const known = highest.get(key);
+    if (known === undefined || known.nextOffset < position.nextOffset) highest.set(key, position);
+  }
+  return [...highest.values()];
 }
