@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -74,9 +75,16 @@ export async function startPipeline(config: ChaosConfig, runDir: string, cleanup
   migrated.catch(() => {});
   const broker = await brokerStarting;
 
+  // Crypto-shredding (docs/erasure.md): the run's own master keys file, and the key store in the run's PostgreSQL (schema keystore,
+  // made by the migrations), reached directly so that the faults on the "postgres" link stay the projectors' as before.
+  const masterKeysFile = writeMasterKeysFile(runDir);
+  const keys = { UDACONNECT_MASTER_KEYS_FILE: masterKeysFile };
   const service = (name: string, dir: string, vars: Record<string, string>) =>
     new SupervisedProcess({ name, command: process.execPath, args: ["--import", "tsx", "src/main.ts"], cwd: join(REPO_ROOT, dir), env: { ...env, ...vars }, logFile: join(logDir, `${name}.log`) });
-  const gateway = service("gateway", "ingest", { INGEST_PORT: String(gatewayPort), KAFKA_BROKERS: `127.0.0.1:${ingestProxy}`, AUTH_DISABLED: "true" });
+  const gateway = service("gateway", "ingest", { INGEST_PORT: String(gatewayPort), KAFKA_BROKERS: `127.0.0.1:${ingestProxy}`, AUTH_DISABLED: "true",
+    ...keys,
+    KEYSTORE_DATABASE_URL: `postgres://udaconnect@127.0.0.1:${pgPort}/udaconnect`,
+  });
   const projectorPorts = [p0 as number, p1 as number];
   const projectors = projectorPorts.map((port, i) =>
     service(`projector-${i}`, "projector", {
@@ -85,12 +93,15 @@ export async function startPipeline(config: ChaosConfig, runDir: string, cleanup
       DATABASE_URL: `postgres://udaconnect@127.0.0.1:${pgProxy}/udaconnect`,
       // Default 30 s: a killed member's partitions would wait that long for a rebalance.
       PROJECTOR_SESSION_TIMEOUT_MS: "10000",
+      ...keys,
     }),
   );
   say("starting the gateway (it creates the topics), then two projectors in one consumer group");
   cleanup.push(() => Promise.all([gateway.stop(), ...projectors.map((x) => x.stop())]).then(() => {}));
+  // The gateway's key store is in the migrated database.
+  await migrated;
   gateway.start();
-  await Promise.all([waitForService(gatewayPort as number, "gateway"), migrated]);
+  await waitForService(gatewayPort as number, "gateway");
   for (const projector of projectors) projector.start();
   const projectorsReady = Promise.all(projectorPorts.map((port, i) => waitForService(port, `projector-${i}`))).then(() => {});
   // Awaited later; a failure must not go unhandled meanwhile.
@@ -128,4 +139,15 @@ async function freePorts(count: number): Promise<number[]> {
   const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   return ports;
+}
+
+/** One random active key, in the format scripts/rotate-master-key new-file writes; made once per run directory. */
+function writeMasterKeysFile(runDir: string): string {
+  const dir = join(runDir, "keystore");
+  const file = join(dir, "master-keys.json");
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify({ active: "chaos", keys: { chaos: randomBytes(32).toString("base64") } }), { mode: 0o600 });
+  }
+  return file;
 }
