@@ -18,6 +18,7 @@ const COMMANDS: readonly { command: readonly string[]; help: string }[] = [
   { command: ["scripts/mint-token"], help: "usage: scripts/mint-token" },
   { command: ["scripts/rebuild"], help: "usage: scripts/rebuild" },
   { command: ["scripts/prune-locations"], help: "usage: scripts/prune-locations" },
+  { command: ["scripts/rotate-master-key"], help: "usage: scripts/rotate-master-key" },
   { command: ["scripts/bench-ingest"], help: "usage: scripts/bench-ingest" },
   { command: ["scripts/bench-projector"], help: "usage: scripts/bench-projector" },
   { command: ["scripts/bench-query"], help: "usage: scripts/bench-query" },
