@@ -5,11 +5,13 @@
 // UDACONNECT_SKIP_IMAGE_TESTS=1 skips this file (e.g. on a machine without podman).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { chmod } from "node:fs/promises";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadTestEnvironment } from "../../test-support/src/config";
+import { testMasterKeysFile } from "../../test-support/src/master-keys";
 
 const exec = promisify(execFile);
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -34,13 +36,14 @@ async function podmanOutput(...args: string[]): Promise<{ stdout: string; stderr
   }
 }
 
-/** A container on the host network, removed after the file; its name. */
-async function start(name: string, ref: string, env: Record<string, string>, ...command: string[]): Promise<string> {
+/** A container on the host network, removed after the file; its name. `mounts`: host file → container path, read-only. */
+async function start(name: string, ref: string, env: Record<string, string>, mounts: Record<string, string> = {}): Promise<string> {
   const container = `udc-imgtest-${run}-${name}`;
   const envArgs = Object.entries(env).flatMap(([key, value]) => ["-e", `${key}=${value}`]);
+  const mountArgs = Object.entries(mounts).flatMap(([host, inContainer]) => ["-v", `${host}:${inContainer}:ro`]);
   started.push(container);
   // As in the cluster: read-only root filesystem, /tmp the only writable place.
-  await podman("run", "-d", "--name", container, "--network", "host", "--read-only", "--tmpfs", "/tmp", ...envArgs, ref, ...command);
+  await podman("run", "-d", "--name", container, "--network", "host", "--read-only", "--tmpfs", "/tmp", ...envArgs, ...mountArgs, ref);
   return container;
 }
 
@@ -97,7 +100,14 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
   const database = `images_${run}`;
   const namespace = `images-${run}`;
 
+  /** The master keys as the cluster mounts them (docs/kubernetes.md), readable by the images' uid 10001. */
+  const MASTER_KEYS = "/etc/udaconnect/master-keys/master-keys.json";
+  let masterKeys: Record<string, string>;
+
   beforeAll(async () => {
+    const keysFile = await testMasterKeysFile();
+    await chmod(keysFile, 0o644);
+    masterKeys = { [keysFile]: MASTER_KEYS };
     await exec(`${REPO}scripts/build-images`, ["--tag", TAG], { maxBuffer: 16 * 1024 * 1024 });
     await psql(server, `CREATE DATABASE ${database}`);
   }, 20 * 60_000);
@@ -135,7 +145,8 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
     const port = await freePort();
     const container = await start("ingest", image("ingest"), {
       KAFKA_BROKERS: kafkaBrokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port), AUTH_DISABLED: "true",
-    });
+      KEYSTORE_DATABASE_URL: databaseUrl(server, database), UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS,
+    }, masterKeys);
     await untilOk(`http://127.0.0.1:${port}/readyz`);
     expect(await stopAndExitCode(container)).toBe(0);
     expect(await podman("logs", container)).toMatch(/Draining before exit/);
@@ -145,8 +156,8 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
     const port = await freePort();
     const container = await start("projector", image("projector"), {
       KAFKA_BROKERS: kafkaBrokers, TOPIC_NAMESPACE: namespace, DATABASE_URL: databaseUrl(server, database),
-      PROJECTOR_PORT: String(port), PROJECTOR_GROUP_ID: `images-${run}`,
-    });
+      PROJECTOR_PORT: String(port), PROJECTOR_GROUP_ID: `images-${run}`, UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS,
+    }, masterKeys);
     await untilOk(`http://127.0.0.1:${port}/readyz`);
     expect(await stopAndExitCode(container)).toBe(0);
     expect(await podman("logs", container)).toMatch(/projector stopped/);
