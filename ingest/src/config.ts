@@ -1,6 +1,6 @@
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
-import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
+import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
 import { KAFKA_CLIENTS, type KafkaClientName } from "./kafka/record-producer";
 
 /** Settings of the ingest gateway, read once from the environment at start. */

@@ -3,7 +3,6 @@ export * from "./gen/udaconnect/v1/ingest_pb";
 export * from "./gen/udaconnect/v1/consistency_pb";
 export * from "./topics";
 export * from "./location-retention";
-export * from "./location-retention";
 export * from "./person-id";
 export * from "./codec";
 export { encodeLocationRecordedEvent } from "./location-recorded-codec";
