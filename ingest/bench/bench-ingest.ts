@@ -4,13 +4,15 @@
  * same broker with the same record size, in the same run; with the CPU each
  * acknowledged check-in cost the gateway and the SDK, and their peak memory.
  * `--client both` runs the gateway with each Kafka client, side by side.
- * Uses its own topic namespace and deletes it at the end.
+ * Uses its own topic namespace and key store database (the gateway seals every check-in,
+ * docs/erasure.md) and deletes both at the end.
  */
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Kafka, logLevel } from "kafkajs";
 import { allTopics, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
+import { createTestDatabase, testMasterKeysFile } from "@udaconnect/test-support";
 import { locationRecorded } from "../src/ingest/events";
 import { KAFKA_CLIENTS, type KafkaClientName } from "../src/kafka/record-producer";
 import { loadBenchConfig, type BenchConfig } from "./config";
@@ -22,7 +24,8 @@ const USAGE = `usage: scripts/bench-ingest [--client kafkajs|platformatic|both] 
                            [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]
   --client   the gateway's Kafka client (INGEST_KAFKA_CLIENT); both: one gateway run with each, side by side (default kafkajs)
   --rounds   runs of each client; with both, the order alternates from round to round
-Kafka: $KAFKA_BROKERS, else the local broker. INGEST_* variables reach the gateway.`;
+Kafka: $KAFKA_BROKERS, else the local broker; the gateway's key store: a database of its own on
+$DATABASE_URL's server, else the local PostGIS. INGEST_* variables reach the gateway.`;
 let parsed;
 try {
   parsed = parseArgs({
@@ -64,6 +67,7 @@ const brokers = config.kafkaBrokers;
 const checkIns = Number(values["check-ins"]);
 const namespace = `bench-${randomUUID().slice(0, 8)}`;
 const perfTopic = `${namespace}.producer-performance`;
+const keyStore = await createTestDatabase(config.databaseUrl);
 const admin = new Kafka({ clientId: "bench-ingest", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
 await admin.connect();
 
@@ -79,7 +83,7 @@ try {
   const settings = {
     brokers,
     namespace,
-    gatewayEnv: config.gatewayEnv,
+    gatewayEnv: { ...config.gatewayEnv, KEYSTORE_DATABASE_URL: keyStore.url, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile() },
     checkIns,
     devices: Number(values.devices),
     latencySamples: Number(values["latency-samples"]),
@@ -98,6 +102,7 @@ try {
   const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
   await admin.deleteTopics({ topics: mine }).catch((error: unknown) => console.error("could not delete the bench topics", mine, error));
   await admin.disconnect();
+  await keyStore.drop();
 }
 
 /** Every client once per round; the order alternates so that neither always runs on the warmer broker. */
