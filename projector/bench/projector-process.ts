@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, memorySampler, peakRssMiB, type MemoryPeaks } from "@udaconnect/test-support";
+import { freePort, memorySampler, peakRssMiB, testMasterKeysFile, type MemoryPeaks } from "@udaconnect/test-support";
 
 const PROJECTOR_DIR = fileURLToPath(new URL("..", import.meta.url));
 
@@ -35,6 +35,8 @@ export async function startProjectorProcess(settings: { databaseUrl: string; kaf
       TOPIC_NAMESPACE: settings.topicNamespace,
       PROJECTOR_GROUP_ID: settings.groupId,
       PROJECTOR_PORT: String(await freePort()),
+      // Required (docs/erasure.md); the bench's events are in clear, so no key is ever unwrapped.
+      UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
       LOG_LEVEL: "warn",
     },
     stdio: ["ignore", "ignore", "inherit"],
