@@ -11,7 +11,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, createTopics } from "@udaconnect/test-support";
+import { createTestDatabase, createTopics, testMasterKeysFile } from "@udaconnect/test-support";
 import { allTopics, topicName } from "@udaconnect/schemas";
 import { Kafka, logLevel } from "kafkajs";
 import { loadFreshnessConfig } from "./config";
@@ -47,11 +47,13 @@ try {
   say(`services' logs in ${logDir}`);
   const common = { ...config.serviceEnv, LOG_LEVEL: "warn" };
   const kafka = { KAFKA_BROKERS: config.kafkaBrokers, TOPIC_NAMESPACE: namespace };
+  // Crypto-shredding (docs/erasure.md): the gateway seals with keys in the run's database, the projector opens them.
+  const masterKeys = { UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile() };
   // Each one joins `services` as soon as it runs, so a failure of another still stops it.
   const started = (service: ServiceProcess) => (services.push(service), service);
   const [gateway, projector, api] = await Promise.all([
-    startService("gateway", { ...common, ...kafka, AUTH_DISABLED: "true" }, logDir).then(started),
-    startService("projector", { ...common, ...kafka, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir).then(started),
+    startService("gateway", { ...common, ...kafka, ...masterKeys, KEYSTORE_DATABASE_URL: database.url, AUTH_DISABLED: "true" }, logDir).then(started),
+    startService("projector", { ...common, ...kafka, ...masterKeys, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir).then(started),
     startService("query-api", { ...common, DATABASE_URL: database.url, AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "0", QUERY_CONSISTENCY_WAIT_MS: "30000" }, logDir).then(started),
   ]);
   const personIds = Array.from({ length: args.persons }, (_, i) => `fresh-${namespace.slice(6)}-${i}`);
