@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -14,6 +14,7 @@ const run = promisify(execFile);
  */
 export class PostgresServer {
   #dataDirectory: string | undefined;
+  #socketDirectories: string[] = [];
 
   constructor(
     private readonly repoRoot: string,
@@ -33,6 +34,8 @@ export class PostgresServer {
       await client.connect();
       try {
         this.#dataDirectory = (await client.query<{ data_directory: string }>("SHOW data_directory")).rows[0]?.data_directory;
+        const sockets = (await client.query<{ unix_socket_directories: string }>("SHOW unix_socket_directories")).rows[0]?.unix_socket_directories ?? "";
+        this.#socketDirectories = sockets.split(",").map((dir) => dir.trim()).filter(Boolean);
       } finally {
         await client.end();
       }
@@ -47,7 +50,15 @@ export class PostgresServer {
     if (!Number.isInteger(group) || group <= 1 || group === groupOf(process.pid)) throw new Error(`refusing to kill process group ${group} of PostgreSQL pid ${pid}`);
     signalGroup(group, "SIGKILL");
     const deadline = Date.now() + 10_000;
-    while (alive(pid) && Date.now() < deadline) await sleep(50);
+    while (livingMembers(group).length > 0 && Date.now() < deadline) await sleep(50);
+    // This machine's init does not reap orphans at once: a killed postmaster may linger as a zombie,
+    // which the next postmaster takes for a live one ("lock file postmaster.pid already exists").
+    // Every process of the group is dead now, so the lock files (the data directory's and the
+    // Unix socket's) are stale: remove them, as an operator would after a crash.
+    if (livingMembers(group).length === 0) {
+      rmSync(join(this.#dataDirectory, "postmaster.pid"), { force: true });
+      for (const dir of this.#socketDirectories) rmSync(join(dir, `.s.PGSQL.${this.port}.lock`), { force: true });
+    }
   }
 
   async stop(): Promise<void> {
@@ -71,11 +82,18 @@ function groupOf(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[2]);
 }
 
-function alive(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
+/** The processes of a group that are neither gone nor zombies. */
+function livingMembers(group: number): number[] {
+  const living: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      const [state, , pgrp] = fields;
+      if (Number(pgrp) === group && state !== "Z" && state !== "X") living.push(Number(entry));
+    } catch {
+      // Gone while listing.
+    }
   }
+  return living;
 }
