@@ -9,7 +9,7 @@ import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-co
 import { loadConfig as loadProjectorConfig, startProjector } from "@udaconnect/projector";
 import { loadConfig as loadQueryApiConfig, startQueryApi } from "@udaconnect/query-api";
 import { CheckInSchema, locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { createTestDatabase, eventually, loadTestEnvironment, SECURE_LISTENER_VARIABLES, uniqueNamespace, type SecureListenerVariable, type TestDatabase } from "@udaconnect/test-support";
+import { createTestDatabase, eventually, loadTestEnvironment, SECURE_LISTENER_VARIABLES, testMasterKeysFile, uniqueNamespace, type SecureListenerVariable, type TestDatabase } from "@udaconnect/test-support";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { loadKafkaConnection } from "../../config";
 import { createIngestClient } from "../../ingest-client";
@@ -42,7 +42,7 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     await client.registerPerson({ personId: "sasl-1", firstName: "Ada", lastName: "Lovelace", companyName: "Engines" });
     await client.recordLocation({ checkIn: checkIn("sasl-1") });
 
-    const projectorConfig = loadProjectorConfig({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, ...env });
+    const projectorConfig = loadProjectorConfig({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(), ...env });
     expect(projectorConfig.kafkaConnection.securityProtocol).toBe("SASL_SSL");
     const projector = await startProjector({ ...projectorConfig, groupId: `${namespace}-projector`, logger: quiet });
     cleanups.push(() => projector.stop());
