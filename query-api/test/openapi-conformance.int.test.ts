@@ -9,7 +9,7 @@ import addFormats from "ajv-formats";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair } from "@udaconnect/auth";
-import { createTestDatabase, freePort, uniqueNamespace, type TestDatabase, inheritedEnv } from "@udaconnect/test-support";
+import { createTestDatabase, freePort, inheritedEnv, testMasterKeysFile, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
 
@@ -84,7 +84,11 @@ afterAll(async () => {
 async function startIngest(jwksFile: string): Promise<string> {
   ingest = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: INGEST_DIR,
-    env: inheritedEnv({ KAFKA_BROKERS: inject("kafkaBrokers"), TOPIC_NAMESPACE: uniqueNamespace(), INGEST_PORT: String(await freePort()), AUTH_JWKS_FILE: jwksFile }),
+    env: inheritedEnv({
+      KAFKA_BROKERS: inject("kafkaBrokers"), TOPIC_NAMESPACE: uniqueNamespace(), INGEST_PORT: String(await freePort()), AUTH_JWKS_FILE: jwksFile,
+      // Its key store (docs/erasure.md): the test's database, migrated with the keystore schema.
+      KEYSTORE_DATABASE_URL: t.url, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { locationsTopic } from "@udaconnect/schemas";
 import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/ingest";
-import { createTopics, eventually, freePort, uniqueNamespace } from "@udaconnect/test-support";
+import { createTestDatabase, createTopics, eventually, freePort, testMasterKeysFile, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 import { TopicReader } from "../../test/topic-reader";
 import { createDeviceClient, memoryStorage, type DeviceClient, type QueueStorage } from "../src/index";
 import { startGatewayProcess } from "./processes";
@@ -9,11 +9,13 @@ import { startGatewayProcess } from "./processes";
 let device: DeviceClient | undefined;
 let gateway: IngestServer | undefined;
 let reader: TopicReader | undefined;
+let keyStore: TestDatabase | undefined;
 
 afterAll(async () => {
   await device?.close(0);
   await gateway?.close();
   await reader?.stop();
+  await keyStore?.drop();
 });
 
 /** Storage that also remembers every acknowledged event id: what the device was told is safe. */
@@ -32,7 +34,12 @@ describe("a gateway draining on SIGTERM", () => {
     await createTopics(brokers, namespace);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const first = startGatewayProcess({ KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port), AUTH_DISABLED: "true" });
+    // The gateway as deployed seals check-ins with keys from a key store (docs/erasure.md).
+    keyStore = await createTestDatabase(inject("databaseUrl"));
+    const first = startGatewayProcess({
+      KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port), AUTH_DISABLED: "true",
+      KEYSTORE_DATABASE_URL: keyStore.url, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
+    });
     await eventually(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), { timeoutMs: 30_000 });
     const acknowledged: string[] = [];
     device = await createDeviceClient({
