@@ -4,7 +4,7 @@ import { eventTopics, locationsTopic, parseRetention, personsTopic, RETAIN_FOREV
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { loadConfig } from "../src/config";
 import { ensureTopics } from "../src/kafka/ensure-topics";
-import type { RetentionChange } from "../src/kafka/topic-retention";
+import type { RetentionChange } from "@udaconnect/kafka-connection";
 import { silentLogger, startIngestServer } from "../src/index";
 
 const brokers = inject("kafkaBrokers");

@@ -12,3 +12,4 @@ export {
 export { kafkaJsSecurity, tlsOptions } from "./kafkajs-options";
 export { parseKafkaConnection, type KafkaEnv } from "./parse-kafka-connection";
 export { Secret } from "./secret";
+export { reconcileRetention, type RetentionChange } from "./topic-retention";

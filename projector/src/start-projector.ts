@@ -5,7 +5,7 @@ import type { Readiness } from "./http/ops-server";
 import { startBatchConsumer } from "./kafka/batch-consumer";
 import { createKafka, requireTopics } from "./kafka/client";
 import { startDeadLetterProducer, type DeadLetterProducer } from "./kafka/dead-letter";
-import { reconcileRetention } from "./kafka/topic-retention";
+import { reconcileRetention } from "@udaconnect/kafka-connection";
 import { createLogger, type Logger } from "@udaconnect/observability";
 import { createProjectorMetrics, type ProjectorMetrics } from "./metrics/projector-metrics";
 import { readGenerationCheckpoints } from "./postgres/checkpoints";

@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from "kafkajs";
 import { allTopics, topicName, type TopicSpec } from "@udaconnect/schemas";
-import { reconcileRetention, type RetentionChange } from "./topic-retention";
+import { reconcileRetention, type RetentionChange } from "@udaconnect/kafka-connection";
 
 /**
  * Creates the UdaConnect topics of `namespace` that do not exist yet (the
