@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { parseMasterKeys, withNewActiveKey, withoutKey, type MasterKeysFile } from "./master-keys";
 import { rewrapDataKeys } from "./rotate";
+import { loadRotateEnvironment } from "./config";
 
 const USAGE = `usage: scripts/rotate-master-key COMMAND [--file PATH]
 
@@ -30,7 +31,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const [command, argument] = parsed.positionals;
-  const file = parsed.values.file ?? process.env.UDACONNECT_MASTER_KEYS_FILE ?? "";
+  const environment = loadRotateEnvironment();
+  const file = parsed.values.file ?? environment.masterKeysFile ?? "";
   if (file === "" || command === undefined) {
     console.error("rotate-master-key: a COMMAND and --file or UDACONNECT_MASTER_KEYS_FILE are needed (see --help)");
     return 2;
@@ -61,7 +63,11 @@ async function main(): Promise<number> {
       console.error(`rotate-master-key: removed ${argument} from ${file}`);
       return 0;
     case "rewrap": {
-      const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+      if (environment.databaseUrl === undefined) {
+        console.error("rotate-master-key: rewrap needs DATABASE_URL, the key store's database (see --help)");
+        return 2;
+      }
+      const pool = new pg.Pool({ connectionString: environment.databaseUrl, max: 2 });
       try {
         const result = await rewrapDataKeys(pool, parseMasterKeys(await readFile(file, "utf8"), file), (done) => console.error(`rotate-master-key: ${done} data keys re-wrapped`));
         console.log(JSON.stringify(result));

@@ -12,3 +12,17 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
   }
   return Object.freeze({ databaseUrl, apiEnv: Object.freeze({ PATH: env.PATH ?? "" }) });
 }
+
+/** What bench-query gives each serializer server it starts (serializer-server.ts). */
+export interface SerializerServerConfig {
+  readonly databaseUrl: string;
+  readonly port: number;
+}
+
+export function loadSerializerServerConfig(env: NodeJS.ProcessEnv = process.env): SerializerServerConfig {
+  const port = Number(env.PORT);
+  if (!env.DATABASE_URL || !Number.isInteger(port) || port <= 0) {
+    throw new Error("serializer-server needs DATABASE_URL and PORT: bench-query --serializer starts it with both");
+  }
+  return { databaseUrl: env.DATABASE_URL, port };
+}

@@ -10,13 +10,15 @@ import { personSchema } from "../src/http/person-schemas";
 import { problemSchema } from "../src/http/problem";
 import { connectionSummarySchema, registerV1ConnectionsRoutes } from "../src/http/v1-connections-routes";
 import { createDatabase } from "../src/postgres/create-database";
+import { loadSerializerServerConfig } from "./config";
 
 const serializer = process.argv[2] === "fastify" ? "fastify" : "handwritten";
-const readModels = createDatabase(process.env.DATABASE_URL ?? "");
+const config = loadSerializerServerConfig();
+const readModels = createDatabase(config.databaseUrl);
 const app = Fastify({ logger: false });
 for (const schema of [problemSchema, personSchema, connectionSummarySchema]) app.addSchema(schema);
 registerEtags(app);
 registerV1ConnectionsRoutes(app, { readModels, auth: "disabled", consistency: async () => {}, serializer });
 app.get("/readyz", async () => ({ ready: true }));
-await app.listen({ host: "127.0.0.1", port: Number(process.env.PORT) });
+await app.listen({ host: "127.0.0.1", port: config.port });
 process.once("SIGTERM", () => void app.close().then(() => readModels.destroy()));

@@ -52,6 +52,9 @@ export interface ChaosConfig {
   readonly kafkaDir: string;
   /** CHAOS_HOME: where each run keeps its state, logs and, after a failure, its evidence. */
   readonly home: string;
+  /** PATH and HOME the run's services inherit (nothing else of the caller's environment). */
+  readonly path: string;
+  readonly userHome: string;
 }
 
 export function loadChaosConfig(env: NodeJS.ProcessEnv = process.env): ChaosConfig {
@@ -59,5 +62,11 @@ export function loadChaosConfig(env: NodeJS.ProcessEnv = process.env): ChaosConf
   if (missing.length > 0) {
     throw new Error(`${missing.join(", ")} not set: run the chaos run through scripts/chaos, which prepares them`);
   }
-  return Object.freeze({ toxiproxyBin: env.CHAOS_TOXIPROXY_BIN ?? "", kafkaDir: env.CHAOS_KAFKA_DIR ?? "", home: env.CHAOS_HOME ?? "" });
+  return Object.freeze({
+    toxiproxyBin: env.CHAOS_TOXIPROXY_BIN ?? "",
+    kafkaDir: env.CHAOS_KAFKA_DIR ?? "",
+    home: env.CHAOS_HOME ?? "",
+    path: env.PATH ?? "/usr/bin:/bin",
+    userHome: env.HOME ?? "/root",
+  });
 }

@@ -59,6 +59,11 @@ export function adoptSecureListeners(values: ReadonlyMap<string, string | undefi
   }
 }
 
+/** MEMORY_SAMPLER_FILE: where the memory sampler preloaded into a benchmarked service writes its peaks. */
+export function memorySamplerFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.MEMORY_SAMPLER_FILE || undefined;
+}
+
 export interface ContainerImages {
   readonly postgis: string;
   readonly kafka: string;

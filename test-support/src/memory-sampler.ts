@@ -5,9 +5,10 @@
  * variable and changes nothing else; its timer does not keep the process alive.
  */
 import { writeFileSync } from "node:fs";
+import { memorySamplerFile } from "./config";
 
-const file = process.env.MEMORY_SAMPLER_FILE;
-if (file !== undefined && file !== "") {
+const file = memorySamplerFile();
+if (file !== undefined) {
   const peaks = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
   let ticks = 0;
   setInterval(() => {

@@ -49,7 +49,7 @@ export const gatewayUrl = (p: Pipeline) => `http://127.0.0.1:${p.gatewayPort}`;
 export async function startPipeline(config: ChaosConfig, runDir: string, cleanup: CleanupStack, say: (line: string) => void): Promise<Pipeline> {
   const logDir = join(runDir, "logs");
   mkdirSync(logDir, { recursive: true });
-  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", CHAOS_RUN_DIR: runDir };
+  const env = { PATH: config.path, HOME: config.userHome, CHAOS_RUN_DIR: runDir };
   const [direct, controller, ingestListener, projectorListener, ingestProxy, projectorProxy, pgPort, pgProxy, apiPort, gatewayPort, p0, p1] = await freePorts(12);
   const brokerPorts = { direct, controller, ingestListener, projectorListener, ingestProxy, projectorProxy } as BrokerPorts;
   const proxies = { "kafka-ingest": ingestProxy, "kafka-projector": projectorProxy, postgres: pgProxy } as Record<Link, number>;
