@@ -13,3 +13,4 @@ export { kafkaJsSecurity, tlsOptions } from "./kafkajs-options";
 export { parseKafkaConnection, type KafkaEnv } from "./parse-kafka-connection";
 export { Secret } from "./secret";
 export { reconcileRetention, type RetentionChange } from "./topic-retention";
+export { platformaticSecurity, type PlatformaticSecurity } from "./platformatic-options";

@@ -1,7 +1,6 @@
 import { ProduceAcks, Producer } from "@platformatic/kafka";
-import { PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { PLAINTEXT, platformaticSecurity, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { OutgoingRecord, RecordProducer } from "../record-producer";
-import { platformaticSecurity } from "./platformatic-security";
 
 export interface PlatformaticProducerOptions {
   readonly brokers: string;

@@ -1,8 +1,7 @@
 import { Consumer, type RecordsBatch } from "@platformatic/kafka";
-import { PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { PLAINTEXT, platformaticSecurity, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { OffsetQuery, RawRecord, TopicLog } from "../topic-log";
 import { describeKafkaError } from "./kafka-error";
-import { platformaticSecurity } from "./platformatic-security";
 
 /** Bytes per fetch of one partition: bounds the memory a replay holds, whatever the topic size. */
 const PARTITION_MAX_BYTES = 1024 * 1024;
