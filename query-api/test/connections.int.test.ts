@@ -3,7 +3,6 @@ import pg from "pg";
 import { describe, expect } from "vitest";
 import type { Database } from "@udaconnect/migrations";
 import { findConnections } from "../src/legacy-connections/find-connections";
-import { startQueryApi } from "../src/server";
 import { apiTest } from "./fixtures";
 import { givenLocation, givenPersons, metresBetween } from "./given";
 
@@ -53,25 +52,20 @@ const location = (id: string, personId: string, where: typeof HERE, creationTime
 });
 
 describe("GET /api/persons/{person_id}/connection", () => {
-  apiTest("returns each nearby check-in of others in the window once, boundary included, lat/lon the right way round", async ({ readModels: t }) => {
+  apiTest("returns each nearby check-in of others in the window once, boundary included, lat/lon the right way round", async ({ readModels: t, startServer }) => {
     const given = await givenPamsMarch(t.db);
-    const api = await startQueryApi({ databaseUrl: t.url, port: 0 });
-    try {
-      const response = await fetch(
-        `${api.url}/api/persons/1/connection?start_date=2020-03-01&end_date=2020-03-31&distance=${given.distance}`,
-      );
+    const api = await startServer();
 
-      expect(response.status).toBe(200);
-      expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-      expect(await response.json()).toEqual([
-        { person: PAUL, location: location(given.windowStart, "8", HERE, "2020-03-01T00:00:00.000Z") },
-        { person: TACO, location: location(given.midway, "5", MIDWAY, "2020-03-12T09:00:00.000Z") },
-        { person: FRANK, location: location(given.boundary, "6", NORTH_4_5M, "2020-03-13T08:30:00.000Z") },
-        { person: PAUL, location: location(given.windowLastMs, "8", HERE, "2020-03-31T23:59:59.999Z") },
-      ]);
-    } finally {
-      await api.close();
-    }
+    const response = await fetch(`${api.url}/api/persons/1/connection?start_date=2020-03-01&end_date=2020-03-31&distance=${given.distance}`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await response.json()).toEqual([
+      { person: PAUL, location: location(given.windowStart, "8", HERE, "2020-03-01T00:00:00.000Z") },
+      { person: TACO, location: location(given.midway, "5", MIDWAY, "2020-03-12T09:00:00.000Z") },
+      { person: FRANK, location: location(given.boundary, "6", NORTH_4_5M, "2020-03-13T08:30:00.000Z") },
+      { person: PAUL, location: location(given.windowLastMs, "8", HERE, "2020-03-31T23:59:59.999Z") },
+    ]);
   });
 
   apiTest("answers with one SQL statement however many check-ins the person has", async ({ readModels: t }) => {

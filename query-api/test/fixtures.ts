@@ -1,19 +1,56 @@
 import type { FastifyInstance } from "fastify";
 import { testWithReadModels } from "@udaconnect/test-support/fixtures";
-import { buildApp } from "../src/app";
+import { buildApp, type AppDependencies } from "../src/app";
 import { createDatabase } from "../src/postgres/create-database";
+import { startQueryApi, type QueryApiOptions, type RunningQueryApi } from "../src/server";
+
+/** Builds another app on the test's read models, with other dependencies than `app` has. */
+export type BuildAppWith = (deps?: Partial<AppDependencies>) => Promise<FastifyInstance>;
+
+/** Starts the API as main.ts does, on the test's database and port 0. */
+export type StartServer = (options?: Omit<QueryApiOptions, "databaseUrl" | "port">) => Promise<RunningQueryApi>;
 
 /**
- * A test with `readModels` (a fresh database on the API's own client) and `app` (the API
- * on it, auth off, for app.inject), each closed after the test whether it passed or not.
+ * A test with `readModels` (a fresh database on the API's own client), `app` (the API on it,
+ * auth off, for app.inject), `buildAppWith` (more apps on it, other dependencies) and
+ * `startServer` (the API listening, for requests over a real socket). Each is made when a
+ * test names it, and everything it made is closed after the test whether it passed or not.
  */
-export const apiTest = testWithReadModels({ client: createDatabase }).extend<{ app: FastifyInstance }>({
+export const apiTest = testWithReadModels({ client: createDatabase }).extend<{
+  app: FastifyInstance;
+  buildAppWith: BuildAppWith;
+  startServer: StartServer;
+}>({
   app: async ({ readModels }, use) => {
     const app = await buildApp({ readModels, auth: "disabled" });
     try {
       await use(app);
     } finally {
       await app.close();
+    }
+  },
+  buildAppWith: async ({ readModels }, use) => {
+    const apps: FastifyInstance[] = [];
+    try {
+      await use(async (deps = {}) => {
+        const app = await buildApp({ readModels, auth: "disabled", ...deps });
+        apps.push(app);
+        return app;
+      });
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+    }
+  },
+  startServer: async ({ readModels }, use) => {
+    const servers: RunningQueryApi[] = [];
+    try {
+      await use(async (options = {}) => {
+        const server = await startQueryApi({ ...options, databaseUrl: readModels.url, port: 0 });
+        servers.push(server);
+        return server;
+      });
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
     }
   },
 });

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support"
 import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
+import { apiTest } from "./fixtures";
 import { givenLocation, givenPersons } from "./given";
 
 const DISTANCE_RULE = "distance must be a decimal number of metres above 0 and at most 10000 (e.g. 5 or 2.5)";
@@ -141,15 +142,12 @@ describe("a known path asked with another method", () => {
     });
   });
 
-  it("is still 404 on an unknown path when CORS answers OPTIONS everywhere", async () => {
-    const withCors = await buildApp({ readModels: t, auth: "disabled", corsOrigins: ["http://localhost:3000"] });
-    try {
-      const response = await withCors.inject({ method: "POST", url: "/v1/nothing-here" });
+  apiTest("is still 404 on an unknown path when CORS answers OPTIONS everywhere", async ({ buildAppWith }) => {
+    const withCors = await buildAppWith({ corsOrigins: ["http://localhost:3000"] });
 
-      expect(response.statusCode).toBe(404);
-    } finally {
-      await withCors.close();
-    }
+    const response = await withCors.inject({ method: "POST", url: "/v1/nothing-here" });
+
+    expect(response.statusCode).toBe(404);
   });
 });
 
