@@ -131,6 +131,16 @@ describe("loadConfig", () => {
     );
   });
 
+  it("refuses a misspelt INGEST_ variable with the other problems, and leaves the scripts' INGEST_URL alone", () => {
+    expect(() => loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true", ...KEY_STORE, INGEST_PORTT: "8080", INGEST_KAFKA_CLIENT: "rdkafka", INGEST_URL: "http://127.0.0.1:50051" })).toThrow(
+      [
+        "Invalid ingest configuration:",
+        '- INGEST_KAFKA_CLIENT must be one of kafkajs, platformatic, got "rdkafka"',
+        "- INGEST_PORTT is set, but ingest reads no such variable (did you mean INGEST_PORT?)",
+      ].join("\n"),
+    );
+  });
+
   it("refuses port 0 and ports above 65535", () => {
     const base = { KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true" };
     expect(() => loadConfig({ ...base, INGEST_PORT: "0" })).toThrow('INGEST_PORT must be a TCP port 1..65535, got "0"');
