@@ -59,4 +59,10 @@ describe("loadConfig", () => {
       ].join("\n"),
     );
   });
+
+  it("refuses a misspelt PROJECTOR_ variable rather than running on the default", () => {
+    expect(() => loadConfig({ ...required, PROJECTOR_GROUPID: "g" })).toThrow(
+      "projector configuration is invalid:\n- PROJECTOR_GROUPID is set, but the projector reads no such variable (did you mean PROJECTOR_GROUP_ID?)",
+    );
+  });
 });
