@@ -80,6 +80,17 @@ describe("loadConfig", () => {
     );
   });
 
+  it("lists several malformed variables with a misspelt QUERY_ one in one error", () => {
+    expect(() =>
+      loadConfig({ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "lots", CORS_ORIGINS: "localhost", QUERY_API_PROT: "80" }),
+    ).toThrow(
+      "query-api configuration is invalid:\n" +
+        '- QUERY_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 1000000, got "lots"\n' +
+        '- CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "localhost"\n' +
+        "- QUERY_API_PROT is set, but query-api reads no such variable (did you mean QUERY_API_PORT?)",
+    );
+  });
+
   it.each([
     [{ DATABASE_URL: "mysql://db/rm" }, "DATABASE_URL must be a postgres:// or postgresql:// URL"],
     [{ DATABASE_URL: "postgres://db/rm", QUERY_API_PORT: "65536" }, 'QUERY_API_PORT must be an integer from 0 to 65535, got "65536"'],
