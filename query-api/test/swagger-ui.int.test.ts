@@ -1,13 +1,11 @@
 import type {} from "@udaconnect/test-support/global-setup";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair } from "@udaconnect/auth";
-import { createTestDatabase, type TestDatabase, loadTestEnvironment } from "@udaconnect/test-support";
+import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenPersons } from "./given";
+import { pageTest } from "./page-test";
 
 /**
  * Swagger UI's "Try it out" as a person uses it under ./scripts/up (auth on): "Authorize" with
@@ -15,14 +13,9 @@ import { givenPersons } from "./given";
  * declares the operation's security and a server the page can reach.
  */
 
-const { chromiumPath: CHROMIUM } = loadTestEnvironment();
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
 let t: TestDatabase;
 let api: RunningQueryApi;
 let token: string;
-let userDataDir: string;
-let browser: BrowserContext;
 
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"));
@@ -30,13 +23,9 @@ beforeAll(async () => {
   const keys = await generateSigningKeyPair("swagger-ui");
   token = await (await createSigner(keys.privateKey))({ subject: "docs-analyst", role: "analyst" });
   api = await startQueryApi({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet) });
-  userDataDir = await mkdtemp(join(tmpdir(), "udaconnect-chromium-"));
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await rm(userDataDir, { recursive: true, force: true });
   await api?.close();
   await t?.drop();
 });
@@ -49,8 +38,7 @@ async function shownStatus(page: Page, operationBlock: string, previous = ""): P
 }
 
 describe("Swagger UI at /docs with auth on", () => {
-  it("gets 401 before 'Authorize' and 200 after it, on the original's GET /api/persons", async () => {
-    const page = await browser.newPage();
+  pageTest("gets 401 before 'Authorize' and 200 after it, on the original's GET /api/persons", async ({ page }) => {
     await page.goto(`${api.url}/docs/`);
     await page.locator("#operations-persons-listPersons").waitFor();
 
@@ -67,6 +55,5 @@ describe("Swagger UI at /docs with auth on", () => {
     await operation.locator("button.execute").click();
 
     expect(await shownStatus(page, "#operations-persons-listPersons", "401")).toBe("200");
-    await page.close();
   });
 });

@@ -1,17 +1,15 @@
 import type {} from "@udaconnect/test-support/global-setup";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { createSigner, createVerifier, generateSigningKeyPair, type SignToken } from "@udaconnect/auth";
 import { createTestDatabase, type TestDatabase, loadTestEnvironment } from "@udaconnect/test-support";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
+import { pageTest } from "./page-test";
 
-/** Debian's chromium (apt-get install chromium); SCREENSHOT_DIR keeps a picture of the page. */
-const { chromiumPath: CHROMIUM, screenshotDir } = loadTestEnvironment();
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+/** SCREENSHOT_DIR keeps a picture of the page. */
+const { screenshotDir } = loadTestEnvironment();
 
 const PAM = { id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" };
 const TACO = { id: "5", first_name: "Taco", last_name: "Fargo", company_name: "Alpha Omega Upholstery" };
@@ -21,8 +19,6 @@ const OTTO = { id: "9", first_name: "Otto", last_name: "Spring", company_name: "
 let t: TestDatabase;
 let api: RunningQueryApi;
 let sign: SignToken;
-let userDataDir: string;
-let browser: BrowserContext;
 
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"));
@@ -35,13 +31,9 @@ beforeAll(async () => {
   const keys = await generateSigningKeyPair("web");
   sign = await createSigner(keys.privateKey);
   api = await startQueryApi({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet) });
-  userDataDir = await mkdtemp(join(tmpdir(), "udaconnect-chromium-"));
-  browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await rm(userDataDir, { recursive: true, force: true });
   await api?.close();
   await t?.drop();
 });
@@ -57,8 +49,7 @@ async function findConnections(page: Page, personLabel: string): Promise<string[
 }
 
 describe("the web page in headless Chromium", () => {
-  it("lists people with the token from ?token=, searches by name and shows whom the chosen person met", async () => {
-    const page = await browser.newPage();
+  pageTest("lists people with the token from ?token=, searches by name and shows whom the chosen person met", async ({ page }) => {
     const token = await sign({ subject: "web-analyst", role: "analyst" });
     await page.goto(`${api.url}/?token=${token}`);
 
@@ -76,16 +67,13 @@ describe("the web page in headless Chromium", () => {
       await findConnections(page, "Otto Spring (<b>Chicken</b> Sisters)");
       await page.screenshot({ path: join(screenshotDir, "query-api-web-page.png"), fullPage: true });
     }
-    await page.close();
   });
 
-  it("says why when no token is given", async () => {
-    const page = await browser.newPage();
+  pageTest("says why when no token is given", async ({ page }) => {
     await page.goto(api.url);
 
     await page.locator("#status", { hasText: "Could not load" }).waitFor();
 
     expect(await page.textContent("#status")).toBe("Could not load the people: an Authorization: Bearer <token> header is required");
-    await page.close();
   });
 });
