@@ -1,13 +1,28 @@
 import { create } from "@bufbuild/protobuf";
 import { WireType } from "@bufbuild/protobuf/wire";
 import {
+  CheckInResultSchema,
+  CheckInSchema,
   StreamCheckInsRequestSchema,
   StreamCheckInsResponseSchema,
   type CheckInResult_Status,
   type StreamCheckInsRequest,
   type StreamCheckInsResponse,
 } from "./gen/udaconnect/v1/ingest_pb";
-import { ProtoWriter, messageFieldSize, stringFieldSize, text, timestampSize, varintSize, type Text } from "./wire-writer";
+import {
+  ProtoWriter,
+  doubleFieldSize,
+  fieldNumber,
+  fieldTag,
+  inFieldOrder,
+  int32FieldSize,
+  messageFieldSize,
+  stringFieldSize,
+  text,
+  timestampSize,
+  varintSize,
+  type Text,
+} from "./wire-writer";
 
 /** What a udaconnect.v1.CheckIn carries; a CheckIn message is one. An optional number left undefined (or null) is absent. */
 export interface CheckInFields {
@@ -27,16 +42,34 @@ export interface CheckInResultFields {
   readonly detail: string;
 }
 
-const CHECK_INS = 2;
-const RESULTS = 2;
-const CONSISTENCY_TOKEN = 3;
+// Field numbers of the repeated fields carried as unknown fields …
+const CHECK_INS = fieldNumber(StreamCheckInsRequestSchema.field.checkIns, "repeated message");
+const RESULTS = fieldNumber(StreamCheckInsResponseSchema.field.results, "repeated message");
+const CONSISTENCY_TOKEN = fieldNumber(StreamCheckInsResponseSchema.field.consistencyToken, "string");
+// … tags of udaconnect.v1.CheckIn …
+const EVENT_ID = fieldTag(CheckInSchema.field.eventId, "string");
+const PERSON_ID = fieldTag(CheckInSchema.field.personId, "string");
+const LATITUDE = fieldTag(CheckInSchema.field.latitude, "double");
+const LONGITUDE = fieldTag(CheckInSchema.field.longitude, "double");
+const OCCURRED_AT = fieldTag(CheckInSchema.field.occurredAt, "message");
+const ACCURACY_M = fieldTag(CheckInSchema.field.accuracyM, "double");
+// … and of udaconnect.v1.CheckInResult.
+const RESULT_EVENT_ID = fieldTag(CheckInResultSchema.field.eventId, "string");
+const RESULT_STATUS = fieldTag(CheckInResultSchema.field.status, "enum");
+const RESULT_REASON = fieldTag(CheckInResultSchema.field.reason, "string");
+const RESULT_DETAIL = fieldTag(CheckInResultSchema.field.detail, "string");
+// protobuf-es writes the known fields (batch_id) first, then the unknown ones in the order they were added.
+inFieldOrder(StreamCheckInsRequestSchema.field.batchId, StreamCheckInsRequestSchema.field.checkIns);
+inFieldOrder(StreamCheckInsResponseSchema.field.batchId, StreamCheckInsResponseSchema.field.results, StreamCheckInsResponseSchema.field.consistencyToken);
+inFieldOrder(...(["eventId", "personId", "latitude", "longitude", "occurredAt", "accuracyM"] as const).map((name) => CheckInSchema.field[name]));
+inFieldOrder(...(["eventId", "status", "reason", "detail"] as const).map((name) => CheckInResultSchema.field[name]));
 
 /**
  * A StreamCheckInsRequest whose check-ins are already encoded, by hand: the
  * message holds them as unknown fields of field number 2 (`check_ins`),
  * which protobuf-es's toBinary writes verbatim after `batch_id`, so the bytes
  * on the wire are exactly those of the reflective encoding of the same
- * request (ingest's tests compare them), at a fraction of the CPU. Meant for
+ * request (schemas/test/check-in-codec.test.ts compares them), at a fraction of the CPU. Meant for
  * sending only: in memory, `checkIns` is empty.
  */
 export function preEncodedStreamCheckInsRequest(batchId: bigint, checkIns: readonly CheckInFields[]): StreamCheckInsRequest {
@@ -87,40 +120,36 @@ function lengthDelimited(no: number, sizes: readonly number[], write: (out: Prot
 
 function checkInSize(c: CheckInFields, [eventId, personId]: Texts): number {
   return (
-    stringFieldSize(eventId) +
-    stringFieldSize(personId) +
-    (c.latitude == null ? 0 : 9) +
-    (c.longitude == null ? 0 : 9) +
-    messageFieldSize(timestampSize(c.occurredAt ?? undefined)) +
-    (c.accuracyM == null ? 0 : 9)
+    stringFieldSize(EVENT_ID, eventId) +
+    stringFieldSize(PERSON_ID, personId) +
+    (c.latitude == null ? 0 : doubleFieldSize(LATITUDE)) +
+    (c.longitude == null ? 0 : doubleFieldSize(LONGITUDE)) +
+    messageFieldSize(OCCURRED_AT, timestampSize(c.occurredAt ?? undefined)) +
+    (c.accuracyM == null ? 0 : doubleFieldSize(ACCURACY_M))
   );
 }
 
 function writeCheckIn(out: ProtoWriter, c: CheckInFields, [eventId, personId]: Texts): void {
-  out.string(0x0a, eventId);
-  out.string(0x12, personId);
-  if (c.latitude != null) out.double(0x19, c.latitude);
-  if (c.longitude != null) out.double(0x21, c.longitude);
-  out.timestamp(0x2a, c.occurredAt ?? undefined, timestampSize(c.occurredAt ?? undefined));
-  if (c.accuracyM != null) out.double(0x31, c.accuracyM);
-}
-
-/** An enum is an int32 on the wire: a negative (unknown) value takes 10 bytes. */
-function statusSize(status: number): number {
-  return status === 0 ? 0 : 1 + (status < 0 ? 10 : varintSize(status));
+  out.string(EVENT_ID, eventId);
+  out.string(PERSON_ID, personId);
+  if (c.latitude != null) out.double(LATITUDE, c.latitude);
+  if (c.longitude != null) out.double(LONGITUDE, c.longitude);
+  out.timestamp(OCCURRED_AT, c.occurredAt ?? undefined, timestampSize(c.occurredAt ?? undefined));
+  if (c.accuracyM != null) out.double(ACCURACY_M, c.accuracyM);
 }
 
 function resultSize(r: CheckInResultFields, [eventId, reason, detail]: ResultTexts): number {
-  return stringFieldSize(eventId) + statusSize(r.status) + stringFieldSize(reason) + stringFieldSize(detail);
+  return (
+    stringFieldSize(RESULT_EVENT_ID, eventId) +
+    int32FieldSize(RESULT_STATUS, r.status) +
+    stringFieldSize(RESULT_REASON, reason) +
+    stringFieldSize(RESULT_DETAIL, detail)
+  );
 }
 
 function writeResult(out: ProtoWriter, r: CheckInResultFields, [eventId, reason, detail]: ResultTexts): void {
-  out.string(0x0a, eventId);
-  if (r.status !== 0) {
-    out.byte(0x10);
-    if (r.status < 0) out.varint64(BigInt(r.status));
-    else out.varint(r.status);
-  }
-  out.string(0x1a, reason);
-  out.string(0x22, detail);
+  out.string(RESULT_EVENT_ID, eventId);
+  out.int32(RESULT_STATUS, r.status);
+  out.string(RESULT_REASON, reason);
+  out.string(RESULT_DETAIL, detail);
 }

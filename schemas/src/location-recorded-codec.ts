@@ -1,25 +1,41 @@
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import type { Event } from "./gen/udaconnect/v1/events_pb";
-import { ProtoWriter, encodableTimestamp, messageFieldSize, stringFieldSize, text, timestampSize, varintSize, withoutUnknownFields } from "./wire-writer";
+import { EventSchema, LocationRecordedSchema, SealedSchema, type Event } from "./gen/udaconnect/v1/events_pb";
+import {
+  ProtoWriter,
+  doubleFieldSize,
+  encodableTimestamp,
+  fieldTag,
+  inFieldOrder,
+  messageFieldSize,
+  stringFieldSize,
+  text,
+  timestampSize,
+  withoutUnknownFields,
+} from "./wire-writer";
 
-// Tags (field number << 3 | wire type) of udaconnect.v1.Event …
-const EVENT_ID = 0x0a;
-const TYPE = 0x12;
-const RECORDED_AT = 0x1a;
-const LOCATION_RECORDED = 0x5a;
-// … and of udaconnect.v1.LocationRecorded.
-const LR_EVENT_ID = 0x0a;
-const LR_PERSON_ID = 0x12;
-const LR_LATITUDE = 0x19;
-const LR_LONGITUDE = 0x21;
-const LR_OCCURRED_AT = 0x2a;
-const LR_RECORDED_AT = 0x32;
-const LR_ACCURACY_M = 0x39;
-const LR_SEALED_POSITION = 0x42;
+// Tags of udaconnect.v1.Event …
+const EVENT_ID = fieldTag(EventSchema.field.eventId, "string");
+const TYPE = fieldTag(EventSchema.field.type, "string");
+const RECORDED_AT = fieldTag(EventSchema.field.recordedAt, "message");
+const LOCATION_RECORDED = fieldTag(EventSchema.field.locationRecorded, "message");
+// … of udaconnect.v1.LocationRecorded …
+const LR_EVENT_ID = fieldTag(LocationRecordedSchema.field.eventId, "string");
+const LR_PERSON_ID = fieldTag(LocationRecordedSchema.field.personId, "string");
+const LR_LATITUDE = fieldTag(LocationRecordedSchema.field.latitude, "double");
+const LR_LONGITUDE = fieldTag(LocationRecordedSchema.field.longitude, "double");
+const LR_OCCURRED_AT = fieldTag(LocationRecordedSchema.field.occurredAt, "message");
+const LR_RECORDED_AT = fieldTag(LocationRecordedSchema.field.recordedAt, "message");
+const LR_ACCURACY_M = fieldTag(LocationRecordedSchema.field.accuracyM, "double");
+const LR_SEALED_POSITION = fieldTag(LocationRecordedSchema.field.sealedPosition, "message");
 // … and of udaconnect.v1.Sealed.
-const SEALED_KEY_ID = 0x0a;
-const SEALED_NONCE = 0x12;
-const SEALED_CIPHERTEXT = 0x1a;
+const SEALED_KEY_ID = fieldTag(SealedSchema.field.keyId, "string");
+const SEALED_NONCE = fieldTag(SealedSchema.field.nonce, "bytes");
+const SEALED_CIPHERTEXT = fieldTag(SealedSchema.field.ciphertext, "bytes");
+inFieldOrder(...(["eventId", "type", "recordedAt", "locationRecorded"] as const).map((name) => EventSchema.field[name]));
+inFieldOrder(
+  ...(["eventId", "personId", "latitude", "longitude", "occurredAt", "recordedAt", "accuracyM", "sealedPosition"] as const).map((name) => LocationRecordedSchema.field[name]),
+);
+inFieldOrder(...(["keyId", "nonce", "ciphertext"] as const).map((name) => SealedSchema.field[name]));
 
 /**
  * The bytes `toBinary(EventSchema, event)` gives for an Event whose payload
@@ -27,7 +43,7 @@ const SEALED_CIPHERTEXT = 0x1a;
  * encodes one per check-in, and protobuf-es's reflective writer was the
  * largest cost per check-in there. Field order, presence rules (proto3
  * implicit zero values, -0 vs 0, optional accuracy_m) and integer encodings
- * follow protobuf-es exactly (proven byte for byte by ingest's tests).
+ * follow protobuf-es exactly (proven byte for byte by schemas/test/location-recorded-codec.test.ts).
  * Returns undefined outside that fast path — another payload, unknown fields,
  * integers out of range — and the caller then uses toBinary.
  */
@@ -52,26 +68,31 @@ export function encodeLocationRecordedEvent(event: Event): Uint8Array | undefine
   const lrRecordedAtSize = timestampSize(location.recordedAt);
   const keyId = sealed === undefined ? undefined : text(sealed.keyId);
   const sealedSize =
-    sealed === undefined || keyId === undefined ? undefined : stringFieldSize(keyId) + stringFieldSize(sealed.nonce) + stringFieldSize(sealed.ciphertext);
+    sealed === undefined || keyId === undefined
+      ? undefined
+      : stringFieldSize(SEALED_KEY_ID, keyId) + stringFieldSize(SEALED_NONCE, sealed.nonce) + stringFieldSize(SEALED_CIPHERTEXT, sealed.ciphertext);
   const hasLatitude = !Object.is(location.latitude, 0);
   const hasLongitude = !Object.is(location.longitude, 0);
   const locationSize =
-    stringFieldSize(lrEventId) +
-    stringFieldSize(personId) +
-    (hasLatitude ? 9 : 0) +
-    (hasLongitude ? 9 : 0) +
-    messageFieldSize(occurredAtSize) +
-    messageFieldSize(lrRecordedAtSize) +
-    (accuracyM === undefined ? 0 : 9) +
-    messageFieldSize(sealedSize);
-  const size = stringFieldSize(eventId) + stringFieldSize(type) + messageFieldSize(recordedAtSize) + 1 + varintSize(locationSize) + locationSize;
+    stringFieldSize(LR_EVENT_ID, lrEventId) +
+    stringFieldSize(LR_PERSON_ID, personId) +
+    (hasLatitude ? doubleFieldSize(LR_LATITUDE) : 0) +
+    (hasLongitude ? doubleFieldSize(LR_LONGITUDE) : 0) +
+    messageFieldSize(LR_OCCURRED_AT, occurredAtSize) +
+    messageFieldSize(LR_RECORDED_AT, lrRecordedAtSize) +
+    (accuracyM === undefined ? 0 : doubleFieldSize(LR_ACCURACY_M)) +
+    messageFieldSize(LR_SEALED_POSITION, sealedSize);
+  const size =
+    stringFieldSize(EVENT_ID, eventId) +
+    stringFieldSize(TYPE, type) +
+    messageFieldSize(RECORDED_AT, recordedAtSize) +
+    messageFieldSize(LOCATION_RECORDED, locationSize);
 
   const out = new ProtoWriter(size);
   out.string(EVENT_ID, eventId);
   out.string(TYPE, type);
   out.timestamp(RECORDED_AT, event.recordedAt, recordedAtSize);
-  out.byte(LOCATION_RECORDED);
-  out.varint(locationSize);
+  out.messageHeader(LOCATION_RECORDED, locationSize);
   out.string(LR_EVENT_ID, lrEventId);
   out.string(LR_PERSON_ID, personId);
   if (hasLatitude) out.double(LR_LATITUDE, location.latitude);
@@ -80,8 +101,7 @@ export function encodeLocationRecordedEvent(event: Event): Uint8Array | undefine
   out.timestamp(LR_RECORDED_AT, location.recordedAt, lrRecordedAtSize);
   if (accuracyM !== undefined) out.double(LR_ACCURACY_M, accuracyM);
   if (sealed !== undefined && keyId !== undefined && sealedSize !== undefined) {
-    out.byte(LR_SEALED_POSITION);
-    out.varint(sealedSize);
+    out.messageHeader(LR_SEALED_POSITION, sealedSize);
     out.string(SEALED_KEY_ID, keyId);
     out.string(SEALED_NONCE, sealed.nonce);
     out.string(SEALED_CIPHERTEXT, sealed.ciphertext);

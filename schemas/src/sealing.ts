@@ -8,7 +8,7 @@ import {
   type Position,
   type Sealed,
 } from "./gen/udaconnect/v1/events_pb";
-import { ProtoWriter } from "./wire-writer";
+import { ProtoWriter, doubleFieldSize, fieldTag, inFieldOrder } from "./wire-writer";
 
 /**
  * Crypto-shredding of the personal fields of events (docs/erasure.md): each
@@ -60,14 +60,21 @@ export interface PositionFields {
   readonly accuracyM?: number | undefined;
 }
 
+const LATITUDE = fieldTag(PositionSchema.field.latitude, "double");
+const LONGITUDE = fieldTag(PositionSchema.field.longitude, "double");
+const ACCURACY_M = fieldTag(PositionSchema.field.accuracyM, "double");
+inFieldOrder(PositionSchema.field.latitude, PositionSchema.field.longitude, PositionSchema.field.accuracyM);
+
 /** The bytes toBinary(PositionSchema) gives, without reflection: one per check-in on ingest's hot path (proven equal by schemas' tests). */
 export function encodePosition({ latitude, longitude, accuracyM }: PositionFields): Uint8Array {
   const hasLatitude = !Object.is(latitude, 0);
   const hasLongitude = !Object.is(longitude, 0);
-  const out = new ProtoWriter((hasLatitude ? 9 : 0) + (hasLongitude ? 9 : 0) + (accuracyM === undefined ? 0 : 9));
-  if (hasLatitude) out.double(0x09, latitude);
-  if (hasLongitude) out.double(0x11, longitude);
-  if (accuracyM !== undefined) out.double(0x19, accuracyM);
+  const out = new ProtoWriter(
+    (hasLatitude ? doubleFieldSize(LATITUDE) : 0) + (hasLongitude ? doubleFieldSize(LONGITUDE) : 0) + (accuracyM === undefined ? 0 : doubleFieldSize(ACCURACY_M)),
+  );
+  if (hasLatitude) out.double(LATITUDE, latitude);
+  if (hasLongitude) out.double(LONGITUDE, longitude);
+  if (accuracyM !== undefined) out.double(ACCURACY_M, accuracyM);
   return out.finish();
 }
 
