@@ -7,8 +7,8 @@ import { startQueryApi, type QueryApiOptions, type RunningQueryApi } from "../sr
 /** Builds another app on the test's read models, with other dependencies than `app` has. */
 export type BuildAppWith = (deps?: Partial<AppDependencies>) => Promise<FastifyInstance>;
 
-/** Starts the API as main.ts does, on the test's database and port 0. */
-export type StartServer = (options?: Omit<QueryApiOptions, "databaseUrl" | "port">) => Promise<RunningQueryApi>;
+/** Starts the API as main.ts does, on the test's database and port 0; auth off unless options say otherwise. */
+export type StartServer = (options?: Partial<Omit<QueryApiOptions, "databaseUrl" | "port">>) => Promise<RunningQueryApi>;
 
 /**
  * A test with `readModels` (a fresh database on the API's own client), `app` (the API on it,
@@ -45,7 +45,7 @@ export const apiTest = testWithReadModels({ client: createDatabase }).extend<{
     const servers: RunningQueryApi[] = [];
     try {
       await use(async (options = {}) => {
-        const server = await startQueryApi({ ...options, databaseUrl: readModels.url, port: 0 });
+        const server = await startQueryApi({ auth: "disabled", ...options, databaseUrl: readModels.url, port: 0 });
         servers.push(server);
         return server;
       });
