@@ -21,9 +21,11 @@ import { report } from "./report";
 import { runVariant, type Variant, type VariantResult } from "./run-variant";
 
 const USAGE = `usage: scripts/bench-ingest [--client kafkajs|platformatic|both] [--rounds 1] [--check-ins 100000] [--devices 4]
-                           [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]
+                           [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1] [--gateway-node-options OPTS]...
   --client   the gateway's Kafka client (INGEST_KAFKA_CLIENT); both: one gateway run with each, side by side (default kafkajs)
-  --rounds   runs of each client; with both, the order alternates from round to round
+  --rounds   runs of each variant; the order of the variants alternates from round to round
+  --gateway-node-options  Node.js options of the gateway process, e.g. "--max-semi-space-size=32"; each one given
+             is one more variant, run beside the gateway without options
 Kafka: $KAFKA_BROKERS, else the local broker; the gateway's key store: a database of its own on
 $DATABASE_URL's server, else the local PostGIS. INGEST_* variables reach the gateway.`;
 let parsed;
@@ -37,6 +39,7 @@ try {
       "latency-samples": { type: "string", default: "300" },
       "gateway-cpu-prof": { type: "string" },
       gateways: { type: "string", default: "1" },
+      "gateway-node-options": { type: "string", multiple: true, default: [] },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -52,8 +55,16 @@ if (values.help) {
 const clients = values.client === "both" ? [...KAFKA_CLIENTS] : KAFKA_CLIENTS.filter((c) => c === values.client);
 const numbers = ["rounds", "check-ins", "devices", "latency-samples", "gateways"] as const;
 const badNumber = numbers.find((name) => !/^[1-9]\d*$/.test(values[name]));
-if (clients.length === 0 || badNumber !== undefined) {
-  console.error(`bench-ingest: ${badNumber === undefined ? `--client must be kafkajs, platformatic or both, got "${values.client}"` : `--${badNumber} must be a positive integer`} (see --help)`);
+const nodeOptions = ["", ...values["gateway-node-options"].map((o) => o.trim().split(/\s+/).join(" "))];
+const badOptions = nodeOptions.find((o) => o !== "" && !o.split(" ").every((option) => option.startsWith("--")));
+if (clients.length === 0 || badNumber !== undefined || badOptions !== undefined) {
+  const problem =
+    badOptions !== undefined
+      ? `--gateway-node-options takes Node.js options (each starting with --), got "${badOptions}"`
+      : badNumber === undefined
+        ? `--client must be kafkajs, platformatic or both, got "${values.client}"`
+        : `--${badNumber} must be a positive integer`;
+  console.error(`bench-ingest: ${problem} (see --help)`);
   process.exit(2);
 }
 let config: BenchConfig;
@@ -91,8 +102,8 @@ try {
     cpuProfileDir: values["gateway-cpu-prof"],
   };
   const results: VariantResult[] = [];
-  for (const variant of schedule(clients, Number(values.rounds))) {
-    console.error(`bench-ingest: ${checkIns} check-ins through the gateway with ${variant.client} …`);
+  for (const variant of schedule(clients, nodeOptions, Number(values.rounds))) {
+    console.error(`bench-ingest: ${checkIns} check-ins through the gateway with ${variant.client}${variant.nodeOptions === "" ? "" : ` (node ${variant.nodeOptions})`} …`);
     results.push(await runVariant(variant, settings));
   }
   console.error(`bench-ingest: Kafka's ProducerPerformance, ${checkIns} records of ${recordSize} bytes …`);
@@ -105,9 +116,10 @@ try {
   await keyStore.drop();
 }
 
-/** Every client once per round; the order alternates so that neither always runs on the warmer broker. */
-function schedule(clients: readonly KafkaClientName[], rounds: number): Variant[] {
-  return Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? clients : [...clients].reverse()).map((client) => ({ client }))).flat();
+/** Every variant once per round; the order alternates so that none always runs on the warmer broker. */
+function schedule(clients: readonly KafkaClientName[], nodeOptions: readonly string[], rounds: number): Variant[] {
+  const variants = clients.flatMap((client) => nodeOptions.map((options) => ({ client, nodeOptions: options })));
+  return Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? variants : [...variants].reverse())).flat();
 }
 
 /** The bytes of a typical LocationRecorded record value, as the gateway encodes it. */

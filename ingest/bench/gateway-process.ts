@@ -20,11 +20,13 @@ export async function startGatewayProcess(
   brokers: string,
   namespace: string,
   baseEnv: Readonly<Record<string, string>>,
+  nodeOptions = "",
   cpuProfileDir?: string,
 ): Promise<GatewayProcess> {
   const port = await freePort();
   const profiling = cpuProfileDir === undefined ? [] : ["--cpu-prof", "--cpu-prof-dir", cpuProfileDir];
-  const child: ChildProcess = spawn(process.execPath, [...profiling, "--import", "tsx", "src/main.ts"], {
+  const options = nodeOptions.split(" ").filter((o) => o !== "");
+  const child: ChildProcess = spawn(process.execPath, [...options, ...profiling, "--import", "tsx", "src/main.ts"], {
     cwd: INGEST_DIR,
     env: {
       ...baseEnv,

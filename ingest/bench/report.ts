@@ -6,7 +6,7 @@ export function report(results: readonly VariantResult[], kafka: ProducerPerform
   const perCheckIn = (seconds: number, r: VariantResult) => ((seconds * 1e6) / r.throughput.checkIns).toFixed(1);
   const gatewayWord = gateways === 1 ? "gateway" : `${gateways} gateways`;
   const rows: string[][] = [
-    ["", ...results.map((r) => `SDK -> gateway (${r.variant.client}) -> Kafka`), "Kafka ProducerPerformance"],
+    ["", ...results.map((r) => `SDK -> gateway (${[r.variant.client, r.variant.nodeOptions].filter((p) => p !== "").join(", ")}) -> Kafka`), "Kafka ProducerPerformance"],
     ["records", ...results.map((r) => String(r.throughput.checkIns)), String(kafka.records)],
     ["record size (bytes)", ...results.map(() => `${recordSize} (LocationRecorded)`), String(recordSize)],
     ["records/s acknowledged", ...results.map((r) => r.throughput.perSecond.toFixed(0)), kafka.recordsPerSecond.toFixed(0)],

@@ -4,6 +4,8 @@ import { sdkAckLatency, sdkThroughput, type LatencyResult, type ThroughputResult
 
 export interface Variant {
   readonly client: KafkaClientName;
+  /** Node.js options of the gateway processes, space-separated ("" for none). */
+  readonly nodeOptions: string;
 }
 
 export interface VariantSettings {
@@ -33,7 +35,7 @@ export async function runVariant(variant: Variant, settings: VariantSettings): P
   const env = { ...settings.gatewayEnv, INGEST_KAFKA_CLIENT: variant.client };
   // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
   const started = await Promise.allSettled(
-    Array.from({ length: settings.gateways }, () => startGatewayProcess(settings.brokers, settings.namespace, env, settings.cpuProfileDir)),
+    Array.from({ length: settings.gateways }, () => startGatewayProcess(settings.brokers, settings.namespace, env, variant.nodeOptions, settings.cpuProfileDir)),
   );
   const gateways = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
