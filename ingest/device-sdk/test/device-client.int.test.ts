@@ -21,6 +21,30 @@ async function startGateway(auth: Parameters<typeof startIngestServer>[0]["auth"
   return startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger, auth });
 }
 
+describe("the device client, with no gateway reachable", () => {
+  it("queues without waiting, drops and counts what does not fit, and reports the drops and connection failures", async () => {
+    const reports: DeviceReport[] = [];
+    device = await createDeviceClient({
+      // Port 1: nothing listens there, so every connection is refused at once.
+      gatewayUrl: "http://127.0.0.1:1",
+      storage: memoryStorage(),
+      maxQueued: 2,
+      backoff: { baseMs: 10, maxMs: 20 },
+      onReport: (r) => reports.push(r),
+    });
+
+    const ids = [1, 2, 3].map((n) => device?.checkIn({ personId: "p1", latitude: n, longitude: 0 }));
+
+    expect(ids.map((id) => (id === undefined ? "dropped" : /^[0-9a-f-]{36}$/.test(id)))).toEqual([true, true, "dropped"]);
+    expect(reports).toEqual([{ kind: "dropped", total: 1 }]);
+    expect(await device.flush(300)).toBe(false);
+    expect(device.stats()).toEqual(expect.objectContaining({ queued: 2, dropped: 1, accepted: 0 }));
+    expect(device.stats().connectionFailures).toBeGreaterThan(0);
+    expect(reports.some((r) => r.kind === "connection-failed")).toBe(true);
+    expect(await device.close(0)).toBe(false);
+  });
+});
+
 describe("the device client against a gateway", () => {
   it("delivers its check-ins in batches, and reports the one the gateway rejected with its reason", async () => {
     gateway = await startGateway();
