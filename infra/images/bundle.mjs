@@ -20,7 +20,8 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
  * /app/dist/main.js is /app/web/).
  */
 const IMAGES = {
-  ingest: { entries: { main: "ingest/src/main.ts" }, assets: {} },
+  // kafka-producer-thread.js: the Kafka producer thread (INGEST_KAFKA_THREAD=worker), which main.js starts from beside itself.
+  ingest: { entries: { main: "ingest/src/main.ts", "kafka-producer-thread": "ingest/src/kafka/worker/kafka-producer-thread.ts" }, assets: {} },
   // cli.js rebuild builds a generation from the migration files (migrations/src/migration-files.ts: ../sql/).
   // prune-locations.js: the prune-locations CronJob (LOCATION_RETENTION).
   projector: { entries: { main: "projector/src/main.ts", cli: "projector/src/cli.ts", "prune-locations": "projector/src/prune-cli.ts" }, assets: { sql: "migrations/sql" } },

@@ -18,7 +18,7 @@ import { admitting, ingestRoutes } from "./http/ingest-routes";
 import { probes } from "./http/probes";
 import { rpcMetrics } from "./http/rpc-metrics";
 import { createKafkaEventLog, type KafkaEventLogOptions } from "./kafka/kafka-event-log";
-import type { KafkaClientName } from "./kafka/record-producer";
+import type { KafkaClientName, KafkaThreadName } from "./kafka/record-producer";
 import { createLogger, type Logger } from "@udaconnect/observability";
 
 /** Largest protobuf or JSON message a call may send (each message of a stream counts on its own). */
@@ -75,6 +75,8 @@ export interface IngestServerOptions {
   readonly kafkaProducers?: number;
   /** The Kafka client that produces; default kafkajs. */
   readonly kafkaClient?: KafkaClientName;
+  /** Where the producers run: the main thread (default) or a worker thread of their own (docs/ingest.md). */
+  readonly kafkaThread?: KafkaThreadName;
   /** Event ids remembered for DUPLICATE answers; default 100,000. */
   readonly recentEventIds?: number;
   /** StreamCheckIns batches of one stream waiting for Kafka; default 4. */
@@ -196,6 +198,7 @@ function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: 
     onProducerReset: metrics.countProducerReset,
     producers: options.kafkaProducers ?? 1,
     client: options.kafkaClient ?? "kafkajs",
+    thread: options.kafkaThread ?? "main",
   };
 }
 

@@ -7,15 +7,16 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { locationRecorded, personRegistered } from "../src/ingest/events";
 import { AppendEventsError, type OutgoingEvent } from "../src/ingest/ports";
 import { createKafkaEventLog, type KafkaEventLog } from "../src/kafka/kafka-event-log";
-import { KAFKA_CLIENTS, type KafkaClientName } from "../src/kafka/record-producer";
+import { KAFKA_CLIENTS, KAFKA_THREADS, type KafkaClientName, type KafkaThreadName } from "../src/kafka/record-producer";
 import { closedPort } from "./harness";
 import { recordingLogger } from "./recording-logger";
 import { TopicReader } from "./topic-reader";
 
 /**
  * The event-log port's contract, the same for every Kafka client adapter
- * (INGEST_KAFKA_CLIENT), against the real broker: what docs/ingest.md
- * promises of an acknowledgement, ordering and consistency tokens.
+ * (INGEST_KAFKA_CLIENT) on either thread (INGEST_KAFKA_THREAD), against the
+ * real broker: what docs/ingest.md promises of an acknowledgement, ordering
+ * and consistency tokens.
  */
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -34,12 +35,16 @@ interface Started {
   readonly topicOf: (spec: TopicSpec) => string;
 }
 
-async function startLog(client: KafkaClientName, options: { brokers?: string; connection?: KafkaConnection; producers?: number } = {}): Promise<Started> {
+/** Every client on every thread. */
+const VARIANTS = KAFKA_CLIENTS.flatMap((client) => KAFKA_THREADS.map((thread) => [client, thread] as const));
+
+async function startLog(client: KafkaClientName, thread: KafkaThreadName, options: { brokers?: string; connection?: KafkaConnection; producers?: number } = {}): Promise<Started> {
   const brokers = inject("kafkaBrokers");
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
   const log = createKafkaEventLog({
     client,
+    thread,
     brokers: options.brokers ?? brokers,
     connection: options.connection,
     clientId: `event-log-test-${client}`,
@@ -57,9 +62,9 @@ async function startLog(client: KafkaClientName, options: { brokers?: string; co
   return { log, reader, topicOf: (spec) => topicName(spec, namespace) };
 }
 
-describe.each(KAFKA_CLIENTS)("the event log through %s", (client) => {
+describe.each(VARIANTS)("the event log through %s on the %s thread", (client, thread) => {
   it("appends each person's events in the order given, and answers, per partition written, the offset after the write's last record there", async () => {
-    const { log, reader, topicOf } = await startLog(client, { producers: 2 });
+    const { log, reader, topicOf } = await startLog(client, thread, { producers: 2 });
     const people = Array.from({ length: 8 }, () => `person-${randomUUID().slice(0, 8)}`);
     const events = people.flatMap((personId) => [1, 2, 3].map((n) => checkIn(personId, n)));
 
@@ -74,7 +79,7 @@ describe.each(KAFKA_CLIENTS)("the event log through %s", (client) => {
   });
 
   it("puts each person in the partition of Kafka's Java partitioner, whichever client sends", async () => {
-    const { log, reader } = await startLog(client);
+    const { log, reader } = await startLog(client, thread);
     // Partitions of these keys over 6 partitions, computed by the Java client (Utils.toPositive(Utils.murmur2(key)) % 6, kafka-clients 4.1.1).
     const expected: Record<string, number> = { "person-a": 1, "1": 3, "42": 4, "attendee-7": 0 };
 
@@ -85,7 +90,7 @@ describe.each(KAFKA_CLIENTS)("the event log through %s", (client) => {
   });
 
   it("keeps the order of appends made one after another and made at once, across topics, with tokens that only grow", async () => {
-    const { log, reader, topicOf } = await startLog(client);
+    const { log, reader, topicOf } = await startLog(client, thread);
     const personId = `person-${randomUUID().slice(0, 8)}`;
     const registered = personRegistered({ eventId: randomUUID(), personId, firstName: "A", lastName: "B", companyName: "C" }, NOW);
 
@@ -110,7 +115,7 @@ describe.each(KAFKA_CLIENTS)("the event log through %s", (client) => {
   });
 
   it("answers an empty token for nothing appended", async () => {
-    const { log } = await startLog(client);
+    const { log } = await startLog(client, thread);
 
     expect(await log.appendEvents([])).toEqual([]);
   });
@@ -120,6 +125,7 @@ describe.each(KAFKA_CLIENTS)("the event log through %s", (client) => {
     const port = await closedPort();
     const log = createKafkaEventLog({
       client,
+      thread,
       brokers: `127.0.0.1:${port}`,
       clientId: "event-log-test-unreachable",
       topicNamespace: uniqueNamespace(),
@@ -139,7 +145,7 @@ describe.each(KAFKA_CLIENTS)("the event log through %s", (client) => {
   });
 
   it("refuses appends once closing", async () => {
-    const { log } = await startLog(client);
+    const { log } = await startLog(client, thread);
     await log.close();
 
     await expect(log.appendEvents([checkIn("p", 1)])).rejects.toThrow(new AppendEventsError("the Kafka producer is shutting down"));
@@ -147,10 +153,10 @@ describe.each(KAFKA_CLIENTS)("the event log through %s", (client) => {
   });
 });
 
-describe.each(KAFKA_CLIENTS)("the event log through %s over the broker's secure listeners", (client) => {
+describe.each(VARIANTS)("the event log through %s on the %s thread over the broker's secure listeners", (client, thread) => {
   it.each(["saslSsl", "mtls"] as const)("appends and answers the positions over %s", async (listener) => {
     const { brokers, env } = secureListeners()[listener];
-    const { log, reader, topicOf } = await startLog(client, { brokers, connection: parseKafkaConnection(env, []) });
+    const { log, reader, topicOf } = await startLog(client, thread, { brokers, connection: parseKafkaConnection(env, []) });
     const personId = `person-${randomUUID().slice(0, 8)}`;
 
     const positions = await log.appendEvents([checkIn(personId, 1), checkIn(personId, 2)]);
@@ -165,6 +171,7 @@ describe.each(KAFKA_CLIENTS)("the event log through %s over the broker's secure 
     const logger = recordingLogger();
     const log = createKafkaEventLog({
       client,
+      thread,
       brokers,
       connection: parseKafkaConnection({ ...env, KAFKA_SASL_PASSWORD_FILE: undefined, KAFKA_SASL_PASSWORD: "not-the-password" }, []),
       clientId: "event-log-test-wrong-password",

@@ -1,27 +1,24 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, type RetryOptions } from "kafkajs";
-import { describeKafkaConnection, kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
+import type { Kafka } from "kafkajs";
+import { describeKafkaConnection, PLAINTEXT } from "@udaconnect/kafka-connection";
 import type { LogPosition, TopicSpec } from "@udaconnect/schemas";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
 import type { Logger } from "@udaconnect/observability";
 import { withDeadline } from "./deadline";
 import { ensureTopics, type PartitionCounts } from "./ensure-topics";
-import { kafkaJsProducer } from "./kafkajs/kafkajs-producer";
-import { kafkaLogCreator } from "./kafka-logger";
+import { kafkaJsClient, recordProducers, type KafkaClientOptions } from "./kafka-clients";
+import type { KafkaWarn } from "./kafka-logger";
 import { assignPartitions } from "./partitions";
-import { platformaticProducer } from "./platformatic/platformatic-producer";
 import { ProducerShards, type ProducerShardsHooks } from "./producer-shards";
-import type { KafkaClientName, RecordProducer } from "./record-producer";
+import type { KafkaThreadName, PartitionedProducers } from "./record-producer";
 import { toTopicMessages } from "./topic-messages";
+import { ProducerThread } from "./worker/producer-thread";
+import { toPlainConnection } from "./worker/thread-messages";
 
-export interface KafkaEventLogOptions {
-  /** Comma-separated bootstrap brokers. */
-  readonly brokers: string;
-  readonly clientId: string;
-  /** Which client produces (INGEST_KAFKA_CLIENT); default kafkajs. Topics are checked and created through kafkajs's admin either way. */
-  readonly client?: KafkaClientName;
-  /** TLS / SASL towards the brokers; PLAINTEXT by default. */
-  readonly connection?: KafkaConnection;
+/** Which client produces (`client`, INGEST_KAFKA_CLIENT; default kafkajs): topics are checked and created through kafkajs's admin either way. */
+export interface KafkaEventLogOptions extends KafkaClientOptions {
+  /** Where the producers run (INGEST_KAFKA_THREAD): this thread (default) or a worker thread of their own. */
+  readonly thread?: KafkaThreadName;
   /** Create missing topics (default), or only check they exist with enough partitions and stay unready otherwise. */
   readonly createTopics?: boolean;
   readonly topicNamespace: string;
@@ -30,10 +27,7 @@ export interface KafkaEventLogOptions {
   readonly logger: Logger;
   /** How long a call waits for Kafka's acknowledgement (including a first connection) before it gives up. */
   readonly appendTimeoutMs: number;
-  /** Retries of connecting and of metadata/admin requests (not of produce requests, see below). */
-  readonly retry?: RetryOptions;
-  readonly connectionTimeoutMs?: number;
-  /** Pause between attempts to connect and create the topics. */
+  /** Pause between attempts to connect and create the topics (and before restarting a producer thread that ended twice within a minute). */
   readonly reconnectDelayMs?: number;
   /** Idempotent producers sending in parallel, each owning a share of the partitions; default 1. */
   readonly producers?: number;
@@ -57,8 +51,9 @@ export interface KafkaEventLog {
 /**
  * The gateway's only way into Kafka: idempotent producers with acks=all
  * (several, each owning a share of the partitions: see ProducerShards), from
- * kafkajs or @platformatic/kafka (kafkajs/, platformatic/: the same contract,
- * test/kafka-event-log.int.test.ts).
+ * kafkajs or @platformatic/kafka (kafkajs/, platformatic/), on this thread or
+ * in a worker thread (worker/producer-thread.ts); the same contract either
+ * way (test/kafka-event-log.int.test.ts).
  *
  * - Idempotence needs acks=all, unlimited retries and at most one request in
  *   flight per broker (KIP-98): the broker then drops a retried batch it
@@ -80,15 +75,8 @@ export interface KafkaEventLog {
  *   other languages place a person's events in the same partition.
  */
 export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLog {
-  const kafka = new Kafka({
-    clientId: options.clientId,
-    brokers: options.brokers.split(","),
-    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-    retry: options.retry ?? { initialRetryTime: 300, retries: 5 },
-    logCreator: kafkaLogCreator(options.logger),
-    ...kafkaJsSecurity(options.connection ?? PLAINTEXT),
-  });
-  const newProducer = (): RecordProducer => (options.client === "platformatic" ? platformaticProducer(options) : kafkaJsProducer(kafka));
+  const warn: KafkaWarn = (fields, message) => options.logger.warn(fields, message);
+  const kafka = kafkaJsClient(options, warn);
   const hooks: ProducerShardsHooks = {
     ...(options.onSendAcknowledged ? { onSendAcknowledged: options.onSendAcknowledged } : {}),
     onProducerReset: ({ shard, reason, error }) => {
@@ -99,7 +87,31 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
       options.onProducerReset?.(reason);
     },
   };
-  return new ProducerEventLog(kafka, new ProducerShards(newProducer, options.producers ?? 1, hooks), options);
+  const producers = options.thread === "worker" ? producerThread(options, hooks, warn) : new ProducerShards(recordProducers(options, kafka), options.producers ?? 1, hooks);
+  return new ProducerEventLog(kafka, producers, options);
+}
+
+/** The producers in a worker thread; a thread that ends unasked is logged, counted as a producer reset and replaced. */
+function producerThread(options: KafkaEventLogOptions, hooks: ProducerShardsHooks, warn: KafkaWarn): ProducerThread {
+  const { brokers, clientId, client, connection, retry, connectionTimeoutMs } = options;
+  return new ProducerThread({
+    settings: {
+      brokers,
+      clientId,
+      producers: options.producers ?? 1,
+      ...(client === undefined ? {} : { client }),
+      ...(connection === undefined ? {} : { connection: toPlainConnection(connection) }),
+      ...(retry === undefined ? {} : { retry }),
+      ...(connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs }),
+    },
+    hooks,
+    warn,
+    onThreadExit: (error) => {
+      options.logger.error({ err: error }, "The Kafka producer thread ended unexpectedly: the sends it had failed (UNAVAILABLE); a new thread takes over");
+      options.onProducerReset?.("PRODUCER_THREAD_EXITED");
+    },
+    ...(options.reconnectDelayMs === undefined ? {} : { restartDelayMs: options.reconnectDelayMs }),
+  });
 }
 
 function reasonOf(error: unknown): string {
@@ -117,7 +129,7 @@ class ProducerEventLog implements KafkaEventLog {
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly producers: ProducerShards,
+    private readonly producers: PartitionedProducers,
     private readonly options: KafkaEventLogOptions,
   ) {
     this.#connected = new Promise((resolve) => {
@@ -125,7 +137,7 @@ class ProducerEventLog implements KafkaEventLog {
     });
   }
 
-  readonly isReady = (): boolean => this.#ready && !this.#stopping.signal.aborted;
+  readonly isReady = (): boolean => this.#ready && !this.#stopping.signal.aborted && this.producers.isConnected();
 
   readonly start = (): void => {
     this.#connecting = this.#connectUntilReady();

@@ -1,7 +1,7 @@
 import type { LogPosition } from "@udaconnect/schemas";
 import { positionsReached } from "./partitions";
 import { producerStateLost } from "./producer-state-lost";
-import type { RecordProducer, TopicRecords } from "./record-producer";
+import type { PartitionedProducers, RecordProducer, TopicRecords } from "./record-producer";
 import { SendQueue } from "./send-queue";
 
 /** ~450 bytes a record at most: one partition's share of a send stays under the broker's 1 MiB message.max.bytes. */
@@ -29,7 +29,7 @@ export interface ProducerShardsHooks {
  * error (their retry carries the same event ids), the batches still waiting
  * go out through the new one.
  */
-export class ProducerShards {
+export class ProducerShards implements PartitionedProducers {
   readonly #queues: SendQueue[];
   readonly #producers: RecordProducer[];
   /** Shards whose producer replaced a discarded one and has not connected yet. */
@@ -68,6 +68,11 @@ export class ProducerShards {
   async connect(signal: AbortSignal): Promise<void> {
     this.#signal = signal;
     await Promise.all(this.#producers.map((p) => p.connect(signal)));
+  }
+
+  /** A replaced producer connects on its shard's next send, so the shards stay usable throughout. */
+  isConnected(): boolean {
+    return true;
   }
 
   async disconnect(): Promise<void> {

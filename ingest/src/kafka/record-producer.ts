@@ -1,6 +1,12 @@
+import type { LogPosition } from "@udaconnect/schemas";
+
 /** The Kafka clients the gateway can produce with (INGEST_KAFKA_CLIENT). */
 export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
 export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
+/** Where the producers run (INGEST_KAFKA_THREAD): on the gateway's main thread, or in a worker thread of their own. */
+export const KAFKA_THREADS = ["main", "worker"] as const;
+export type KafkaThreadName = (typeof KAFKA_THREADS)[number];
 
 /** One record as the gateway hands it to a client: transport only (topic, key, value bytes, headers, partition). */
 export interface OutgoingRecord {
@@ -37,3 +43,16 @@ export interface RecordProducer {
   readonly disconnect: () => Promise<void>;
 }
 
+/**
+ * The gateway's producers as the event log uses them: records whose
+ * partitions are set go out through the producer owning each partition.
+ * ProducerShards runs them on the calling thread, ProducerThread in a worker.
+ */
+export interface PartitionedProducers {
+  /** Resolves with the positions reached once every partition's producer has its records acknowledged. */
+  send(placed: readonly TopicRecords[]): Promise<LogPosition[]>;
+  connect(signal: AbortSignal): Promise<void>;
+  /** False while no producer can send (a worker thread being replaced). */
+  isConnected(): boolean;
+  disconnect(): Promise<void>;
+}
