@@ -5,7 +5,7 @@ import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { loadConfig } from "../src/config";
 import { ensureTopics } from "../src/kafka/ensure-topics";
 import type { RetentionChange } from "@udaconnect/kafka-connection";
-import { silentLogger, startIngestServer } from "../src/index";
+import { gatewayTest } from "./fixtures";
 
 const brokers = inject("kafkaBrokers");
 const retention = (text: string): Retention => parseRetention(text) ?? RETAIN_FOREVER;
@@ -38,14 +38,11 @@ describe("the topics' retention.ms follows LOCATION_RETENTION", () => {
     });
   }
 
-  it("the gateway creates the locations topic with the retention", async () => {
+  gatewayTest("the gateway creates the locations topic with the retention", async ({ startGateway }) => {
     const namespace = uniqueNamespace();
-    const server = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger, locationRetention: retention("90d") });
-    try {
-      await eventually(() => expect(server.isReady()).toBe(true), { timeoutMs: 20_000 });
-    } finally {
-      await server.close();
-    }
+    const server = await startGateway({ topicNamespace: namespace, locationRetention: retention("90d") });
+    await eventually(() => expect(server.isReady()).toBe(true), { timeoutMs: 20_000 });
+    await server.close();
 
     expect(await configsOf(namespace)).toEqual([
       ["7776000000", "1 (topic)"],

@@ -1,22 +1,19 @@
-import { Kafka, logLevel } from "kafkajs";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect } from "vitest";
 import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
 import { createTopicsWithLeaders, eventually, uniqueNamespace } from "@udaconnect/test-support";
-import { startIngestServer } from "../src/index";
+import { gatewayTest } from "./fixtures";
 import { recordingLogger } from "./recording-logger";
 
 describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics own them)", () => {
-  it("creates nothing, stays unready saying which topics are missing or too small, and becomes ready once they are right", async () => {
-    const brokers = inject("kafkaBrokers");
-    const namespace = uniqueNamespace();
-    const persons = topicName(personsTopic, namespace);
-    const locations = topicName(locationsTopic, namespace);
-    const admin = new Kafka({ clientId: "ingest-test-admin", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const logger = recordingLogger();
-    const warnings = () => logger.lines.filter((l) => l.level === "warn").map((l) => l.message);
-    const server = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, createTopics: false, port: 0, logger, kafka: { reconnectDelayMs: 100 } });
-    try {
+  gatewayTest(
+    "creates nothing, stays unready saying which topics are missing or too small, and becomes ready once they are right",
+    async ({ kafkaAdmin: admin, startGateway }) => {
+      const namespace = uniqueNamespace();
+      const persons = topicName(personsTopic, namespace);
+      const locations = topicName(locationsTopic, namespace);
+      const logger = recordingLogger();
+      const warnings = () => logger.lines.filter((l) => l.level === "warn").map((l) => l.message);
+      const server = await startGateway({ topicNamespace: namespace, createTopics: false, logger, kafka: { reconnectDelayMs: 100 } });
       await createTopicsWithLeaders(admin, [{ topic: persons, numPartitions: 1 }]);
 
       const refusal = await eventually(() => warnings().find((w) => w.includes(`${persons} has 1 partitions`)) ?? failNow("no warning yet"));
@@ -31,11 +28,8 @@ describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics
       await admin.createPartitions({ topicPartitions: [{ topic: persons, count: 3 }] });
       await createTopicsWithLeaders(admin, [{ topic: locations, numPartitions: 6 }]);
       await eventually(() => expect(server.isReady()).toBe(true), { timeoutMs: 20_000 });
-    } finally {
-      await server.close();
-      await admin.disconnect();
-    }
-  });
+    },
+  );
 });
 
 function failNow(reason: string): never {
