@@ -3,26 +3,29 @@
  * device SDK over StreamCheckIns, next to Kafka's ProducerPerformance on the
  * same broker with the same record size, in the same run; with the CPU each
  * acknowledged check-in cost the gateway and the SDK, and their peak memory.
- * `--client both` runs the gateway with each Kafka client, side by side.
+ * `--client both` runs the gateway with each Kafka client, `--thread both` with
+ * its producers on the main thread and in a worker thread, side by side.
  * Uses its own topic namespace and key store database (the gateway seals every check-in,
  * docs/erasure.md) and deletes both at the end.
  */
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Kafka, logLevel } from "kafkajs";
 import { allTopics, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, testMasterKeysFile } from "@udaconnect/test-support";
 import { locationRecorded } from "../src/ingest/events";
-import { KAFKA_CLIENTS, type KafkaClientName } from "../src/kafka/record-producer";
+import { KAFKA_CLIENTS, KAFKA_THREADS, type KafkaClientName, type KafkaThreadName } from "../src/kafka/record-producer";
 import { loadBenchConfig, type BenchConfig } from "./config";
 import { producerPerformance } from "./kafka-perf";
 import { report } from "./report";
 import { runVariant, type Variant, type VariantResult } from "./run-variant";
 
-const USAGE = `usage: scripts/bench-ingest [--client kafkajs|platformatic|both] [--rounds 1] [--check-ins 100000] [--devices 4]
-                           [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1] [--gateway-node-options OPTS]...
+const USAGE = `usage: scripts/bench-ingest [--client kafkajs|platformatic|both] [--thread main|worker|both] [--rounds 1] [--check-ins 100000]
+                           [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1] [--gateway-node-options OPTS]...
   --client   the gateway's Kafka client (INGEST_KAFKA_CLIENT); both: one gateway run with each, side by side (default kafkajs)
+  --thread   where the gateway's producers run (INGEST_KAFKA_THREAD); both: one gateway run with each, side by side (default main)
   --rounds   runs of each variant; the order of the variants alternates from round to round
   --gateway-node-options  Node.js options of the gateway process, e.g. "--max-semi-space-size=32"; each one given
              is one more variant, run beside the gateway without options
@@ -33,6 +36,7 @@ try {
   parsed = parseArgs({
     options: {
       client: { type: "string", default: "kafkajs" },
+      thread: { type: "string", default: "main" },
       rounds: { type: "string", default: "1" },
       "check-ins": { type: "string", default: "100000" },
       devices: { type: "string", default: "4" },
@@ -53,17 +57,20 @@ if (values.help) {
   process.exit(0);
 }
 const clients = values.client === "both" ? [...KAFKA_CLIENTS] : KAFKA_CLIENTS.filter((c) => c === values.client);
+const threads = values.thread === "both" ? [...KAFKA_THREADS] : KAFKA_THREADS.filter((t) => t === values.thread);
 const numbers = ["rounds", "check-ins", "devices", "latency-samples", "gateways"] as const;
 const badNumber = numbers.find((name) => !/^[1-9]\d*$/.test(values[name]));
 const nodeOptions = ["", ...values["gateway-node-options"].map((o) => o.trim().split(/\s+/).join(" "))];
 const badOptions = nodeOptions.find((o) => o !== "" && !o.split(" ").every((option) => option.startsWith("--")));
-if (clients.length === 0 || badNumber !== undefined || badOptions !== undefined) {
+if (clients.length === 0 || threads.length === 0 || badNumber !== undefined || badOptions !== undefined) {
   const problem =
     badOptions !== undefined
       ? `--gateway-node-options takes Node.js options (each starting with --), got "${badOptions}"`
-      : badNumber === undefined
-        ? `--client must be kafkajs, platformatic or both, got "${values.client}"`
-        : `--${badNumber} must be a positive integer`;
+      : badNumber !== undefined
+        ? `--${badNumber} must be a positive integer`
+        : clients.length === 0
+          ? `--client must be kafkajs, platformatic or both, got "${values.client}"`
+          : `--thread must be main, worker or both, got "${values.thread}"`;
   console.error(`bench-ingest: ${problem} (see --help)`);
   process.exit(2);
 }
@@ -102,8 +109,9 @@ try {
     cpuProfileDir: values["gateway-cpu-prof"],
   };
   const results: VariantResult[] = [];
-  for (const variant of schedule(clients, nodeOptions, Number(values.rounds))) {
-    console.error(`bench-ingest: ${checkIns} check-ins through the gateway with ${variant.client}${variant.nodeOptions === "" ? "" : ` (node ${variant.nodeOptions})`} …`);
+  for (const variant of schedule(clients, threads, nodeOptions, Number(values.rounds))) {
+    const tuning = [`${variant.thread} thread`, ...(variant.nodeOptions === "" ? [] : [`node ${variant.nodeOptions}`])].join(", ");
+    console.error(`bench-ingest: ${checkIns} check-ins through the gateway with ${variant.client} (${tuning}) at load average ${loadavg()[0]?.toFixed(1)} …`);
     results.push(await runVariant(variant, settings));
   }
   console.error(`bench-ingest: Kafka's ProducerPerformance, ${checkIns} records of ${recordSize} bytes …`);
@@ -117,8 +125,8 @@ try {
 }
 
 /** Every variant once per round; the order alternates so that none always runs on the warmer broker. */
-function schedule(clients: readonly KafkaClientName[], nodeOptions: readonly string[], rounds: number): Variant[] {
-  const variants = clients.flatMap((client) => nodeOptions.map((options) => ({ client, nodeOptions: options })));
+function schedule(clients: readonly KafkaClientName[], threads: readonly KafkaThreadName[], nodeOptions: readonly string[], rounds: number): Variant[] {
+  const variants = clients.flatMap((client) => threads.flatMap((thread) => nodeOptions.map((options) => ({ client, thread, nodeOptions: options }))));
   return Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? variants : [...variants].reverse())).flat();
 }
 

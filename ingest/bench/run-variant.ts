@@ -1,9 +1,12 @@
-import type { KafkaClientName } from "../src/kafka/record-producer";
+import { loadavg } from "node:os";
+import type { KafkaClientName, KafkaThreadName } from "../src/kafka/record-producer";
 import { startGatewayProcess } from "./gateway-process";
 import { sdkAckLatency, sdkThroughput, type LatencyResult, type ThroughputResult } from "./sdk-phases";
 
 export interface Variant {
   readonly client: KafkaClientName;
+  /** Where the gateway's producers run (INGEST_KAFKA_THREAD). */
+  readonly thread: KafkaThreadName;
   /** Node.js options of the gateway processes, space-separated ("" for none). */
   readonly nodeOptions: string;
 }
@@ -28,11 +31,13 @@ export interface VariantResult {
   /** Largest VmHWM of the gateway processes over their whole run, MiB. */
   readonly gatewayPeakRssMiB: number;
   readonly sends: { readonly count: number; readonly seconds: number };
+  /** The machine's 1-minute load average when the throughput phase ended. */
+  readonly loadAverage: number;
 }
 
 /** Fresh gateway processes producing through `variant.client`; the SDK's throughput phase, then its one-at-a-time latency. */
 export async function runVariant(variant: Variant, settings: VariantSettings): Promise<VariantResult> {
-  const env = { ...settings.gatewayEnv, INGEST_KAFKA_CLIENT: variant.client };
+  const env = { ...settings.gatewayEnv, INGEST_KAFKA_CLIENT: variant.client, INGEST_KAFKA_THREAD: variant.thread };
   // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
   const started = await Promise.allSettled(
     Array.from({ length: settings.gateways }, () => startGatewayProcess(settings.brokers, settings.namespace, env, variant.nodeOptions, settings.cpuProfileDir)),
@@ -48,10 +53,11 @@ export async function runVariant(variant: Variant, settings: VariantSettings): P
     const cpuBefore = gateways.map((g) => g.cpuSeconds());
     const throughput = await sdkThroughput(urls, settings.checkIns, settings.devices);
     const gatewayCpuSeconds = gateways.reduce((sum, g, i) => sum + g.cpuSeconds() - (cpuBefore[i] ?? 0), 0);
+    const loadAverage = loadavg()[0] ?? Number.NaN;
     const perGateway = await Promise.all(urls.map(kafkaSends));
     const sends = { count: perGateway.reduce((n, g) => n + g.count, 0), seconds: perGateway.reduce((n, g) => n + g.seconds, 0) };
     const latency = await sdkAckLatency(urls[0] ?? "", settings.latencySamples);
-    return { variant, throughput, gatewayCpuSeconds, latency, gatewayPeakRssMiB: Math.max(...gateways.map((g) => g.peakRssMiB())), sends };
+    return { variant, throughput, gatewayCpuSeconds, latency, gatewayPeakRssMiB: Math.max(...gateways.map((g) => g.peakRssMiB())), sends, loadAverage };
   } finally {
     await Promise.all(gateways.map((g) => g.stop()));
   }

@@ -17,7 +17,7 @@ import {
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
-import { KAFKA_CLIENTS, type KafkaClientName } from "./kafka/record-producer";
+import { KAFKA_CLIENTS, KAFKA_THREADS, type KafkaClientName, type KafkaThreadName } from "./kafka/record-producer";
 
 /** Settings of the ingest gateway, read once from the environment at start. */
 export interface IngestConfig {
@@ -43,6 +43,7 @@ export interface IngestConfig {
   readonly recentEventIds: number;
   readonly kafkaProducers: number;
   readonly kafkaClient: KafkaClientName;
+  readonly kafkaThread: KafkaThreadName;
   readonly maxConcurrentStreams: number;
   readonly requestTimeoutMs: number;
   readonly idleTimeoutMs: number;
@@ -134,6 +135,7 @@ export const INGEST_SCHEMA = {
     recentEventIds: variable({ name: "INGEST_RECENT_EVENT_IDS", default: 100_000, parse: positiveInteger, description: "event ids remembered to answer a retry DUPLICATE" }),
     kafkaProducers: variable({ name: "INGEST_KAFKA_PRODUCERS", default: 1, parse: positiveInteger, description: "Kafka producers the appends are spread over" }),
     kafkaClient: variable({ name: "INGEST_KAFKA_CLIENT", default: "kafkajs", parse: oneOf(KAFKA_CLIENTS), description: "the client that produces (docs/decisions/0009-kafka-client.md)" }),
+    kafkaThread: variable({ name: "INGEST_KAFKA_THREAD", default: "main", parse: oneOf(KAFKA_THREADS), description: "where the producers run: the main thread, or a worker thread of their own (docs/ingest.md)" }),
     maxConcurrentStreams: variable({ name: "INGEST_MAX_CONCURRENT_STREAMS", default: 100, parse: positiveInteger, description: "open calls per HTTP/2 connection" }),
     requestTimeoutMs: variable({ name: "INGEST_REQUEST_TIMEOUT_SECONDS", default: 60 * 1000, parse: seconds, description: "a call's request must arrive in full within this time (StreamCheckIns aside)" }),
     idleTimeoutMs: variable({ name: "INGEST_IDLE_TIMEOUT_SECONDS", default: 120 * 1000, parse: seconds, description: "an HTTP/2 connection without traffic this long is closed" }),

@@ -9,6 +9,7 @@ const DEFAULT_LIMITS = {
   recentEventIds: 100_000,
   kafkaProducers: 1,
   kafkaClient: "kafkajs",
+  kafkaThread: "main",
   maxConcurrentStreams: 100,
   requestTimeoutMs: 60_000,
   idleTimeoutMs: 120_000,
@@ -50,6 +51,7 @@ describe("loadConfig", () => {
       INGEST_RECENT_EVENT_IDS: "1000",
       INGEST_KAFKA_PRODUCERS: "2",
       INGEST_KAFKA_CLIENT: "platformatic",
+      INGEST_KAFKA_THREAD: "worker",
       INGEST_MAX_CONCURRENT_STREAMS: "10",
       INGEST_REQUEST_TIMEOUT_SECONDS: "5",
       INGEST_IDLE_TIMEOUT_SECONDS: "30",
@@ -79,6 +81,7 @@ describe("loadConfig", () => {
       recentEventIds: 1000,
       kafkaProducers: 2,
       kafkaClient: "platformatic",
+      kafkaThread: "worker",
       maxConcurrentStreams: 10,
       requestTimeoutMs: 5_000,
       idleTimeoutMs: 30_000,
@@ -107,13 +110,14 @@ describe("loadConfig", () => {
 
   it("lists the Kafka security problems with the others, and a topic flag that is not a boolean", () => {
     expect(() =>
-      loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true", KAFKA_SASL_MECHANISM: "scram-sha-512", INGEST_CREATE_TOPICS: "no", INGEST_KAFKA_CLIENT: "rdkafka" }),
+      loadConfig({ KAFKA_BROKERS: "k:1", AUTH_DISABLED: "true", KAFKA_SASL_MECHANISM: "scram-sha-512", INGEST_CREATE_TOPICS: "no", INGEST_KAFKA_CLIENT: "rdkafka", INGEST_KAFKA_THREAD: "both" }),
     ).toThrow(
       [
         "Invalid ingest configuration:",
         "- KAFKA_SASL_MECHANISM only apply with KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT (it is PLAINTEXT): set the protocol, or unset them",
         '- INGEST_CREATE_TOPICS must be "true" or "false", got "no"',
         '- INGEST_KAFKA_CLIENT must be one of kafkajs, platformatic, got "rdkafka"',
+        '- INGEST_KAFKA_THREAD must be one of main, worker, got "both"',
       ].join("\n"),
     );
   });
