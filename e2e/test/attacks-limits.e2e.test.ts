@@ -41,6 +41,25 @@ afterAll(async () => {
   await pipeline?.stop();
 });
 
+/** A test with `connectHttp2`: HTTP/2 sessions of its own, each destroyed after the test whether it passed or not. */
+const http2Test = it.extend<{ connectHttp2: (url: string, options?: http2.ClientSessionOptions) => http2.ClientHttp2Session }>({
+  // biome-ignore lint/correctness/noEmptyPattern: the form vitest requires for a fixture without dependencies
+  connectHttp2: async ({}, use) => {
+    const sessions: http2.ClientHttp2Session[] = [];
+    try {
+      await use((url, options) => {
+        const session = http2.connect(url, options);
+        // The gateway resetting or closing it is what these tests provoke; unheard, that error would end the run.
+        session.on("error", () => {});
+        sessions.push(session);
+        return session;
+      });
+    } finally {
+      for (const session of sessions) session.destroy();
+    }
+  },
+});
+
 const client = (authorization: string) => createClient(IngestService, pipeline.ingest("connect", authorization));
 const checkIn = () => ({ eventId: randomUUID(), personId, latitude: 40.4168, longitude: -3.7038, occurredAt: timestampFromDate(new Date(Date.now() - 60_000)) });
 
@@ -75,9 +94,8 @@ describe("ingest", () => {
     await othersAreServed();
   });
 
-  it("advertises at most N streams per HTTP/2 connection and cancels calls whose request does not arrive in time", async () => {
-    const session = http2.connect(pipeline.ingestUrl);
-    session.on("error", () => {});
+  http2Test("advertises at most N streams per HTTP/2 connection and cancels calls whose request does not arrive in time", async ({ connectHttp2 }) => {
+    const session = connectHttp2(pipeline.ingestUrl);
     await once(session, "remoteSettings");
     const started = Date.now();
     // Each call sends its headers and 5 bytes of a message, then stalls (slowloris on HTTP/2).
@@ -89,14 +107,12 @@ describe("ingest", () => {
     expect(closed.map((c) => c.rstCode)).toEqual(stalled.map(() => http2.constants.NGHTTP2_CANCEL));
     expect(Math.min(...closed.map((c) => c.at - started))).toBeGreaterThanOrEqual(LIMITS.requestTimeoutMs - 100);
     expect(Math.max(...closed.map((c) => c.at - started))).toBeLessThan(LIMITS.requestTimeoutMs + 2_000);
-    session.destroy();
   });
 
-  it("stops reading a stream whose client never reads the answers, and closes its idle connection", async () => {
+  http2Test("stops reading a stream whose client never reads the answers, and closes its idle connection", async ({ connectHttp2 }) => {
     const before = (await pipeline.snapshot()).locations;
     // A window of 0: the gateway may send headers but not one byte of an answer.
-    const session = http2.connect(pipeline.ingestUrl, { settings: { initialWindowSize: 0 } });
-    session.on("error", () => {});
+    const session = connectHttp2(pipeline.ingestUrl, { settings: { initialWindowSize: 0 } });
     const closed = once(session, "close");
     const stream = session.request({ ":method": "POST", ":path": "/udaconnect.v1.IngestService/StreamCheckIns", "content-type": "application/grpc", te: "trailers", authorization: attendee });
     stream.on("error", () => {});
