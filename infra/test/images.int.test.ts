@@ -141,11 +141,12 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
     expect(await podman("run", "--rm", tools, "node", "/app/dist/replay.js", "--help")).toMatch(/^usage: .*replay --topic/);
   });
 
-  it("ingest: ready against Kafka (creating its topics), drains on SIGTERM with exit code 0", async () => {
+  // worker: the producers in their thread, whose entry (dist/kafka-producer-thread.js) main.js starts from beside itself; ready means it connected.
+  it.each(["main", "worker"])("ingest with INGEST_KAFKA_THREAD=%s: ready against Kafka (creating its topics), drains on SIGTERM with exit code 0", async (thread) => {
     const port = await freePort();
-    const container = await start("ingest", image("ingest"), {
+    const container = await start(`ingest-${thread}`, image("ingest"), {
       KAFKA_BROKERS: kafkaBrokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port), AUTH_DISABLED: "true",
-      KEYSTORE_DATABASE_URL: databaseUrl(server, database), UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS,
+      KEYSTORE_DATABASE_URL: databaseUrl(server, database), UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS, INGEST_KAFKA_THREAD: thread,
     }, masterKeys);
     await untilOk(`http://127.0.0.1:${port}/readyz`);
     expect(await stopAndExitCode(container)).toBe(0);
