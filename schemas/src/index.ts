@@ -6,6 +6,6 @@ export * from "./location-retention";
 export * from "./person-id";
 export * from "./codec";
 export { encodeLocationRecordedEvent } from "./location-recorded-codec";
-export { preEncodedStreamCheckInsRequest, preEncodedStreamCheckInsResponse, type CheckInFields, type CheckInResultFields } from "./check-in-codec";
+export { checkInCount, preEncodedStreamCheckInsRequest, type CheckInFields, type PreEncodedStreamCheckInsRequest } from "./check-in-codec";
 export * from "./consistency-token";
 export { encodePosition, openPersonDetails, openPosition, sealPersonDetails, sealPosition, type DataKey, type PositionFields, type SealContext } from "./sealing";

@@ -4,7 +4,6 @@ import {
   CheckInResult_Status,
   StreamCheckInsResponseSchema,
   encodeConsistencyToken,
-  preEncodedStreamCheckInsResponse,
   type StreamCheckInsRequest,
   type StreamCheckInsResponse,
 } from "@udaconnect/schemas";
@@ -53,8 +52,6 @@ export function streamCheckInsHandler(ctx: StreamContext) {
   return async function* (requests: AsyncIterable<StreamCheckInsRequest>, context: HandlerContext): AsyncGenerator<StreamCheckInsResponse> {
     refuseIfDraining(ctx);
     const caller = await ctx.authenticate(context.requestHeader);
-    // JSON replies are written from the message's fields, so only binary ones may be pre-encoded.
-    const binary = !/json/i.test(context.requestHeader.get("content-type") ?? "");
     const iterator = requests[Symbol.asyncIterator]();
     const expiry = timeLimit(ctx.limits.maxStreamMs, context.signal);
     const pending = new PendingBatches();
@@ -82,7 +79,7 @@ export function streamCheckInsHandler(ctx: StreamContext) {
           yield await pending.shift();
         }
         await ctx.slots.acquire();
-        pending.push(quiet(answerBatch(event.result.value, caller, ctx, binary)), ids);
+        pending.push(quiet(answerBatch(event.result.value, caller, ctx)), ids);
         next = iterator.next();
         continue;
       }
@@ -97,7 +94,7 @@ export function streamCheckInsHandler(ctx: StreamContext) {
   };
 }
 
-async function answerBatch(request: StreamCheckInsRequest, caller: Caller, ctx: StreamContext, binary: boolean): Promise<StreamCheckInsResponse> {
+async function answerBatch(request: StreamCheckInsRequest, caller: Caller, ctx: StreamContext): Promise<StreamCheckInsResponse> {
   ctx.metrics.batchStarted();
   try {
     const decision = decideBatch(request.checkIns, caller, ctx.deps);
@@ -106,9 +103,7 @@ async function answerBatch(request: StreamCheckInsRequest, caller: Caller, ctx: 
     ctx.metrics.countVerdicts(decision.verdicts);
     const results = decision.verdicts.map((v) => ({ eventId: v.eventId, status: STATUS[v.status], reason: v.reason, detail: v.detail }));
     const consistencyToken = positions.length > 0 ? encodeConsistencyToken(positions) : "";
-    return binary
-      ? preEncodedStreamCheckInsResponse(request.batchId, results, consistencyToken)
-      : create(StreamCheckInsResponseSchema, { batchId: request.batchId, results, consistencyToken });
+    return create(StreamCheckInsResponseSchema, { batchId: request.batchId, results, consistencyToken });
   } finally {
     ctx.metrics.batchEnded();
     ctx.slots.release();
