@@ -59,6 +59,7 @@ beforeAll(async () => {
   await writeFile(masterKeysFile, JSON.stringify(withNewActiveKey(undefined, new Date())), { mode: 0o600 });
   keyStore = await connectKeyStore({ databaseUrl: database.url, masterKeysFile });
   ingest = await startIngestServer({
+    auth: "disabled",
     kafkaBrokers: brokers,
     topicNamespace: namespace,
     port: 0,

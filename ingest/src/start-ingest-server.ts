@@ -55,11 +55,8 @@ export interface IngestServerOptions {
   readonly now?: Clock;
   /** Id generator for ids the server assigns; default UUIDv7. */
   readonly newId?: NewId;
-  /**
-   * How tokens are checked; default "disabled" (every call allowed) so that
-   * callers written before auth keep working. main.ts always passes one.
-   */
-  readonly auth?: VerifyToken | "disabled";
+  /** How tokens are checked; "disabled" lets every call through. No default: running without auth is a decision. */
+  readonly auth: VerifyToken | "disabled";
   /**
    * The persons' data keys (crypto-shredding, docs/erasure.md): personal fields
    * are sealed before they reach the log, and ErasePerson destroys the key.
@@ -128,7 +125,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
   });
   const isReady = () => closing === undefined && eventLog.isReady();
   const isDraining = () => closing !== undefined;
-  const authenticate = authenticator(options.auth ?? "disabled");
+  const authenticate = authenticator(options.auth);
   const streamCheckIns = streamCheckInsHandler({
     deps,
     authenticate,

@@ -44,6 +44,7 @@ export async function startHarness(brokers: string, options: Partial<IngestServe
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
   const server = await startIngestServer({
+    auth: "disabled",
     kafkaBrokers: brokers,
     topicNamespace: namespace,
     port: 0,

@@ -62,7 +62,7 @@ describe("idempotency", () => {
     const first = await send(harness.server.url, batch(1, [checkIn(personId, eventId)]));
     const retry = await send(harness.server.url, batch(2, [checkIn(personId, eventId)]));
     // Another gateway instance (or this one after a restart) has an empty cache: it appends the event again.
-    const other = await startIngestServer({ kafkaBrokers: inject("kafkaBrokers"), topicNamespace: harness.namespace, port: 0, logger: silentLogger, now: () => SERVER_NOW });
+    const other = await startIngestServer({ auth: "disabled", kafkaBrokers: inject("kafkaBrokers"), topicNamespace: harness.namespace, port: 0, logger: silentLogger, now: () => SERVER_NOW });
     const forgotten = await send(other.url, batch(3, [checkIn(personId, eventId)])).finally(() => other.close());
 
     expect([first, retry, forgotten].map((r) => r.map((b) => b.results))).toEqual([[[accepted(eventId)]], [[duplicate(eventId)]], [[accepted(eventId)]]]);

@@ -21,6 +21,7 @@ afterEach(async () => {
 async function startWithoutKafka(now: () => Date = () => new Date()) {
   const logger = recordingLogger();
   server = await startIngestServer({
+    auth: "disabled",
     now,
     kafkaBrokers: `127.0.0.1:${await closedPort()}`,
     topicNamespace: uniqueNamespace(),

@@ -19,8 +19,8 @@ export interface QueryApiOptions {
   readonly port?: number;
   /** Omitted: no logging. */
   readonly logLevel?: LogLevel;
-  /** Default "disabled" (local runs and the e2e tests); main.ts always passes one from config. */
-  readonly auth?: Authentication;
+  /** Bearer-token verification, or "disabled". No default: running without auth is a decision. */
+  readonly auth: Authentication;
   readonly consistencyWaitMs?: number;
   /** Omitted: /v1/projection/status reports end offsets as unknown. */
   readonly kafkaBrokers?: readonly string[];
@@ -67,7 +67,7 @@ export async function startQueryApi(options: QueryApiOptions): Promise<RunningQu
     const namespace = options.topicNamespace ?? "";
     const app = await buildApp({
       readModels,
-      auth: options.auth ?? "disabled",
+      auth: options.auth,
       logLevel: options.logLevel,
       consistencyWaitMs: options.consistencyWaitMs,
       kafka: endOffsets === undefined ? undefined : { endOffsets, topics: allTopics.map((t) => topicName(t, namespace)) },

@@ -44,7 +44,7 @@ export const apiTest = testWithReadModels({ client: createDatabase }).extend<{
   startServer: async ({ readModels }, use) => {
     const servers: RunningQueryApi[] = [];
     try {
-      await use(async (options = {}) => {
+      await use(async (options: Parameters<StartServer>[0] = {}) => {
         const server = await startQueryApi({ auth: "disabled", ...options, databaseUrl: readModels.url, port: 0 });
         servers.push(server);
         return server;

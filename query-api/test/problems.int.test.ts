@@ -154,7 +154,7 @@ describe("a known path asked with another method", () => {
 describe("requests Node's HTTP parser refuses, over a real socket", () => {
   let api: RunningQueryApi;
   beforeAll(async () => {
-    api = await startQueryApi({ databaseUrl: t.url, port: 0 });
+    api = await startQueryApi({ auth: "disabled", databaseUrl: t.url, port: 0 });
   });
   afterAll(async () => {
     await api.close();

@@ -15,7 +15,7 @@ beforeAll(async () => {
   const brokers = inject("kafkaBrokers");
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
-  gateway = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger });
+  gateway = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger });
   database = await createTestDatabase(inject("databaseUrl"));
   projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, logger: silentLogger });
 });

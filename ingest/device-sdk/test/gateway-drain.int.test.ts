@@ -61,7 +61,7 @@ describe("a gateway draining on SIGTERM", () => {
     const inTopicNow = await inTopic();
     expect(acknowledgedByFirst.length).toBeLessThan(COUNT);
     expect(acknowledgedByFirst.filter((id) => !inTopicNow.has(id))).toEqual([]);
-    gateway = await startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port, logger: silentLogger });
+    gateway = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, topicNamespace: namespace, port, logger: silentLogger });
     expect(await device.flush(30_000)).toBe(true);
     const delivered = await inTopic();
     expect(ids.filter((id) => id === undefined || !delivered.has(id))).toEqual([]);

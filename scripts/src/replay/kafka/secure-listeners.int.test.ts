@@ -50,7 +50,7 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     expect(located).toEqual([{ person_id: "sasl-1" }]);
 
     const apiConfig = loadQueryApiConfig({ DATABASE_URL: database.url, AUTH_DISABLED: "true", KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, ...env });
-    const api = await startQueryApi({ ...apiConfig, port: 0, logLevel: undefined });
+    const api = await startQueryApi({ ...apiConfig, auth: "disabled", port: 0, logLevel: undefined });
     cleanups.push(() => api.close());
     const locations = topicName(locationsTopic, namespace);
     const status = await eventually(async () => {
@@ -82,7 +82,7 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
         "(the broker refused the credentials: check KAFKA_SASL_USERNAME and the password)",
     );
     // query-api's status answers at once, without the end offsets (it logs the reason as a warning).
-    const api = await startQueryApi({ databaseUrl: database.url, port: 0, kafkaBrokers: [brokers], kafkaConnection: wrong, topicNamespace: namespace });
+    const api = await startQueryApi({ auth: "disabled", databaseUrl: database.url, port: 0, kafkaBrokers: [brokers], kafkaConnection: wrong, topicNamespace: namespace });
     cleanups.push(() => api.close());
     const status = (await (await fetch(`${api.url}/v1/projection/status`)).json()) as ProjectionStatusBody;
     expect(status.end_offsets_known).toBe(false);
@@ -92,7 +92,7 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     const warnings: string[] = [];
     const keepWarning = (line: string) => void warnings.push(String((JSON.parse(line) as { msg: unknown }).msg));
     const logger = createLogger({ service: "ingest", level: "warn", destination: { write: keepWarning } });
-    const ingest = await startIngestServer({ kafkaBrokers: brokers, kafkaConnection: wrong, topicNamespace: namespace, port: 0, logger, kafka: { reconnectDelayMs: 200 } });
+    const ingest = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, kafkaConnection: wrong, topicNamespace: namespace, port: 0, logger, kafka: { reconnectDelayMs: 200 } });
     cleanups.push(() => ingest.close());
     const refused = await eventually(() => warnings.find((w) => w.includes("KafkaJSSASLAuthenticationError")) ?? fail("no warning yet"));
     expect(refused).toContain("Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
@@ -160,7 +160,7 @@ function secureListeners() {
 }
 
 async function readyIngest(brokers: string, kafkaConnection: KafkaConnection, topicNamespace: string): Promise<IngestServer> {
-  const ingest = await startIngestServer({ kafkaBrokers: brokers, kafkaConnection, topicNamespace, port: 0, logger: silentLogger });
+  const ingest = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, kafkaConnection, topicNamespace, port: 0, logger: silentLogger });
   cleanups.push(() => ingest.close());
   // The gateway creates the namespace's topics through this listener (no authorizer locally).
   await eventually(() => ingest.isReady() || fail("the gateway is not ready"), { timeoutMs: 30_000 });
