@@ -1,3 +1,4 @@
+import http2 from "node:http2";
 import { Kafka, logLevel, type Admin } from "kafkajs";
 import { inject, test } from "vitest";
 import { silentLogger, startIngestServer, type IngestServer, type IngestServerOptions } from "../src/index";
@@ -6,11 +7,12 @@ import { silentLogger, startIngestServer, type IngestServer, type IngestServerOp
 export type StartGateway = (options: Partial<IngestServerOptions> & Pick<IngestServerOptions, "topicNamespace">) => Promise<IngestServer>;
 
 /**
- * A test with `kafkaAdmin` (a connected admin client of the run's Kafka) and `startGateway`.
- * Each is made when a test names it; the admin is disconnected and every gateway started is
- * closed after the test whether it passed or not (closing one twice is harmless).
+ * A test with `kafkaAdmin` (a connected admin client of the run's Kafka), `startGateway` and
+ * `connectHttp2` (HTTP/2 sessions to a gateway). Each is made when a test names it; the admin is
+ * disconnected, and every gateway and session closed, after the test whether it passed or not
+ * (closing one twice is harmless).
  */
-export const gatewayTest = test.extend<{ kafkaAdmin: Admin; startGateway: StartGateway }>({
+export const gatewayTest = test.extend<{ kafkaAdmin: Admin; startGateway: StartGateway; connectHttp2: (url: string) => http2.ClientHttp2Session }>({
   // biome-ignore lint/correctness/noEmptyPattern: the form vitest requires for a fixture without dependencies
   kafkaAdmin: async ({}, use) => {
     const admin = new Kafka({ clientId: "ingest-test-admin", brokers: inject("kafkaBrokers").split(","), logLevel: logLevel.NOTHING }).admin();
@@ -32,6 +34,19 @@ export const gatewayTest = test.extend<{ kafkaAdmin: Admin; startGateway: StartG
       });
     } finally {
       await Promise.all(gateways.map((gateway) => gateway.close()));
+    }
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: the form vitest requires for a fixture without dependencies
+  connectHttp2: async ({}, use) => {
+    const sessions: http2.ClientHttp2Session[] = [];
+    try {
+      await use((url) => {
+        const session = http2.connect(url);
+        sessions.push(session);
+        return session;
+      });
+    } finally {
+      for (const session of sessions) session.close();
     }
   },
 });

@@ -1,8 +1,8 @@
-import http2 from "node:http2";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { encodeConsistencyToken, locationsTopic, topicName } from "@udaconnect/schemas";
 import { eventually } from "@udaconnect/test-support";
+import { gatewayTest } from "./fixtures";
 import { OCCURRED_AT, expectedLocationRecorded, startHarness, uniquePersonId, type Harness } from "./harness";
 
 let harness: Harness;
@@ -79,20 +79,18 @@ describe("probes", () => {
     expect(await getJson("/nowhere")).toEqual({ status: 404, body: { status: "not found", path: "/nowhere" } });
   });
 
-  it("answers over HTTP/2 as well", async () => {
-    const session = http2.connect(harness.server.url);
-    try {
-      const body = await new Promise<string>((resolve, reject) => {
-        const stream = session.request({ ":path": "/healthz" });
-        let data = "";
-        stream.setEncoding("utf8");
-        stream.on("data", (chunk: string) => (data += chunk));
-        stream.on("end", () => resolve(data));
-        stream.on("error", reject);
-      });
-      expect(JSON.parse(body)).toEqual({ status: "ok" });
-    } finally {
-      session.close();
-    }
+  gatewayTest("answers over HTTP/2 as well", async ({ connectHttp2 }) => {
+    const session = connectHttp2(harness.server.url);
+
+    const body = await new Promise<string>((resolve, reject) => {
+      const stream = session.request({ ":path": "/healthz" });
+      let data = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => (data += chunk));
+      stream.on("end", () => resolve(data));
+      stream.on("error", reject);
+    });
+
+    expect(JSON.parse(body)).toEqual({ status: "ok" });
   });
 });

@@ -1,6 +1,7 @@
-import { connect, constants } from "node:http2";
+import { constants } from "node:http2";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { locationsTopic, personsTopic } from "@udaconnect/schemas";
+import { gatewayTest } from "./fixtures";
 import { startHarness, type Harness } from "./harness";
 import { OPERATOR, testKeys, type TestKeys } from "./tokens";
 
@@ -34,35 +35,31 @@ describe("a request body that is not protobuf is the caller's mistake, and nothi
     expect(await endOffsets()).toEqual(before);
   });
 
-  it("over gRPC: status 3 (INVALID_ARGUMENT)", async () => {
+  gatewayTest("over gRPC: status 3 (INVALID_ARGUMENT)", async ({ connectHttp2 }) => {
     const before = await endOffsets();
     const token = await keys.token(OPERATOR);
-    const session = connect(harness.server.url);
-    try {
-      const trailers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-        const stream = session.request({
-          [constants.HTTP2_HEADER_METHOD]: "POST",
-          [constants.HTTP2_HEADER_PATH]: "/udaconnect.v1.IngestService/RecordLocation",
-          "content-type": "application/grpc",
-          te: "trailers",
-          authorization: `Bearer ${token}`,
-        });
-        stream.on("trailers", (headers) => resolve(headers));
-        stream.on("error", reject);
-        stream.on("data", () => {});
-        // One uncompressed gRPC frame: flag 0, 4-byte big-endian length, the bytes.
-        const frame = Buffer.alloc(5 + NOT_PROTOBUF.length);
-        frame.writeUInt32BE(NOT_PROTOBUF.length, 1);
-        frame.set(NOT_PROTOBUF, 5);
-        stream.end(frame);
+    const session = connectHttp2(harness.server.url);
+    const trailers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const stream = session.request({
+        [constants.HTTP2_HEADER_METHOD]: "POST",
+        [constants.HTTP2_HEADER_PATH]: "/udaconnect.v1.IngestService/RecordLocation",
+        "content-type": "application/grpc",
+        te: "trailers",
+        authorization: `Bearer ${token}`,
       });
+      stream.on("trailers", (headers) => resolve(headers));
+      stream.on("error", reject);
+      stream.on("data", () => {});
+      // One uncompressed gRPC frame: flag 0, 4-byte big-endian length, the bytes.
+      const frame = Buffer.alloc(5 + NOT_PROTOBUF.length);
+      frame.writeUInt32BE(NOT_PROTOBUF.length, 1);
+      frame.set(NOT_PROTOBUF, 5);
+      stream.end(frame);
+    });
 
-      expect(trailers["grpc-status"]).toBe("3");
-      expect(decodeURIComponent(String(trailers["grpc-message"]))).toBe("parse binary: illegal tag: field no 2 wire type 7");
-      expect(await endOffsets()).toEqual(before);
-    } finally {
-      session.close();
-    }
+    expect(trailers["grpc-status"]).toBe("3");
+    expect(decodeURIComponent(String(trailers["grpc-message"]))).toBe("parse binary: illegal tag: field no 2 wire type 7");
+    expect(await endOffsets()).toEqual(before);
   });
 });
 
