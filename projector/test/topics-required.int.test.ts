@@ -14,7 +14,13 @@ describe("the dead-letter topic with PROJECTOR_CREATE_TOPICS=false (Strimzi's Ka
     const namespace = uniqueNamespace();
     await createTopics(brokers, namespace);
 
-    const starting = startProjector({ kafkaBrokers: brokers, databaseUrl: readModels.url, topicNamespace: namespace, createTopics: false, logger: silentLogger });
+    const starting = startProjector({
+      kafkaBrokers: brokers,
+      databaseUrl: readModels.url,
+      topicNamespace: namespace,
+      createTopics: false,
+      logger: silentLogger,
+    });
 
     await expect(starting).rejects.toThrow(MissingTopicsError);
     await expect(starting).rejects.toThrow(`Kafka topics do not exist: ${topicName(deadLetterTopic, namespace)}.`);

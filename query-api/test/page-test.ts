@@ -7,7 +7,16 @@ import { loadTestEnvironment } from "@udaconnect/test-support";
 
 /** Debian's chromium (apt-get install chromium) unless CHROMIUM_PATH names another. */
 const { chromiumPath } = loadTestEnvironment();
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /**
  * A test with `page`: a new page of headless Chromium, closed after the test whether it passed
