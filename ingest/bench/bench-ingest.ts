@@ -23,12 +23,13 @@ import { report } from "./report";
 import { runVariant, type Variant, type VariantResult } from "./run-variant";
 
 const USAGE = `usage: scripts/bench-ingest [--client kafkajs|platformatic|both] [--thread main|worker|both] [--rounds 1] [--check-ins 100000]
-                           [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1] [--gateway-node-options OPTS]...
+                           [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1] [--gateway-node-options=OPTS]...
   --client   the gateway's Kafka client (INGEST_KAFKA_CLIENT); both: one gateway run with each, side by side (default kafkajs)
   --thread   where the gateway's producers run (INGEST_KAFKA_THREAD); both: one gateway run with each, side by side (default main)
   --rounds   runs of each variant; the order of the variants alternates from round to round
-  --gateway-node-options  Node.js options of the gateway process, e.g. "--max-semi-space-size=32"; each one given
-             is one more variant, run beside the gateway without options
+  --gateway-node-options=OPTS  Node.js options of the gateway process, e.g. --gateway-node-options=--max-semi-space-size=32
+             (with "=", as the value starts with a dash); each one given is one more variant, run beside the
+             gateway without options
 Kafka: $KAFKA_BROKERS, else the local broker; the gateway's key store: a database of its own on
 $DATABASE_URL's server, else the local PostGIS. INGEST_* variables reach the gateway.`;
 let parsed;
