@@ -1,3 +1,4 @@
+import { failOnProblems, optionalVariable, readSettings, text, topicNamespace, variable, type Env, type Schema, type Settings } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { ORIGINAL_DATA_DIR } from "./legacy/original-data";
 
@@ -5,9 +6,7 @@ import { ORIGINAL_DATA_DIR } from "./legacy/original-data";
 export interface ScriptsConfig {
   readonly ingestUrl: string;
   readonly legacyDataDir: string;
-  /** LEGACY_DATABASE_URL: a live legacy database to import instead of the dump files. */
   readonly legacyDatabaseUrl?: string;
-  /** UDACONNECT_TOKEN: bearer token sent to the ingest API; none when unset. */
   readonly token?: string;
   readonly kafkaBrokers: string;
   readonly topicNamespace: string;
@@ -15,19 +14,33 @@ export interface ScriptsConfig {
   readonly keyStore?: { readonly databaseUrl: string; readonly masterKeysFile: string };
 }
 
+/**
+ * What the commands read. No own prefix is checked: they run in a user's shell, where every
+ * service's variables may be set.
+ */
+export const SCRIPTS_SCHEMA = {
+  service: "scripts",
+  ownPrefixes: [],
+  settings: {
+    ingestUrl: variable({ name: "INGEST_URL", default: "http://127.0.0.1:50051", parse: text, description: "the ingest gateway import-legacy and simulate send to" }),
+    legacyDataDir: variable({ name: "LEGACY_DATA_DIR", default: ORIGINAL_DATA_DIR, parse: text, description: "the original's person and location SQL files" }),
+    legacyDatabaseUrl: optionalVariable({ name: "LEGACY_DATABASE_URL", parse: text, description: "a live legacy database to import instead of the dump files" }),
+    token: optionalVariable({ name: "UDACONNECT_TOKEN", parse: text, description: "bearer token sent to the ingest API; none when unset" }),
+    kafkaBrokers: variable({ name: "KAFKA_BROKERS", default: "127.0.0.1:19092", parse: text, description: "the brokers replay reads" }),
+    topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: topicNamespace, description: "prefix of the topic names replay reads" }),
+    databaseUrl: optionalVariable({ name: "DATABASE_URL", parse: text, description: "the key store replay opens sealed fields with, with UDACONNECT_MASTER_KEYS_FILE" }),
+    masterKeysFile: optionalVariable({ name: "UDACONNECT_MASTER_KEYS_FILE", parse: text, description: "the master keys file, with DATABASE_URL" }),
+  },
+} satisfies Schema<Settings>;
+
 /** The only reader of process.env in this package. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ScriptsConfig {
-  const optional = (name: string) => (env[name] === undefined || env[name] === "" ? {} : { [name]: env[name] as string });
-  const legacy = optional("LEGACY_DATABASE_URL");
-  const token = optional("UDACONNECT_TOKEN");
+export function loadConfig(env: Env = process.env): ScriptsConfig {
+  const { values, problems } = readSettings(env, SCRIPTS_SCHEMA);
+  failOnProblems("scripts configuration is invalid:", problems);
+  const { databaseUrl, masterKeysFile, ...settings } = values;
   return Object.freeze({
-    ingestUrl: env.INGEST_URL || "http://127.0.0.1:50051",
-    legacyDataDir: env.LEGACY_DATA_DIR || ORIGINAL_DATA_DIR,
-    ...(legacy.LEGACY_DATABASE_URL === undefined ? {} : { legacyDatabaseUrl: legacy.LEGACY_DATABASE_URL }),
-    ...(token.UDACONNECT_TOKEN === undefined ? {} : { token: token.UDACONNECT_TOKEN }),
-    kafkaBrokers: env.KAFKA_BROKERS || "127.0.0.1:19092",
-    topicNamespace: env.TOPIC_NAMESPACE ?? "",
-    ...(env.DATABASE_URL && env.UDACONNECT_MASTER_KEYS_FILE ? { keyStore: { databaseUrl: env.DATABASE_URL, masterKeysFile: env.UDACONNECT_MASTER_KEYS_FILE } } : {}),
+    ...settings,
+    ...(databaseUrl !== undefined && masterKeysFile !== undefined ? { keyStore: { databaseUrl, masterKeysFile } } : {}),
   });
 }
 
@@ -35,12 +48,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ScriptsConfig 
  * How replay reaches the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*, as the
  * services read them); apart from loadConfig so that commands without Kafka never trip on them.
  */
-export function loadKafkaConnection(env: NodeJS.ProcessEnv = process.env): KafkaConnection {
+export function loadKafkaConnection(env: Env = process.env): KafkaConnection {
   const problems: string[] = [];
   const connection = parseKafkaConnection(env, problems);
-  if (problems.length > 0) {
-    throw new Error(`the Kafka settings are invalid:\n- ${problems.join("\n- ")}`);
-  }
+  failOnProblems("the Kafka settings are invalid:", problems);
   return connection;
 }
 
