@@ -6,3 +6,4 @@ export { switchGeneration, type PartitionBehind, type SwitchOptions, type Switch
 export { readMigrationFiles, type MigrationFile } from "./migration-files";
 export { pointOfHexEwkb } from "./hex-ewkb";
 export { migrateKeyStore } from "./key-store-schema";
+export { READ_MODELS_DATABASE_URL } from "./config";

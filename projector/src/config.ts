@@ -3,7 +3,6 @@ import {
   composite,
   failOnProblems,
   integer,
-  postgresUrl,
   readSettings,
   requiredVariable,
   text,
@@ -15,6 +14,7 @@ import {
   type Settings,
 } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { READ_MODELS_DATABASE_URL } from "@udaconnect/migrations";
 import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 
@@ -39,12 +39,7 @@ export interface ProjectorConfig {
 const brokerList: Parser<string> = (value, name) =>
   value.split(",").every((b) => /^[^\s:,]+:\d{1,5}$/.test(b)) ? { value } : { problem: `${name} must be a comma-separated list of host:port, got "${value}"` };
 
-const databaseUrl = requiredVariable({
-  name: "DATABASE_URL",
-  missing: "DATABASE_URL is not set (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)",
-  parse: postgresUrl,
-  description: "the read models' database",
-});
+const databaseUrl = READ_MODELS_DATABASE_URL;
 
 const locationRetention = composite({ names: ["LOCATION_RETENTION"], description: "older check-ins are not projected; the topics' retention.ms follows it", read: locationRetentionFrom });
 

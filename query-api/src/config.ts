@@ -3,7 +3,6 @@ import {
   failOnProblems,
   integer,
   optionalVariable,
-  postgresUrl,
   readSettings,
   requiredVariable,
   text,
@@ -15,6 +14,7 @@ import {
   type Settings,
 } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { READ_MODELS_DATABASE_URL } from "@udaconnect/migrations";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 import type { LegacyApiAuth } from "./http/access";
 
@@ -100,12 +100,7 @@ export const QUERY_API_SCHEMA = {
   service: "query-api",
   ownPrefixes: ["QUERY_"],
   settings: {
-    databaseUrl: requiredVariable({
-      name: "DATABASE_URL",
-      missing: "DATABASE_URL is not set (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)",
-      parse: postgresUrl,
-      description: "the read models' database",
-    }),
+    databaseUrl: READ_MODELS_DATABASE_URL,
     host: variable({ name: "QUERY_API_HOST", default: "127.0.0.1", parse: text, description: "interface to listen on; 0.0.0.0 in a container" }),
     port: variable({ name: "QUERY_API_PORT", default: 8080, parse: integer({ min: 0, max: 65_535 }), description: "port to listen on; 0 asks the OS for a free one" }),
     logLevel: composite({ names: ["LOG_LEVEL"], description: "how much query-api logs", read: logLevelFrom }),
