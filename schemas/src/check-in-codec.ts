@@ -42,8 +42,8 @@ inFieldOrder(...(["eventId", "personId", "latitude", "longitude", "occurredAt", 
  * ride in `$unknown` as fields numbered like `check_ins`, which protobuf-es's
  * toBinary writes verbatim after `batch_id`, so the bytes on the wire are
  * exactly those of the reflective encoding of the same request
- * (schemas/test/check-in-codec.test.ts compares them) for about a third of
- * the SDK's CPU per check-in (docs/ingest.md).
+ * (schemas/test/check-in-codec.test.ts compares them), for a quarter to a
+ * third less of the SDK's CPU per check-in (docs/ingest.md).
  *
  * The surprise: IN MEMORY `checkIns` IS EMPTY. Anything that reads the
  * message before it is serialized (an interceptor, a log line, toJson, a

@@ -20,8 +20,8 @@ export interface SessionSettings {
   readonly headers: Record<string, string>;
   readonly signal: AbortSignal;
   /**
-   * Send batches pre-encoded by hand (same bytes, about a quarter less of the
-   * SDK's CPU per check-in than protobuf-es's reflective encoder, see
+   * Send batches pre-encoded by hand (same bytes, a quarter to a third less
+   * of the SDK's CPU per check-in than protobuf-es's reflective encoder, see
    * docs/ingest.md). Only for the SDK's own gRPC transport: in memory a
    * pre-encoded request's `checkIns` is empty (PreEncodedStreamCheckInsRequest),
    * so a JSON transport would send none and an interceptor would see none.
