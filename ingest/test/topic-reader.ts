@@ -54,8 +54,18 @@ export class TopicReader {
 
   /** End offset ("high watermark") of each partition of the topic, e.g. { 0: "3", 1: "0", … }. */
   async endOffsets(spec: TopicSpec): Promise<Record<number, string>> {
-    const offsets = await this.admin.fetchTopicOffsets(topicName(spec, this.namespace));
-    return Object.fromEntries(offsets.map((o) => [o.partition, o.high]));
+    // On a busy broker a new topic's leadership can still be moving when the test first asks
+    // ("not the leader for that topic-partition"): Kafka calls that retriable, so ask again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const offsets = await this.admin.fetchTopicOffsets(topicName(spec, this.namespace));
+        return Object.fromEntries(offsets.map((o) => [o.partition, o.high]));
+      } catch (error) {
+        const retriable = error instanceof Error && "retriable" in error && error.retriable === true;
+        if (!retriable || attempt === 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
   }
 
   /** Every record of the topic appended so far (for one key, when given), in partition and offset order. */
