@@ -58,7 +58,7 @@ describe("a grpc-js client (h2c)", () => {
 
     expect(registered).toEqual(expect.objectContaining({ person_id: personId }));
     expect(recorded).toEqual(expect.objectContaining({ event_id: eventId }));
-    expect((await harness.reader.records(personsTopic, personId)).map((r) => r.event.eventId)).toEqual([registered["event_id"]]);
+    expect((await harness.reader.records(personsTopic, personId)).map((r) => r.event.eventId)).toEqual([registered.event_id]);
     expect((await harness.reader.records(locationsTopic, personId)).map((r) => r.event.eventId)).toEqual([eventId]);
   });
 
@@ -83,7 +83,7 @@ describe("a grpc-js client (h2c)", () => {
     call.end();
     await ended;
 
-    expect(replies.map((r) => ({ batch: r["batch_id"], results: r["results"] }))).toEqual([
+    expect(replies.map((r) => ({ batch: r.batch_id, results: r.results }))).toEqual([
       {
         batch: "9",
         results: [

@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  Object.values(stubs).forEach((stub) => stub.close());
+  for (const stub of Object.values(stubs)) stub.close();
   await harness?.stop();
 });
 
@@ -50,7 +50,7 @@ async function ask(requests: object[], version: "v1" | "v1alpha" = "v1"): Promis
     call.on("end", () => resolve(replies));
     call.on("error", reject);
   });
-  requests.forEach((request) => call.write(request));
+  for (const request of requests) call.write(request);
   call.end();
   return done;
 }

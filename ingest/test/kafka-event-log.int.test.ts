@@ -109,7 +109,7 @@ describe.each(VARIANTS)("the event log through %s on the %s thread", (client, th
     // Calls waiting together go out in one request: each token covers at least the call's own record, in call order.
     const tokens = together.map((p) => p.map((x) => x.nextOffset));
     const own = locations.slice(1).map((r) => [BigInt(r.offset) + 1n]);
-    tokens.forEach((token, i) => expect(token[0]).toBeGreaterThanOrEqual(own[i]?.[0] ?? Number.NaN));
+    for (const [i, token] of tokens.entries()) expect(token[0]).toBeGreaterThanOrEqual(own[i]?.[0] ?? Number.NaN);
     expect(tokens.at(-1)).toEqual([5n]);
     expect(tokens.map((t) => t[0])).toEqual([...tokens.map((t) => t[0] ?? 0n)].sort((a, b) => Number(a - b)));
   });

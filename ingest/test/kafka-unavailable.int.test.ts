@@ -64,7 +64,7 @@ describe("when Kafka cannot be reached", () => {
 
     expect(result).toEqual({ code: Code.Unavailable, message: UNAVAILABLE_MESSAGE });
     const logged = logger.lines.find((line) => line.message === "Kafka did not acknowledge an append");
-    expect((logged?.fields["err"] as { message?: string } | undefined)?.message).toBe("Kafka did not acknowledge within 1000 ms");
+    expect((logged?.fields.err as { message?: string } | undefined)?.message).toBe("Kafka did not acknowledge within 1000 ms");
   });
 
   it("still refuses invalid input with INVALID_ARGUMENT", async () => {

@@ -45,7 +45,10 @@ describe("sealing events before the log", () => {
       return [];
     };
     const asked: string[][] = [];
-    await sealingAppend(append, async (ids) => (asked.push([...ids]), keys))([personErased({ eventId: EVENT_ID, personId: "ada" }, now)]);
+    await sealingAppend(append, async (ids) => {
+      asked.push([...ids]);
+      return keys;
+    })([personErased({ eventId: EVENT_ID, personId: "ada" }, now)]);
     expect(asked).toEqual([]);
     const failing = sealingAppend(append, async () => {
       throw new Error("key store down");

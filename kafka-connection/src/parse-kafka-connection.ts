@@ -105,7 +105,7 @@ function saslSettings(files: Files, protocol: SecurityProtocol): KafkaSasl {
 function password({ env, value, problems }: Files): string {
   const file = value("KAFKA_SASL_PASSWORD_FILE");
   // Taken as it is, not trimmed: a password may begin or end with spaces.
-  const inline = env["KAFKA_SASL_PASSWORD"] === "" ? undefined : env["KAFKA_SASL_PASSWORD"];
+  const inline = env.KAFKA_SASL_PASSWORD === "" ? undefined : env.KAFKA_SASL_PASSWORD;
   if (file !== undefined && inline !== undefined) {
     problems.push("set KAFKA_SASL_PASSWORD_FILE or KAFKA_SASL_PASSWORD, not both");
     return "";

@@ -1,7 +1,12 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 
 /** The generation machinery names schemas at run time: no static table types apply. */
+// biome-ignore lint/suspicious/noExplicitAny: Kysely's own idiom for a database whose tables are known only at run time (unknown would refuse every table name).
 export type AnyDb = Kysely<any>;
+
+/** A transaction on such a database. */
+// biome-ignore lint/suspicious/noExplicitAny: as for AnyDb.
+export type AnyTransaction = Transaction<any>;
 
 export type GenerationStatus = "building" | "live" | "retired";
 

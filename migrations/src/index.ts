@@ -1,6 +1,6 @@
 export type { Database, ErasedPersonTable, LocationTable, PersonTable, ProjectionCheckpointTable } from "./database";
 export { migrateToLatest, MIGRATE_LOCK, type MigrateResult } from "./migrate";
-export { homeSchemaOf, listGenerations, withAdvisoryLock, ensureControlTables, type Generation, type GenerationStatus } from "./control";
+export { homeSchemaOf, listGenerations, withAdvisoryLock, ensureControlTables, type AnyDb, type Generation, type GenerationStatus } from "./control";
 export { applyPending, createGeneration, dropGeneration } from "./generations";
 export { switchGeneration, type PartitionBehind, type SwitchOptions, type SwitchOutcome } from "./switch-generation";
 export { readMigrationFiles, type MigrationFile } from "./migration-files";

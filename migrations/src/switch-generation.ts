@@ -1,5 +1,5 @@
-import { sql, type Transaction } from "kysely";
-import { homeSchemaOf, type AnyDb } from "./control";
+import { sql } from "kysely";
+import { homeSchemaOf, type AnyDb, type AnyTransaction } from "./control";
 import { moveRelations } from "./generations";
 
 export interface SwitchOptions {
@@ -57,7 +57,7 @@ export async function switchGeneration(db: AnyDb, generation: number, options: S
   return outcome;
 }
 
-async function trySwitch(trx: Transaction<any>, generation: number, options: SwitchOptions): Promise<SwitchOutcome> {
+async function trySwitch(trx: AnyTransaction, generation: number, options: SwitchOptions): Promise<SwitchOutcome> {
   const pointer = await sql<{ generation: number }>`SELECT generation FROM public.read_model_live FOR UPDATE`.execute(trx);
   const previous = pointer.rows[0]?.generation;
   if (previous !== undefined) {
@@ -99,7 +99,7 @@ async function trySwitch(trx: Transaction<any>, generation: number, options: Swi
 }
 
 async function waitUntilCaughtUp(
-  trx: Transaction<any>,
+  trx: AnyTransaction,
   candidateSchema: string,
   topics: readonly string[] | undefined,
   timeoutMs: number,
@@ -115,7 +115,7 @@ async function waitUntilCaughtUp(
   }
 }
 
-async function checkpointsBehind(trx: Transaction<any>, candidateSchema: string, topics: readonly string[] | undefined): Promise<PartitionBehind[]> {
+async function checkpointsBehind(trx: AnyTransaction, candidateSchema: string, topics: readonly string[] | undefined): Promise<PartitionBehind[]> {
   const { rows } = await sql<PartitionBehind>`
     SELECT l.topic, l.partition, l.next_offset::text AS live, coalesce(c.next_offset, 0)::text AS candidate
     FROM public.projection_checkpoint l

@@ -16,12 +16,12 @@ export function readExposition(text: string): Sample[] {
       continue;
     }
     const [, name = "", labelText = "", value = ""] = match;
-    const labels = Object.fromEntries([...labelText.matchAll(LABEL)].map(([, key = "", raw = ""]) => [key, unescape(raw)]));
+    const labels = Object.fromEntries([...labelText.matchAll(LABEL)].map(([, key = "", raw = ""]) => [key, unescapeLabel(raw)]));
     samples.push({ name, labels, value: Number(value) });
   }
   return samples;
 }
 
-function unescape(raw: string): string {
+function unescapeLabel(raw: string): string {
   return raw.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
 }

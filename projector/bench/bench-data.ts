@@ -31,7 +31,7 @@ function seeded(seed: number): () => number {
 export function venueCheckIns(count: number): BenchCheckIn[] {
   const random = seeded(42);
   const start = Date.UTC(2024, 4, 1, 9);
-  return Array.from({ length: count }, (_, i) => {
+  return Array.from({ length: count }, () => {
     const day = Math.floor(random() * 10);
     return {
       eventId: randomUUID(),

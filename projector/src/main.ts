@@ -21,11 +21,11 @@ const ops = await startOpsServer({
 logger.info({ url: ops.url }, "ops server listening");
 
 let stopRequested = false;
-let stopping: Promise<void> | undefined;
 /** Lets the batch in progress commit, then leaves the group and closes everything; idempotent. */
 function shutdown(reason: string): void {
+  if (stopRequested) return;
   stopRequested = true;
-  stopping ??= (async () => {
+  void (async () => {
     logger.info({ reason }, "stopping");
     await projector?.stop();
     await keyStore.close();

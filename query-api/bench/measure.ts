@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "@udaconnect/migrations";
+
 import { findEncountersJson } from "../src/encounters/find-encounters";
 import type { ReadModelClient } from "../src/postgres/create-database";
 import { ParallelSlots } from "../src/encounters/parallel-parts";

@@ -50,7 +50,10 @@ try {
   // Crypto-shredding (docs/erasure.md): the gateway seals with keys in the run's database, the projector opens them.
   const masterKeys = { UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile() };
   // Each one joins `services` as soon as it runs, so a failure of another still stops it.
-  const started = (service: ServiceProcess) => (services.push(service), service);
+  const started = (service: ServiceProcess) => {
+    services.push(service);
+    return service;
+  };
   const [gateway, projector, api] = await Promise.all([
     startService("gateway", { ...common, ...kafka, ...masterKeys, KEYSTORE_DATABASE_URL: database.url, AUTH_DISABLED: "true" }, logDir).then(started),
     startService("projector", { ...common, ...kafka, ...masterKeys, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir).then(started),

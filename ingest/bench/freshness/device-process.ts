@@ -17,7 +17,6 @@ const wallNow = () => performance.timeOrigin + performance.now();
 
 const dir = await mkdtemp(join(tmpdir(), "bench-freshness-device-"));
 const samples = new Map<string, { personId: string; occurredAtMs: number; phase: number }>();
-let phase = -1;
 let acknowledgedInPhase = 0;
 const client = await createDeviceClient({
   gatewayUrl: settings.gatewayUrl,
@@ -46,7 +45,6 @@ send({ kind: "ready" });
 async function runPhase(index: number): Promise<void> {
   const spec = settings.phases[index];
   if (spec === undefined) throw new Error(`no phase ${index}`);
-  phase = index;
   acknowledgedInPhase = 0;
   const droppedBefore = client.stats().dropped;
   const cpuBefore = process.cpuUsage();

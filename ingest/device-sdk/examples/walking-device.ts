@@ -16,6 +16,8 @@ const BOOTHS = [
   { name: "Coffee", latitude: 37.553055, longitude: -122.290402 },
 ];
 const STEPS_PER_LEG = 10;
+/** The booth of a leg's start, going round the hall. */
+const booth = (leg: number) => BOOTHS[leg % BOOTHS.length] as (typeof BOOTHS)[number];
 
 const { personId, gatewayUrl, token, queueDir, stepMs, legs } = loadExampleConfig();
 const device = await createDeviceClient({
@@ -30,8 +32,8 @@ let stopping = false;
 process.once("SIGINT", () => (stopping = true));
 
 for (let leg = 0; !stopping; leg++) {
-  const from = BOOTHS[leg % BOOTHS.length] ?? BOOTHS[0]!;
-  const to = BOOTHS[(leg + 1) % BOOTHS.length] ?? BOOTHS[0]!;
+  const from = booth(leg);
+  const to = booth(leg + 1);
   console.log(`${from.name} -> ${to.name}`);
   for (let step = 1; step <= STEPS_PER_LEG && !stopping; step++) {
     const f = step / STEPS_PER_LEG;

@@ -59,11 +59,11 @@ export async function fileStorage(directory: string): Promise<QueueStorage> {
       return { pending: [...pending.values()], dropped };
     },
     append: async (checkIns) => {
-      checkIns.forEach((q) => pending.set(q.eventId, q));
+      for (const q of checkIns) pending.set(q.eventId, q);
       await write(checkIns.map((q) => ({ q })));
     },
     acknowledge: async (eventIds) => {
-      eventIds.forEach((id) => pending.delete(id));
+      for (const id of eventIds) pending.delete(id);
       await write([{ a: eventIds }]);
       acksSinceCompaction += eventIds.length;
       if (acksSinceCompaction >= Math.max(COMPACT_AFTER_ACKS, pending.size)) {
@@ -85,7 +85,7 @@ function replay(text: string): { pendingById: Map<string, QueuedCheckIn>; droppe
     const entry = parse(line);
     if (entry === undefined) continue;
     if ("q" in entry) pendingById.set(entry.q.eventId, entry.q);
-    else if ("a" in entry) entry.a.forEach((id) => pendingById.delete(id));
+    else if ("a" in entry) for (const id of entry.a) pendingById.delete(id);
     else dropped = entry.d;
   }
   return { pendingById, dropped };

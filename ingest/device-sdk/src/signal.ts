@@ -3,7 +3,7 @@ export class Signal {
   #waiters: (() => void)[] = [];
 
   notify(): void {
-    this.#waiters.splice(0).forEach((wake) => wake());
+    for (const wake of this.#waiters.splice(0)) wake();
   }
 
   wait(): Promise<void> {

@@ -34,8 +34,12 @@ export function memoryStorage(): QueueStorage {
   let dropped = 0;
   return {
     load: async () => ({ pending: [...pending.values()], dropped }),
-    append: async (checkIns) => checkIns.forEach((c) => pending.set(c.eventId, c)),
-    acknowledge: async (ids) => ids.forEach((id) => pending.delete(id)),
+    append: async (checkIns) => {
+      for (const c of checkIns) pending.set(c.eventId, c);
+    },
+    acknowledge: async (ids) => {
+      for (const id of ids) pending.delete(id);
+    },
     recordDropped: async (count) => {
       dropped += count;
     },

@@ -11,7 +11,7 @@ import {
   type StreamCheckInsResponse,
 } from "@udaconnect/schemas";
 import type { CheckInQueue } from "./check-in-queue";
-import { Pushable, Signal } from "./signal";
+import { Pushable, type Signal } from "./signal";
 import type { QueuedCheckIn } from "./storage";
 
 export interface SessionSettings {

@@ -21,7 +21,11 @@ afterAll(async () => {
 /** Storage that also remembers every acknowledged event id: what the device was told is safe. */
 function recordingStorage(acknowledged: string[]): QueueStorage {
   const inner = memoryStorage();
-  return { ...inner, acknowledge: async (ids) => (acknowledged.push(...ids), inner.acknowledge(ids)) };
+  return { ...inner, acknowledge: async (ids) => {
+      acknowledged.push(...ids);
+      return inner.acknowledge(ids);
+    },
+  };
 }
 
 

@@ -10,7 +10,10 @@ const DEGREES = [0, -0, 90, -180, 37.553441, Infinity, NaN];
 describe("a pre-encoded batch of queued check-ins", () => {
   it("is byte for byte the batch the reflective encoder sends, for 3,000 generated batches", () => {
     let seed = 1;
-    const next = () => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647);
+    const next = () => {
+      seed = (seed * 48_271) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
     const pick = <T>(from: readonly T[]): T => from[Math.floor(next() * from.length)] as T;
     for (let i = 0; i < 3_000; i++) {
       const items: QueuedCheckIn[] = Array.from({ length: Math.floor(next() * 5) }, (_, n) => {

@@ -1,4 +1,4 @@
-import http from "node:http";
+import type http from "node:http";
 import http2 from "node:http2";
 import type { NodeHandlerFn, NodeServerRequest, NodeServerResponse } from "./node-handler";
 
@@ -16,7 +16,7 @@ export class InFlightCalls {
     res.once("close", () => {
       this.#count--;
       if (this.#count === 0) {
-        this.#idle.splice(0).forEach((wake) => wake());
+        for (const wake of this.#idle.splice(0)) wake();
       }
     });
     if (req instanceof http2.Http2ServerRequest) {

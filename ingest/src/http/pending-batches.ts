@@ -19,7 +19,7 @@ export class PendingBatches {
 
   push(answer: Promise<StreamCheckInsResponse>, ids: readonly string[]): void {
     this.#batches.push({ answer, ids });
-    ids.forEach((id) => this.#ids.set(id, (this.#ids.get(id) ?? 0) + 1));
+    for (const id of ids) this.#ids.set(id, (this.#ids.get(id) ?? 0) + 1);
   }
 
   shift(): Promise<StreamCheckInsResponse> {

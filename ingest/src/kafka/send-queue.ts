@@ -33,9 +33,10 @@ export class SendQueue {
   enqueue(batches: readonly TopicRecords[]): Promise<readonly LogPosition[]> {
     const counts = new Map<string, number>();
     for (const { topic, messages } of batches) {
-      const perPartition: number[] = [];
-      for (const { partition = 0 } of messages) perPartition[partition] = (perPartition[partition] ?? 0) + 1;
-      perPartition.forEach((n, partition) => counts.set(`${topic}/${partition}`, (counts.get(`${topic}/${partition}`) ?? 0) + n));
+      for (const { partition = 0 } of messages) {
+        const key = `${topic}/${partition}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
     }
     return new Promise((resolve, reject) => {
       this.#waiting.push({ batches, counts, resolve, reject });
@@ -51,9 +52,9 @@ export class SendQueue {
       const taken = this.#take();
       try {
         const positions = await this.send(merge(taken.flatMap((w) => w.batches)));
-        taken.forEach((w) => w.resolve(positions.filter((p) => w.counts.has(`${p.topic}/${p.partition}`))));
+        for (const w of taken) w.resolve(positions.filter((p) => w.counts.has(`${p.topic}/${p.partition}`)));
       } catch (error) {
-        taken.forEach((w) => w.reject(error));
+        for (const w of taken) w.reject(error);
       }
     }
     this.#sending = false;
@@ -69,7 +70,7 @@ export class SendQueue {
         break;
       }
       taken.push(next);
-      next.counts.forEach((n, key) => records.set(key, (records.get(key) ?? 0) + n));
+      for (const [key, n] of next.counts) records.set(key, (records.get(key) ?? 0) + n);
       this.#waiting.shift();
     }
     return taken;

@@ -13,7 +13,7 @@ import {
   type KubeConfig,
   type V1Job,
 } from "@kubernetes/client-node";
-import type { Cluster, CustomObject, CustomResourceRef, ProxyTarget } from "./cluster";
+import type { Cluster, CustomObject, ProxyTarget } from "./cluster";
 import { isNotFound, KubernetesError, translateError } from "./kubernetes-error";
 
 /** The Cluster port over @kubernetes/client-node 1.x, in one namespace. */

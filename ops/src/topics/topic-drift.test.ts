@@ -33,7 +33,7 @@ describe("kafkaTopicResources", () => {
 
 describe("topicDrift", () => {
   it("finds nothing when the cluster matches (config values compared as text)", () => {
-    const same = desired.map((r) => live(r.metadata.name, { partitions: r.spec?.partitions, config: { "retention.ms": String((r.spec?.config as Record<string, unknown>)["retention.ms"]) } }));
+    const same = desired.map((r) => live(r.metadata.name, { partitions: r.spec?.partitions, config: { "retention.ms": String((r.spec?.config as Record<string, unknown> | undefined)?.["retention.ms"]) } }));
     expect(topicDrift(desired, same, "udaconnect")).toEqual([]);
   });
 

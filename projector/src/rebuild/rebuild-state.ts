@@ -6,10 +6,9 @@ import {
   homeSchemaOf,
   listGenerations,
   readMigrationFiles,
+  type AnyDb,
   type Database,
 } from "@udaconnect/migrations";
-
-type AnyDb = Kysely<any>;
 
 /** The building generation to resume, or a new one with every migration file. */
 export async function candidateGeneration(db: AnyDb): Promise<{ generation: number; resumed: boolean }> {

@@ -124,11 +124,11 @@ function describeValidationError(error: FastifyError, request: FastifyRequest): 
     // The body is echoed nowhere: it may be large, and it is the caller's own.
     return `${name === "" ? "the body" : `${where} ${name}`} ${first.message ?? "is invalid"}`;
   }
-  const given = valueOf(error.validationContext === "params" ? request.params : request.query, name);
+  const given = fieldValue(error.validationContext === "params" ? request.params : request.query, name);
   return `${where} ${name} ${first.message ?? "is invalid"}${given === undefined ? "" : ` (got ${given})`}`;
 }
 
-function valueOf(container: unknown, name: string): string | undefined {
+function fieldValue(container: unknown, name: string): string | undefined {
   if (typeof container !== "object" || container === null || !(name in container)) {
     return undefined;
   }

@@ -20,7 +20,7 @@ export function registerEtags(app: FastifyInstance): void {
     const vary = reply.getHeader("vary");
     reply.header("vary", vary === undefined ? "Authorization, Accept" : `${String(vary)}, Authorization, Accept`);
     const ifNoneMatch = request.headers["if-none-match"];
-    if (ifNoneMatch !== undefined && ifNoneMatch.split(",").some((tag) => tag.trim() === etag)) {
+    if (ifNoneMatch?.split(",").some((tag) => tag.trim() === etag)) {
       reply.code(304);
       return "";
     }

@@ -15,7 +15,7 @@ export function trackRouteMethods(app: FastifyInstance): (path: string) => strin
     const allowed = new Set<string>();
     for (const route of routes) {
       if (route.pattern.test(path)) {
-        route.methods.forEach((m) => allowed.add(m));
+        for (const m of route.methods) allowed.add(m);
       }
     }
     return [...allowed].sort();

@@ -7,7 +7,7 @@ describe("kafkaTopicsYaml", () => {
     const yaml = kafkaTopicsYaml([...allTopics, deadLetterTopic]);
 
     expect(yaml.startsWith(`${GENERATED_HEADER}\n`)).toBe(true);
-    expect([...yaml.matchAll(/^  name: (.+)$/gm)].map((m) => m[1])).toEqual([
+    expect([...yaml.matchAll(/^ {2}name: (.+)$/gm)].map((m) => m[1])).toEqual([
       "udaconnect.dead-letter.v1",
       "udaconnect.locations.v1",
       "udaconnect.persons.v1",

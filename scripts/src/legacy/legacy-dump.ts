@@ -84,8 +84,9 @@ function parseInserts<T>(text: string, table: string, toRow: (values: Record<str
 function splitValues(list: string): string[] {
   const values: string[] = [];
   const literal = /\s*(?:'((?:[^']|'')*)'|([^,']+?))\s*(?:,|$)/gy;
-  let match: RegExpExecArray | null;
-  while (literal.lastIndex < list.length && (match = literal.exec(list)) !== null) {
+  while (literal.lastIndex < list.length) {
+    const match = literal.exec(list);
+    if (match === null) break;
     values.push(match[1] !== undefined ? match[1].replaceAll("''", "'") : (match[2] ?? "").trim());
   }
   if (literal.lastIndex < list.length) throw new Error(`cannot read the values near "${list.slice(literal.lastIndex, literal.lastIndex + 20)}"`);

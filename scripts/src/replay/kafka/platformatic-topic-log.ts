@@ -1,6 +1,6 @@
 import { Consumer, type RecordsBatch } from "@platformatic/kafka";
 import { PLAINTEXT, platformaticSecurity, type KafkaConnection } from "@udaconnect/kafka-connection";
-import type { OffsetQuery, RawRecord, TopicLog } from "../topic-log";
+import type { RawRecord, TopicLog } from "../topic-log";
 import { describeKafkaError } from "./kafka-error";
 
 /** Bytes per fetch of one partition: bounds the memory a replay holds, whatever the topic size. */
