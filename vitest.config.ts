@@ -9,7 +9,15 @@ function testedFolders(): string {
   const workspace = readFileSync(new URL("./pnpm-workspace.yaml", import.meta.url), "utf8");
   const packagesBlock = /^packages:\n((?:\s+- .+\n)+)/m.exec(workspace)?.[1];
   if (packagesBlock === undefined) throw new Error("pnpm-workspace.yaml: no 'packages:' list");
-  const packages = packagesBlock.split("\n").map((line) => line.replace(/^\s+- /, "").replace(/["']/g, "").trim()).filter(Boolean);
+  const packages = packagesBlock
+    .split("\n")
+    .map((line) =>
+      line
+        .replace(/^\s+- /, "")
+        .replace(/["']/g, "")
+        .trim(),
+    )
+    .filter(Boolean);
   return `{${[...packages, "infra"].join(",")}}`;
 }
 

@@ -34,11 +34,21 @@ export async function forgedTokens(pair: KeyPair, wanted: Principal, own: Princi
   const genuine = await signed({ ...claims, role: own.role, sub: own.subject });
   const [header] = genuine.split(".") as [string, string, string];
   const genuineSignature = genuine.split(".")[2] as string;
-  const publicPem = createPublicKey({ key: publicJwk as never, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
+  const publicPem = createPublicKey({ key: publicJwk as never, format: "jwk" })
+    .export({ type: "spki", format: "pem" })
+    .toString();
   return [
     { name: "alg none", reason: "bad-signature", token: `${encode({ alg: "none", typ: "JWT" })}.${encode(claims)}.` },
-    { name: "HS256 signed with the public key (PEM) as HMAC secret", reason: "bad-signature", token: hmac({ alg: "HS256", typ: "JWT", kid }, claims, publicPem) },
-    { name: "HS256 signed with the public JWK as HMAC secret", reason: "bad-signature", token: hmac({ alg: "HS256", typ: "JWT", kid }, claims, JSON.stringify(publicJwk)) },
+    {
+      name: "HS256 signed with the public key (PEM) as HMAC secret",
+      reason: "bad-signature",
+      token: hmac({ alg: "HS256", typ: "JWT", kid }, claims, publicPem),
+    },
+    {
+      name: "HS256 signed with the public JWK as HMAC secret",
+      reason: "bad-signature",
+      token: hmac({ alg: "HS256", typ: "JWT", kid }, claims, JSON.stringify(publicJwk)),
+    },
     { name: "expired an hour ago", reason: "expired", token: await signed({ ...claims, iat: now - 2 * HOUR, exp: now - HOUR }) },
     { name: "not valid before an hour from now (nbf)", reason: "not-yet-valid", token: await signed({ ...claims, nbf: now + HOUR, exp: now + 2 * HOUR }) },
     { name: "issued an hour from now (iat)", reason: "not-yet-valid", token: await signed({ ...claims, iat: now + HOUR, exp: now + 2 * HOUR }) },
@@ -47,8 +57,16 @@ export async function forgedTokens(pair: KeyPair, wanted: Principal, own: Princi
     { name: "no expiry", reason: "invalid-claims", token: await signed({ ...claims, exp: undefined }) },
     { name: "unknown kid (signed by the real key)", reason: "bad-signature", token: await signed(claims, { kid: "no-such-key" }) },
     { name: "the real kid, signed by another key", reason: "bad-signature", token: await signWith(stranger.privateKey, claims, { kid }) },
-    { name: "an embedded jwk header naming the attacker's key", reason: "bad-signature", token: await signWith(stranger.privateKey, claims, { kid, jwk: stranger.keySet.keys[0] }) },
-    { name: "tampered payload (the wanted claims with a genuine token's signature)", reason: "bad-signature", token: `${header}.${encode(claims)}.${genuineSignature}` },
+    {
+      name: "an embedded jwk header naming the attacker's key",
+      reason: "bad-signature",
+      token: await signWith(stranger.privateKey, claims, { kid, jwk: stranger.keySet.keys[0] }),
+    },
+    {
+      name: "tampered payload (the wanted claims with a genuine token's signature)",
+      reason: "bad-signature",
+      token: `${header}.${encode(claims)}.${genuineSignature}`,
+    },
     { name: "role escalated to operator without re-signing", reason: "bad-signature", token: reencoded(genuine, { role: "operator" }) },
     { name: "subject changed to the wanted one without re-signing", reason: "bad-signature", token: reencoded(genuine, { sub: wanted.subject }) },
     { name: "an unknown role, properly signed", reason: "invalid-claims", token: await signed({ ...claims, role: "admin" }) },

@@ -119,7 +119,14 @@ async function snapshot(queryApiUrl: string, operatorToken: string, database: Te
     throw new Error(`the end offsets are unknown: /v1/projection/status answered ${response.status} ${JSON.stringify(status)}`);
   }
   const count = async (table: "person" | "location") =>
-    Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     endOffsets: Object.fromEntries(status.partitions.map((p) => [`${p.topic}/${p.partition}`, p.end_offset ?? -1])),
     persons: await count("person"),

@@ -61,7 +61,13 @@ const http2Test = it.extend<{ connectHttp2: (url: string, options?: http2.Client
 });
 
 const client = (authorization: string) => createClient(IngestService, pipeline.ingest("connect", authorization));
-const checkIn = () => ({ eventId: randomUUID(), personId, latitude: 40.4168, longitude: -3.7038, occurredAt: timestampFromDate(new Date(Date.now() - 60_000)) });
+const checkIn = () => ({
+  eventId: randomUUID(),
+  personId,
+  latitude: 40.4168,
+  longitude: -3.7038,
+  occurredAt: timestampFromDate(new Date(Date.now() - 60_000)),
+});
 
 /** Another client, on its own connections, is served: a check-in written and a person read. */
 async function othersAreServed(): Promise<void> {
@@ -114,7 +120,13 @@ describe("ingest", () => {
     // A window of 0: the gateway may send headers but not one byte of an answer.
     const session = connectHttp2(pipeline.ingestUrl, { settings: { initialWindowSize: 0 } });
     const closed = once(session, "close");
-    const stream = session.request({ ":method": "POST", ":path": "/udaconnect.v1.IngestService/StreamCheckIns", "content-type": "application/grpc", te: "trailers", authorization: attendee });
+    const stream = session.request({
+      ":method": "POST",
+      ":path": "/udaconnect.v1.IngestService/StreamCheckIns",
+      "content-type": "application/grpc",
+      te: "trailers",
+      authorization: attendee,
+    });
     stream.on("error", () => {});
     const batches = 1_000;
     for (let batchId = 1; batchId <= batches; batchId += 1) {
@@ -134,7 +146,12 @@ describe("ingest", () => {
   it("answers HTTP/1.1 headers or a body trickled past the request time with 408 and closes the connection", async () => {
     const [headers, body] = await Promise.all([
       trickle(pipeline.ingestUrl, "POST /udaconnect.v1.IngestService/RecordLocation HTTP/1.1\r\nHost: ingest\r\n", (i) => `X-Slow-${i}: y\r\n`),
-      trickle(pipeline.ingestUrl, "POST /udaconnect.v1.IngestService/RecordLocation HTTP/1.1\r\nHost: ingest\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{", () => " ", othersAreServed),
+      trickle(
+        pipeline.ingestUrl,
+        "POST /udaconnect.v1.IngestService/RecordLocation HTTP/1.1\r\nHost: ingest\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{",
+        () => " ",
+        othersAreServed,
+      ),
     ]);
 
     expect(headers.statusLine).toBe("HTTP/1.1 408 Request Timeout");
@@ -160,7 +177,12 @@ describe("query API", () => {
   it("answers headers or a body trickled past their time with 408 problem+json and closes the connection", async () => {
     const [headers, body] = await Promise.all([
       trickle(pipeline.queryApiUrl, "GET /v1/persons HTTP/1.1\r\nHost: api\r\n", (i) => `X-Slow-${i}: y\r\n`),
-      trickle(pipeline.queryApiUrl, `POST /api/persons HTTP/1.1\r\nHost: api\r\nAuthorization: ${operator}\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{`, () => " ", othersAreServed),
+      trickle(
+        pipeline.queryApiUrl,
+        `POST /api/persons HTTP/1.1\r\nHost: api\r\nAuthorization: ${operator}\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{`,
+        () => " ",
+        othersAreServed,
+      ),
     ]);
 
     expect([headers.statusLine, headers.contentType]).toEqual(["HTTP/1.1 408 Request Timeout", "application/problem+json"]);

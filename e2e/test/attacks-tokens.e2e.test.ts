@@ -32,7 +32,7 @@ let before: Snapshot;
 beforeAll(async () => {
   pipeline = await startAttackPipeline({ kafkaBrokers: inject("kafkaBrokers"), databaseUrl: inject("databaseUrl") });
   const operator = createClient(IngestService, pipeline.ingest("grpc", `Bearer ${await pipeline.token({ subject: "ops", role: "operator" })}`));
-  [victim, attacker] = await Promise.all(
+  [victim, attacker] = (await Promise.all(
     ["victim", "attacker"].map(async (name) => {
       const personId = `${name}-${randomUUID().slice(0, 8)}`;
       await operator.registerPerson({ personId, firstName: name, lastName: "Test", companyName: "Attack Suite" });
@@ -40,12 +40,10 @@ beforeAll(async () => {
       const { eventId } = await operator.recordLocation({ checkIn });
       return { personId, locationId: eventId };
     }),
-  ) as [Target, Target];
+  )) as [Target, Target];
   await eventually(async () => expect(await pipeline.snapshot()).toMatchObject({ persons: 2, locations: 2 }));
   operations = await fetchOperations(pipeline.queryApiUrl);
-  forged = [
-    ...(await forgedTokens(pipeline.keys, { subject: victim.personId, role: "operator" }, { subject: attacker.personId, role: "attendee" })),
-  ];
+  forged = [...(await forgedTokens(pipeline.keys, { subject: victim.personId, role: "operator" }, { subject: attacker.personId, role: "attendee" }))];
   before = await settledSnapshot();
 });
 
@@ -108,7 +106,9 @@ describe("forged and broken tokens", () => {
       }
     }
 
-    expect(secured.map((op) => op.operationId)).toEqual(expect.arrayContaining(["v1GetPerson", "v1ListLocations", "v1FindConnections", "getPerson", "getLocation", "createPerson", "createLocation"]));
+    expect(secured.map((op) => op.operationId)).toEqual(
+      expect.arrayContaining(["v1GetPerson", "v1ListLocations", "v1FindConnections", "getPerson", "getLocation", "createPerson", "createLocation"]),
+    );
     expect(answers).toEqual(expected);
   });
 });
@@ -140,7 +140,18 @@ describe("a genuine attendee token", () => {
       await response.body?.cancel();
     }
 
-    expect(aboutSomeone.map((op) => op.operationId)).toEqual(expect.arrayContaining(["v1GetPerson", "v1ListLocations", "v1FindConnections", "getPerson", "findConnections", "getLocation", "createPerson", "createLocation"]));
+    expect(aboutSomeone.map((op) => op.operationId)).toEqual(
+      expect.arrayContaining([
+        "v1GetPerson",
+        "v1ListLocations",
+        "v1FindConnections",
+        "getPerson",
+        "findConnections",
+        "getLocation",
+        "createPerson",
+        "createLocation",
+      ]),
+    );
     expect(answers).toEqual(Object.fromEntries(aboutSomeone.map((op) => [op.operationId, { status: 403, type: "application/problem+json; charset=utf-8" }])));
   });
 });
@@ -150,10 +161,12 @@ describe("after every attack", () => {
     expect(await settledSnapshot()).toEqual(before);
 
     const authorization = `Bearer ${await pipeline.token({ subject: victim.personId, role: "attendee" })}`;
-    expect(await (RPC_CALLS["udaconnect.v1.IngestService/RecordLocation"] as NonNullable<(typeof RPC_CALLS)[string]>)(
-      (pipeline.ingest("connect", authorization)),
-      victim.personId,
-    )).toBe("OK");
+    expect(
+      await (RPC_CALLS["udaconnect.v1.IngestService/RecordLocation"] as NonNullable<(typeof RPC_CALLS)[string]>)(
+        pipeline.ingest("connect", authorization),
+        victim.personId,
+      ),
+    ).toBe("OK");
     await eventually(async () => expect((await pipeline.snapshot()).locations).toBe(before.locations + 1));
   });
 });

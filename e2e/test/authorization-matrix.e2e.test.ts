@@ -57,8 +57,14 @@ describe("the authorization matrix", () => {
     const rpcKeys = generatedRpcs().map((rpc) => rpc.key);
 
     expect({
-      "operations without a row in authorization-matrix.table.ts": [...httpKeys.filter((k) => !(k in HTTP_MATRIX)), ...rpcKeys.filter((k) => !(k in RPC_MATRIX))],
-      "rows without an operation": [...Object.keys(HTTP_MATRIX).filter((k) => !httpKeys.includes(k)), ...Object.keys(RPC_MATRIX).filter((k) => !rpcKeys.includes(k))],
+      "operations without a row in authorization-matrix.table.ts": [
+        ...httpKeys.filter((k) => !(k in HTTP_MATRIX)),
+        ...rpcKeys.filter((k) => !(k in RPC_MATRIX)),
+      ],
+      "rows without an operation": [
+        ...Object.keys(HTTP_MATRIX).filter((k) => !httpKeys.includes(k)),
+        ...Object.keys(RPC_MATRIX).filter((k) => !rpcKeys.includes(k)),
+      ],
       "RPCs rpc-calls.ts cannot call yet": rpcKeys.filter((k) => !(k in RPC_CALLS)),
     }).toEqual({ "operations without a row in authorization-matrix.table.ts": [], "rows without an operation": [], "RPCs rpc-calls.ts cannot call yet": [] });
   });

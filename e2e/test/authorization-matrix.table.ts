@@ -42,7 +42,13 @@ export const HTTP_MATRIX: Readonly<Record<string, Row<number>>> = {
   v1ProjectionStatus: anyToken,
 };
 
-const writeOwnCheckIns = { "attendee-self": "OK", "attendee-other": "PERMISSION_DENIED", analyst: "PERMISSION_DENIED", operator: "OK", none: "UNAUTHENTICATED" } as const;
+const writeOwnCheckIns = {
+  "attendee-self": "OK",
+  "attendee-other": "PERMISSION_DENIED",
+  analyst: "PERMISSION_DENIED",
+  operator: "OK",
+  none: "UNAUTHENTICATED",
+} as const;
 const publicContract = { "attendee-self": "OK", "attendee-other": "OK", analyst: "OK", operator: "OK", none: "OK" } as const;
 
 export const RPC_MATRIX: Readonly<Record<string, Row<string>>> = {

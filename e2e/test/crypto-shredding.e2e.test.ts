@@ -38,7 +38,12 @@ const tag = randomBytes(4).toString("hex");
 const PERSON = { personId: `shred-${tag}`, firstName: `Quintessa${tag}`, lastName: `Vandermolen${tag}`, companyName: `Shredco${tag}` };
 // Coordinates no other test writes: their 8-byte IEEE doubles are what the segment files are searched for.
 const noise = () => Number(`0.${randomBytes(4).readUInt32BE()}`) / 1000;
-const CHECK_INS = [0, 1, 2].map((n) => ({ eventId: randomUUID(), latitude: 48.8566 + n / 100 + noise(), longitude: 2.3522 + n / 100 + noise(), accuracyM: 7.25 + n + noise() }));
+const CHECK_INS = [0, 1, 2].map((n) => ({
+  eventId: randomUUID(),
+  latitude: 48.8566 + n / 100 + noise(),
+  longitude: 2.3522 + n / 100 + noise(),
+  accuracyM: 7.25 + n + noise(),
+}));
 const LEGACY = { personId: `legacy-${tag}`, firstName: `Oldform${tag}`, latitude: 41.3874 + noise(), longitude: 2.1686 + noise() };
 
 const brokers = inject("kafkaBrokers");
@@ -91,12 +96,19 @@ describe("crypto-shredding of a person's data in the log", () => {
     await appendLegacyEvents();
 
     // The projector opens the sealed fields with the key store: the read models hold the plaintext.
-    await eventually(async () => {
-      const person = await database.db.selectFrom("person").select(["first_name", "last_name", "company_name"]).where("id", "=", PERSON.personId).executeTakeFirst();
-      expect(person).toEqual({ first_name: PERSON.firstName, last_name: PERSON.lastName, company_name: PERSON.companyName });
-      expect(await coordinatesOf(PERSON.personId)).toHaveLength(CHECK_INS.length);
-      expect(await coordinatesOf(LEGACY.personId)).toEqual([{ latitude: LEGACY.latitude, longitude: LEGACY.longitude }]);
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      async () => {
+        const person = await database.db
+          .selectFrom("person")
+          .select(["first_name", "last_name", "company_name"])
+          .where("id", "=", PERSON.personId)
+          .executeTakeFirst();
+        expect(person).toEqual({ first_name: PERSON.firstName, last_name: PERSON.lastName, company_name: PERSON.companyName });
+        expect(await coordinatesOf(PERSON.personId)).toHaveLength(CHECK_INS.length);
+        expect(await coordinatesOf(LEGACY.personId)).toEqual([{ latitude: LEGACY.latitude, longitude: LEGACY.longitude }]);
+      },
+      { timeoutMs: 60_000 },
+    );
     expect(await coordinatesOf(PERSON.personId)).toEqual(expect.arrayContaining(CHECK_INS.map((c) => ({ latitude: c.latitude, longitude: c.longitude }))));
 
     // The segment files hold no plaintext of the sealed person; the search does find plaintext
@@ -109,7 +121,10 @@ describe("crypto-shredding of a person's data in the log", () => {
     const readable = await replayRows("locations");
     const sealedRows = readable.filter((r) => r.person_id === PERSON.personId);
     expect(sealedRows.map((r) => r.latitude).sort()).toEqual(CHECK_INS.map((c) => c.latitude).sort());
-    expect((await replayRows("persons")).find((r) => r.person_id === PERSON.personId)).toMatchObject({ first_name: PERSON.firstName, last_name: PERSON.lastName });
+    expect((await replayRows("persons")).find((r) => r.person_id === PERSON.personId)).toMatchObject({
+      first_name: PERSON.firstName,
+      last_name: PERSON.lastName,
+    });
     const keyId = await keyIdOf(PERSON.personId);
 
     // When the person is erased …
@@ -176,7 +191,10 @@ async function segmentBytes(): Promise<{ path: string; bytes: Buffer }[]> {
   let logDirs: string[];
   try {
     const { brokers: nodes } = await admin.describeCluster();
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: nodes.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ["log.dirs"] })) });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: nodes.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ["log.dirs"] })),
+    });
     logDirs = described.resources.flatMap((r) => r.configEntries.flatMap((e) => (e.configName === "log.dirs" ? (e.configValue ?? "").split(",") : [])));
   } finally {
     await admin.disconnect();
@@ -198,7 +216,10 @@ async function segmentBytes(): Promise<{ path: string; bytes: Buffer }[]> {
 
 async function replayRows(topic: "persons" | "locations"): Promise<Record<string, unknown>[]> {
   const env = inheritedEnv({ DATABASE_URL: database.url, UDACONNECT_MASTER_KEYS_FILE: masterKeysFile });
-  const { stdout } = await promisify(execFile)(REPLAY, ["--topic", topic, "--namespace", namespace, "--brokers", brokers], { env, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(REPLAY, ["--topic", topic, "--namespace", namespace, "--brokers", brokers], {
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout
     .split("\n")
     .filter((line) => line !== "")
@@ -237,7 +258,10 @@ async function appendLegacyEvents(): Promise<void> {
       eventId,
       type: LocationRecordedSchema.typeName,
       recordedAt: now,
-      payload: { case: "locationRecorded", value: { eventId, personId: LEGACY.personId, latitude: LEGACY.latitude, longitude: LEGACY.longitude, occurredAt: now, recordedAt: now } },
+      payload: {
+        case: "locationRecorded",
+        value: { eventId, personId: LEGACY.personId, latitude: LEGACY.latitude, longitude: LEGACY.longitude, occurredAt: now, recordedAt: now },
+      },
     });
     expect(decodeEvent(encodeEvent(located)).payload.value).not.toHaveProperty("sealedPosition", expect.anything());
     await producer.send({ topic: topicName(personsTopic, namespace), messages: [{ key: LEGACY.personId, value: Buffer.from(encodeEvent(registered)) }] });

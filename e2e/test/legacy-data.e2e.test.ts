@@ -28,7 +28,10 @@ describe("the original UdaConnect data, loaded through the ingest API", () => {
     await sendPlan(client, plan);
     await sendPlan(client, plan); // importing twice adds nothing: event ids derive from the legacy rows
     await eventually(async () => {
-      const { count } = await pipeline.database.db.selectFrom("location").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow();
+      const { count } = await pipeline.database.db
+        .selectFrom("location")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .executeTakeFirstOrThrow();
       expect(Number(count)).toBe(39);
     });
   });

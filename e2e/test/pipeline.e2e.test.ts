@@ -72,10 +72,34 @@ describe("check-ins reach the connection lookup: RPCs over gRPC and Connect, and
     const ada = await overGrpc.recordLocation({
       checkIn: { personId: "ada", latitude: BOOTH.latitude, longitude: BOOTH.longitude, occurredAt: at("2024-05-01T10:00:00Z") },
     });
-    const bobNear = { eventId: "11111111-1111-4111-8111-111111111111", personId: "bob", latitude: metresNorth(3), longitude: BOOTH.longitude, occurredAt: at("2024-05-01T10:05:00Z") };
-    const cyFar = { eventId: "22222222-2222-4222-8222-222222222222", personId: "cy", latitude: metresNorth(50), longitude: BOOTH.longitude, occurredAt: at("2024-05-01T10:00:00Z") };
-    const bobLater = { eventId: "33333333-3333-4333-8333-333333333333", personId: "bob", latitude: BOOTH.latitude, longitude: BOOTH.longitude, occurredAt: at("2024-05-03T09:00:00Z") };
-    const deeNear = { eventId: "44444444-4444-4444-8444-444444444444", personId: dee.personId, latitude: metresNorth(-8), longitude: BOOTH.longitude, occurredAt: at("2024-05-01T23:59:59Z") };
+    const bobNear = {
+      eventId: "11111111-1111-4111-8111-111111111111",
+      personId: "bob",
+      latitude: metresNorth(3),
+      longitude: BOOTH.longitude,
+      occurredAt: at("2024-05-01T10:05:00Z"),
+    };
+    const cyFar = {
+      eventId: "22222222-2222-4222-8222-222222222222",
+      personId: "cy",
+      latitude: metresNorth(50),
+      longitude: BOOTH.longitude,
+      occurredAt: at("2024-05-01T10:00:00Z"),
+    };
+    const bobLater = {
+      eventId: "33333333-3333-4333-8333-333333333333",
+      personId: "bob",
+      latitude: BOOTH.latitude,
+      longitude: BOOTH.longitude,
+      occurredAt: at("2024-05-03T09:00:00Z"),
+    };
+    const deeNear = {
+      eventId: "44444444-4444-4444-8444-444444444444",
+      personId: dee.personId,
+      latitude: metresNorth(-8),
+      longitude: BOOTH.longitude,
+      occurredAt: at("2024-05-01T23:59:59Z"),
+    };
     const checkIns = [bobNear, cyFar, bobLater, deeNear];
     async function* stream() {
       yield create(RecordLocationsRequestSchema, { checkIns: checkIns.slice(0, 2).map((c) => create(CheckInSchema, c)) });
@@ -119,14 +143,26 @@ describe("check-ins reach the connection lookup: RPCs over gRPC and Connect, and
     const connections = await getJson<Connection[]>(url, adaToken);
     const byId = (a: Connection, b: Connection) => a.location.id.localeCompare(b.location.id);
     const expected: Connection[] = [
-        {
-          person: { id: "bob", first_name: "Bob", last_name: "Noyce", company_name: "Chips" },
-          location: { id: bobNear.eventId, person_id: "bob", latitude: metresNorth(3), longitude: BOOTH.longitude, creation_time: expect.stringMatching(/^2024-05-01T10:05:00(\.000)?Z$/) },
+      {
+        person: { id: "bob", first_name: "Bob", last_name: "Noyce", company_name: "Chips" },
+        location: {
+          id: bobNear.eventId,
+          person_id: "bob",
+          latitude: metresNorth(3),
+          longitude: BOOTH.longitude,
+          creation_time: expect.stringMatching(/^2024-05-01T10:05:00(\.000)?Z$/),
         },
-        {
-          person: { id: dee.personId, first_name: "Dee", last_name: "Hopper", company_name: "Navy" },
-          location: { id: deeNear.eventId, person_id: dee.personId, latitude: metresNorth(-8), longitude: BOOTH.longitude, creation_time: expect.stringMatching(/^2024-05-01T23:59:59(\.000)?Z$/) },
+      },
+      {
+        person: { id: dee.personId, first_name: "Dee", last_name: "Hopper", company_name: "Navy" },
+        location: {
+          id: deeNear.eventId,
+          person_id: dee.personId,
+          latitude: metresNorth(-8),
+          longitude: BOOTH.longitude,
+          creation_time: expect.stringMatching(/^2024-05-01T23:59:59(\.000)?Z$/),
         },
+      },
     ];
     expect(connections.sort(byId)).toEqual(expected.sort(byId));
     // Bob, seen from his side, met only Ada (Dee was 11 m from him), at the check-in id the gateway assigned.

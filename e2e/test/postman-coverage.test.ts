@@ -47,7 +47,9 @@ describe("the Postman collection", () => {
 
   it("calls every unary RPC of IngestService over Connect", () => {
     const unary = IngestService.methods.filter((m) => m.methodKind === "unary").map((m) => ingestRpc(IngestService.typeName, m.name));
-    expect(unary).toEqual(expect.arrayContaining([ingestRpc("udaconnect.v1.IngestService", "RegisterPerson"), ingestRpc("udaconnect.v1.IngestService", "ErasePerson")]));
+    expect(unary).toEqual(
+      expect.arrayContaining([ingestRpc("udaconnect.v1.IngestService", "RegisterPerson"), ingestRpc("udaconnect.v1.IngestService", "ErasePerson")]),
+    );
     expect(unary.filter((key) => !covered.has(key))).toEqual([]);
   });
 

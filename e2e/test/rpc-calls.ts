@@ -60,9 +60,15 @@ export const RPC_CALLS: Record<string, Call> = {
     return failed === "OK" ? results.join(",") : failed;
   },
   "grpc.reflection.v1.ServerReflection/ServerReflectionInfo": (t) =>
-    listServices(createClient(reflection.reflectionV1.ServerReflection, t).serverReflectionInfo(once({ messageRequest: { case: "listServices" as const, value: "" } }))),
+    listServices(
+      createClient(reflection.reflectionV1.ServerReflection, t).serverReflectionInfo(once({ messageRequest: { case: "listServices" as const, value: "" } })),
+    ),
   "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": (t) =>
-    listServices(createClient(reflection.reflectionV1alpha.ServerReflection, t).serverReflectionInfo(once({ messageRequest: { case: "listServices" as const, value: "" } }))),
+    listServices(
+      createClient(reflection.reflectionV1alpha.ServerReflection, t).serverReflectionInfo(
+        once({ messageRequest: { case: "listServices" as const, value: "" } }),
+      ),
+    ),
 };
 
 async function listServices(responses: AsyncIterable<{ messageResponse: { case: string | undefined } }>): Promise<RpcOutcome> {

@@ -24,7 +24,10 @@ const IMAGES = {
   ingest: { entries: { main: "ingest/src/main.ts", "kafka-producer-thread": "ingest/src/kafka/worker/kafka-producer-thread.ts" }, assets: {} },
   // cli.js rebuild builds a generation from the migration files (migrations/src/migration-files.ts: ../sql/).
   // prune-locations.js: the prune-locations CronJob (LOCATION_RETENTION).
-  projector: { entries: { main: "projector/src/main.ts", cli: "projector/src/cli.ts", "prune-locations": "projector/src/prune-cli.ts" }, assets: { sql: "migrations/sql" } },
+  projector: {
+    entries: { main: "projector/src/main.ts", cli: "projector/src/cli.ts", "prune-locations": "projector/src/prune-cli.ts" },
+    assets: { sql: "migrations/sql" },
+  },
   "query-api": { entries: { main: "query-api/src/main.ts" }, assets: { web: "query-api/src/web" } },
   tools: {
     entries: {
@@ -282,11 +285,12 @@ async function main() {
   await writeFile(join(outDir, "package.json"), `${JSON.stringify({ name: `udaconnect-${name}`, private: true, type: "module" }, null, 2)}\n`);
   await checkLinksStayInside(outDir);
   process.stderr.write(
-    `bundle: ${name}: ${Object.keys(image.entries).map((e) => `dist/${e}.js`).join(", ")}; ` +
+    `bundle: ${name}: ${Object.keys(image.entries)
+      .map((e) => `dist/${e}.js`)
+      .join(", ")}; ` +
       `${found.size} imported packages (${[...found.keys()].sort().join(", ")}), ${count} with their dependencies` +
       `${reused ? " (node_modules unchanged, kept)" : ""}\n`,
   );
 }
 
 main().catch((error) => fail(error instanceof Error ? error.message : String(error)));
-

@@ -76,7 +76,12 @@ export interface Delivery {
  * Sends the batches one after the other; a call that fails says nothing about its check-ins,
  * so it is sent again with the same event ids (as the device SDK does) until acknowledged.
  */
-export async function deliverAll(ingest: Ingest, batches: Iterable<readonly CheckIn[]>, deadlineMs: number, onAcknowledged?: (count: number) => void): Promise<Delivery> {
+export async function deliverAll(
+  ingest: Ingest,
+  batches: Iterable<readonly CheckIn[]>,
+  deadlineMs: number,
+  onAcknowledged?: (count: number) => void,
+): Promise<Delivery> {
   const deadline = Date.now() + deadlineMs;
   const acknowledged: string[] = [];
   let failedCalls = 0;

@@ -125,9 +125,17 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
     expect(await podman("run", "--rm", image(name), "id", "-u")).toBe("10001");
     // No tsx or esbuild package or command anywhere; no TypeScript in /app outside node_modules (third-party
     // packages may ship .ts files of their own).
-    const found = await podman("run", "--rm", "--user", "0", image(name), "sh", "-c",
+    const found = await podman(
+      "run",
+      "--rm",
+      "--user",
+      "0",
+      image(name),
+      "sh",
+      "-c",
       "find / -xdev \\( -path '*/node_modules/tsx' -o -path '*/node_modules/esbuild' -o -name 'tsx@*' -o -name 'esbuild@*' -o -path '*/bin/tsx' \\) -print; " +
-        "find /app -path /app/node_modules -prune -o -name '*.ts' -print");
+        "find /app -path /app/node_modules -prune -o -name '*.ts' -print",
+    );
     expect(found).toBe("");
   });
 
@@ -142,23 +150,46 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
   });
 
   // worker: the producers in their thread, whose entry (dist/kafka-producer-thread.js) main.js starts from beside itself; ready means it connected.
-  it.each(["main", "worker"])("ingest with INGEST_KAFKA_THREAD=%s: ready against Kafka (creating its topics), drains on SIGTERM with exit code 0", async (thread) => {
-    const port = await freePort();
-    const container = await start(`ingest-${thread}`, image("ingest"), {
-      KAFKA_BROKERS: kafkaBrokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port), AUTH_DISABLED: "true",
-      KEYSTORE_DATABASE_URL: databaseUrl(server, database), UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS, INGEST_KAFKA_THREAD: thread,
-    }, masterKeys);
-    await untilOk(`http://127.0.0.1:${port}/readyz`);
-    expect(await stopAndExitCode(container)).toBe(0);
-    expect(await podman("logs", container)).toMatch(/Draining before exit/);
-  }, 150_000);
+  it.each(["main", "worker"])(
+    "ingest with INGEST_KAFKA_THREAD=%s: ready against Kafka (creating its topics), drains on SIGTERM with exit code 0",
+    async (thread) => {
+      const port = await freePort();
+      const container = await start(
+        `ingest-${thread}`,
+        image("ingest"),
+        {
+          KAFKA_BROKERS: kafkaBrokers,
+          TOPIC_NAMESPACE: namespace,
+          INGEST_PORT: String(port),
+          AUTH_DISABLED: "true",
+          KEYSTORE_DATABASE_URL: databaseUrl(server, database),
+          UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS,
+          INGEST_KAFKA_THREAD: thread,
+        },
+        masterKeys,
+      );
+      await untilOk(`http://127.0.0.1:${port}/readyz`);
+      expect(await stopAndExitCode(container)).toBe(0);
+      expect(await podman("logs", container)).toMatch(/Draining before exit/);
+    },
+    150_000,
+  );
 
   it("projector: ready (consumer joined, database reached), drains on SIGTERM with exit code 0; cli.js rebuild --help", async () => {
     const port = await freePort();
-    const container = await start("projector", image("projector"), {
-      KAFKA_BROKERS: kafkaBrokers, TOPIC_NAMESPACE: namespace, DATABASE_URL: databaseUrl(server, database),
-      PROJECTOR_PORT: String(port), PROJECTOR_GROUP_ID: `images-${run}`, UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS,
-    }, masterKeys);
+    const container = await start(
+      "projector",
+      image("projector"),
+      {
+        KAFKA_BROKERS: kafkaBrokers,
+        TOPIC_NAMESPACE: namespace,
+        DATABASE_URL: databaseUrl(server, database),
+        PROJECTOR_PORT: String(port),
+        PROJECTOR_GROUP_ID: `images-${run}`,
+        UDACONNECT_MASTER_KEYS_FILE: MASTER_KEYS,
+      },
+      masterKeys,
+    );
     await untilOk(`http://127.0.0.1:${port}/readyz`);
     expect(await stopAndExitCode(container)).toBe(0);
     expect(await podman("logs", container)).toMatch(/projector stopped/);
@@ -169,8 +200,11 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
   it("query-api: /readyz, /docs and the web page answer; closes on SIGTERM with exit code 0", async () => {
     const port = await freePort();
     const container = await start("query-api", image("query-api"), {
-      DATABASE_URL: databaseUrl(server, database), KAFKA_BROKERS: kafkaBrokers, TOPIC_NAMESPACE: namespace,
-      QUERY_API_PORT: String(port), AUTH_DISABLED: "true",
+      DATABASE_URL: databaseUrl(server, database),
+      KAFKA_BROKERS: kafkaBrokers,
+      TOPIC_NAMESPACE: namespace,
+      QUERY_API_PORT: String(port),
+      AUTH_DISABLED: "true",
     });
     await untilOk(`http://127.0.0.1:${port}/readyz`);
     const page = await fetch(`http://127.0.0.1:${port}/`);
@@ -184,13 +218,26 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
   it("kafka: a KRaft broker on the given ports that other clients reach; stops on SIGTERM", async () => {
     const [port, controllerPort] = [await freePort(), await freePort()];
     const container = await start("kafka", image("kafka"), {
-      KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort), KAFKA_LISTEN_HOST: "127.0.0.1",
+      KAFKA_PORT: String(port),
+      KAFKA_CONTROLLER_PORT: String(controllerPort),
+      KAFKA_LISTEN_HOST: "127.0.0.1",
     });
     await eventually(() => podman("exec", container, "kafka-ready", String(port)), 120_000);
     expect(await podman("exec", container, "id", "-u")).toBe("10001");
     // A client in another container, through the advertised address.
     const topics = (...args: string[]) =>
-      podman("run", "--rm", "--network", "host", image("kafka"), "kafka-run-class", "org.apache.kafka.tools.TopicCommand", "--bootstrap-server", `127.0.0.1:${port}`, ...args);
+      podman(
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        image("kafka"),
+        "kafka-run-class",
+        "org.apache.kafka.tools.TopicCommand",
+        "--bootstrap-server",
+        `127.0.0.1:${port}`,
+        ...args,
+      );
     await topics("--create", "--topic", "probe", "--partitions", "3");
     expect(await topics("--describe", "--topic", "probe")).toMatch(/PartitionCount: 3\s+ReplicationFactor: 1/);
     // The JVM exits with 143 after SIGTERM once the broker has shut down in order.
@@ -202,7 +249,10 @@ describe.skipIf(loadTestEnvironment().skipImageTests)("images (scripts/build-ima
     const port = await freePort();
     const password = randomBytes(12).toString("hex");
     const container = await start("postgis", image("postgis"), {
-      POSTGRES_USER: "uda", POSTGRES_PASSWORD: password, POSTGRES_DB: "udadb", PGPORT: String(port),
+      POSTGRES_USER: "uda",
+      POSTGRES_PASSWORD: password,
+      POSTGRES_DB: "udadb",
+      PGPORT: String(port),
     });
     const url = (db: string, secret = password) => `postgresql://uda:${secret}@127.0.0.1:${port}/${db}`;
     const extensions = "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension";

@@ -97,8 +97,18 @@ describe("cluster.sh stop and start", () => {
   });
 
   it("stops everything it started, and starts the same cluster again", async () => {
-    await kubectl("run", "sleeper", "--image=localhost/udaconnect/cluster-probe:1", "--image-pull-policy=Never",
-      '--overrides={"spec":{"hostNetwork":true}}', "--", "say", "up", "sleep", "3600");
+    await kubectl(
+      "run",
+      "sleeper",
+      "--image=localhost/udaconnect/cluster-probe:1",
+      "--image-pull-policy=Never",
+      '--overrides={"spec":{"hostNetwork":true}}',
+      "--",
+      "say",
+      "up",
+      "sleep",
+      "3600",
+    );
     await kubectl("wait", "--for=condition=Ready", "pod/sleeper", "--timeout=120s");
     const podUid = await kubectl("get", "pod", "sleeper", "-o", "jsonpath={.metadata.uid}");
     expect(processesMentioning(stateDir).length).toBeGreaterThan(0);

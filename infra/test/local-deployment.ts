@@ -85,7 +85,10 @@ export async function waitForFreeHostPorts(timeoutMs: number): Promise<void> {
     await eventually(async () => {
       const taken = [];
       for (const port of HOST_PORTS) if (await listening(port)) taken.push(port);
-      if (taken.length > 0) throw new Error(`127.0.0.1 ports ${taken.join(", ")} are taken; the local overlay needs them (another deployment of it? kubectl get pods -A -o wide; ss -ltnp)`);
+      if (taken.length > 0)
+        throw new Error(
+          `127.0.0.1 ports ${taken.join(", ")} are taken; the local overlay needs them (another deployment of it? kubectl get pods -A -o wide; ss -ltnp)`,
+        );
     }, timeoutMs);
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${await diagnostics()}`);

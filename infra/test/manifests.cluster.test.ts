@@ -22,9 +22,14 @@ interface Run {
 
 function run(command: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = execFile(command, [...args], { env: options.env ?? inheritedEnv({}), timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-    });
+    const child = execFile(
+      command,
+      [...args],
+      { env: options.env ?? inheritedEnv({}), timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
+      },
+    );
     child.stdin?.end(options.input ?? "");
   });
 }
@@ -53,7 +58,10 @@ describe("every overlay, kubectl apply --dry-run=server against a real API serve
     const wrapper = join(work, `dry-run-${overlay}`);
     await mkdir(wrapper, { recursive: true });
     const target = relative(wrapper, join(work, "k8s/overlays", overlay));
-    await writeFile(join(wrapper, "kustomization.yaml"), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${namespace}\nresources:\n  - ${target}\n`);
+    await writeFile(
+      join(wrapper, "kustomization.yaml"),
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: ${namespace}\nresources:\n  - ${target}\n`,
+    );
     const built = await run(kustomize, ["build", wrapper]);
     expect(built.code, built.stderr).toBe(0);
     return built.stdout;
@@ -102,8 +110,18 @@ describe("every overlay, kubectl apply --dry-run=server against a real API serve
     expect(applied.code, applied.stderr).toBe(0);
     const accepted = applied.stdout.split("\n").filter((line) => line.endsWith("(server dry run)"));
     expect(accepted).toHaveLength(documents.length);
-    for (const resource of ["deployment.apps/ingest", "deployment.apps/projector", "deployment.apps/query-api", "statefulset.apps/postgis", "job.batch/migrate", "networkpolicy.networking.k8s.io/postgis"]) {
-      expect(accepted.some((line) => line.startsWith(`${resource} `)), `${resource} in:\n${applied.stdout}`).toBe(true);
+    for (const resource of [
+      "deployment.apps/ingest",
+      "deployment.apps/projector",
+      "deployment.apps/query-api",
+      "statefulset.apps/postgis",
+      "job.batch/migrate",
+      "networkpolicy.networking.k8s.io/postgis",
+    ]) {
+      expect(
+        accepted.some((line) => line.startsWith(`${resource} `)),
+        `${resource} in:\n${applied.stdout}`,
+      ).toBe(true);
     }
     const podSecurityWarnings = applied.stderr.split("\n").filter((line) => line.includes("would violate PodSecurity"));
     if (overlay === "local") {
@@ -111,8 +129,16 @@ describe("every overlay, kubectl apply --dry-run=server against a real API serve
       // The namespace warns on anything below Pod Security "restricted": here only the host network.
       expect(podSecurityWarnings).toEqual(['Warning: would violate PodSecurity "restricted:latest": host namespaces (hostNetwork=true)']);
     } else {
-      for (const resource of ["kafka.kafka.strimzi.io/udaconnect", "kafkanodepool.kafka.strimzi.io/dual-role", "kafkatopic.kafka.strimzi.io/udaconnect.locations.v1", "kafkauser.kafka.strimzi.io/udaconnect-projector"]) {
-        expect(accepted.some((line) => line.startsWith(`${resource} `)), `${resource} in:\n${applied.stdout}`).toBe(true);
+      for (const resource of [
+        "kafka.kafka.strimzi.io/udaconnect",
+        "kafkanodepool.kafka.strimzi.io/dual-role",
+        "kafkatopic.kafka.strimzi.io/udaconnect.locations.v1",
+        "kafkauser.kafka.strimzi.io/udaconnect-projector",
+      ]) {
+        expect(
+          accepted.some((line) => line.startsWith(`${resource} `)),
+          `${resource} in:\n${applied.stdout}`,
+        ).toBe(true);
       }
       // UdaConnect's pods meet Pod Security "restricted" (Strimzi's are made by its operator).
       expect(podSecurityWarnings).toEqual([]);

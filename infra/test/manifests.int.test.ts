@@ -61,7 +61,11 @@ describe("infra/k8s/check.sh manifests (kustomize build | kubeconform -strict, l
   });
 
   it("fails on a field Kubernetes does not know, naming the resource and the field", async () => {
-    await edit(join(copy, "k8s/base/query-api.yaml"), "      automountServiceAccountToken: false\n", "      automountServiceAccountToken: false\n      hostNetworks: true\n");
+    await edit(
+      join(copy, "k8s/base/query-api.yaml"),
+      "      automountServiceAccountToken: false\n",
+      "      automountServiceAccountToken: false\n      hostNetworks: true\n",
+    );
 
     const result = await run(checkScript, ["manifests", join(copy, "k8s")]);
 

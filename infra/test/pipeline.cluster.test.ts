@@ -8,7 +8,21 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidV5 } from "../../scripts/src/legacy/legacy-plan";
 import { mintToken } from "../../scripts/src/mint-token/mint-token";
-import { checkInsFor, createIngestClient, deliverAll, get, getJson, inBatches, locationIds, personIds, recordBatch, registerAll, type Answer, type CheckIn, type Ingest } from "./check-ins";
+import {
+  checkInsFor,
+  createIngestClient,
+  deliverAll,
+  get,
+  getJson,
+  inBatches,
+  locationIds,
+  personIds,
+  recordBatch,
+  registerAll,
+  type Answer,
+  type CheckIn,
+  type Ingest,
+} from "./check-ins";
 import {
   INGEST_URL,
   KAFKA_BROKER,
@@ -44,8 +58,18 @@ const elapsed = (since: number) => `${((Date.now() - since) / 1000).toFixed(0)} 
 const log = (line: string) => process.stderr.write(`[pipeline.cluster] ${line}\n`);
 
 async function readyPods(app: string): Promise<string[]> {
-  const out = await inNamespace("get", "pods", "-l", `app.kubernetes.io/name=${app}`, "-o", 'jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}');
-  return out.split("\n").filter((line) => line.endsWith(" True")).map((line) => line.split(" ")[0] ?? "");
+  const out = await inNamespace(
+    "get",
+    "pods",
+    "-l",
+    `app.kubernetes.io/name=${app}`,
+    "-o",
+    'jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+  );
+  return out
+    .split("\n")
+    .filter((line) => line.endsWith(" True"))
+    .map((line) => line.split(" ")[0] ?? "");
 }
 
 /** Members of the projector's consumer group and their partitions, from the broker (kafkajs of the projector package). */
@@ -72,7 +96,9 @@ describe("the pipeline running as pods of a real cluster", () => {
 
   beforeAll(async () => {
     if (loadTestEnvironment().kubeconfig === undefined) {
-      throw new Error('KUBECONFIG is not set: run scripts/test-cluster, or `infra/local-cluster/cluster.sh start` and `eval "$(infra/local-cluster/cluster.sh env)"` first');
+      throw new Error(
+        'KUBECONFIG is not set: run scripts/test-cluster, or `infra/local-cluster/cluster.sh start` and `eval "$(infra/local-cluster/cluster.sh env)"` first',
+      );
     }
     await removeDeployment();
     await waitForFreeHostPorts(120_000);
@@ -85,7 +111,8 @@ describe("the pipeline running as pods of a real cluster", () => {
     log(`apply → migrate Job complete and every workload Ready: ${elapsed(applied)}`);
     await waitFor(["wait", "--for=condition=Complete", "job/seed-data", "--timeout=600s"]);
     log(`apply → seed-data Job complete: ${elapsed(applied)}`);
-    const token = (role: "operator" | "analyst", subject: string) => mintToken({ role, subject, keyFile: SIGNING_KEY_FILE, dev: false, expiresInSeconds: 3600 });
+    const token = (role: "operator" | "analyst", subject: string) =>
+      mintToken({ role, subject, keyFile: SIGNING_KEY_FILE, dev: false, expiresInSeconds: 3600 });
     operator = await token("operator", "pipeline-cluster-test");
     analyst = await token("analyst", "pipeline-cluster-test");
     ingest = createIngestClient(INGEST_URL, operator);
@@ -183,7 +210,12 @@ describe("the pipeline running as pods of a real cluster", () => {
         expect(found).toHaveLength(25);
         return found;
       }, 90_000);
-      expect(ids.sort()).toEqual(checkIns.filter((c) => c.personId === person).map((c) => c.eventId).sort());
+      expect(ids.sort()).toEqual(
+        checkIns
+          .filter((c) => c.personId === person)
+          .map((c) => c.eventId)
+          .sort(),
+      );
     }
     const prefix = persons[0]?.replace(/-0$/, "");
     expect(await psql(`SELECT count(*) FROM location WHERE person_id LIKE '${prefix}-%'`)).toBe(String(checkIns.length));
@@ -234,7 +266,10 @@ describe("the pipeline running as pods of a real cluster", () => {
     expect(acknowledgedAfterReplacement).toBeGreaterThanOrEqual(64);
     await waitFor(["rollout", "status", "deployment/projector", "--timeout=300s"]);
     for (const person of persons) {
-      const expected = sent.filter((c) => c.personId === person).map((c) => c.eventId).sort();
+      const expected = sent
+        .filter((c) => c.personId === person)
+        .map((c) => c.eventId)
+        .sort();
       const ids = await eventually(async () => {
         const found = await locationIds(person, analyst);
         expect(found.length).toBeGreaterThanOrEqual(expected.length);

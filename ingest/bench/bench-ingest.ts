@@ -134,9 +134,6 @@ function schedule(clients: readonly KafkaClientName[], threads: readonly KafkaTh
 /** The bytes of a typical LocationRecorded record value, as the gateway encodes it. */
 function sampleRecordSize(): number {
   const now = timestampFromDate(new Date());
-  const event = locationRecorded(
-    { eventId: randomUUID(), personId: "bench-123", latitude: 37.5534, longitude: -122.29, occurredAt: now, accuracyM: 8 },
-    now,
-  );
+  const event = locationRecorded({ eventId: randomUUID(), personId: "bench-123", latitude: 37.5534, longitude: -122.29, occurredAt: now, accuracyM: 8 }, now);
   return encodeEvent(event.event).length;
 }

@@ -12,7 +12,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
   const databaseUrl = env.DATABASE_URL ?? "";
   const missing = [kafkaBrokers === "" ? "KAFKA_BROKERS" : "", databaseUrl === "" ? "DATABASE_URL" : ""].filter((name) => name !== "");
   if (missing.length > 0) {
-    throw new Error(`${missing.join(" and ")} not set: run it as scripts/bench-ingest (it finds or starts the local Kafka and PostGIS), or eval "$(bash infra/local/services.sh env)"`);
+    throw new Error(
+      `${missing.join(" and ")} not set: run it as scripts/bench-ingest (it finds or starts the local Kafka and PostGIS), or eval "$(bash infra/local/services.sh env)"`,
+    );
   }
   const tuning = Object.entries(env).filter((entry): entry is [string, string] => entry[0].startsWith("INGEST_") && entry[1] !== undefined);
   return Object.freeze({ kafkaBrokers, databaseUrl, gatewayEnv: Object.freeze({ PATH: env.PATH ?? "", ...Object.fromEntries(tuning) }) });

@@ -40,7 +40,11 @@ export async function startGatewayProcess(
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a loaded machine compiling the sources through tsx alone can take a minute.
   const deadline = Date.now() + READY_WITHIN_MS;
-  while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
+  while (
+    (await fetch(`${url}/readyz`)
+      .then((r) => r.status)
+      .catch(() => 0)) !== 200
+  ) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill("SIGKILL");
       throw new Error(`the gateway did not become ready within ${READY_WITHIN_MS / 1000} s (its log lines are above); is Kafka at ${brokers} up?`);

@@ -40,7 +40,9 @@ export async function runVariant(variant: Variant, settings: VariantSettings): P
   const env = { ...settings.gatewayEnv, INGEST_KAFKA_CLIENT: variant.client, INGEST_KAFKA_THREAD: variant.thread };
   // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
   const started = await Promise.allSettled(
-    Array.from({ length: settings.gateways }, () => startGatewayProcess(settings.brokers, settings.namespace, env, variant.nodeOptions, settings.cpuProfileDir)),
+    Array.from({ length: settings.gateways }, () =>
+      startGatewayProcess(settings.brokers, settings.namespace, env, variant.nodeOptions, settings.cpuProfileDir),
+    ),
   );
   const gateways = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");

@@ -25,7 +25,14 @@ export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: nu
   try {
     const clients = await Promise.all(
       Array.from({ length: devices }, async (_, d) =>
-        createDeviceClient({ gatewayUrl: gatewayUrls[d % gatewayUrls.length] ?? "", storage: await fileStorage(join(dir, `device-${d}`)), batchSize: 500, maxInFlightBatches: 4, lingerMs: 0, maxQueued: checkIns }),
+        createDeviceClient({
+          gatewayUrl: gatewayUrls[d % gatewayUrls.length] ?? "",
+          storage: await fileStorage(join(dir, `device-${d}`)),
+          batchSize: 500,
+          maxInFlightBatches: 4,
+          lingerMs: 0,
+          maxQueued: checkIns,
+        }),
       ),
     );
     const cpuBefore = process.cpuUsage();

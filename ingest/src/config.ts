@@ -57,7 +57,9 @@ export interface IngestConfig {
 }
 
 const tcpPort: Parser<number> = (text, name) =>
-  /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65_535 ? { value: Number(text) } : { problem: `${name} must be a TCP port 1..65535, got "${text}"` };
+  /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65_535
+    ? { value: Number(text) }
+    : { problem: `${name} must be a TCP port 1..65535, got "${text}"` };
 
 const BROKERS_REQUIRED = 'KAFKA_BROKERS is required, e.g. "127.0.0.1:19092" or "kafka-0:9092,kafka-1:9092"';
 
@@ -90,8 +92,7 @@ const seconds = mapped(positiveInteger, (s) => s * 1000);
 const KEY_STORE_REQUIRED =
   'KEYSTORE_DATABASE_URL is required: a postgres:// URL of the key store (docs/erasure.md), e.g. "postgres://udaconnect_keystore@127.0.0.1:54329/udaconnect"';
 
-const keyStoreUrl: Parser<string> = (text) =>
-  /^postgres(ql)?:\/\//.test(text) ? { value: text } : { problem: KEY_STORE_REQUIRED };
+const keyStoreUrl: Parser<string> = (text) => (/^postgres(ql)?:\/\//.test(text) ? { value: text } : { problem: KEY_STORE_REQUIRED });
 
 /** Exactly one of AUTH_JWKS_FILE and AUTH_DISABLED=true: running without auth must be a decision, not an omission. */
 const auth = composite<IngestConfig["auth"]>({
@@ -120,27 +121,105 @@ export const INGEST_SCHEMA = {
   othersNames: ["INGEST_URL"],
   settings: {
     host: variable({ name: "INGEST_HOST", default: "127.0.0.1", parse: nonBlank, description: "interface to listen on; 0.0.0.0 in a container" }),
-    port: variable({ name: "INGEST_PORT", default: 50051, parse: tcpPort, description: "the one port of HTTP/2 cleartext (gRPC, Connect, gRPC-Web) and HTTP/1.1" }),
-    kafkaBrokers: requiredVariable({ name: "KAFKA_BROKERS", missing: BROKERS_REQUIRED, parse: brokerList, description: "bootstrap brokers, host:port comma-separated" }),
+    port: variable({
+      name: "INGEST_PORT",
+      default: 50051,
+      parse: tcpPort,
+      description: "the one port of HTTP/2 cleartext (gRPC, Connect, gRPC-Web) and HTTP/1.1",
+    }),
+    kafkaBrokers: requiredVariable({
+      name: "KAFKA_BROKERS",
+      missing: BROKERS_REQUIRED,
+      parse: brokerList,
+      description: "bootstrap brokers, host:port comma-separated",
+    }),
     topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: namespace, description: 'prefix of every topic name; "" in production' }),
     kafkaClientId: variable({ name: "KAFKA_CLIENT_ID", default: "udaconnect-ingest", parse: nonBlank, description: "the Kafka client id" }),
-    kafkaConnection: composite({ names: [], description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)", read: parseKafkaConnection }),
-    createTopics: variable({ name: "INGEST_CREATE_TOPICS", default: true, parse: boolean, description: "create missing topics at start (true), or only check them (false: Strimzi's KafkaTopics own them)" }),
+    kafkaConnection: composite({
+      names: [],
+      description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
+      read: parseKafkaConnection,
+    }),
+    createTopics: variable({
+      name: "INGEST_CREATE_TOPICS",
+      default: true,
+      parse: boolean,
+      description: "create missing topics at start (true), or only check them (false: Strimzi's KafkaTopics own them)",
+    }),
     auth,
-    locationRetention: composite({ names: ["LOCATION_RETENTION"], description: "how long the locations topic keeps check-ins (its retention.ms)", read: locationRetentionFrom }),
+    locationRetention: composite({
+      names: ["LOCATION_RETENTION"],
+      description: "how long the locations topic keeps check-ins (its retention.ms)",
+      read: locationRetentionFrom,
+    }),
     maxCheckInAgeMs: variable({ name: "INGEST_MAX_CHECK_IN_AGE", default: 30 * UNIT_MS.d, parse: duration, description: "older check-ins are refused" }),
-    maxStreamMs: variable({ name: "INGEST_MAX_STREAM_SECONDS", default: 3600 * 1000, parse: seconds, description: "a StreamCheckIns call is ended after this long" }),
-    inFlightBatches: variable({ name: "INGEST_IN_FLIGHT_BATCHES", default: 256, parse: positiveInteger, description: "batches waiting for Kafka, over all calls" }),
-    inFlightBatchesPerStream: variable({ name: "INGEST_IN_FLIGHT_BATCHES_PER_STREAM", default: 4, parse: positiveInteger, description: "batches waiting for Kafka, per stream" }),
-    recentEventIds: variable({ name: "INGEST_RECENT_EVENT_IDS", default: 100_000, parse: positiveInteger, description: "event ids remembered to answer a retry DUPLICATE" }),
-    kafkaProducers: variable({ name: "INGEST_KAFKA_PRODUCERS", default: 1, parse: positiveInteger, description: "Kafka producers the appends are spread over" }),
-    kafkaClient: variable({ name: "INGEST_KAFKA_CLIENT", default: "kafkajs", parse: oneOf(KAFKA_CLIENTS), description: "the client that produces (docs/decisions/0009-kafka-client.md)" }),
-    kafkaThread: variable({ name: "INGEST_KAFKA_THREAD", default: "main", parse: oneOf(KAFKA_THREADS), description: "where the producers run: the main thread, or a worker thread of their own (docs/ingest.md)" }),
-    maxConcurrentStreams: variable({ name: "INGEST_MAX_CONCURRENT_STREAMS", default: 100, parse: positiveInteger, description: "open calls per HTTP/2 connection" }),
-    requestTimeoutMs: variable({ name: "INGEST_REQUEST_TIMEOUT_SECONDS", default: 60 * 1000, parse: seconds, description: "a call's request must arrive in full within this time (StreamCheckIns aside)" }),
-    idleTimeoutMs: variable({ name: "INGEST_IDLE_TIMEOUT_SECONDS", default: 120 * 1000, parse: seconds, description: "an HTTP/2 connection without traffic this long is closed" }),
+    maxStreamMs: variable({
+      name: "INGEST_MAX_STREAM_SECONDS",
+      default: 3600 * 1000,
+      parse: seconds,
+      description: "a StreamCheckIns call is ended after this long",
+    }),
+    inFlightBatches: variable({
+      name: "INGEST_IN_FLIGHT_BATCHES",
+      default: 256,
+      parse: positiveInteger,
+      description: "batches waiting for Kafka, over all calls",
+    }),
+    inFlightBatchesPerStream: variable({
+      name: "INGEST_IN_FLIGHT_BATCHES_PER_STREAM",
+      default: 4,
+      parse: positiveInteger,
+      description: "batches waiting for Kafka, per stream",
+    }),
+    recentEventIds: variable({
+      name: "INGEST_RECENT_EVENT_IDS",
+      default: 100_000,
+      parse: positiveInteger,
+      description: "event ids remembered to answer a retry DUPLICATE",
+    }),
+    kafkaProducers: variable({
+      name: "INGEST_KAFKA_PRODUCERS",
+      default: 1,
+      parse: positiveInteger,
+      description: "Kafka producers the appends are spread over",
+    }),
+    kafkaClient: variable({
+      name: "INGEST_KAFKA_CLIENT",
+      default: "kafkajs",
+      parse: oneOf(KAFKA_CLIENTS),
+      description: "the client that produces (docs/decisions/0009-kafka-client.md)",
+    }),
+    kafkaThread: variable({
+      name: "INGEST_KAFKA_THREAD",
+      default: "main",
+      parse: oneOf(KAFKA_THREADS),
+      description: "where the producers run: the main thread, or a worker thread of their own (docs/ingest.md)",
+    }),
+    maxConcurrentStreams: variable({
+      name: "INGEST_MAX_CONCURRENT_STREAMS",
+      default: 100,
+      parse: positiveInteger,
+      description: "open calls per HTTP/2 connection",
+    }),
+    requestTimeoutMs: variable({
+      name: "INGEST_REQUEST_TIMEOUT_SECONDS",
+      default: 60 * 1000,
+      parse: seconds,
+      description: "a call's request must arrive in full within this time (StreamCheckIns aside)",
+    }),
+    idleTimeoutMs: variable({
+      name: "INGEST_IDLE_TIMEOUT_SECONDS",
+      default: 120 * 1000,
+      parse: seconds,
+      description: "an HTTP/2 connection without traffic this long is closed",
+    }),
     logLevel: composite({ names: ["LOG_LEVEL"], description: "how much the gateway logs", read: logLevelFrom }),
-    keyStoreUrl: requiredVariable({ name: "KEYSTORE_DATABASE_URL", missing: KEY_STORE_REQUIRED, parse: keyStoreUrl, description: "the key store (docs/erasure.md), a role with rights on schema keystore only" }),
+    keyStoreUrl: requiredVariable({
+      name: "KEYSTORE_DATABASE_URL",
+      missing: KEY_STORE_REQUIRED,
+      parse: keyStoreUrl,
+      description: "the key store (docs/erasure.md), a role with rights on schema keystore only",
+    }),
     masterKeysFile: requiredVariable({
       name: "UDACONNECT_MASTER_KEYS_FILE",
       missing: "UDACONNECT_MASTER_KEYS_FILE is required: the master keys file (scripts/rotate-master-key new-file makes one; docs/erasure.md)",

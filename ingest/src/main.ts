@@ -33,16 +33,19 @@ async function main(): Promise<void> {
       logger.error("Drain took too long; exiting anyway");
       process.exit(1);
     }, HARD_EXIT_MS).unref();
-    server.close().then(keyStore.close).then(
-      () => {
-        logger.info("Stopped");
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, "Error while draining");
-        process.exit(1);
-      },
-    );
+    server
+      .close()
+      .then(keyStore.close)
+      .then(
+        () => {
+          logger.info("Stopped");
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, "Error while draining");
+          process.exit(1);
+        },
+      );
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);

@@ -45,7 +45,13 @@ describe("authentication", () => {
       message: "token is not signed by a known key",
     });
     const stream = grpc().streamCheckIns(batches(batch(1, [checkIn(personId, randomUUID())])), { headers });
-    expect(await failure((async () => { for await (const _ of stream); })())).toEqual({
+    expect(
+      await failure(
+        (async () => {
+          for await (const _ of stream);
+        })(),
+      ),
+    ).toEqual({
       code: Code.Unauthenticated,
       message: "token is not signed by a known key",
     });
@@ -86,7 +92,10 @@ describe("authorisation", () => {
 
     expect(await failure(grpc().registerPerson(registration(other), { headers }))).toEqual(notOther);
     expect(await failure(grpc().updatePerson({ personId: other, lastName: "Byron" }, { headers }))).toEqual(notOther);
-    expect(await failure(grpc().erasePerson({ personId: me }, { headers }))).toEqual({ code: Code.PermissionDenied, message: "this call needs an operator token" });
+    expect(await failure(grpc().erasePerson({ personId: me }, { headers }))).toEqual({
+      code: Code.PermissionDenied,
+      message: "this call needs an operator token",
+    });
     const registered = await grpc().registerPerson(registration(me), { headers });
     const updated = await grpc().updatePerson({ personId: me, lastName: "Byron" }, { headers });
 
@@ -105,9 +114,7 @@ describe("authorisation", () => {
 
     expect(registered.personId).toBe(me);
     const records = await harness.reader.records(personsTopic, me);
-    expect(records.map((r) => [r.event.eventId, r.event.payload.value])).toEqual([
-      [registered.eventId, expect.objectContaining(registration(me))],
-    ]);
+    expect(records.map((r) => [r.event.eventId, r.event.payload.value])).toEqual([[registered.eventId, expect.objectContaining(registration(me))]]);
   });
 
   it("refuses an analyst's registration", async () => {

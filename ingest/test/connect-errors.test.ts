@@ -21,7 +21,9 @@ describe("translating errors at the edge", () => {
         "retry the call with the same event ids (and person id) so that a duplicate is recognised",
     );
     expect(translated.cause).toBeUndefined();
-    expect(logger.lines.map(summary)).toEqual([["warn", "Kafka did not acknowledge an append", "RecordLocation", "Kafka refused the events: Connection error: connect ECONNREFUSED 127.0.0.1:1"]]);
+    expect(logger.lines.map(summary)).toEqual([
+      ["warn", "Kafka did not acknowledge an append", "RecordLocation", "Kafka refused the events: Connection error: connect ECONNREFUSED 127.0.0.1:1"],
+    ]);
   });
 
   it("answers INTERNAL without the message of an unexpected error", () => {
@@ -31,7 +33,9 @@ describe("translating errors at the edge", () => {
     const translated = translateError(error, logger, "RegisterPerson");
 
     expect([translated.code, translated.rawMessage, translated.cause]).toEqual([Code.Internal, "internal error", undefined]);
-    expect(logger.lines.map(summary)).toEqual([["error", "Unexpected error in a call", "RegisterPerson", "Cannot read properties of undefined (reading 'secret')"]]);
+    expect(logger.lines.map(summary)).toEqual([
+      ["error", "Unexpected error in a call", "RegisterPerson", "Cannot read properties of undefined (reading 'secret')"],
+    ]);
   });
 
   it("passes Connect errors through", () => {

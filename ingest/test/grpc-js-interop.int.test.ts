@@ -25,7 +25,13 @@ let metadata: grpc.Metadata;
 beforeAll(async () => {
   keys = await testKeys();
   harness = await startHarness(inject("kafkaBrokers"), { auth: keys.verify });
-  const definition = protoLoader.loadSync("udaconnect/v1/ingest.proto", { includeDirs: [PROTO_DIR], keepCase: true, longs: String, enums: String, defaults: true });
+  const definition = protoLoader.loadSync("udaconnect/v1/ingest.proto", {
+    includeDirs: [PROTO_DIR],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+  });
   const loaded = grpc.loadPackageDefinition(definition) as unknown as {
     udaconnect: { v1: { IngestService: new (address: string, credentials: grpc.ChannelCredentials) => IngestStub } };
   };

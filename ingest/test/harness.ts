@@ -19,8 +19,7 @@ export type IngestClient = Client<typeof IngestService>;
 export const transports = {
   "gRPC (HTTP/2)": (baseUrl: string) => createGrpcTransport({ baseUrl }),
   "Connect JSON (HTTP/2)": (baseUrl: string) => createConnectTransport({ baseUrl, httpVersion: "2" }),
-  "Connect binary (HTTP/1.1)": (baseUrl: string) =>
-    createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: true }),
+  "Connect binary (HTTP/1.1)": (baseUrl: string) => createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: true }),
   "Connect JSON (HTTP/1.1)": (baseUrl: string) => createConnectTransport({ baseUrl, httpVersion: "1.1" }),
   "gRPC-Web (HTTP/1.1)": (baseUrl: string) => createGrpcWebTransport({ baseUrl, httpVersion: "1.1" }),
 } satisfies Record<string, (baseUrl: string) => Transport>;
@@ -106,4 +105,3 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-

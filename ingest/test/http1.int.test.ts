@@ -45,9 +45,7 @@ describe("Connect unary over plain HTTP/1.1 JSON", () => {
       { topic: topicName(locationsTopic, harness.namespace), partition: record?.partition ?? -1, nextOffset: BigInt(record?.offset ?? -1) + 1n },
     ]);
     expect(reply).toEqual({ status: 200, type: "application/json", body: { eventId, consistencyToken } });
-    expect(records.map((r) => r.event)).toEqual([
-      expectedLocationRecorded({ eventId, personId, latitude: -33.8688, longitude: 151.2093 }),
-    ]);
+    expect(records.map((r) => r.event)).toEqual([expectedLocationRecorded({ eventId, personId, latitude: -33.8688, longitude: 151.2093 })]);
   });
 
   it("answers a refused check-in with HTTP 400 and the Connect error naming the field", async () => {

@@ -51,8 +51,7 @@ async function projected(token: string): Promise<void> {
   }
 }
 
-const rowsOf = (personId: string) =>
-  database.db.selectFrom("location").select("event_id").where("person_id", "=", personId).orderBy("event_id").execute();
+const rowsOf = (personId: string) => database.db.selectFrom("location").select("event_id").where("person_id", "=", personId).orderBy("event_id").execute();
 
 describe("idempotency", () => {
   it("answers a retry DUPLICATE, and a retry the gateway no longer remembers is still one row in the read model", async () => {
@@ -62,7 +61,14 @@ describe("idempotency", () => {
     const first = await send(harness.server.url, batch(1, [checkIn(personId, eventId)]));
     const retry = await send(harness.server.url, batch(2, [checkIn(personId, eventId)]));
     // Another gateway instance (or this one after a restart) has an empty cache: it appends the event again.
-    const other = await startIngestServer({ auth: "disabled", kafkaBrokers: inject("kafkaBrokers"), topicNamespace: harness.namespace, port: 0, logger: silentLogger, now: () => SERVER_NOW });
+    const other = await startIngestServer({
+      auth: "disabled",
+      kafkaBrokers: inject("kafkaBrokers"),
+      topicNamespace: harness.namespace,
+      port: 0,
+      logger: silentLogger,
+      now: () => SERVER_NOW,
+    });
     const forgotten = await send(other.url, batch(3, [checkIn(personId, eventId)])).finally(() => other.close());
 
     expect([first, retry, forgotten].map((r) => r.map((b) => b.results))).toEqual([[[accepted(eventId)]], [[duplicate(eventId)]], [[accepted(eventId)]]]);

@@ -38,7 +38,11 @@ interface Started {
 /** Every client on every thread. */
 const VARIANTS = KAFKA_CLIENTS.flatMap((client) => KAFKA_THREADS.map((thread) => [client, thread] as const));
 
-async function startLog(client: KafkaClientName, thread: KafkaThreadName, options: { brokers?: string; connection?: KafkaConnection; producers?: number } = {}): Promise<Started> {
+async function startLog(
+  client: KafkaClientName,
+  thread: KafkaThreadName,
+  options: { brokers?: string; connection?: KafkaConnection; producers?: number } = {},
+): Promise<Started> {
   const brokers = inject("kafkaBrokers");
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
@@ -72,7 +76,9 @@ describe.each(VARIANTS)("the event log through %s on the %s thread", (client, th
 
     const records = await reader.records(locationsTopic);
     for (const personId of people) {
-      expect(records.filter((r) => r.key === personId).map((r) => r.event.payload.case === "locationRecorded" && r.event.payload.value.latitude)).toEqual([1, 2, 3]);
+      expect(records.filter((r) => r.key === personId).map((r) => r.event.payload.case === "locationRecorded" && r.event.payload.value.latitude)).toEqual([
+        1, 2, 3,
+      ]);
     }
     expect(records.map((r) => r.event.eventId).sort()).toEqual(events.map((e) => e.event.eventId).sort());
     expect(sorted(positions)).toEqual(endsOf(records, topicOf(locationsTopic)));
@@ -141,7 +147,9 @@ describe.each(VARIANTS)("the event log through %s on the %s thread", (client, th
     await expect(log.appendEvents([checkIn("p", 1)])).rejects.toThrow(new AppendEventsError("Kafka did not acknowledge within 1000 ms"));
     expect(log.isReady()).toBe(false);
     const unreachable = `127.0.0.1:${port}`;
-    expect(logger.lines.map((l) => l.message)).toContain(`Kafka not ready yet; retrying (KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED ${unreachable})`);
+    expect(logger.lines.map((l) => l.message)).toContain(
+      `Kafka not ready yet; retrying (KafkaJSNumberOfRetriesExceeded: Connection error: connect ECONNREFUSED ${unreachable})`,
+    );
   });
 
   it("refuses appends once closing", async () => {
@@ -183,7 +191,9 @@ describe.each(VARIANTS)("the event log through %s on the %s thread over the brok
     log.start();
     cleanups.push(() => log.close());
 
-    const refused = await eventually(() => logger.lines.find((l) => l.message.includes("KafkaJSSASLAuthenticationError")) ?? fail("no warning yet"), { timeoutMs: 20_000 });
+    const refused = await eventually(() => logger.lines.find((l) => l.message.includes("KafkaJSSASLAuthenticationError")) ?? fail("no warning yet"), {
+      timeoutMs: 20_000,
+    });
     expect(refused.message).toContain("invalid credentials with SASL mechanism SCRAM-SHA-512");
     expect(log.isReady()).toBe(false);
   });

@@ -21,7 +21,9 @@ describe("GET /metrics", () => {
     const grpc = client(transports["gRPC (HTTP/2)"](harness.server.url));
     const personId = uniquePersonId();
     await grpc.recordLocation({ checkIn: checkIn(personId, randomUUID()) });
-    const refused = await grpc.recordLocation({ checkIn: checkIn(personId, randomUUID(), { latitude: 91 }) }).catch((e: unknown) => ConnectError.from(e).rawMessage);
+    const refused = await grpc
+      .recordLocation({ checkIn: checkIn(personId, randomUUID(), { latitude: 91 }) })
+      .catch((e: unknown) => ConnectError.from(e).rawMessage);
     for await (const _ of grpc.streamCheckIns(batches(batch(1, [checkIn(personId, randomUUID())])))) {
       // Read the stream to its end: the call is counted when it ends.
     }

@@ -57,19 +57,30 @@ describe("/metrics for unary calls", () => {
     const [me, other] = [uniquePersonId(), uniquePersonId()];
     const headers = await keys.bearer(attendee(me));
     const grpc = client(transports["gRPC (HTTP/2)"](harness.server.url));
-    const refused = (call: Promise<unknown>) => call.then(() => "succeeded", (e: unknown) => Code[ConnectError.from(e).code]);
+    const refused = (call: Promise<unknown>) =>
+      call.then(
+        () => "succeeded",
+        (e: unknown) => Code[ConnectError.from(e).code],
+      );
 
     const outcomes = [
       await refused(grpc.recordLocation({ checkIn: checkIn(me, randomUUID()) }, { headers })),
       await refused(grpc.recordLocation({ checkIn: checkIn(me, randomUUID(), { latitude: 91 }) }, { headers })),
-      await refused(grpc.recordLocations(once([checkIn(me, randomUUID()), checkIn(me, randomUUID(), { latitude: -99 }), checkIn(me, randomUUID())]), { headers })),
+      await refused(
+        grpc.recordLocations(once([checkIn(me, randomUUID()), checkIn(me, randomUUID(), { latitude: -99 }), checkIn(me, randomUUID())]), { headers }),
+      ),
       await refused(grpc.recordLocation({ checkIn: checkIn(other, randomUUID()) }, { headers })),
       await refused(grpc.recordLocations(once([checkIn(me, randomUUID()), checkIn(other, randomUUID())]), { headers })),
     ];
     const text = await (await fetch(`${harness.server.url}/metrics`)).text();
 
     expect(outcomes).toEqual(["succeeded", "InvalidArgument", "InvalidArgument", "PermissionDenied", "PermissionDenied"]);
-    expect(text.split("\n").filter((line) => line.startsWith("udaconnect_ingest_check_ins_")).sort()).toEqual([
+    expect(
+      text
+        .split("\n")
+        .filter((line) => line.startsWith("udaconnect_ingest_check_ins_"))
+        .sort(),
+    ).toEqual([
       "udaconnect_ingest_check_ins_accepted_total 1",
       "udaconnect_ingest_check_ins_duplicate_total 0",
       'udaconnect_ingest_check_ins_rejected_total{reason="FORBIDDEN_PERSON"} 2',
@@ -91,9 +102,7 @@ describe("limits", () => {
     requests.push(batch(1, [checkIn(uniquePersonId(), randomUUID())]));
     const answered: number[] = [];
 
-    const ended = await drive(client(transports["gRPC (HTTP/2)"](harness.server.url)).streamCheckIns(requests), (r) =>
-      answered.push(Number(r.batchId)),
-    );
+    const ended = await drive(client(transports["gRPC (HTTP/2)"](harness.server.url)).streamCheckIns(requests), (r) => answered.push(Number(r.batchId)));
 
     expect(answered).toEqual([1]);
     expect(ended).toEqual({

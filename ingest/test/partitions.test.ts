@@ -6,14 +6,22 @@ import type { OutgoingRecord } from "../src/kafka/record-producer";
 import { SendQueue } from "../src/kafka/send-queue";
 
 function record(value: string, placement: { key?: string; partition?: number } = {}): OutgoingRecord {
-  return { key: placement.key ?? "k", value: Buffer.from(value), headers: {}, ...(placement.partition === undefined ? {} : { partition: placement.partition }) };
+  return {
+    key: placement.key ?? "k",
+    value: Buffer.from(value),
+    headers: {},
+    ...(placement.partition === undefined ? {} : { partition: placement.partition }),
+  };
 }
 
 describe("assignPartitions", () => {
   // That it is the partition Kafka really used is shown end to end: the integration tests compare
   // each reply's consistency token with the partitions and offsets the records landed in.
   it("places each key in one partition, the same for every message with that key", () => {
-    const placed = assignPartitions([{ topic: "t", messages: [record("x", { key: "5" }), record("y", { key: "6" }), record("z", { key: "5" })] }], new Map([["t", 6]]));
+    const placed = assignPartitions(
+      [{ topic: "t", messages: [record("x", { key: "5" }), record("y", { key: "6" }), record("z", { key: "5" })] }],
+      new Map([["t", 6]]),
+    );
 
     const partitions = placed[0]?.messages.map((m) => m.partition);
     expect(partitions?.[0]).toBe(partitions?.[2]);

@@ -32,7 +32,9 @@ afterEach(async () => {
 
 const NOW = timestampFromDate(new Date("2024-05-01T12:00:00Z"));
 const requireFromKafkaJs = createRequire(require.resolve("kafkajs"));
-const { createErrorFromCode } = requireFromKafkaJs("./src/protocol/error") as { createErrorFromCode: (code: number) => ConstructorParameters<typeof KafkaJSProtocolError>[0] };
+const { createErrorFromCode } = requireFromKafkaJs("./src/protocol/error") as {
+  createErrorFromCode: (code: number) => ConstructorParameters<typeof KafkaJSProtocolError>[0];
+};
 
 /** The error kafkajs's sendBatch rejects with for a non-retriable Kafka error code (its retrier wraps the protocol error). */
 function kafkaJsError(code: number): Error {
@@ -102,10 +104,12 @@ describe.each(KAFKA_CLIENTS)("a shard whose %s producer Kafka refuses", (client:
     expect(outcomes[1]).toMatchObject({ status: "fulfilled" });
     expect(resets).toEqual(["OUT_OF_ORDER_SEQUENCE_NUMBER"]);
     expect(made).toBe(2);
-    await eventually(async () => {
-      const ids = (await reader.records(locationsTopic)).map((r) => r.event.eventId).sort();
-      expect(ids).toEqual([...waiting.ids, ...later.ids].sort());
-    }, { timeoutMs: 20_000 });
+    await eventually(
+      async () => {
+        const ids = (await reader.records(locationsTopic)).map((r) => r.event.eventId).sort();
+        expect(ids).toEqual([...waiting.ids, ...later.ids].sort());
+      },
+      { timeoutMs: 20_000 },
+    );
   });
 });
-

@@ -77,6 +77,10 @@ describe("the connection settings given to the producer thread", () => {
     expect(arrived.sasl?.password.reveal()).toBe("s3cret");
     expect(arrived.tls?.client?.keyPem.reveal()).toBe("KEY");
     expect(JSON.stringify(arrived)).not.toMatch(/s3cret|KEY"/);
-    expect({ ...arrived, tls: { ...arrived.tls, client: undefined }, sasl: undefined }).toEqual({ ...connection, tls: { ...connection.tls, client: undefined }, sasl: undefined });
+    expect({ ...arrived, tls: { ...arrived.tls, client: undefined }, sasl: undefined }).toEqual({
+      ...connection,
+      tls: { ...connection.tls, client: undefined },
+      sasl: undefined,
+    });
   });
 });

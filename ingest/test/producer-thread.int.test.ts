@@ -67,12 +67,17 @@ describe.each(KAFKA_CLIENTS)("a %s producer thread that ends unasked", (client) 
 
     expect(threads).toHaveLength(2);
     expect(producers.isConnected()).toBe(true);
-    const records = await eventually(async () => {
-      const found = await reader.records(locationsTopic, "person-b");
-      expect(found.map((r) => r.event.eventId)).toEqual(later.ids);
-      return found;
-    }, { timeoutMs: 20_000 });
-    expect(positions).toEqual([{ topic: topicName(locationsTopic, namespace), partition: records[0]?.partition, nextOffset: BigInt(records[1]?.offset ?? -1) + 1n }]);
+    const records = await eventually(
+      async () => {
+        const found = await reader.records(locationsTopic, "person-b");
+        expect(found.map((r) => r.event.eventId)).toEqual(later.ids);
+        return found;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(positions).toEqual([
+      { topic: topicName(locationsTopic, namespace), partition: records[0]?.partition, nextOffset: BigInt(records[1]?.offset ?? -1) + 1n },
+    ]);
   });
 
   it("is not replaced once the event log closes: sends made after that fail as shutting down", async () => {

@@ -91,8 +91,7 @@ describe("RecordLocation", () => {
     expect(refusal({ occurredAt: new Date("2024-05-01T12:05:00.001Z") })).toEqual([
       {
         field: "check_in.occurred_at",
-        description:
-          "must not be more than 5 minutes ahead of the server clock (2024-05-01T12:00:00.000Z), got 2024-05-01T12:05:00.001Z",
+        description: "must not be more than 5 minutes ahead of the server clock (2024-05-01T12:00:00.000Z), got 2024-05-01T12:05:00.001Z",
       },
     ]);
   });

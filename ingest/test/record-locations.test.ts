@@ -10,21 +10,13 @@ const deps = () => ({ now: fixedClock, newId: sequentialIds() });
 describe("RecordLocations", () => {
   it("turns every check-in into an event, in the order received, with ids where missing", () => {
     const decision = decideRecordLocations(
-      [
-        checkIn({ personId: "5", eventId: "017f22e2-79b0-7cc3-98c4-dc0c0c07398f" }),
-        checkIn({ personId: "6" }),
-        checkIn({ personId: "5", latitude: 1 }),
-      ],
+      [checkIn({ personId: "5", eventId: "017f22e2-79b0-7cc3-98c4-dc0c0c07398f" }), checkIn({ personId: "6" }), checkIn({ personId: "5", latitude: 1 })],
       deps(),
     );
 
     expect(decision.outcome === "accepted" && decision.reply).toEqual({
       acceptedCount: 3,
-      eventIds: [
-        "017f22e2-79b0-7cc3-98c4-dc0c0c07398f",
-        "00000000-0000-7000-8000-000000000001",
-        "00000000-0000-7000-8000-000000000002",
-      ],
+      eventIds: ["017f22e2-79b0-7cc3-98c4-dc0c0c07398f", "00000000-0000-7000-8000-000000000001", "00000000-0000-7000-8000-000000000002"],
     });
     expect(decision.outcome === "accepted" && decision.events.map((e) => [e.key, e.event.eventId])).toEqual([
       ["5", "017f22e2-79b0-7cc3-98c4-dc0c0c07398f"],
@@ -51,19 +43,13 @@ describe("RecordLocations", () => {
 
   it("refuses an event id given twice in one call, in any letter case", () => {
     const decision = decideRecordLocations(
-      [
-        checkIn({ eventId: "017f22e2-79b0-7cc3-98c4-dc0c0c07398f" }),
-        checkIn({ eventId: "" }),
-        checkIn({ eventId: "017F22E2-79B0-7CC3-98C4-DC0C0C07398F" }),
-      ],
+      [checkIn({ eventId: "017f22e2-79b0-7cc3-98c4-dc0c0c07398f" }), checkIn({ eventId: "" }), checkIn({ eventId: "017F22E2-79B0-7CC3-98C4-DC0C0C07398F" })],
       deps(),
     );
 
     expect(decision).toEqual({
       outcome: "rejected",
-      violations: [
-        { field: "check_ins[2].event_id", description: 'repeats check_ins[0].event_id "017f22e2-79b0-7cc3-98c4-dc0c0c07398f"' },
-      ],
+      violations: [{ field: "check_ins[2].event_id", description: 'repeats check_ins[0].event_id "017f22e2-79b0-7cc3-98c4-dc0c0c07398f"' }],
     });
   });
 });

@@ -68,10 +68,10 @@ describe("RegisterPerson", () => {
   });
 
   it("names every refused field at once", () => {
-    const decision = decideRegisterPerson(
-      request({ personId: "no spaces", firstName: "   ", lastName: "x".repeat(201), companyName: "" }),
-      { now: fixedClock, newId: sequentialIds() },
-    );
+    const decision = decideRegisterPerson(request({ personId: "no spaces", firstName: "   ", lastName: "x".repeat(201), companyName: "" }), {
+      now: fixedClock,
+      newId: sequentialIds(),
+    });
 
     expect(decision).toEqual({
       outcome: "rejected",

@@ -13,20 +13,34 @@ const EVENT_ID = "0190a000-0000-7000-8000-000000000001";
 
 describe("sealing events before the log", () => {
   it("seals a check-in's position: the record carries no coordinates, the key opens them", () => {
-    const [sealed] = sealEvents([locationRecorded({ eventId: EVENT_ID, personId: "ada", latitude: 51.5, longitude: -0.12, occurredAt: now, accuracyM: 3 }, now)], keys);
+    const [sealed] = sealEvents(
+      [locationRecorded({ eventId: EVENT_ID, personId: "ada", latitude: 51.5, longitude: -0.12, occurredAt: now, accuracyM: 3 }, now)],
+      keys,
+    );
     const bytes = Buffer.from(encodeEvent((sealed as OutgoingEvent).event));
     const decoded = decodeEvent(bytes);
     if (decoded.payload.case !== "locationRecorded") throw new Error("not a check-in");
     expect(decoded.payload.value).toMatchObject({ latitude: 0, longitude: 0, personId: "ada" });
     expect(decoded.payload.value.accuracyM).toBeUndefined();
     expect(bytes.includes(double(51.5))).toBe(false);
-    expect(openPosition(decoded.payload.value.sealedPosition!, key.key, { eventId: EVENT_ID, personId: "ada" })).toMatchObject({ latitude: 51.5, longitude: -0.12, accuracyM: 3 });
+    expect(openPosition(decoded.payload.value.sealedPosition!, key.key, { eventId: EVENT_ID, personId: "ada" })).toMatchObject({
+      latitude: 51.5,
+      longitude: -0.12,
+      accuracyM: 3,
+    });
   });
 
   it("seals a registration's and an update's names, keeping an update's absent fields absent", () => {
-    const update = create(EventSchema, { eventId: EVENT_ID, type: PersonUpdatedSchema.typeName, payload: { case: "personUpdated", value: { personId: "ada", lastName: "Byron" } } });
+    const update = create(EventSchema, {
+      eventId: EVENT_ID,
+      type: PersonUpdatedSchema.typeName,
+      payload: { case: "personUpdated", value: { personId: "ada", lastName: "Byron" } },
+    });
     const [registered, updated] = sealEvents(
-      [personRegistered({ eventId: EVENT_ID, personId: "ada", firstName: "Ada", lastName: "Lovelace", companyName: "Engines" }, now), { topic: personsTopic, key: "ada", event: update }],
+      [
+        personRegistered({ eventId: EVENT_ID, personId: "ada", firstName: "Ada", lastName: "Lovelace", companyName: "Engines" }, now),
+        { topic: personsTopic, key: "ada", event: update },
+      ],
       keys,
     );
     const r = decodeEvent(encodeEvent(registered!.event));
@@ -53,7 +67,9 @@ describe("sealing events before the log", () => {
     const failing = sealingAppend(append, async () => {
       throw new Error("key store down");
     });
-    await expect(failing([locationRecorded({ eventId: EVENT_ID, personId: "ada", latitude: 1, longitude: 2, occurredAt: now }, now)])).rejects.toThrow("key store down");
+    await expect(failing([locationRecorded({ eventId: EVENT_ID, personId: "ada", latitude: 1, longitude: 2, occurredAt: now }, now)])).rejects.toThrow(
+      "key store down",
+    );
     expect(appended).toHaveLength(1);
   });
 });

@@ -17,7 +17,12 @@ describe("decideBatch", () => {
     expect(decision.verdicts).toEqual([
       { eventId: ID(1), status: "accepted", reason: "", detail: "" },
       { eventId: ID(2), status: "rejected", reason: "INVALID_LONGITUDE", detail: "check_ins[1].longitude: must be between -180 and 180, got 181" },
-      { eventId: ID(3), status: "rejected", reason: "INVALID_PERSON_ID", detail: 'check_ins[2].person_id: must be 1-64 characters of [A-Za-z0-9_-], got "bad id"' },
+      {
+        eventId: ID(3),
+        status: "rejected",
+        reason: "INVALID_PERSON_ID",
+        detail: 'check_ins[2].person_id: must be 1-64 characters of [A-Za-z0-9_-], got "bad id"',
+      },
       { eventId: ID(4), status: "accepted", reason: "", detail: "" },
     ]);
     expect(decision.events.map((e) => e.event.eventId)).toEqual([ID(1), ID(4)]);
@@ -27,7 +32,11 @@ describe("decideBatch", () => {
     const seen = new RecentEventIds(10);
     seen.add([ID(1)]);
 
-    const decision = decideBatch([checkIn({ eventId: ID(1) }), checkIn({ eventId: ID(2) }), checkIn({ eventId: ID(2) }), checkIn({ eventId: "" })], "anyone", deps(seen));
+    const decision = decideBatch(
+      [checkIn({ eventId: ID(1) }), checkIn({ eventId: ID(2) }), checkIn({ eventId: ID(2) }), checkIn({ eventId: "" })],
+      "anyone",
+      deps(seen),
+    );
 
     expect(decision.verdicts.map((v) => [v.eventId, v.status])).toEqual([
       [ID(1), "duplicate"],
@@ -38,7 +47,11 @@ describe("decideBatch", () => {
   });
 
   it("rejects an attendee's check-in of another person as FORBIDDEN_PERSON and keeps their own", () => {
-    const decision = decideBatch([checkIn({ eventId: ID(1), personId: "5" }), checkIn({ eventId: ID(2), personId: "6" })], { subject: "5", role: "attendee" }, deps());
+    const decision = decideBatch(
+      [checkIn({ eventId: ID(1), personId: "5" }), checkIn({ eventId: ID(2), personId: "6" })],
+      { subject: "5", role: "attendee" },
+      deps(),
+    );
 
     expect(decision.verdicts.map((v) => [v.status, v.reason, v.detail])).toEqual([
       ["accepted", "", ""],

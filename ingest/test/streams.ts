@@ -79,7 +79,5 @@ export const rejected = (eventId: string, reason: string, detail: string) => ({ 
 
 /** The token a write of exactly these records must carry: per partition, the last offset + 1. */
 export function tokenOf(spec: TopicSpec, namespace: string, records: readonly AppendedRecord[]): string {
-  return encodeConsistencyToken(
-    records.map((r) => ({ topic: topicName(spec, namespace), partition: r.partition, nextOffset: BigInt(r.offset) + 1n })),
-  );
+  return encodeConsistencyToken(records.map((r) => ({ topic: topicName(spec, namespace), partition: r.partition, nextOffset: BigInt(r.offset) + 1n })));
 }

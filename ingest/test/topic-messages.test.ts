@@ -14,12 +14,9 @@ function eventsOf(decision: { outcome: string; events?: readonly OutgoingEvent[]
 describe("topic messages", () => {
   it("groups events by namespaced topic, keeps their order, keys them by person and labels them", () => {
     const deps = { now: fixedClock, newId: sequentialIds() };
-    const location = (personId: string) =>
-      eventsOf(decideRecordLocation(create(RecordLocationRequestSchema, { checkIn: checkIn({ personId }) }), deps));
+    const location = (personId: string) => eventsOf(decideRecordLocation(create(RecordLocationRequestSchema, { checkIn: checkIn({ personId }) }), deps));
     const person = (personId: string) =>
-      eventsOf(
-        decideRegisterPerson(create(RegisterPersonRequestSchema, { personId, firstName: "A", lastName: "B", companyName: "C" }), deps),
-      );
+      eventsOf(decideRegisterPerson(create(RegisterPersonRequestSchema, { personId, firstName: "A", lastName: "B", companyName: "C" }), deps));
     const events = [...location("5"), ...person("7"), ...location("6")];
 
     const batches = toTopicMessages(events, "test-1");
@@ -63,9 +60,7 @@ describe("topic messages", () => {
   });
 
   it("uses the bare topic names in the empty (production) namespace", () => {
-    const events = eventsOf(
-      decideRecordLocation(create(RecordLocationRequestSchema, { checkIn: checkIn() }), { now: fixedClock, newId: sequentialIds() }),
-    );
+    const events = eventsOf(decideRecordLocation(create(RecordLocationRequestSchema, { checkIn: checkIn() }), { now: fixedClock, newId: sequentialIds() }));
 
     expect(toTopicMessages(events, "").map((b) => b.topic)).toEqual(["udaconnect.locations.v1"]);
   });

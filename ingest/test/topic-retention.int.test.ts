@@ -34,7 +34,10 @@ describe("the topics' retention.ms follows LOCATION_RETENTION", () => {
       const entries = resources.find((r) => r.resourceName === name)?.configEntries ?? [];
       const entry = (key: string) => entries.find((e) => e.configName === key);
       const minInSync = entry("min.insync.replicas");
-      return [entry("retention.ms")?.configValue ?? "", `${minInSync?.configValue} (${minInSync?.configSource === ConfigSource.TOPIC_CONFIG ? "topic" : "default"})`];
+      return [
+        entry("retention.ms")?.configValue ?? "",
+        `${minInSync?.configValue} (${minInSync?.configSource === ConfigSource.TOPIC_CONFIG ? "topic" : "default"})`,
+      ];
     });
   }
 

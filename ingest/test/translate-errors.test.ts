@@ -30,7 +30,12 @@ const client = createClient(
 );
 
 async function codeAndMessage(call: Promise<unknown>): Promise<[Code, string]> {
-  const error = ConnectError.from(await call.then(() => undefined, (e: unknown) => e));
+  const error = ConnectError.from(
+    await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+  );
   return [error.code, error.rawMessage];
 }
 
@@ -49,12 +54,16 @@ describe("RPC errors, translated by the router's interceptor", () => {
 
   it("ends a stream with INTERNAL after the replies already sent, without the error's message", async () => {
     const replies: bigint[] = [];
-    const stream = client.streamCheckIns((async function* () {
-      yield create(StreamCheckInsRequestSchema, { batchId: 1n });
-    })());
-    const ended = await codeAndMessage((async () => {
-      for await (const reply of stream) replies.push(reply.batchId);
-    })());
+    const stream = client.streamCheckIns(
+      (async function* () {
+        yield create(StreamCheckInsRequestSchema, { batchId: 1n });
+      })(),
+    );
+    const ended = await codeAndMessage(
+      (async () => {
+        for await (const reply of stream) replies.push(reply.batchId);
+      })(),
+    );
 
     expect([replies, ended]).toEqual([[1n], [Code.Internal, "internal error"]]);
   });

@@ -3,14 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Partitioners } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  EVENT_CONTENT_TYPE,
-  EventSchema,
-  PersonRegisteredSchema,
-  RecordLocationsRequestSchema,
-  locationsTopic,
-  personsTopic,
-} from "@udaconnect/schemas";
+import { EVENT_CONTENT_TYPE, EventSchema, PersonRegisteredSchema, RecordLocationsRequestSchema, locationsTopic, personsTopic } from "@udaconnect/schemas";
 import {
   OCCURRED_AT,
   SERVER_NOW,
@@ -104,9 +97,15 @@ describe.each(Object.entries(streamingTransports))("RecordLocations over %s", (_
     const ada = uniquePersonId();
     const bob = uniquePersonId();
     const sent = [
-      [{ personId: ada, latitude: 1 }, { personId: bob, latitude: 2 }],
+      [
+        { personId: ada, latitude: 1 },
+        { personId: bob, latitude: 2 },
+      ],
       [{ personId: ada, latitude: 3 }],
-      [{ personId: bob, latitude: 4 }, { personId: ada, latitude: 5 }],
+      [
+        { personId: bob, latitude: 4 },
+        { personId: ada, latitude: 5 },
+      ],
     ];
     async function* stream() {
       for (const checkIns of sent) {
@@ -128,11 +127,7 @@ describe.each(Object.entries(streamingTransports))("RecordLocations over %s", (_
       headers: LOCATION_HEADERS,
       event: expectedLocationRecorded({ eventId, personId, latitude, longitude: -latitude }),
     });
-    expect(await harness.reader.records(locationsTopic, ada)).toEqual([
-      expected(ada, first, 1),
-      expected(ada, third, 3),
-      expected(ada, fifth, 5),
-    ]);
+    expect(await harness.reader.records(locationsTopic, ada)).toEqual([expected(ada, first, 1), expected(ada, third, 3), expected(ada, fifth, 5)]);
     expect(await harness.reader.records(locationsTopic, bob)).toEqual([expected(bob, second, 2), expected(bob, fourth, 4)]);
   });
 });

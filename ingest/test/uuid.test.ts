@@ -18,7 +18,10 @@ describe("uuidv7", () => {
 
   it("sorts ids of later milliseconds after earlier ones", () => {
     const times = [new Date("2024-05-01T12:00:00.001Z"), new Date("2024-05-01T12:00:00.002Z")];
-    const next = uuidv7Generator(() => times.shift() ?? new Date(0), () => new Uint8Array(10).fill(0xff));
+    const next = uuidv7Generator(
+      () => times.shift() ?? new Date(0),
+      () => new Uint8Array(10).fill(0xff),
+    );
     const first = next();
     const second = next();
 

@@ -59,9 +59,7 @@ describe("refused input appends nothing", () => {
     const personId = uniquePersonId();
     const before = await endOffsets();
 
-    const refused = await failure(
-      grpc().recordLocations(stream([checkIn(personId, 1), checkIn(personId, 2)], [checkIn(personId, -91), checkIn(personId, 4)])),
-    );
+    const refused = await failure(grpc().recordLocations(stream([checkIn(personId, 1), checkIn(personId, 2)], [checkIn(personId, -91), checkIn(personId, 4)])));
 
     expect(refused).toEqual({ code: Code.InvalidArgument, message: "check_ins[2].latitude: must be between -90 and 90, got -91" });
     expect(await endOffsets()).toEqual(before);
@@ -95,9 +93,7 @@ describe("refused input appends nothing", () => {
     const ingest = client(transport(harness.server.url));
     const before = await endOffsets();
 
-    const refused = await failure(
-      ingest.registerPerson({ personId: "5", firstName: "x".repeat(1024 * 1024), lastName: "L", companyName: "C" }),
-    );
+    const refused = await failure(ingest.registerPerson({ personId: "5", firstName: "x".repeat(1024 * 1024), lastName: "L", companyName: "C" }));
 
     expect(refused.code).toBe(Code.ResourceExhausted);
     expect(refused.message).toMatch(/larger than configured readMaxBytes 1048576$/);
@@ -115,9 +111,7 @@ describe("ids the server assigns", () => {
     expect(reply.personId).toMatch(UUID_V7);
     expect(reply.personId.replace("-", "").slice(0, 12)).toBe(SERVER_NOW_PREFIX);
     const records = await harness.reader.records(personsTopic, reply.personId);
-    expect(records.map((r) => [r.key, r.event.eventId, r.event.payload.value?.personId])).toEqual([
-      [reply.personId, reply.eventId, reply.personId],
-    ]);
+    expect(records.map((r) => [r.key, r.event.eventId, r.event.payload.value?.personId])).toEqual([[reply.personId, reply.eventId, reply.personId]]);
   });
 
   it("a check-in without event_id gets a UUIDv7, in the envelope and the payload", async () => {

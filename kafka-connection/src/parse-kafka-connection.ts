@@ -33,8 +33,18 @@ export function parseKafkaConnection(env: KafkaEnv, problems: string[]): KafkaCo
   const usesTls = protocol === "SSL" || protocol === "SASL_SSL";
   const usesSasl = protocol === "SASL_SSL" || protocol === "SASL_PLAINTEXT";
   if (protocol !== undefined) {
-    refuseUnused(TLS_VARIABLES.filter((name) => value(name) !== undefined && !usesTls), "SSL or SASL_SSL", protocol, problems);
-    refuseUnused(SASL_VARIABLES.filter((name) => value(name) !== undefined && !usesSasl), "SASL_SSL or SASL_PLAINTEXT", protocol, problems);
+    refuseUnused(
+      TLS_VARIABLES.filter((name) => value(name) !== undefined && !usesTls),
+      "SSL or SASL_SSL",
+      protocol,
+      problems,
+    );
+    refuseUnused(
+      SASL_VARIABLES.filter((name) => value(name) !== undefined && !usesSasl),
+      "SASL_SSL or SASL_PLAINTEXT",
+      protocol,
+      problems,
+    );
   }
   const files: Files = { env, value, problems };
   const tls = usesTls ? tlsSettings(files) : undefined;
@@ -76,7 +86,9 @@ function tlsSettings({ value, problems }: Files): KafkaTls {
   const keyFile = value("KAFKA_SSL_KEY_FILE");
   const caPem = caFile === undefined ? undefined : pemFile("KAFKA_SSL_CA_FILE", caFile, "CERTIFICATE", problems);
   if ((certFile === undefined) !== (keyFile === undefined)) {
-    problems.push("KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together (a client certificate for mTLS and its private key, e.g. a KafkaUser Secret's user.crt and user.key): set both or neither");
+    problems.push(
+      "KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together (a client certificate for mTLS and its private key, e.g. a KafkaUser Secret's user.crt and user.key): set both or neither",
+    );
   }
   const certPem = certFile === undefined ? undefined : pemFile("KAFKA_SSL_CERT_FILE", certFile, "CERTIFICATE", problems);
   const keyPem = keyFile === undefined ? undefined : pemFile("KAFKA_SSL_KEY_FILE", keyFile, "PRIVATE KEY", problems);
@@ -114,7 +126,9 @@ function password({ env, value, problems }: Files): string {
     return inline;
   }
   if (file === undefined) {
-    problems.push('KAFKA_SASL_PASSWORD_FILE is required with SASL (with Strimzi: the KafkaUser Secret\'s "password" key mounted as a file), or KAFKA_SASL_PASSWORD');
+    problems.push(
+      'KAFKA_SASL_PASSWORD_FILE is required with SASL (with Strimzi: the KafkaUser Secret\'s "password" key mounted as a file), or KAFKA_SASL_PASSWORD',
+    );
     return "";
   }
   // A Secret mounted by Kubernetes holds the bytes as they are; a file written by hand often ends in a newline.

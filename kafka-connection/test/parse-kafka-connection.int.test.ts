@@ -135,12 +135,12 @@ describe("parseKafkaConnection", () => {
       'KAFKA_SECURITY_PROTOCOL must be one of PLAINTEXT, SSL, SASL_SSL, SASL_PLAINTEXT, got "TLS"',
     ]);
     const empty = file("empty", "\n");
-    expect(
-      parse({ KAFKA_SECURITY_PROTOCOL: "SSL", KAFKA_SSL_CA_FILE: keyFile, KAFKA_SSL_CERT_FILE: certFile, KAFKA_SSL_KEY_FILE: certFile }).problems,
-    ).toEqual([
-      `KAFKA_SSL_CA_FILE: ${keyFile} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`,
-      `KAFKA_SSL_KEY_FILE: ${certFile} holds no PEM private key ("-----BEGIN PRIVATE KEY-----")`,
-    ]);
+    expect(parse({ KAFKA_SECURITY_PROTOCOL: "SSL", KAFKA_SSL_CA_FILE: keyFile, KAFKA_SSL_CERT_FILE: certFile, KAFKA_SSL_KEY_FILE: certFile }).problems).toEqual(
+      [
+        `KAFKA_SSL_CA_FILE: ${keyFile} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`,
+        `KAFKA_SSL_KEY_FILE: ${certFile} holds no PEM private key ("-----BEGIN PRIVATE KEY-----")`,
+      ],
+    );
     expect(parse({ KAFKA_SECURITY_PROTOCOL: "SASL_SSL", KAFKA_SASL_USERNAME: "u", KAFKA_SASL_PASSWORD_FILE: empty }).problems).toEqual([
       `KAFKA_SASL_PASSWORD_FILE: ${empty} is empty`,
     ]);

@@ -33,7 +33,9 @@ export async function loadMasterKeys(path: string): Promise<MasterKeys> {
 /** Throws naming the file and the problem: a service must not start with keys it cannot use. */
 export function parseMasterKeys(text: string, source: string): MasterKeys {
   const fail = (problem: string): never => {
-    throw new Error(`master keys file ${source}: ${problem} (expected {"active": "<id>", "keys": {"<id>": "<32 bytes, base64>"}}; scripts/rotate-master-key new-file makes one)`);
+    throw new Error(
+      `master keys file ${source}: ${problem} (expected {"active": "<id>", "keys": {"<id>": "<32 bytes, base64>"}}; scripts/rotate-master-key new-file makes one)`,
+    );
   };
   let parsed: unknown;
   try {
@@ -43,7 +45,7 @@ export function parseMasterKeys(text: string, source: string): MasterKeys {
   }
   const file = parsed as Partial<MasterKeysFile> | null;
   if (file === null || typeof file !== "object" || typeof file.active !== "string" || typeof file.keys !== "object" || file.keys === null) {
-    return fail("needs a string \"active\" and an object \"keys\"");
+    return fail('needs a string "active" and an object "keys"');
   }
   const keys = new Map<string, KeyObject>();
   for (const [id, encoded] of Object.entries(file.keys)) {

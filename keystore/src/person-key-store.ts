@@ -106,10 +106,9 @@ export class PersonKeyStore {
 export async function keysById(db: Queryable, master: MasterKeys, keyIds: readonly string[]): Promise<Map<string, PersonKey | "erased">> {
   const found = new Map<string, PersonKey | "erased">(keyIds.map((id) => [id, "erased"]));
   if (keyIds.length === 0) return found;
-  const { rows } = await db.query<KeyRow>(
-    "SELECT key_id, person_id, wrapped_key, master_key_id FROM keystore.person_keys WHERE key_id = ANY($1::text[])",
-    [keyIds],
-  );
+  const { rows } = await db.query<KeyRow>("SELECT key_id, person_id, wrapped_key, master_key_id FROM keystore.person_keys WHERE key_id = ANY($1::text[])", [
+    keyIds,
+  ]);
   for (const row of rows) found.set(row.key_id, unwrapRow(master, row));
   return found;
 }
@@ -117,7 +116,9 @@ export async function keysById(db: Queryable, master: MasterKeys, keyIds: readon
 function unwrapRow(master: MasterKeys, row: KeyRow): PersonKey {
   const wrapping = master.keys.get(row.master_key_id);
   if (wrapping === undefined) {
-    throw new Error(`data key ${row.key_id} is wrapped with master key ${row.master_key_id}, which UDACONNECT_MASTER_KEYS_FILE does not hold: add it back until scripts/rotate-master-key rewrap has run`);
+    throw new Error(
+      `data key ${row.key_id} is wrapped with master key ${row.master_key_id}, which UDACONNECT_MASTER_KEYS_FILE does not hold: add it back until scripts/rotate-master-key rewrap has run`,
+    );
   }
   return { keyId: row.key_id, personId: row.person_id, key: unwrapDataKey(wrapping, row.key_id, row.person_id, row.wrapped_key) };
 }

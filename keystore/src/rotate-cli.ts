@@ -69,7 +69,9 @@ async function main(): Promise<number> {
       }
       const pool = new pg.Pool({ connectionString: environment.databaseUrl, max: 2 });
       try {
-        const result = await rewrapDataKeys(pool, parseMasterKeys(await readFile(file, "utf8"), file), (done) => console.error(`rotate-master-key: ${done} data keys re-wrapped`));
+        const result = await rewrapDataKeys(pool, parseMasterKeys(await readFile(file, "utf8"), file), (done) =>
+          console.error(`rotate-master-key: ${done} data keys re-wrapped`),
+        );
         console.log(JSON.stringify(result));
         return 0;
       } finally {

@@ -16,7 +16,11 @@ const BATCH = 500;
  * row). The data keys themselves do not change, so nothing in the log is
  * rewritten. Safe to stop and run again.
  */
-export async function rewrapDataKeys(db: Pick<pg.Pool, "connect" | "query">, master: MasterKeys, progress: (done: number) => void = () => {}): Promise<RewrapResult> {
+export async function rewrapDataKeys(
+  db: Pick<pg.Pool, "connect" | "query">,
+  master: MasterKeys,
+  progress: (done: number) => void = () => {},
+): Promise<RewrapResult> {
   const active = master.keys.get(master.activeId);
   if (active === undefined) throw new Error(`active master key ${master.activeId} is missing`);
   let rewrapped = 0;
@@ -31,7 +35,10 @@ export async function rewrapDataKeys(db: Pick<pg.Pool, "connect" | "query">, mas
       );
       for (const row of rows) {
         const old = master.keys.get(row.master_key_id);
-        if (old === undefined) throw new Error(`data key ${row.key_id} is wrapped with master key ${row.master_key_id}, absent from the master keys file: add it back, then run again`);
+        if (old === undefined)
+          throw new Error(
+            `data key ${row.key_id} is wrapped with master key ${row.master_key_id}, absent from the master keys file: add it back, then run again`,
+          );
         const raw = unwrapDataKey(old, row.key_id, row.person_id, row.wrapped_key).export();
         const wrapped = wrapDataKey(active, row.key_id, row.person_id, raw);
         raw.fill(0);

@@ -13,7 +13,17 @@ describe("createLogger", () => {
 
     logger.child({ reqId: "req-1", rpc: "RecordLocation" }).info({ offset: 12n }, "appended");
 
-    expect(lines).toEqual([{ level: "info", time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), service: "ingest", reqId: "req-1", rpc: "RecordLocation", offset: "12", msg: "appended" }]);
+    expect(lines).toEqual([
+      {
+        level: "info",
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        service: "ingest",
+        reqId: "req-1",
+        rpc: "RecordLocation",
+        offset: "12",
+        msg: "appended",
+      },
+    ]);
   });
 
   it("never writes tokens, passwords or authorization headers", () => {
@@ -21,7 +31,11 @@ describe("createLogger", () => {
 
     logger.info({ token: "t0k3n", sasl: { password: "hunter2" }, req: { headers: { authorization: "Bearer abc", cookie: "s=1" } } }, "secrets");
 
-    expect(lines[0]).toMatchObject({ token: "[redacted]", sasl: { password: "[redacted]" }, req: { headers: { authorization: "[redacted]", cookie: "[redacted]" } } });
+    expect(lines[0]).toMatchObject({
+      token: "[redacted]",
+      sasl: { password: "[redacted]" },
+      req: { headers: { authorization: "[redacted]", cookie: "[redacted]" } },
+    });
     expect(JSON.stringify(lines)).not.toMatch(/t0k3n|hunter2|Bearer abc|s=1/);
   });
 
@@ -40,7 +54,11 @@ describe("logLevelFrom", () => {
   it("defaults to info and reports a bad LOG_LEVEL among the other problems", () => {
     const problems: string[] = [];
 
-    expect([logLevelFrom({}, problems), logLevelFrom({ LOG_LEVEL: "debug" }, problems), logLevelFrom({ LOG_LEVEL: "loud" }, problems)]).toEqual(["info", "debug", "info"]);
+    expect([logLevelFrom({}, problems), logLevelFrom({ LOG_LEVEL: "debug" }, problems), logLevelFrom({ LOG_LEVEL: "loud" }, problems)]).toEqual([
+      "info",
+      "debug",
+      "info",
+    ]);
     expect(problems).toEqual(['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"']);
   });
 });

@@ -32,7 +32,11 @@ describe("scripts/ops", () => {
 
     expect(flag).toMatchObject({ code: 2, stdout: "" });
     expect(flag.stderr).toMatch(/^ops status: Unknown option '--no-such-flag'[^\n]*\n$/);
-    expect(command).toMatchObject({ code: 2, stdout: "", stderr: 'ops: unknown command "restart": expected one of rebuild, scale, status, topics (see --help)\n' });
+    expect(command).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: 'ops: unknown command "restart": expected one of rebuild, scale, status, topics (see --help)\n',
+    });
   });
 
   it("says what to do when the API server cannot be reached", async () => {
@@ -53,7 +57,9 @@ describe("scripts/ops", () => {
     const [unreachable, context] = await Promise.all([runOps(["status"], kubeconfig), runOps(["status", "--context", "prod"], kubeconfig)]);
 
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(/^ops status: .*connect ECONNREFUSED 127\.0\.0\.1:9\n {2}the API server is not reachable: check the kubeconfig's server address/);
+    expect(unreachable.stderr).toMatch(
+      /^ops status: .*connect ECONNREFUSED 127\.0\.0\.1:9\n {2}the API server is not reachable: check the kubeconfig's server address/,
+    );
     expect(context).toMatchObject({ code: 1, stderr: 'ops status: the kubeconfig has no context "prod" (it has: x)\n' });
   });
 

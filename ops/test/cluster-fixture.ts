@@ -41,7 +41,11 @@ export async function createTestNamespace(kc: KubeConfig): Promise<TestNamespace
   const core = kc.makeApiClient(CoreV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
   await core.createNamespace({ body: { metadata: { name, labels: { "udaconnect.io/test": "ops" } } } });
-  const docs = loadAllYaml(readFileSync(join(REPO, "infra/k8s/base/ops-rbac.yaml"), "utf8")) as { kind: string; metadata: { namespace?: string }; subjects?: { namespace?: string }[] }[];
+  const docs = loadAllYaml(readFileSync(join(REPO, "infra/k8s/base/ops-rbac.yaml"), "utf8")) as {
+    kind: string;
+    metadata: { namespace?: string };
+    subjects?: { namespace?: string }[];
+  }[];
   for (const doc of docs) {
     doc.metadata.namespace = name;
     for (const subject of doc.subjects ?? []) subject.namespace = name;
@@ -50,7 +54,11 @@ export async function createTestNamespace(kc: KubeConfig): Promise<TestNamespace
     else if (doc.kind === "RoleBinding") await rbac.createNamespacedRoleBinding({ namespace: name, body: doc as never });
     else throw new Error(`unexpected ${doc.kind} in ops-rbac.yaml`);
   }
-  const token = await core.createNamespacedServiceAccountToken({ name: "udaconnect-ops", namespace: name, body: { spec: { expirationSeconds: 3600, audiences: [] } } });
+  const token = await core.createNamespacedServiceAccountToken({
+    name: "udaconnect-ops",
+    namespace: name,
+    body: { spec: { expirationSeconds: 3600, audiences: [] } },
+  });
   const cluster = kc.getCurrentCluster();
   if (cluster === null) throw new Error("the admin kubeconfig names no cluster");
   const ca = cluster.caData ?? (cluster.caFile === undefined ? undefined : readFileSync(cluster.caFile).toString("base64"));
@@ -61,7 +69,12 @@ export async function createTestNamespace(kc: KubeConfig): Promise<TestNamespace
     JSON.stringify({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "local", cluster: { server: cluster.server, ...(ca === undefined ? { "insecure-skip-tls-verify": true } : { "certificate-authority-data": ca }) } }],
+      clusters: [
+        {
+          name: "local",
+          cluster: { server: cluster.server, ...(ca === undefined ? { "insecure-skip-tls-verify": true } : { "certificate-authority-data": ca }) },
+        },
+      ],
       users: [{ name: "udaconnect-ops", user: { token: token.status?.token } }],
       contexts: [{ name: "ops", context: { cluster: "local", user: "udaconnect-ops", namespace: name } }],
       "current-context": "ops",
@@ -81,7 +94,11 @@ export interface FakeService {
  * fake image. Without an HTTP port it runs on the host's network, as the local overlay's pods do.
  */
 export async function createFakeDeployment(kc: KubeConfig, namespace: string, image: string, name: string, fake: FakeService = {}): Promise<V1Deployment> {
-  const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/component": name, ...(name === "projector" ? { "udaconnect.io/kafka": "client", "udaconnect.io/postgres": "writer" } : {}) };
+  const labels = {
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/component": name,
+    ...(name === "projector" ? { "udaconnect.io/kafka": "client", "udaconnect.io/postgres": "writer" } : {}),
+  };
   const env = { ...fake.env, ...(fake.httpPort === undefined ? {} : { FAKE_HTTP_PORT: String(fake.httpPort) }) };
   return kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
     namespace,

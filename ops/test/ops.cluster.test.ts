@@ -1,9 +1,27 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, loadYaml, type KubeConfig, type V1CustomResourceDefinition } from "@kubernetes/client-node";
+import {
+  ApiextensionsV1Api,
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  loadYaml,
+  type KubeConfig,
+  type V1CustomResourceDefinition,
+} from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminKubeConfig, createFakeDeployment, createFakeProjector, createTestNamespace, eventually, fakeProjectorImage, runOps, type TestNamespace } from "./cluster-fixture";
+import {
+  adminKubeConfig,
+  createFakeDeployment,
+  createFakeProjector,
+  createTestNamespace,
+  eventually,
+  fakeProjectorImage,
+  runOps,
+  type TestNamespace,
+} from "./cluster-fixture";
 
 // ops scale, status and topics against the local cluster (infra/local-cluster), run as the
 // udaconnect-ops ServiceAccount with the Role of infra/k8s/base/ops-rbac.yaml. KafkaTopics use
@@ -54,7 +72,9 @@ async function createKafkaTopic(ns: string, name: string, spec: Record<string, u
 }
 
 async function kafkaTopics(ns: string): Promise<Record<string, unknown>> {
-  const list = (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({ ...KAFKA_TOPIC, namespace: ns })) as { items: { metadata: { name: string }; spec: unknown }[] };
+  const list = (await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({ ...KAFKA_TOPIC, namespace: ns })) as {
+    items: { metadata: { name: string }; spec: unknown }[];
+  };
   return Object.fromEntries(list.items.map((t) => [t.metadata.name, t.spec]));
 }
 
@@ -66,7 +86,9 @@ describe("ops scale", () => {
     const run = await runOps(["scale", "projector", "7", "-n", ns.name], ns.opsKubeconfig);
 
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain("udaconnect.locations.v1 has 6 partitions (from @udaconnect/schemas (no KafkaTopic for udaconnect.locations.v1 with spec.partitions))");
+    expect(run.stderr).toContain(
+      "udaconnect.locations.v1 has 6 partitions (from @udaconnect/schemas (no KafkaTopic for udaconnect.locations.v1 with spec.partitions))",
+    );
     expect(run.stderr).toContain("ops scale: refused: refusing to scale the projector to 7: the locations topic has 6 partitions");
     const deployment = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: "projector", namespace: ns.name });
     expect(deployment.spec?.replicas).toBe(1);
@@ -121,22 +143,32 @@ describe("ops status", () => {
   /** projector (metrics) and query-api (its Service, the status endpoint) on the pod network, which the API server's proxy reaches. */
   async function deployFakes(ns: string, queryApiAnswers: boolean): Promise<void> {
     await createFakeDeployment(kc, ns, image, "projector", { httpPort: 9465, env: { FAKE_METRICS: projectorMetrics } });
-    await createFakeDeployment(kc, ns, image, "query-api", { httpPort: 8080, env: queryApiAnswers ? { FAKE_PROJECTION_STATUS: JSON.stringify(projectionStatus) } : {} });
+    await createFakeDeployment(kc, ns, image, "query-api", {
+      httpPort: 8080,
+      env: queryApiAnswers ? { FAKE_PROJECTION_STATUS: JSON.stringify(projectionStatus) } : {},
+    });
     await kc.makeApiClient(CoreV1Api).createNamespacedService({
       namespace: ns,
-      body: { metadata: { name: "query-api" }, spec: { selector: { "app.kubernetes.io/name": "query-api" }, ports: [{ name: "http", port: 8080, targetPort: "http" }] } },
+      body: {
+        metadata: { name: "query-api" },
+        spec: { selector: { "app.kubernetes.io/name": "query-api" }, ports: [{ name: "http", port: 8080, targetPort: "http" }] },
+      },
     });
   }
 
   async function whenReady(ns: TestNamespace, jobs: number): Promise<void> {
     let last = "";
-    await eventually(() => `the rollouts, the Jobs and the lag; the last status said: ${last}`, async () => {
-      const run = await runOps(["status", "-n", ns.name, "-o", "json"], ns.opsKubeconfig);
-      last = `${run.stdout}${run.stderr}`;
-      const report = JSON.parse(run.stdout) as { workloads: { state: string }[]; jobs: { outcome: string }[]; projection: { source: string } };
-      const ready = report.workloads.every((w) => w.state === "ready") && report.jobs.length === jobs && report.jobs.every((j) => j.outcome === "succeeded");
-      return ready && report.projection.source !== "unavailable" ? true : undefined;
-    }, 180_000);
+    await eventually(
+      () => `the rollouts, the Jobs and the lag; the last status said: ${last}`,
+      async () => {
+        const run = await runOps(["status", "-n", ns.name, "-o", "json"], ns.opsKubeconfig);
+        last = `${run.stdout}${run.stderr}`;
+        const report = JSON.parse(run.stdout) as { workloads: { state: string }[]; jobs: { outcome: string }[]; projection: { source: string } };
+        const ready = report.workloads.every((w) => w.state === "ready") && report.jobs.length === jobs && report.jobs.every((j) => j.outcome === "succeeded");
+        return ready && report.projection.source !== "unavailable" ? true : undefined;
+      },
+      180_000,
+    );
   }
 
   it("prints every rollout, the Job history and the projection's lag from query-api through the API server's service proxy", async () => {
@@ -150,7 +182,14 @@ describe("ops status", () => {
           serviceName: "postgis",
           replicas: 1,
           selector: { matchLabels: { app: "postgis" } },
-          template: { metadata: { labels: { app: "postgis" } }, spec: { hostNetwork: true, terminationGracePeriodSeconds: 1, containers: [{ name: "probe", image: "localhost/udaconnect/cluster-probe:1", imagePullPolicy: "Never" }] } },
+          template: {
+            metadata: { labels: { app: "postgis" } },
+            spec: {
+              hostNetwork: true,
+              terminationGracePeriodSeconds: 1,
+              containers: [{ name: "probe", image: "localhost/udaconnect/cluster-probe:1", imagePullPolicy: "Never" }],
+            },
+          },
         },
       },
     });
@@ -158,7 +197,16 @@ describe("ops status", () => {
       namespace: ns.name,
       body: {
         metadata: { name: "migrate", labels: { "app.kubernetes.io/component": "migrate" } },
-        spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", hostNetwork: true, containers: [{ name: "migrate", image: "localhost/udaconnect/cluster-probe:1", imagePullPolicy: "Never", args: ["say", "migrated"] }] } } },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: "Never",
+              hostNetwork: true,
+              containers: [{ name: "migrate", image: "localhost/udaconnect/cluster-probe:1", imagePullPolicy: "Never", args: ["say", "migrated"] }],
+            },
+          },
+        },
       },
     });
     await whenReady(ns, 1);

@@ -1,6 +1,15 @@
 import { BatchV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminKubeConfig, createFakeProjector, createTestNamespace, eventually, fakeProjectorImage, runOps, startOps, type TestNamespace } from "./cluster-fixture";
+import {
+  adminKubeConfig,
+  createFakeProjector,
+  createTestNamespace,
+  eventually,
+  fakeProjectorImage,
+  runOps,
+  startOps,
+  type TestNamespace,
+} from "./cluster-fixture";
 
 // ops rebuild against the local cluster (infra/local-cluster), run as the udaconnect-ops
 // ServiceAccount with the Role of infra/k8s/base/ops-rbac.yaml. The projector image is a
@@ -47,7 +56,9 @@ describe("ops rebuild", () => {
     expect(job?.spec?.ttlSecondsAfterFinished).toBe(604_800);
     expect(job?.spec?.template.spec?.containers[0]?.command).toEqual(["node", "/app/dist/cli.js", "rebuild", "--grace-seconds", "1"]);
     expect(job?.spec?.template.spec?.containers[0]?.env?.map((e) => e.name)).toEqual(["DATABASE_URL", "KAFKA_BROKERS", "FAKE_REBUILD_SECONDS"]);
-    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: ns.name, labelSelector: `batch.kubernetes.io/job-name=${job?.metadata?.name}` });
+    const pods = await kc
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: ns.name, labelSelector: `batch.kubernetes.io/job-name=${job?.metadata?.name}` });
     expect(pods.items.filter((p) => p.metadata?.deletionTimestamp === undefined)).toEqual([]);
   });
 
@@ -78,9 +89,13 @@ describe("ops rebuild", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/ops rebuild: rebuild Job projector-rebuild-\d{8}-\d{6} failed: exit code 1 \(Error\)/);
-    expect(run.stderr).toMatch(/last log lines:\n {2}rebuild: building generation 2\n {2}rebuild: generation 2: 1\/1 records.*\n {2}rebuild: connect ECONNREFUSED 127.0.0.1:5432/);
+    expect(run.stderr).toMatch(
+      /last log lines:\n {2}rebuild: building generation 2\n {2}rebuild: generation 2: 1\/1 records.*\n {2}rebuild: connect ECONNREFUSED 127.0.0.1:5432/,
+    );
     const [job] = await rebuildJobs(ns.name);
-    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: ns.name, labelSelector: `batch.kubernetes.io/job-name=${job?.metadata?.name}` });
+    const pods = await kc
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: ns.name, labelSelector: `batch.kubernetes.io/job-name=${job?.metadata?.name}` });
     expect(pods.items.map((p) => p.status?.phase)).toEqual(["Failed"]);
   });
 

@@ -69,7 +69,14 @@ function toEvent(c: BenchCheckIn) {
     recordedAt: at,
     payload: {
       case: "locationRecorded",
-      value: create(LocationRecordedSchema, { eventId: c.eventId, personId: c.personId, latitude: c.latitude, longitude: c.longitude, occurredAt: at, recordedAt: at }),
+      value: create(LocationRecordedSchema, {
+        eventId: c.eventId,
+        personId: c.personId,
+        latitude: c.latitude,
+        longitude: c.longitude,
+        occurredAt: at,
+        recordedAt: at,
+      }),
     },
   });
 }

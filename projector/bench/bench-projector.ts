@@ -25,7 +25,13 @@ import { startProjectorProcess } from "./projector-process";
 const USAGE = "usage: scripts/bench-projector [--events 200000] [--probes 200]   (DATABASE_URL and KAFKA_BROKERS, else the local PostGIS and Kafka)";
 let parsed;
 try {
-  parsed = parseArgs({ options: { events: { type: "string", default: "200000" }, probes: { type: "string", default: "200" }, help: { type: "boolean", short: "h", default: false } } });
+  parsed = parseArgs({
+    options: {
+      events: { type: "string", default: "200000" },
+      probes: { type: "string", default: "200" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
 } catch (error) {
   console.error(`bench-projector: ${(error as Error).message} (see --help)`);
   process.exit(2);
@@ -38,7 +44,9 @@ if (values.help) {
 const events = Number(values.events);
 const config = loadBenchConfig();
 if (config === undefined || !Number.isInteger(events) || events < 1) {
-  console.error(`bench-projector: ${config === undefined ? "DATABASE_URL and KAFKA_BROKERS must be set" : `--events must be a positive whole number, got '${values.events}'`} (see --help)`);
+  console.error(
+    `bench-projector: ${config === undefined ? "DATABASE_URL and KAFKA_BROKERS must be set" : `--events must be a positive whole number, got '${values.events}'`} (see --help)`,
+  );
   process.exit(2);
 }
 const { databaseUrl: serverUrl, kafkaBrokers: brokers } = config;
@@ -62,9 +70,16 @@ try {
   await produceCheckIns(brokers, topicName(locationsTopic, namespace), checkIns);
 
   say("projecting from Kafka");
-  const consumed = async () => BigInt((await sql<{ n: string | null }>`SELECT sum(next_offset)::text AS n FROM projection_checkpoint`.execute(db)).rows[0]?.n ?? "0");
+  const consumed = async () =>
+    BigInt((await sql<{ n: string | null }>`SELECT sum(next_offset)::text AS n FROM projection_checkpoint`.execute(db)).rows[0]?.n ?? "0");
   // Its own process (src/main.ts, as deployed): its peak RSS is the projector's alone.
-  const projector = await startProjectorProcess({ databaseUrl: url.toString(), kafkaBrokers: brokers, topicNamespace: namespace, groupId: `${namespace}-projector`, path: config.path });
+  const projector = await startProjectorProcess({
+    databaseUrl: url.toString(),
+    kafkaBrokers: brokers,
+    topicNamespace: namespace,
+    groupId: `${namespace}-projector`,
+    path: config.path,
+  });
   // Timed from the first committed batch: group join and first fetch are not the write path.
   while ((await consumed()) === 0n) await delay(20).then(projector.assertRunning);
   const projectStart = performance.now();
@@ -78,7 +93,16 @@ try {
 
   say("rebuilding from offset 0");
   const rebuildStart = performance.now();
-  await runRebuild({ kafkaBrokers: brokers, databaseUrl: url.toString(), topicNamespace: namespace, groupId: `${namespace}-projector`, graceMs: 0, progressIntervalMs: 1_000, progress: (line) => say(line), logger: silentLogger });
+  await runRebuild({
+    kafkaBrokers: brokers,
+    databaseUrl: url.toString(),
+    topicNamespace: namespace,
+    groupId: `${namespace}-projector`,
+    graceMs: 0,
+    progressIntervalMs: 1_000,
+    progress: (line) => say(line),
+    logger: silentLogger,
+  });
   const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
 
   say(`connection lookup under each index choice (${values.probes} probes)`);
@@ -95,7 +119,9 @@ try {
   console.log(`rebuild (new generation from offset 0, switch): ${rebuildSeconds.toFixed(1)} s for ${events} events`);
   console.log("index choice: connection lookup (others within 5 m and 5 min of one check-in)");
   for (const v of variants) {
-    console.log(`  ${v.name.padEnd(44)} build ${v.buildSeconds.toFixed(2)} s, median ${v.medianMs.toFixed(2)} ms, p95 ${v.p95Ms.toFixed(2)} ms, matches ${v.matches}`);
+    console.log(
+      `  ${v.name.padEnd(44)} build ${v.buildSeconds.toFixed(2)} s, median ${v.medianMs.toFixed(2)} ms, p95 ${v.p95Ms.toFixed(2)} ms, matches ${v.matches}`,
+    );
   }
 } finally {
   await kafkaAdmin.deleteTopics({ topics: allTopics.map((t) => topicName(t, namespace)) }).catch(() => {});

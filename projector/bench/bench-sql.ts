@@ -34,7 +34,11 @@ export function indexVariants(table: string): IndexVariant[] {
   const plain = `SELECT count(*)::int AS n FROM ${table} WHERE ${WITHIN}`;
   return [
     { name: "GiST (coordinate, occurred_at) [0001]", indexes: [`CREATE INDEX ON ${table} USING gist (coordinate, occurred_at)`], query: plain },
-    { name: "GiST (coordinate) + btree (occurred_at)", indexes: [`CREATE INDEX ON ${table} USING gist (coordinate)`, `CREATE INDEX ON ${table} (occurred_at)`], query: plain },
+    {
+      name: "GiST (coordinate) + btree (occurred_at)",
+      indexes: [`CREATE INDEX ON ${table} USING gist (coordinate)`, `CREATE INDEX ON ${table} (occurred_at)`],
+      query: plain,
+    },
     {
       name: "btree (cell_y, cell_x, occurred_at) [0003]",
       indexes: [`CREATE INDEX ON ${table} (cell_y, cell_x, occurred_at)`],
@@ -78,7 +82,13 @@ export async function measureIndexVariants(url: string, table: string, probes: r
         matches += rows[0]?.n ?? 0;
       }
       times.sort((a, b) => a - b);
-      figures.push({ name: variant.name, buildSeconds, medianMs: times[Math.floor(times.length / 2)] ?? 0, p95Ms: times[Math.floor(times.length * 0.95)] ?? 0, matches });
+      figures.push({
+        name: variant.name,
+        buildSeconds,
+        medianMs: times[Math.floor(times.length / 2)] ?? 0,
+        p95Ms: times[Math.floor(times.length * 0.95)] ?? 0,
+        matches,
+      });
     }
     return figures;
   } finally {

@@ -23,7 +23,13 @@ export interface ProjectorProcess {
  * and not the bench's (which holds every generated check-in). Logs warnings and errors only,
  * to the bench's stderr.
  */
-export async function startProjectorProcess(settings: { databaseUrl: string; kafkaBrokers: string; topicNamespace: string; groupId: string; path: string }): Promise<ProjectorProcess> {
+export async function startProjectorProcess(settings: {
+  databaseUrl: string;
+  kafkaBrokers: string;
+  topicNamespace: string;
+  groupId: string;
+  path: string;
+}): Promise<ProjectorProcess> {
   const sampler = memorySampler(join(mkdtempSync(join(tmpdir(), "bench-projector-")), "memory.json"));
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...sampler.execArgv, "src/main.ts"], {
     cwd: PROJECTOR_DIR,
@@ -43,7 +49,8 @@ export async function startProjectorProcess(settings: { databaseUrl: string; kaf
   });
   return {
     assertRunning: () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the projector process exited (${child.exitCode ?? child.signalCode}): see its log above`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`the projector process exited (${child.exitCode ?? child.signalCode}): see its log above`);
     },
     peakRssMiB: () => peakRssMiB(child.pid ?? 0),
     memoryPeaks: sampler.peaks,

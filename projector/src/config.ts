@@ -41,7 +41,11 @@ const brokerList: Parser<string> = (value, name) =>
 
 const databaseUrl = READ_MODELS_DATABASE_URL;
 
-const locationRetention = composite({ names: ["LOCATION_RETENTION"], description: "older check-ins are not projected; the topics' retention.ms follows it", read: locationRetentionFrom });
+const locationRetention = composite({
+  names: ["LOCATION_RETENTION"],
+  description: "older check-ins are not projected; the topics' retention.ms follows it",
+  read: locationRetentionFrom,
+});
 
 /** Every variable the projector reads, in the order its problems are listed. */
 export const PROJECTOR_SCHEMA = {
@@ -55,8 +59,17 @@ export const PROJECTOR_SCHEMA = {
       parse: brokerList,
       description: "bootstrap brokers, host:port comma-separated",
     }),
-    kafkaConnection: composite({ names: [], description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)", read: parseKafkaConnection }),
-    createTopics: variable({ name: "PROJECTOR_CREATE_TOPICS", default: true, parse: boolean, description: "create the dead-letter topic when missing (true), or require it (false: a Strimzi KafkaTopic)" }),
+    kafkaConnection: composite({
+      names: [],
+      description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
+      read: parseKafkaConnection,
+    }),
+    createTopics: variable({
+      name: "PROJECTOR_CREATE_TOPICS",
+      default: true,
+      parse: boolean,
+      description: "create the dead-letter topic when missing (true), or require it (false: a Strimzi KafkaTopic)",
+    }),
     locationRetention,
     topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: topicNamespace, description: 'prefix of the topic names; "" in production' }),
     groupId: variable({ name: "PROJECTOR_GROUP_ID", default: "udaconnect-projector", parse: text, description: "the Kafka consumer group" }),
@@ -67,7 +80,12 @@ export const PROJECTOR_SCHEMA = {
       description: "how long the group coordinator waits for a silent member before it reassigns its partitions",
     }),
     host: variable({ name: "PROJECTOR_HOST", default: "127.0.0.1", parse: text, description: "interface of the ops server (/healthz, /readyz, /metrics)" }),
-    port: variable({ name: "PROJECTOR_PORT", default: 9465, parse: integer({ min: 0, max: 65_535 }), description: "port of the ops server; 0 asks the OS for a free one" }),
+    port: variable({
+      name: "PROJECTOR_PORT",
+      default: 9465,
+      parse: integer({ min: 0, max: 65_535 }),
+      description: "port of the ops server; 0 asks the OS for a free one",
+    }),
     logLevel: composite({ names: ["LOG_LEVEL"], description: "how much the projector logs", read: logLevelFrom }),
     masterKeysFile: requiredVariable({
       name: "UDACONNECT_MASTER_KEYS_FILE",

@@ -51,7 +51,7 @@ async function prune({ retention: flag, batchSize, dryRun }: Extract<CommandLine
   const retention = flag ?? config.locationRetention;
   const before = oldestRetained(retention, new Date());
   if (before === undefined) {
-    say("the retention is forever (LOCATION_RETENTION unset or \"forever\"): nothing to prune");
+    say('the retention is forever (LOCATION_RETENTION unset or "forever"): nothing to prune');
     return 0;
   }
   const db = createDatabase({ url: config.databaseUrl, maxConnections: 1, onIdleError: () => {} });

@@ -15,7 +15,6 @@ export interface ChildProjector {
   stderr(): string;
 }
 
-
 /** The projector process needs a master keys file (docs/erasure.md); these tests append no sealed events. */
 const SHARED_MASTER_KEYS = await testMasterKeysFile();
 

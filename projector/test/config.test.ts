@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 
-const required = { DATABASE_URL: "postgres://u@127.0.0.1:5432/db", KAFKA_BROKERS: "127.0.0.1:19092,kafka-1:9092", UDACONNECT_MASTER_KEYS_FILE: "/keys/master-keys.json" };
+const required = {
+  DATABASE_URL: "postgres://u@127.0.0.1:5432/db",
+  KAFKA_BROKERS: "127.0.0.1:19092,kafka-1:9092",
+  UDACONNECT_MASTER_KEYS_FILE: "/keys/master-keys.json",
+};
 
 describe("loadConfig", () => {
   it("fills the defaults around the required variables", () => {
@@ -37,14 +41,29 @@ describe("loadConfig", () => {
       KAFKA_SASL_PASSWORD: "pw",
     });
 
-    expect(config).toMatchObject({ topicNamespace: "test-1", groupId: "g", sessionTimeoutMs: 6000, host: "0.0.0.0", port: 0, logLevel: "debug", createTopics: false });
+    expect(config).toMatchObject({
+      topicNamespace: "test-1",
+      groupId: "g",
+      sessionTimeoutMs: 6000,
+      host: "0.0.0.0",
+      port: 0,
+      logLevel: "debug",
+      createTopics: false,
+    });
     expect(config.kafkaConnection).toMatchObject({ securityProtocol: "SASL_PLAINTEXT", sasl: { mechanism: "scram-sha-256", username: "projector" } });
     expect(config.kafkaConnection.sasl?.password.reveal()).toBe("pw");
   });
 
   it("fails listing every problem at once", () => {
     expect(() =>
-      loadConfig({ KAFKA_BROKERS: "no-port", PROJECTOR_PORT: "70000", LOG_LEVEL: "loud", TOPIC_NAMESPACE: "a b", KAFKA_SECURITY_PROTOCOL: "SASL_SSL", PROJECTOR_CREATE_TOPICS: "yes" }),
+      loadConfig({
+        KAFKA_BROKERS: "no-port",
+        PROJECTOR_PORT: "70000",
+        LOG_LEVEL: "loud",
+        TOPIC_NAMESPACE: "a b",
+        KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
+        PROJECTOR_CREATE_TOPICS: "yes",
+      }),
     ).toThrow(
       [
         "projector configuration is invalid:",

@@ -41,7 +41,12 @@ describe("projector under SIGKILL", () => {
   afterEach(async (context) => {
     if (context.task.result?.state === "fail") {
       for (const child of children) {
-        console.error(`child stderr:\n${child.stderr()}\nlast lines:\n${child.lines.slice(-15).map((l) => JSON.stringify(l)).join("\n")}`);
+        console.error(
+          `child stderr:\n${child.stderr()}\nlast lines:\n${child.lines
+            .slice(-15)
+            .map((l) => JSON.stringify(l))
+            .join("\n")}`,
+        );
       }
     }
     for (const child of children.splice(0)) {
@@ -89,7 +94,14 @@ describe("projector under SIGKILL", () => {
     const checkIns = Array.from({ length: TOTAL }, (_, i) => {
       const personId = `person-${i % 40}`;
       const occurredAt = new Date(Date.UTC(2024, 4, 1, 9, 0, i));
-      const event = locationRecorded({ eventId: randomUUID(), personId, latitude: (i % 180) - 89.5, longitude: (i % 360) - 179.5, occurredAt, recordedAt: occurredAt });
+      const event = locationRecorded({
+        eventId: randomUUID(),
+        personId,
+        latitude: (i % 180) - 89.5,
+        longitude: (i % 360) - 179.5,
+        occurredAt,
+        recordedAt: occurredAt,
+      });
       return { key: personId, value: event };
     });
     // Three kills, after three distinct produce batches among the first eight: the last child always has work left.

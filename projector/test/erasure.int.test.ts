@@ -57,7 +57,12 @@ describe("erasure", () => {
     await expectReadModel();
 
     const progress: string[] = [];
-    expect(await rebuild({ brokers, databaseUrl: f.database.url, namespace: f.namespace }, (line) => progress.push(line))).toEqual({ kind: "switched", generation: 2, previous: 1, dropped: true });
+    expect(await rebuild({ brokers, databaseUrl: f.database.url, namespace: f.namespace }, (line) => progress.push(line))).toEqual({
+      kind: "switched",
+      generation: 2,
+      previous: 1,
+      dropped: true,
+    });
     expect((await listGenerations(f.database.db)).map((g) => [g.generation, g.status])).toEqual([[2, "live"]]);
     await expectReadModel();
     expect(progress).toContain("rebuild: generation 2 is live; generation 1 retired");

@@ -78,7 +78,10 @@ export async function consumerGroups(brokers: string, prefix: string): Promise<s
   await admin.connect();
   try {
     const { groups } = await admin.listGroups();
-    return groups.map((g) => g.groupId).filter((id) => id.startsWith(prefix)).sort();
+    return groups
+      .map((g) => g.groupId)
+      .filter((id) => id.startsWith(prefix))
+      .sort();
   } finally {
     await admin.disconnect();
   }

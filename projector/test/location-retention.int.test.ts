@@ -41,13 +41,24 @@ describe("LOCATION_RETENTION", () => {
     await produce(
       brokers,
       f.locations,
-      CHECK_INS.map((at, i) => ({ key: "p1", value: locationRecorded({ eventId: uuid(i + 1), personId: "p1", latitude: 1, longitude: 2, occurredAt: at, recordedAt: at }) })),
+      CHECK_INS.map((at, i) => ({
+        key: "p1",
+        value: locationRecorded({ eventId: uuid(i + 1), personId: "p1", latitude: 1, longitude: 2, occurredAt: at, recordedAt: at }),
+      })),
     );
   }
 
   async function project(retention: Retention): Promise<string[]> {
     const { logger, lines } = collectingLogger();
-    const projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: f.database.url, topicNamespace: f.namespace, groupId: `projector-${f.namespace}`, logger, locationRetention: retention, now: () => NOW });
+    const projector = await startProjector({
+      kafkaBrokers: brokers,
+      databaseUrl: f.database.url,
+      topicNamespace: f.namespace,
+      groupId: `projector-${f.namespace}`,
+      logger,
+      locationRetention: retention,
+      now: () => NOW,
+    });
     try {
       const end = await endOffsets(brokers, [f.persons, f.locations]);
       await eventually(async () => expect(await readCheckpointRows(f.database.db)).toEqual(end), { timeoutMs: 20_000 });
@@ -60,7 +71,15 @@ describe("LOCATION_RETENTION", () => {
   it("the projector leaves out check-ins that occurred before now minus the retention, keeping one at the bound", async () => {
     await givenCheckIns();
     const { logger, lines } = collectingLogger();
-    const projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: f.database.url, topicNamespace: f.namespace, groupId: `projector-${f.namespace}`, logger, locationRetention: ONE_DAY, now: () => NOW });
+    const projector = await startProjector({
+      kafkaBrokers: brokers,
+      databaseUrl: f.database.url,
+      topicNamespace: f.namespace,
+      groupId: `projector-${f.namespace}`,
+      logger,
+      locationRetention: ONE_DAY,
+      now: () => NOW,
+    });
     try {
       await f.caughtUp();
     } finally {
@@ -74,11 +93,20 @@ describe("LOCATION_RETENTION", () => {
 
   it("sets the locations topic's retention.ms to the setting, and says so, keeping the persons topic's", async () => {
     const { logger, lines } = collectingLogger();
-    const projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: f.database.url, topicNamespace: f.namespace, groupId: `projector-${f.namespace}`, logger, locationRetention: ONE_DAY });
+    const projector = await startProjector({
+      kafkaBrokers: brokers,
+      databaseUrl: f.database.url,
+      topicNamespace: f.namespace,
+      groupId: `projector-${f.namespace}`,
+      logger,
+      locationRetention: ONE_DAY,
+    });
     await projector.stop();
 
     expect(await retentionMs([f.locations, f.persons])).toEqual(["86400000", "-1"]);
-    expect(linesOf(lines, "topic retention.ms set to the declared value", ["topic", "from", "to"])).toEqual([{ topic: f.locations, from: "-1", to: "86400000" }]);
+    expect(linesOf(lines, "topic retention.ms set to the declared value", ["topic", "from", "to"])).toEqual([
+      { topic: f.locations, from: "-1", to: "86400000" },
+    ]);
   });
 
   it("a rebuild yields what the retention keeps, although Kafka still holds every check-in", { timeout: 90_000 }, async () => {
@@ -154,9 +182,14 @@ describe("LOCATION_RETENTION", () => {
 
   function run(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile("scripts/prune-locations", [...args], { cwd: REPO, env: inheritedEnv({ DATABASE_URL: f.database.url, ...env }), timeout: 50_000 }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
-      });
+      execFile(
+        "scripts/prune-locations",
+        [...args],
+        { cwd: REPO, env: inheritedEnv({ DATABASE_URL: f.database.url, ...env }), timeout: 50_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr });
+        },
+      );
     });
   }
 });
@@ -165,7 +198,10 @@ async function retentionMs(topics: readonly string[]): Promise<string[]> {
   const admin = new Kafka({ clientId: "projector-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["retention.ms"] })) });
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["retention.ms"] })),
+    });
     return topics.map((t) => resources.find((r) => r.resourceName === t)?.configEntries.find((e) => e.configName === "retention.ms")?.configValue ?? "");
   } finally {
     await admin.disconnect();

@@ -19,7 +19,14 @@ const value = (samples: readonly Sample[], name: string, labels: Record<string, 
 
 describe("GET /metrics of the ops server", () => {
   it("shows the process's memory and event-loop lag beside the records the projector applied", async () => {
-    const checkIn = locationRecorded({ eventId: randomUUID(), personId: "erin", latitude: 1, longitude: 2, occurredAt: new Date("2024-05-01T10:00:00.000Z"), recordedAt: new Date("2024-05-01T10:00:01.000Z") });
+    const checkIn = locationRecorded({
+      eventId: randomUUID(),
+      personId: "erin",
+      latitude: 1,
+      longitude: 2,
+      occurredAt: new Date("2024-05-01T10:00:00.000Z"),
+      recordedAt: new Date("2024-05-01T10:00:01.000Z"),
+    });
     await produce(f.brokers, f.locations, [{ key: "erin", value: checkIn }]);
     const { projector } = await f.start();
     ops = await startOpsServer({ host: "127.0.0.1", port: 0, metrics: () => projector.metrics.scrape(), readiness: () => projector.readiness() });

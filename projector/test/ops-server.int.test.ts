@@ -40,7 +40,12 @@ describe("ops server", () => {
   });
 
   it("answers /metrics with the Prometheus text when given metrics", async () => {
-    server = await startOpsServer({ host: "127.0.0.1", port: 0, readiness: async () => ({ ready: true, checks: {} }), metrics: async () => ({ contentType: "text/plain; version=0.0.4; charset=utf-8", text: "m 1\n" }) });
+    server = await startOpsServer({
+      host: "127.0.0.1",
+      port: 0,
+      readiness: async () => ({ ready: true, checks: {} }),
+      metrics: async () => ({ contentType: "text/plain; version=0.0.4; charset=utf-8", text: "m 1\n" }),
+    });
     const response = await fetch(`${server.url}/metrics`);
     expect([response.status, response.headers.get("content-type"), await response.text()]).toEqual([200, "text/plain; version=0.0.4; charset=utf-8", "m 1\n"]);
   });

@@ -22,7 +22,17 @@ describe("planBatch", () => {
 
     expect(plan.alreadyApplied).toBe(2);
     expect(plan.locations.map((l) => l.eventId)).toEqual([uuid(3)]);
-    expect(planBatch(records, 13n)).toEqual({ erasures: [], persons: [], patches: [], locations: [], skipped: [], expired: 0, alreadyApplied: 3, erased: 0, missingKeys: [] });
+    expect(planBatch(records, 13n)).toEqual({
+      erasures: [],
+      persons: [],
+      patches: [],
+      locations: [],
+      skipped: [],
+      expired: 0,
+      alreadyApplied: 3,
+      erased: 0,
+      missingKeys: [],
+    });
   });
 
   it("leaves out check-ins that occurred before the retention's bound, keeping one at the bound", () => {

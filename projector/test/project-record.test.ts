@@ -172,9 +172,7 @@ describe("projectRecord", () => {
       if (event.payload.case === "locationRecorded") {
         event.payload.value.eventId = "0190a5b2-0000-7000-8000-000000000000";
       }
-      expect(reasonFor(encodeEvent(event))).toBe(
-        `location event_id "0190a5b2-0000-7000-8000-000000000000" differs from the envelope's`,
-      );
+      expect(reasonFor(encodeEvent(event))).toBe(`location event_id "0190a5b2-0000-7000-8000-000000000000" differs from the envelope's`);
     });
 
     it("registers a person without recorded_at or with a NUL in a name", () => {

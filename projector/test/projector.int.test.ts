@@ -21,13 +21,64 @@ describe("projector", () => {
   it("writes the person and location read models with the exact values (accuracy_m null when the event has none), and checkpoints the end of each partition", async () => {
     const ids = { alice: randomUUID(), aliceAgain: randomUUID(), bob: randomUUID(), l1: randomUUID(), l2: randomUUID() };
     await produce(brokers, f.persons, [
-      { key: "alice", value: personRegistered({ eventId: ids.alice, personId: "alice", firstName: "Alice", lastName: "Old", companyName: "A Corp", recordedAt: at("2024-05-01T08:00:00.000Z") }) },
-      { key: "bob", value: personRegistered({ eventId: ids.bob, personId: "bob", firstName: "Bob", lastName: "Builder", companyName: "B Ltd", recordedAt: at("2024-05-01T08:01:00.000Z") }) },
-      { key: "alice", value: personRegistered({ eventId: ids.aliceAgain, personId: "alice", firstName: "Alice", lastName: "New", companyName: "A Corp", recordedAt: at("2024-05-01T08:02:00.000Z") }) },
+      {
+        key: "alice",
+        value: personRegistered({
+          eventId: ids.alice,
+          personId: "alice",
+          firstName: "Alice",
+          lastName: "Old",
+          companyName: "A Corp",
+          recordedAt: at("2024-05-01T08:00:00.000Z"),
+        }),
+      },
+      {
+        key: "bob",
+        value: personRegistered({
+          eventId: ids.bob,
+          personId: "bob",
+          firstName: "Bob",
+          lastName: "Builder",
+          companyName: "B Ltd",
+          recordedAt: at("2024-05-01T08:01:00.000Z"),
+        }),
+      },
+      {
+        key: "alice",
+        value: personRegistered({
+          eventId: ids.aliceAgain,
+          personId: "alice",
+          firstName: "Alice",
+          lastName: "New",
+          companyName: "A Corp",
+          recordedAt: at("2024-05-01T08:02:00.000Z"),
+        }),
+      },
     ]);
     await produce(brokers, f.locations, [
-      { key: "alice", value: locationRecorded({ eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z"), accuracyMetres: 4.5 }) },
-      { key: "bob", value: locationRecorded({ eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") }) },
+      {
+        key: "alice",
+        value: locationRecorded({
+          eventId: ids.l1,
+          personId: "alice",
+          latitude: 35.0585136,
+          longitude: -106.5719566,
+          occurredAt: at("2024-05-01T09:00:00.250Z"),
+          recordedAt: at("2024-05-01T09:00:01.000Z"),
+          accuracyMetres: 4.5,
+        }),
+      },
+      {
+        key: "bob",
+        value: locationRecorded({
+          eventId: ids.l2,
+          personId: "bob",
+          latitude: -33.8688,
+          longitude: 151.2093,
+          occurredAt: at("2024-05-01T09:05:00.000Z"),
+          recordedAt: at("2024-05-01T09:05:02.000Z"),
+        }),
+      },
     ]);
 
     const { groupId } = await f.start();
@@ -55,8 +106,23 @@ describe("projector", () => {
       ]);
       expect(await readLocations(f.database.db)).toEqual(
         [
-          { eventId: ids.l1, personId: "alice", latitude: 35.0585136, longitude: -106.5719566, occurredAt: at("2024-05-01T09:00:00.250Z"), recordedAt: at("2024-05-01T09:00:01.000Z"), accuracyMetres: 4.5 },
-          { eventId: ids.l2, personId: "bob", latitude: -33.8688, longitude: 151.2093, occurredAt: at("2024-05-01T09:05:00.000Z"), recordedAt: at("2024-05-01T09:05:02.000Z") },
+          {
+            eventId: ids.l1,
+            personId: "alice",
+            latitude: 35.0585136,
+            longitude: -106.5719566,
+            occurredAt: at("2024-05-01T09:00:00.250Z"),
+            recordedAt: at("2024-05-01T09:00:01.000Z"),
+            accuracyMetres: 4.5,
+          },
+          {
+            eventId: ids.l2,
+            personId: "bob",
+            latitude: -33.8688,
+            longitude: 151.2093,
+            occurredAt: at("2024-05-01T09:05:00.000Z"),
+            recordedAt: at("2024-05-01T09:05:02.000Z"),
+          },
         ].sort((a, b) => (a.eventId < b.eventId ? -1 : 1)),
       );
     });
@@ -68,7 +134,14 @@ describe("projector", () => {
 
   it("makes no second row for a redelivered event id, in the same batch or a later one", async () => {
     const eventId = randomUUID();
-    const checkIn = locationRecorded({ eventId, personId: "carol", latitude: 1.5, longitude: 2.5, occurredAt: at("2024-05-01T10:00:00.000Z"), recordedAt: at("2024-05-01T10:00:00.500Z") });
+    const checkIn = locationRecorded({
+      eventId,
+      personId: "carol",
+      latitude: 1.5,
+      longitude: 2.5,
+      occurredAt: at("2024-05-01T10:00:00.000Z"),
+      recordedAt: at("2024-05-01T10:00:00.500Z"),
+    });
     await produce(brokers, f.locations, [{ key: "carol", value: checkIn }]);
     await produce(brokers, f.locations, [{ key: "carol", value: checkIn }]);
 
@@ -85,10 +158,26 @@ describe("projector", () => {
   it("dead-letters poison records with their bytes, key and origin, counts them, and projects the good ones after them", async () => {
     const [before, after] = [randomUUID(), randomUUID()];
     const checkIn = (eventId: string) =>
-      locationRecorded({ eventId, personId: "dave", latitude: 10, longitude: 20, occurredAt: at("2024-05-01T11:00:00.000Z"), recordedAt: at("2024-05-01T11:00:00.000Z") });
+      locationRecorded({
+        eventId,
+        personId: "dave",
+        latitude: 10,
+        longitude: 20,
+        occurredAt: at("2024-05-01T11:00:00.000Z"),
+        recordedAt: at("2024-05-01T11:00:00.000Z"),
+      });
     const undecodable = Uint8Array.of(0x0a, 0x05, 0x61);
     const unknownPayload = encodeEvent(create(EventSchema, { eventId: randomUUID(), type: "udaconnect.v1.PersonForgotten" }));
-    const badLatitude = encodeEvent(locationRecorded({ eventId: randomUUID(), personId: "dave", latitude: 91, longitude: 0, occurredAt: at("2024-05-01T11:00:00.000Z"), recordedAt: at("2024-05-01T11:00:00.000Z") }));
+    const badLatitude = encodeEvent(
+      locationRecorded({
+        eventId: randomUUID(),
+        personId: "dave",
+        latitude: 91,
+        longitude: 0,
+        occurredAt: at("2024-05-01T11:00:00.000Z"),
+        recordedAt: at("2024-05-01T11:00:00.000Z"),
+      }),
+    );
     await produce(brokers, f.locations, [
       { key: "dave", value: checkIn(before) },
       { key: "dave", value: undecodable },
@@ -101,7 +190,11 @@ describe("projector", () => {
 
     const [end] = await f.caughtUp(15_000);
     expect((await readLocations(f.database.db)).map((l) => l.eventId).sort()).toEqual([before, after].sort());
-    const reasons = ["value is not a udaconnect.v1.Event: premature EOF", 'unknown payload (type "udaconnect.v1.PersonForgotten")', "latitude is not a number from -90 to 90: 91"];
+    const reasons = [
+      "value is not a udaconnect.v1.Event: premature EOF",
+      'unknown payload (type "udaconnect.v1.PersonForgotten")',
+      "latitude is not a number from -90 to 90: 91",
+    ];
     const dead = await consumeRecords(brokers, topicName(deadLetterTopic, f.namespace), 3);
     expect(dead.map((r) => ({ key: r.key?.toString(), value: r.value ? new Uint8Array(r.value) : null, headers: r.headers }))).toEqual(
       [undecodable, unknownPayload, badLatitude].map((value, i) => ({
@@ -124,9 +217,20 @@ describe("projector", () => {
 
   it("resumes from the PostgreSQL checkpoint, not from Kafka's offsets, after a restart", async () => {
     const checkIn = (eventId: string) =>
-      locationRecorded({ eventId, personId: "erin", latitude: 0, longitude: 0, occurredAt: at("2024-05-01T12:00:00.000Z"), recordedAt: at("2024-05-01T12:00:00.000Z") });
+      locationRecorded({
+        eventId,
+        personId: "erin",
+        latitude: 0,
+        longitude: 0,
+        occurredAt: at("2024-05-01T12:00:00.000Z"),
+        recordedAt: at("2024-05-01T12:00:00.000Z"),
+      });
     const first = Array.from({ length: 5 }, () => randomUUID());
-    await produce(brokers, f.locations, first.map((id) => ({ key: "erin", value: checkIn(id) })));
+    await produce(
+      brokers,
+      f.locations,
+      first.map((id) => ({ key: "erin", value: checkIn(id) })),
+    );
     const { projector, groupId } = await f.start();
     const [checkpoint] = await f.caughtUp(15_000);
     await projector.stop();
@@ -163,7 +267,14 @@ describe("projector", () => {
       f.locations,
       eventIds.map((eventId) => ({
         key: "frank",
-        value: locationRecorded({ eventId, personId: "frank", latitude: 5, longitude: 6, occurredAt: at("2024-05-01T13:00:00.000Z"), recordedAt: at("2024-05-01T13:00:00.000Z") }),
+        value: locationRecorded({
+          eventId,
+          personId: "frank",
+          latitude: 5,
+          longitude: 6,
+          occurredAt: at("2024-05-01T13:00:00.000Z"),
+          recordedAt: at("2024-05-01T13:00:00.000Z"),
+        }),
       })),
     );
 
@@ -180,9 +291,9 @@ describe("projector", () => {
   it("refuses to start when its topics do not exist, naming them", async () => {
     const missing = uniqueNamespace();
 
-    await expect(startProjector({ kafkaBrokers: brokers, databaseUrl: f.database.url, topicNamespace: missing, logger: collectingLogger().logger })).rejects.toThrow(
-      `Kafka topics do not exist: ${missing}.udaconnect.persons.v1, ${missing}.udaconnect.locations.v1.`,
-    );
+    await expect(
+      startProjector({ kafkaBrokers: brokers, databaseUrl: f.database.url, topicNamespace: missing, logger: collectingLogger().logger }),
+    ).rejects.toThrow(`Kafka topics do not exist: ${missing}.udaconnect.persons.v1, ${missing}.udaconnect.locations.v1.`);
   });
 
   it("reports ready while consuming, and not ready once stopped", async () => {

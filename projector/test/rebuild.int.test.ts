@@ -30,18 +30,33 @@ describe("rebuild", () => {
     await produce(
       brokers,
       f.persons,
-      ids.map((id) => ({ key: id, value: personRegistered({ eventId: randomUUID(), personId: id, firstName: id.toUpperCase(), lastName: "L", companyName: "C", recordedAt: new Date("2024-05-01T08:00:00Z") }) })),
+      ids.map((id) => ({
+        key: id,
+        value: personRegistered({
+          eventId: randomUUID(),
+          personId: id,
+          firstName: id.toUpperCase(),
+          lastName: "L",
+          companyName: "C",
+          recordedAt: new Date("2024-05-01T08:00:00Z"),
+        }),
+      })),
     );
     const checkIns = ids.flatMap((id, p) =>
       Array.from({ length: CHECK_INS_EACH }, (_, i) => {
         const at = new Date(Date.UTC(2024, 4, 1, 10, i));
-        return { key: id, value: locationRecorded({ eventId: randomUUID(), personId: id, latitude: 10 + p * 0.000001, longitude: 20, occurredAt: at, recordedAt: at }) };
+        return {
+          key: id,
+          value: locationRecorded({ eventId: randomUUID(), personId: id, latitude: 10 + p * 0.000001, longitude: 20, occurredAt: at, recordedAt: at }),
+        };
       }),
     );
     await produce(brokers, f.locations, checkIns);
   }
 
-  it("switches to a new generation while the query API answers every request the same, and the live projector keeps updating", { timeout: 90_000 }, async () => {
+  it("switches to a new generation while the query API answers every request the same, and the live projector keeps updating", {
+    timeout: 90_000,
+  }, async () => {
     await givenAVenue();
     await f.start();
     await f.caughtUp();
@@ -63,7 +78,11 @@ describe("rebuild", () => {
       for (let i = offset; loading; i += 1) {
         const response = await fetch(`${api?.url}${paths[i % paths.length]}`).catch((error: unknown) => error);
         const body = response instanceof Response ? await response.text() : "";
-        outcomes.push(response instanceof Response && response.status === 200 && body === baseline[i % paths.length] ? "same" : `different: ${String(response instanceof Response ? response.status : response)}`);
+        outcomes.push(
+          response instanceof Response && response.status === 200 && body === baseline[i % paths.length]
+            ? "same"
+            : `different: ${String(response instanceof Response ? response.status : response)}`,
+        );
       }
     };
     const load = Promise.all([worker(0), worker(1), worker(2)]);
@@ -75,7 +94,10 @@ describe("rebuild", () => {
     // New check-ins while rebuilding, of someone far from the booth: the answers above stay the same.
     const streamed = Array.from({ length: 50 }, (_, i) => {
       const at = new Date(Date.UTC(2024, 4, 1, 12, i));
-      return { key: "walker", value: locationRecorded({ eventId: randomUUID(), personId: "walker", latitude: -40, longitude: i * 0.01, occurredAt: at, recordedAt: at }) };
+      return {
+        key: "walker",
+        value: locationRecorded({ eventId: randomUUID(), personId: "walker", latitude: -40, longitude: i * 0.01, occurredAt: at, recordedAt: at }),
+      };
     });
     const streaming = (async () => {
       for (let i = 0; i < streamed.length; i += 10) {
@@ -100,14 +122,19 @@ describe("rebuild", () => {
     // Vacuumed before going live: the query API's index-only probes skip its heap from the start.
     expect(progress.some((l) => /^rebuild: vacuumed and analysed generation 2 \(\d+ tables, [\d.]+ s\)$/.test(l))).toBe(true);
     const vacuumed = await sql<{ relname: string }>`
-      SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname IN ('location', 'person') AND last_vacuum IS NOT NULL ORDER BY relname`.execute(f.database.db);
+      SELECT relname FROM pg_stat_user_tables WHERE schemaname = 'public' AND relname IN ('location', 'person') AND last_vacuum IS NOT NULL ORDER BY relname`.execute(
+      f.database.db,
+    );
     expect(vacuumed.rows.map((r) => r.relname)).toEqual(["location", "person"]);
     // The rebuild's own consumer group is gone; the live projector's remains.
     expect(progress).toContain(`rebuild: deleted consumer group projector-${f.namespace}-rebuild-2`);
     expect(await consumerGroups(brokers, `projector-${f.namespace}`)).toEqual([`projector-${f.namespace}`]);
     // The live projector followed the switch: what was streamed is in the new generation.
     await f.caughtUp();
-    const walker = (await readLocations(f.database.db)).filter((l) => l.personId === "walker").map((l) => l.eventId).sort();
+    const walker = (await readLocations(f.database.db))
+      .filter((l) => l.personId === "walker")
+      .map((l) => l.eventId)
+      .sort();
     expect(walker).toEqual(streamed.map((s) => s.value.eventId).sort());
   });
 });

@@ -18,7 +18,10 @@ describe("two projector instances in one group", () => {
     Array.from({ length: PER_WAVE }, (_, i) => {
       const personId = `person-${i % 30}`;
       const at = new Date(Date.UTC(2024, 4, 1, 9, n, i % 60, i));
-      return { key: personId, value: locationRecorded({ eventId: randomUUID(), personId, latitude: (i % 170) - 85, longitude: (i % 350) - 175, occurredAt: at, recordedAt: at }) };
+      return {
+        key: personId,
+        value: locationRecorded({ eventId: randomUUID(), personId, latitude: (i % 170) - 85, longitude: (i % 350) - 175, occurredAt: at, recordedAt: at }),
+      };
     });
 
   async function countLocations(): Promise<number> {
@@ -45,7 +48,10 @@ describe("two projector instances in one group", () => {
     await produced;
 
     await f.caughtUp(30_000);
-    const expected = waves.flat().map((r) => r.value.eventId).sort();
+    const expected = waves
+      .flat()
+      .map((r) => r.value.eventId)
+      .sort();
     const projected = await f.database.db.selectFrom("location").select("event_id").orderBy("event_id").execute();
     expect(projected.map((r) => r.event_id)).toEqual(expected);
     // Not one insert was attempted twice: the checkpoint filter, not ON CONFLICT, kept them apart.

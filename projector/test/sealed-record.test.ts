@@ -26,13 +26,26 @@ function sealedCheckIn(eventId = EVENT_ID): Uint8Array {
 
 function sealedRegistration(): Uint8Array {
   const sealedDetails = sealPersonDetails(key, { eventId: EVENT_ID, personId: "ada" }, { firstName: "Ada", lastName: "Lovelace", companyName: "Engines" });
-  return encodeEvent(create(EventSchema, { eventId: EVENT_ID, type: "udaconnect.v1.PersonRegistered", recordedAt: AT, payload: { case: "personRegistered", value: { personId: "ada", sealedDetails } } }));
+  return encodeEvent(
+    create(EventSchema, {
+      eventId: EVENT_ID,
+      type: "udaconnect.v1.PersonRegistered",
+      recordedAt: AT,
+      payload: { case: "personRegistered", value: { personId: "ada", sealedDetails } },
+    }),
+  );
 }
 
 describe("projecting sealed events (crypto-shredding)", () => {
   it("opens the position and the names with the person's key", () => {
-    expect(projectRecord(sealedCheckIn(), ring({ "k-ada": key.key }))).toMatchObject({ kind: "location", change: { personId: "ada", latitude: 51.5, longitude: -0.12, accuracyMetres: 4 } });
-    expect(projectRecord(sealedRegistration(), ring({ "k-ada": key.key }))).toMatchObject({ kind: "person", change: { id: "ada", firstName: "Ada", lastName: "Lovelace", companyName: "Engines" } });
+    expect(projectRecord(sealedCheckIn(), ring({ "k-ada": key.key }))).toMatchObject({
+      kind: "location",
+      change: { personId: "ada", latitude: 51.5, longitude: -0.12, accuracyMetres: 4 },
+    });
+    expect(projectRecord(sealedRegistration(), ring({ "k-ada": key.key }))).toMatchObject({
+      kind: "person",
+      change: { id: "ada", firstName: "Ada", lastName: "Lovelace", companyName: "Engines" },
+    });
   });
 
   it("says erased, with nothing personal, when the key was destroyed", () => {
@@ -42,7 +55,10 @@ describe("projecting sealed events (crypto-shredding)", () => {
 
   it("asks for a key not loaded yet, and skips a ciphertext that does not open", () => {
     expect(projectRecord(sealedCheckIn(), ring({}))).toEqual({ kind: "key-needed", keyId: "k-ada" });
-    expect(projectRecord(sealedCheckIn(), ring({ "k-ada": createSecretKey(randomBytes(32)) }))).toMatchObject({ kind: "skipped", reason: expect.stringContaining("does not open") });
+    expect(projectRecord(sealedCheckIn(), ring({ "k-ada": createSecretKey(randomBytes(32)) }))).toMatchObject({
+      kind: "skipped",
+      reason: expect.stringContaining("does not open"),
+    });
   });
 
   it("plans a batch: erased records counted and written nowhere, missing keys listed", () => {
@@ -51,7 +67,17 @@ describe("projecting sealed events (crypto-shredding)", () => {
       { offset: 1n, value: sealedCheckIn("0190f5c6-0000-7000-8000-00000000000b") },
     ];
     expect(planBatch(records, 0n, undefined, ring({}))).toMatchObject({ missingKeys: ["k-ada"], persons: [], locations: [] });
-    expect(planBatch(records, 0n, undefined, ring({ "k-ada": "erased" }))).toMatchObject({ erased: 2, persons: [], locations: [], skipped: [], missingKeys: [] });
-    expect(planBatch(records, 0n, undefined, ring({ "k-ada": key.key }))).toMatchObject({ erased: 0, persons: [{ id: "ada", firstName: "Ada" }], locations: [{ latitude: 51.5 }] });
+    expect(planBatch(records, 0n, undefined, ring({ "k-ada": "erased" }))).toMatchObject({
+      erased: 2,
+      persons: [],
+      locations: [],
+      skipped: [],
+      missingKeys: [],
+    });
+    expect(planBatch(records, 0n, undefined, ring({ "k-ada": key.key }))).toMatchObject({
+      erased: 0,
+      persons: [{ id: "ada", firstName: "Ada" }],
+      locations: [{ latitude: 51.5 }],
+    });
   });
 });

@@ -49,7 +49,11 @@ export async function startApiProcess(
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 300_000;
-  while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
+  while (
+    (await fetch(`${url}/readyz`)
+      .then((r) => r.status)
+      .catch(() => 0)) !== 200
+  ) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill("SIGTERM");
       throw new Error("the query API did not become ready within 300 s");
@@ -71,4 +75,3 @@ export async function startApiProcess(
     },
   };
 }
-

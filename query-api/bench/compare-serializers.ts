@@ -62,9 +62,12 @@ export async function compareSerializers(
       });
       console.log(`serializer round ${round + 1} of ${rounds}: ${line.join(";  ")}`);
     }
-    console.log(`     answers: ${fixed(bytes / lookups.length / 1024)} KiB on average; ${serializers.length > 1 ? `${differing} of ${lookups.length} differ between the servers` : "one server, nothing to compare"}`);
+    console.log(
+      `     answers: ${fixed(bytes / lookups.length / 1024)} KiB on average; ${serializers.length > 1 ? `${differing} of ${lookups.length} differ between the servers` : "one server, nothing to compare"}`,
+    );
     summarise(serializers, p95s);
-    for (const [k, s] of servers.entries()) console.log(`     ${serializers[k]} (server ${k + 1}): peak RSS ${s.peakRssMiB().toFixed(0)} MiB, peak ${describeMemoryPeaks(s.memoryPeaks())}`);
+    for (const [k, s] of servers.entries())
+      console.log(`     ${serializers[k]} (server ${k + 1}): peak RSS ${s.peakRssMiB().toFixed(0)} MiB, peak ${describeMemoryPeaks(s.memoryPeaks())}`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
@@ -79,7 +82,9 @@ function summarise(serializers: readonly Serializer[], p95s: readonly number[][]
   const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
   for (const [k, name] of serializers.entries()) {
     const values = p95s[k] ?? [];
-    console.log(`     ${name} (server ${k + 1}): p95 mean ${fixed(mean(values))} ms, over the rounds ${fixed(Math.min(...values))}–${fixed(Math.max(...values))} ms`);
+    console.log(
+      `     ${name} (server ${k + 1}): p95 mean ${fixed(mean(values))} ms, over the rounds ${fixed(Math.min(...values))}–${fixed(Math.max(...values))} ms`,
+    );
   }
   const first = serializers.indexOf("handwritten");
   const control = serializers.lastIndexOf("handwritten");
@@ -100,6 +105,8 @@ function summarise(serializers: readonly Serializer[], p95s: readonly number[][]
     );
   } else {
     const noise = Math.max(...p95s.map((v) => Math.max(...v) - Math.min(...v)));
-    console.log(`     verdict: the p95 difference ${Math.abs(mean(difference)) > noise ? "exceeds" : "is within"} the noise (widest p95 spread of one server over the rounds, ${fixed(noise)} ms)`);
+    console.log(
+      `     verdict: the p95 difference ${Math.abs(mean(difference)) > noise ? "exceeds" : "is within"} the noise (widest p95 spread of one server over the rounds, ${fixed(noise)} ms)`,
+    );
   }
 }

@@ -1,4 +1,3 @@
-
 import { findEncountersJson } from "../src/encounters/find-encounters";
 import type { ReadModelClient } from "../src/postgres/create-database";
 import { ParallelSlots } from "../src/encounters/parallel-parts";

@@ -4,7 +4,6 @@ import {
   integer,
   optionalVariable,
   readSettings,
-  requiredVariable,
   text,
   topicNamespace,
   variable,
@@ -70,7 +69,10 @@ const auth = composite({
 
 /** Undefined for a list of blanks: the same as unset. */
 const brokerList: Parser<readonly string[] | undefined> = (value, name) => {
-  const brokers = value.split(",").map((b) => b.trim()).filter((b) => b !== "");
+  const brokers = value
+    .split(",")
+    .map((b) => b.trim())
+    .filter((b) => b !== "");
   if (brokers.some((b) => !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(b))) {
     return { problem: `${name} must be host:port[,host:port…], got "${value}"` };
   }
@@ -78,7 +80,10 @@ const brokerList: Parser<readonly string[] | undefined> = (value, name) => {
 };
 
 const originList: Parser<readonly string[]> = (value, name) => {
-  const origins = value.split(",").map((o) => o.trim()).filter((o) => o !== "");
+  const origins = value
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "");
   return origins.some((o) => o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o))
     ? { problem: `${name} must be * or origins like http://localhost:3000, comma-separated, got "${value}"` }
     : { value: origins };
@@ -102,12 +107,30 @@ export const QUERY_API_SCHEMA = {
   settings: {
     databaseUrl: READ_MODELS_DATABASE_URL,
     host: variable({ name: "QUERY_API_HOST", default: "127.0.0.1", parse: text, description: "interface to listen on; 0.0.0.0 in a container" }),
-    port: variable({ name: "QUERY_API_PORT", default: 8080, parse: integer({ min: 0, max: 65_535 }), description: "port to listen on; 0 asks the OS for a free one" }),
+    port: variable({
+      name: "QUERY_API_PORT",
+      default: 8080,
+      parse: integer({ min: 0, max: 65_535 }),
+      description: "port to listen on; 0 asks the OS for a free one",
+    }),
     logLevel: composite({ names: ["LOG_LEVEL"], description: "how much query-api logs", read: logLevelFrom }),
     auth,
-    kafkaBrokers: optionalVariable({ name: "KAFKA_BROKERS", parse: brokerList, description: "brokers whose end offsets give the projection lag; unset: lag unknown" }),
-    kafkaConnection: composite({ names: [], description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)", read: parseKafkaConnection }),
-    topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: topicNamespace, description: "namespace of the projected topics, as the projector's" }),
+    kafkaBrokers: optionalVariable({
+      name: "KAFKA_BROKERS",
+      parse: brokerList,
+      description: "brokers whose end offsets give the projection lag; unset: lag unknown",
+    }),
+    kafkaConnection: composite({
+      names: [],
+      description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
+      read: parseKafkaConnection,
+    }),
+    topicNamespace: variable({
+      name: "TOPIC_NAMESPACE",
+      default: "",
+      parse: topicNamespace,
+      description: "namespace of the projected topics, as the projector's",
+    }),
     consistencyWaitMs: variable({
       name: "QUERY_CONSISTENCY_WAIT_MS",
       default: 5_000,
@@ -120,7 +143,12 @@ export const QUERY_API_SCHEMA = {
       parse: integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
       description: "/readyz fails when more records than this wait to be projected",
     }),
-    rateLimitPerMinute: variable({ name: "QUERY_RATE_LIMIT_PER_MINUTE", default: 600, parse: integer({ min: 0, max: 1_000_000 }), description: "requests per client and minute; 0 turns the limit off" }),
+    rateLimitPerMinute: variable({
+      name: "QUERY_RATE_LIMIT_PER_MINUTE",
+      default: 600,
+      parse: integer({ min: 0, max: 1_000_000 }),
+      description: "requests per client and minute; 0 turns the limit off",
+    }),
     requestTimeoutMs: variable({
       name: "QUERY_REQUEST_TIMEOUT_MS",
       default: 30_000,
@@ -133,9 +161,22 @@ export const QUERY_API_SCHEMA = {
       description: `the same for the request line and headers alone; default ${HEADERS_TIMEOUT_MS}, at most the request timeout`,
     }),
     corsOrigins: variable({ name: "CORS_ORIGINS", default: [], parse: originList, description: "origins allowed by CORS, comma-separated, or *" }),
-    legacyApiAuth: variable({ name: "LEGACY_API_AUTH", default: "bearer", parse: legacyApiAuth, description: '"bearer" (the same tokens as /v1) or "open" (the original\'s routes need no token)' }),
-    ingestUrl: optionalVariable({ name: "QUERY_API_INGEST_URL", parse: ingestUrl, description: "the ingest gateway that takes POST /api/persons and /api/locations; unset: they answer 501" }),
-    ingestTokenFile: optionalVariable({ name: "QUERY_API_INGEST_TOKEN_FILE", parse: text, description: "query-api's own token for ingest, used for callers without one on open routes" }),
+    legacyApiAuth: variable({
+      name: "LEGACY_API_AUTH",
+      default: "bearer",
+      parse: legacyApiAuth,
+      description: '"bearer" (the same tokens as /v1) or "open" (the original\'s routes need no token)',
+    }),
+    ingestUrl: optionalVariable({
+      name: "QUERY_API_INGEST_URL",
+      parse: ingestUrl,
+      description: "the ingest gateway that takes POST /api/persons and /api/locations; unset: they answer 501",
+    }),
+    ingestTokenFile: optionalVariable({
+      name: "QUERY_API_INGEST_TOKEN_FILE",
+      parse: text,
+      description: "query-api's own token for ingest, used for callers without one on open routes",
+    }),
   },
 } satisfies Schema<Settings>;
 

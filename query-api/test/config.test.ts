@@ -82,7 +82,13 @@ describe("loadConfig", () => {
 
   it("lists several malformed variables with a misspelt QUERY_ one in one error", () => {
     expect(() =>
-      loadConfig({ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "lots", CORS_ORIGINS: "localhost", QUERY_API_PROT: "80" }),
+      loadConfig({
+        DATABASE_URL: "postgres://db/rm",
+        AUTH_DISABLED: "true",
+        QUERY_RATE_LIMIT_PER_MINUTE: "lots",
+        CORS_ORIGINS: "localhost",
+        QUERY_API_PROT: "80",
+      }),
     ).toThrow(
       "query-api configuration is invalid:\n" +
         '- QUERY_RATE_LIMIT_PER_MINUTE must be an integer from 0 to 1000000, got "lots"\n' +
@@ -95,17 +101,32 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://db/rm" }, "DATABASE_URL must be a postgres:// or postgresql:// URL"],
     [{ DATABASE_URL: "postgres://db/rm", QUERY_API_PORT: "65536" }, 'QUERY_API_PORT must be an integer from 0 to 65535, got "65536"'],
     [{ DATABASE_URL: "postgres://db/rm", QUERY_API_PORT: "-1" }, 'QUERY_API_PORT must be an integer from 0 to 65535, got "-1"'],
-    [{ DATABASE_URL: "postgres://db/rm", AUTH_JWKS_FILE: "/k.json", AUTH_DISABLED: "true" }, "AUTH_JWKS_FILE and AUTH_DISABLED=true contradict each other: set one"],
+    [
+      { DATABASE_URL: "postgres://db/rm", AUTH_JWKS_FILE: "/k.json", AUTH_DISABLED: "true" },
+      "AUTH_JWKS_FILE and AUTH_DISABLED=true contradict each other: set one",
+    ],
     [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "yes" }, 'AUTH_DISABLED must be "true" or "false", got "yes"'],
     [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", KAFKA_BROKERS: "k1" }, 'KAFKA_BROKERS must be host:port[,host:port…], got "k1"'],
     [
       { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", KAFKA_BROKERS: "k1:9093", KAFKA_SASL_PASSWORD: "pw" },
       "KAFKA_SASL_PASSWORD only apply with KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT (it is PLAINTEXT): set the protocol, or unset them",
     ],
-    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", CORS_ORIGINS: "localhost" }, 'CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "localhost"'],
-    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_CONSISTENCY_WAIT_MS: "-5" }, 'QUERY_CONSISTENCY_WAIT_MS must be an integer from 0 to 60000, got "-5"'],
-    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", LEGACY_API_AUTH: "none" }, 'LEGACY_API_AUTH must be "bearer" (the original\'s /api routes need the same tokens as /v1) or "open", got "none"'],
-    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_API_INGEST_URL: "ingest:50051" }, 'QUERY_API_INGEST_URL must be the ingest gateway\'s base URL like http://127.0.0.1:50051, got "ingest:50051"'],
+    [
+      { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", CORS_ORIGINS: "localhost" },
+      'CORS_ORIGINS must be * or origins like http://localhost:3000, comma-separated, got "localhost"',
+    ],
+    [
+      { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_CONSISTENCY_WAIT_MS: "-5" },
+      'QUERY_CONSISTENCY_WAIT_MS must be an integer from 0 to 60000, got "-5"',
+    ],
+    [
+      { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", LEGACY_API_AUTH: "none" },
+      'LEGACY_API_AUTH must be "bearer" (the original\'s /api routes need the same tokens as /v1) or "open", got "none"',
+    ],
+    [
+      { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_API_INGEST_URL: "ingest:50051" },
+      'QUERY_API_INGEST_URL must be the ingest gateway\'s base URL like http://127.0.0.1:50051, got "ingest:50051"',
+    ],
     [
       { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", QUERY_API_INGEST_TOKEN_FILE: "/t" },
       "QUERY_API_INGEST_TOKEN_FILE is set but QUERY_API_INGEST_URL is not: give the ingest gateway's URL too, or drop the token file",

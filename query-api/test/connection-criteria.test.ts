@@ -13,12 +13,25 @@ describe("parseCalendarDate", () => {
     expect(parseCalendarDate(text)?.toISOString()).toBe(expected);
   });
 
-  it.each(["2020-13-01", "2020-02-30", "2021-02-29", "2020-04-31", "2020-00-10", "2020-01-00", "abc", "", "2020-1-1", "20200101", "2020-01-01T00:00:00Z", " 2020-01-01", "2020-01-01\n", "+02020-01-01", "２０２０-01-01"])(
-    "rejects %j",
-    (text) => {
-      expect(parseCalendarDate(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    "2020-13-01",
+    "2020-02-30",
+    "2021-02-29",
+    "2020-04-31",
+    "2020-00-10",
+    "2020-01-00",
+    "abc",
+    "",
+    "2020-1-1",
+    "20200101",
+    "2020-01-01T00:00:00Z",
+    " 2020-01-01",
+    "2020-01-01\n",
+    "+02020-01-01",
+    "２０２０-01-01",
+  ])("rejects %j", (text) => {
+    expect(parseCalendarDate(text)).toBeUndefined();
+  });
 });
 
 describe("checkDistance", () => {

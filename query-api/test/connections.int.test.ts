@@ -52,21 +52,24 @@ const location = (id: string, personId: string, where: typeof HERE, creationTime
 });
 
 describe("GET /api/persons/{person_id}/connection", () => {
-  apiTest("returns each nearby check-in of others in the window once, boundary included, lat/lon the right way round", async ({ readModels: t, startServer }) => {
-    const given = await givenPamsMarch(t.db);
-    const api = await startServer();
+  apiTest(
+    "returns each nearby check-in of others in the window once, boundary included, lat/lon the right way round",
+    async ({ readModels: t, startServer }) => {
+      const given = await givenPamsMarch(t.db);
+      const api = await startServer();
 
-    const response = await fetch(`${api.url}/api/persons/1/connection?start_date=2020-03-01&end_date=2020-03-31&distance=${given.distance}`);
+      const response = await fetch(`${api.url}/api/persons/1/connection?start_date=2020-03-01&end_date=2020-03-31&distance=${given.distance}`);
 
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-    expect(await response.json()).toEqual([
-      { person: PAUL, location: location(given.windowStart, "8", HERE, "2020-03-01T00:00:00.000Z") },
-      { person: TACO, location: location(given.midway, "5", MIDWAY, "2020-03-12T09:00:00.000Z") },
-      { person: FRANK, location: location(given.boundary, "6", NORTH_4_5M, "2020-03-13T08:30:00.000Z") },
-      { person: PAUL, location: location(given.windowLastMs, "8", HERE, "2020-03-31T23:59:59.999Z") },
-    ]);
-  });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+      expect(await response.json()).toEqual([
+        { person: PAUL, location: location(given.windowStart, "8", HERE, "2020-03-01T00:00:00.000Z") },
+        { person: TACO, location: location(given.midway, "5", MIDWAY, "2020-03-12T09:00:00.000Z") },
+        { person: FRANK, location: location(given.boundary, "6", NORTH_4_5M, "2020-03-13T08:30:00.000Z") },
+        { person: PAUL, location: location(given.windowLastMs, "8", HERE, "2020-03-31T23:59:59.999Z") },
+      ]);
+    },
+  );
 
   apiTest("answers with one SQL statement however many check-ins the person has", async ({ readModels: t }) => {
     const given = await givenPamsMarch(t.db);
@@ -96,14 +99,12 @@ describe("GET /api/persons/{person_id}/connection", () => {
     await givenPersons(t.db, [PAM, TACO]);
     await givenLocation(t.db, { personId: "1", ...HERE, at: "2020-08-15T10:37:06.000Z" });
     const nearEnough = await givenLocation(t.db, { personId: "5", ...NORTH_4_5M, at: "2020-08-15T10:40:00.000Z" });
-    await givenLocation(t.db, { personId: "5", latitude: 35.0585600, longitude: HERE.longitude, at: "2020-08-15T10:41:00.000Z" });
+    await givenLocation(t.db, { personId: "5", latitude: 35.05856, longitude: HERE.longitude, at: "2020-08-15T10:41:00.000Z" });
 
     const response = await app.inject({ url: "/api/persons/1/connection?start_date=2020-01-01&end_date=2020-12-30" });
 
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual([
-      { person: TACO, location: location(nearEnough, "5", NORTH_4_5M, "2020-08-15T10:40:00.000Z") },
-    ]);
+    expect(response.json()).toEqual([{ person: TACO, location: location(nearEnough, "5", NORTH_4_5M, "2020-08-15T10:40:00.000Z") }]);
   });
 
   apiTest("answers an empty list for a registered person without check-ins", async ({ readModels: t, app }) => {

@@ -4,12 +4,7 @@ import type { Database } from "@udaconnect/migrations";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { generateVenue, VENUE_START } from "../bench/generate-venue";
-import {
-  explainEncounters,
-  findEncounters,
-  findEncountersJson,
-  type EncounterOutcome,
-} from "../src/encounters/find-encounters";
+import { explainEncounters, findEncounters, findEncountersJson, type EncounterOutcome } from "../src/encounters/find-encounters";
 import type { EncounterLookup, EncounterStrategy } from "../src/encounters/encounter-lookup";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
 import { buildApp } from "../src/app";
@@ -35,7 +30,9 @@ beforeAll(async () => {
   await sql`UPDATE person SET first_name = ${'a" : "b'}, last_name = ${'c\\", "d'}, company_name = ${'\\" : \\"'} WHERE id = 'p9'`.execute(t.db);
   const point = { latitude: 35.0585136, longitude: -106.5719566 };
   await givenLocation(t.db, { personId: "p1", ...point, at: "2020-03-09T23:59:59.999Z" });
-  await sql`UPDATE location SET occurred_at = '2020-03-09 23:59:59.999999+00' WHERE person_id = 'p1' AND occurred_at = '2020-03-09 23:59:59.999+00'`.execute(t.db);
+  await sql`UPDATE location SET occurred_at = '2020-03-09 23:59:59.999999+00' WHERE person_id = 'p1' AND occurred_at = '2020-03-09 23:59:59.999+00'`.execute(
+    t.db,
+  );
   await givenLocation(t.db, { personId: "p2", ...point, at: "2020-03-09T23:59:00.000Z" });
   await sql`UPDATE location SET occurred_at = '2020-03-09 23:59:00.0005+00' WHERE person_id = 'p2' AND occurred_at = '2020-03-09 23:59:00+00'`.execute(t.db);
   await givenLocation(t.db, { personId: "unregistered", ...point, at: "2020-03-09T23:59:30.000Z" });
@@ -159,22 +156,25 @@ describe("whom a person met", () => {
     [5, 600, 3, "gist" as const],
     [20, 30, 15, undefined],
     [120, 1800, 8, "cells" as const],
-  ])("is the reference answer with max_accuracy_m, both sides filtered (%s m, %s s, accuracy %s m, strategy %s)", async (distanceMetres, withinSeconds, maxAccuracyMetres, force) => {
-    let personsMet = 0;
-    let fewerEncounters = 0;
-    for (let n = 1; n <= PEOPLE; n += 11) {
-      const lookup = { personId: `p${n}`, ...DAY, distanceMetres, withinSeconds };
-      const expected = await reference(t.db, { ...lookup, maxAccuracyMetres });
-      const unfiltered = await reference(t.db, lookup);
+  ])(
+    "is the reference answer with max_accuracy_m, both sides filtered (%s m, %s s, accuracy %s m, strategy %s)",
+    async (distanceMetres, withinSeconds, maxAccuracyMetres, force) => {
+      let personsMet = 0;
+      let fewerEncounters = 0;
+      for (let n = 1; n <= PEOPLE; n += 11) {
+        const lookup = { personId: `p${n}`, ...DAY, distanceMetres, withinSeconds };
+        const expected = await reference(t.db, { ...lookup, maxAccuracyMetres });
+        const unfiltered = await reference(t.db, lookup);
 
-      expect(await served({ ...lookup, maxAccuracyMetres }, force)).toEqual(expected);
-      personsMet += expected.connections.length;
-      const count = (answer: typeof expected) => answer.connections.reduce((sum, c) => sum + c.encounters, 0);
-      if (count(expected) < count(unfiltered)) fewerEncounters += 1;
-    }
-    expect(personsMet).toBeGreaterThan(30);
-    expect(fewerEncounters).toBeGreaterThan(5);
-  });
+        expect(await served({ ...lookup, maxAccuracyMetres }, force)).toEqual(expected);
+        personsMet += expected.connections.length;
+        const count = (answer: typeof expected) => answer.connections.reduce((sum, c) => sum + c.encounters, 0);
+        if (count(expected) < count(unfiltered)) fewerEncounters += 1;
+      }
+      expect(personsMet).toBeGreaterThan(30);
+      expect(fewerEncounters).toBeGreaterThan(5);
+    },
+  );
 
   it("runs the statement it ran before when max_accuracy_m is absent: no accuracy predicate, no heap reads", async () => {
     const lookup = { personId: "p3", ...DAY, distanceMetres: 5, withinSeconds: 600 };

@@ -103,11 +103,20 @@ describe("POST /api/persons and /api/locations (bearer tokens, the default)", ()
     const api = await app({ ingest: { writes: ingest.writes } });
 
     const response = await post(api, "/api/locations", CHECK_IN, await bearer("operator"));
-    const asNumbers = await post(api, "/api/locations", { ...CHECK_IN, latitude: 35.5, longitude: -106, creation_time: "2020-07-07T12:37:06+02:00", id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29" }, await bearer("operator"));
+    const asNumbers = await post(
+      api,
+      "/api/locations",
+      { ...CHECK_IN, latitude: 35.5, longitude: -106, creation_time: "2020-07-07T12:37:06+02:00", id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29" },
+      await bearer("operator"),
+    );
 
     expect(response.statusCode).toBe(202);
     expect(response.headers.location).toBe("/api/locations/01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012");
-    expect(response.json()).toEqual({ id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012", event_id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012", consistency_token: "tok-l" });
+    expect(response.json()).toEqual({
+      id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012",
+      event_id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012",
+      consistency_token: "tok-l",
+    });
     expect(asNumbers.statusCode).toBe(202);
     expect(ingest.calls.map((c) => c.request)).toEqual([
       { eventId: "", personId: "5", latitude: 35.0585136, longitude: -106.5719566, occurredAt: new Date("2020-07-07T10:37:06.000Z") },
@@ -119,7 +128,12 @@ describe("POST /api/persons and /api/locations (bearer tokens, the default)", ()
     ["a missing field", "/api/persons", { first_name: "Ada", last_name: "Lovelace" }, "body property company_name is required"],
     ["a name that is not a string", "/api/persons", { ...ADA, first_name: { text: "Ada" } }, "body property first_name must be string"],
     ["a latitude that is not a number", "/api/locations", { ...CHECK_IN, latitude: "north" }, 'latitude: must be a number or a decimal string, got "north"'],
-    ["a day that does not exist", "/api/locations", { ...CHECK_IN, creation_time: "2020-02-30T10:00:00Z" }, 'creation_time: must be a date-time such as 2020-07-07T10:37:06Z, got "2020-02-30T10:00:00Z"'],
+    [
+      "a day that does not exist",
+      "/api/locations",
+      { ...CHECK_IN, creation_time: "2020-02-30T10:00:00Z" },
+      'creation_time: must be a date-time such as 2020-07-07T10:37:06Z, got "2020-02-30T10:00:00Z"',
+    ],
   ])("answers 400 for %s without calling ingest", async (_case, url, body, detail) => {
     const ingest = fakeIngest();
     const api = await app({ ingest: { writes: ingest.writes } });
@@ -262,7 +276,13 @@ describe("GET /api/locations/{id}", () => {
 
     expect(response.statusCode).toBe(200);
     expect(response.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
-    expect(response.json()).toEqual({ id: tacoCheckIn, person_id: "5", latitude: 35.0585136, longitude: -106.5719566, creation_time: "2020-07-07T10:37:06.000Z" });
+    expect(response.json()).toEqual({
+      id: tacoCheckIn,
+      person_id: "5",
+      latitude: 35.0585136,
+      longitude: -106.5719566,
+      creation_time: "2020-07-07T10:37:06.000Z",
+    });
   });
 
   it("lets an attendee read its own check-in only, and answers 404 for an unknown one and 401 without a token", async () => {
@@ -299,7 +319,11 @@ describe("CORS for the original frontend", () => {
       url: "/api/persons",
       headers: { origin: "http://frontend.test", "access-control-request-method": "POST", "access-control-request-headers": "content-type, authorization" },
     });
-    const stranger = await api.inject({ method: "OPTIONS", url: "/api/persons", headers: { origin: "http://elsewhere.test", "access-control-request-method": "POST" } });
+    const stranger = await api.inject({
+      method: "OPTIONS",
+      url: "/api/persons",
+      headers: { origin: "http://elsewhere.test", "access-control-request-method": "POST" },
+    });
     const write = await post(api, "/api/persons", ADA, { ...(await bearer("operator")), origin: "http://frontend.test" });
 
     expect(preflight.statusCode).toBe(204);

@@ -54,7 +54,15 @@ describe("the original's bodies as ingest's requests", () => {
     ];
 
     expect(legacyViolations(violations, "location").map((v) => v.field)).toEqual(["id", "creation_time", "person_id"]);
-    expect(legacyViolations([{ field: "person_id", description: "x" }, { field: "last_name", description: "required" }], "person").map((v) => v.field)).toEqual(["id", "last_name"]);
+    expect(
+      legacyViolations(
+        [
+          { field: "person_id", description: "x" },
+          { field: "last_name", description: "required" },
+        ],
+        "person",
+      ).map((v) => v.field),
+    ).toEqual(["id", "last_name"]);
   });
 });
 

@@ -85,9 +85,13 @@ async function startIngest(jwksFile: string): Promise<string> {
   ingest = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: INGEST_DIR,
     env: inheritedEnv({
-      KAFKA_BROKERS: inject("kafkaBrokers"), TOPIC_NAMESPACE: uniqueNamespace(), INGEST_PORT: String(await freePort()), AUTH_JWKS_FILE: jwksFile,
+      KAFKA_BROKERS: inject("kafkaBrokers"),
+      TOPIC_NAMESPACE: uniqueNamespace(),
+      INGEST_PORT: String(await freePort()),
+      AUTH_JWKS_FILE: jwksFile,
       // Its key store (docs/erasure.md): the test's database, migrated with the keystore schema.
-      KEYSTORE_DATABASE_URL: t.url, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
+      KEYSTORE_DATABASE_URL: t.url,
+      UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
     }),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -185,7 +189,11 @@ const exampleBody = (operation: Operation) => operation.requestBody?.content["ap
 
 describe("the OpenAPI document against the running server (auth on)", () => {
   it("declares every operation the walk below covers", () => {
-    expect(operations().map(([, , operation]) => operation.operationId).sort()).toEqual([
+    expect(
+      operations()
+        .map(([, , operation]) => operation.operationId)
+        .sort(),
+    ).toEqual([
       "createLocation",
       "createPerson",
       "findConnections",

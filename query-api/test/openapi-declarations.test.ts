@@ -114,13 +114,11 @@ describe("the OpenAPI document", () => {
 
   it("fails the walk for an operation without security or an example (the check itself can fail)", () => {
     const document: Document = {
-      paths: { "/x": { post: { operationId: "x", responses: { "202": { headers: {}, content: { "application/json": {} } }, "405": { headers: { Allow: {} } } } } } },
+      paths: {
+        "/x": { post: { operationId: "x", responses: { "202": { headers: {}, content: { "application/json": {} } }, "405": { headers: { Allow: {} } } } } },
+      },
     };
 
-    expect(undeclared(document)).toEqual([
-      "POST /x: no security",
-      "POST /x: 202 application/json without an example",
-      "POST /x: 202 without Location",
-    ]);
+    expect(undeclared(document)).toEqual(["POST /x: no security", "POST /x: 202 application/json without an example", "POST /x: 202 without Location"]);
   });
 });

@@ -179,9 +179,21 @@ describe("GET /openapi.json", () => {
     expect(responses("/api/persons/{person_id}/connection")).toEqual(["200", "304", "400", "401", "403", "404", "405", "429", "431", "500", "503"]);
     expect(responses("/v1/persons/{person_id}/connections")).toEqual(["200", "304", "400", "401", "403", "404", "405", "422", "429", "431", "500", "503"]);
     expect(responses("/readyz")).toEqual(["200", "304", "405", "431", "503"]);
-    expect(Object.keys(document.paths["/api/persons"].post.responses).sort()).toEqual(
-      ["202", "400", "401", "403", "405", "413", "415", "422", "429", "431", "500", "501", "503"],
-    );
+    expect(Object.keys(document.paths["/api/persons"].post.responses).sort()).toEqual([
+      "202",
+      "400",
+      "401",
+      "403",
+      "405",
+      "413",
+      "415",
+      "422",
+      "429",
+      "431",
+      "500",
+      "501",
+      "503",
+    ]);
     expect(parameters("/api/persons/{person_id}")).toEqual(["query consistent_with false", "path person_id true", "header if-none-match false"]);
     expect(parameters("/api/persons/{person_id}/connection")).toEqual([
       "query start_date true",

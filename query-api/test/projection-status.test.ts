@@ -33,17 +33,21 @@ describe("waitForPositions", () => {
   it("polls until covered", async () => {
     let now = 0;
     let polls = 0;
-    const result = await waitForPositions(async () => {
-      polls += 1;
-      return polls === 3;
-    }, position, {
-      waitMs: 1_000,
-      pollMs: 50,
-      now: () => now,
-      sleep: async (ms) => {
-        now += ms;
+    const result = await waitForPositions(
+      async () => {
+        polls += 1;
+        return polls === 3;
       },
-    });
+      position,
+      {
+        waitMs: 1_000,
+        pollMs: 50,
+        now: () => now,
+        sleep: async (ms) => {
+          now += ms;
+        },
+      },
+    );
 
     expect(result).toBe("covered");
     expect(now).toBe(100);

@@ -31,9 +31,13 @@ const seen = sql<Seen>`SELECT pg_backend_pid() AS pid, pg_current_snapshot()::te
 
 async function inOneSnapshot(statements: number): Promise<Seen[]> {
   const rows: Seen[] = [];
-  await queryInSharedSnapshot(t.pool, Array.from({ length: statements }, () => seen.compile(db)), ([row], index) => {
-    rows[index] = row as Seen;
-  });
+  await queryInSharedSnapshot(
+    t.pool,
+    Array.from({ length: statements }, () => seen.compile(db)),
+    ([row], index) => {
+      rows[index] = row as Seen;
+    },
+  );
   return rows;
 }
 

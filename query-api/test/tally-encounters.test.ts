@@ -52,12 +52,8 @@ describe("tallyEncounters", () => {
   });
 
   it("breaks a tie on distance by the earlier encounter, then by the lower event id", () => {
-    const [byTime] = tallyEncounters([
-      part([0], [`b,${uuid(1)},1,2000000,3,${HERE}`, `b,${uuid(2)},1,1000000,3,${THERE}`], [person("b")]),
-    ]);
-    const [byEventId] = tallyEncounters([
-      part([5_000_000], [`b,${uuid(9)},1,2000000,3,${HERE}`, `b,${uuid(3)},1,1000000,3,${THERE}`], [person("b")]),
-    ]);
+    const [byTime] = tallyEncounters([part([0], [`b,${uuid(1)},1,2000000,3,${HERE}`, `b,${uuid(2)},1,1000000,3,${THERE}`], [person("b")])]);
+    const [byEventId] = tallyEncounters([part([5_000_000], [`b,${uuid(9)},1,2000000,3,${HERE}`, `b,${uuid(3)},1,1000000,3,${THERE}`], [person("b")])]);
 
     expect(byTime?.closest.occurredAt).toBe(1_000_000);
     // Both encounters happen at the own check-in (5 s): the lower event id wins.
@@ -130,8 +126,26 @@ describe("connectionsJson", () => {
   it("writes every entry's numbers and instants as JSON.stringify and toISOString would", () => {
     const entries = [
       { id: "a", encounters: 1, firstAt: 0, lastAt: 999, distance: "0", latitude: -89.999999999, longitude: 179.123456789012, occurredAt: 999_999 },
-      { id: "b", encounters: 123_456, firstAt: 86_399_999_999, lastAt: 2_764_800_000_000, distance: "1e-05", latitude: 0, longitude: -0.5, occurredAt: 59_999_999 },
-      { id: "c", encounters: 7, firstAt: 3_600_000_123, lastAt: 3_600_001_000, distance: "999.9999999999999", latitude: 35.0585136, longitude: -106.5719237, occurredAt: 3_600_000_000 },
+      {
+        id: "b",
+        encounters: 123_456,
+        firstAt: 86_399_999_999,
+        lastAt: 2_764_800_000_000,
+        distance: "1e-05",
+        latitude: 0,
+        longitude: -0.5,
+        occurredAt: 59_999_999,
+      },
+      {
+        id: "c",
+        encounters: 7,
+        firstAt: 3_600_000_123,
+        lastAt: 3_600_001_000,
+        distance: "999.9999999999999",
+        latitude: 35.0585136,
+        longitude: -106.5719237,
+        occurredAt: 3_600_000_000,
+      },
     ];
     const met = entries.map((e) => ({
       id: e.id,

@@ -28,7 +28,9 @@ beforeAll(async () => {
     ["2020-03-10T11:00:00.000Z", undefined],
     ["2020-03-11T09:00:00.000Z", 12],
   ] as const) {
-    checkIns.push(await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at, ...(accuracyM === undefined ? {} : { accuracyM }) }));
+    checkIns.push(
+      await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at, ...(accuracyM === undefined ? {} : { accuracyM }) }),
+    );
   }
   // Same instant twice: the page order falls back to the event id.
   checkIns = [checkIns[0] ?? "", ...[checkIns[1] ?? "", checkIns[2] ?? ""].sort(), checkIns[3] ?? ""];
@@ -92,7 +94,13 @@ describe("GET /v1/persons/{id}/locations", () => {
     const first = await json("/v1/persons/1/locations?from=2020-03-10T00:00:00Z&to=2020-03-11T00:00:00Z&limit=2");
     const second = await json(`/v1/persons/1/locations?from=2020-03-10T00:00:00Z&to=2020-03-11T00:00:00Z&limit=2&cursor=${first.body.next_cursor}`);
 
-    const at = (id: string | undefined, time: string, accuracy_m: number | null) => ({ id, latitude: 35.0585136, longitude: -106.5719566, at: time, accuracy_m });
+    const at = (id: string | undefined, time: string, accuracy_m: number | null) => ({
+      id,
+      latitude: 35.0585136,
+      longitude: -106.5719566,
+      at: time,
+      accuracy_m,
+    });
     expect(first.body.locations).toEqual([at(checkIns[0], "2020-03-10T10:00:00.000Z", 4.5), at(checkIns[1], "2020-03-10T11:00:00.000Z", null)]);
     expect(second.body).toEqual({ locations: [at(checkIns[2], "2020-03-10T11:00:00.000Z", null)], next_cursor: null });
   });

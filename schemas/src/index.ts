@@ -8,4 +8,13 @@ export * from "./codec";
 export { encodeLocationRecordedEvent } from "./location-recorded-codec";
 export { checkInCount, preEncodedStreamCheckInsRequest, type CheckInFields, type PreEncodedStreamCheckInsRequest } from "./check-in-codec";
 export * from "./consistency-token";
-export { encodePosition, openPersonDetails, openPosition, sealPersonDetails, sealPosition, type DataKey, type PositionFields, type SealContext } from "./sealing";
+export {
+  encodePosition,
+  openPersonDetails,
+  openPosition,
+  sealPersonDetails,
+  sealPosition,
+  type DataKey,
+  type PositionFields,
+  type SealContext,
+} from "./sealing";

@@ -33,7 +33,9 @@ const SEALED_NONCE = fieldTag(SealedSchema.field.nonce, "bytes");
 const SEALED_CIPHERTEXT = fieldTag(SealedSchema.field.ciphertext, "bytes");
 inFieldOrder(...(["eventId", "type", "recordedAt", "locationRecorded"] as const).map((name) => EventSchema.field[name]));
 inFieldOrder(
-  ...(["eventId", "personId", "latitude", "longitude", "occurredAt", "recordedAt", "accuracyM", "sealedPosition"] as const).map((name) => LocationRecordedSchema.field[name]),
+  ...(["eventId", "personId", "latitude", "longitude", "occurredAt", "recordedAt", "accuracyM", "sealedPosition"] as const).map(
+    (name) => LocationRecordedSchema.field[name],
+  ),
 );
 inFieldOrder(...(["keyId", "nonce", "ciphertext"] as const).map((name) => SealedSchema.field[name]));
 

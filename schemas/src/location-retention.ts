@@ -45,9 +45,7 @@ export function locationRetentionFrom(env: Readonly<Record<string, string | unde
   const text = env[LOCATION_RETENTION_VARIABLE] || DEFAULT_LOCATION_RETENTION;
   const retention = parseRetention(text);
   if (retention === undefined) {
-    problems.push(
-      `${LOCATION_RETENTION_VARIABLE} must be "forever" or a positive duration like "90d", "12h", "30m", "3600s" or "2w", got "${text}"`,
-    );
+    problems.push(`${LOCATION_RETENTION_VARIABLE} must be "forever" or a positive duration like "90d", "12h", "30m", "3600s" or "2w", got "${text}"`);
     return RETAIN_FOREVER;
   }
   return retention;

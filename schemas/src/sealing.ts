@@ -1,13 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from "node:crypto";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
-import {
-  PersonDetailsSchema,
-  PositionSchema,
-  SealedSchema,
-  type PersonDetails,
-  type Position,
-  type Sealed,
-} from "./gen/udaconnect/v1/events_pb";
+import { PersonDetailsSchema, PositionSchema, SealedSchema, type PersonDetails, type Position, type Sealed } from "./gen/udaconnect/v1/events_pb";
 import { ProtoWriter, doubleFieldSize, fieldTag, inFieldOrder } from "./wire-writer";
 
 /**
@@ -70,7 +63,9 @@ export function encodePosition({ latitude, longitude, accuracyM }: PositionField
   const hasLatitude = !Object.is(latitude, 0);
   const hasLongitude = !Object.is(longitude, 0);
   const out = new ProtoWriter(
-    (hasLatitude ? doubleFieldSize(LATITUDE) : 0) + (hasLongitude ? doubleFieldSize(LONGITUDE) : 0) + (accuracyM === undefined ? 0 : doubleFieldSize(ACCURACY_M)),
+    (hasLatitude ? doubleFieldSize(LATITUDE) : 0) +
+      (hasLongitude ? doubleFieldSize(LONGITUDE) : 0) +
+      (accuracyM === undefined ? 0 : doubleFieldSize(ACCURACY_M)),
   );
   if (hasLatitude) out.double(LATITUDE, latitude);
   if (hasLongitude) out.double(LONGITUDE, longitude);

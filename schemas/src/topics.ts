@@ -44,9 +44,7 @@ export const allTopics: readonly TopicSpec[] = Object.freeze([personsTopic, loca
  * LOCATION_RETENTION (see locationRetentionFrom); the persons topic keeps its own.
  */
 export function eventTopics(locationRetention: Retention): readonly TopicSpec[] {
-  return Object.freeze(
-    allTopics.map((spec) => (spec === locationsTopic ? Object.freeze({ ...spec, retentionMs: retentionMsOf(locationRetention) }) : spec)),
-  );
+  return Object.freeze(allTopics.map((spec) => (spec === locationsTopic ? Object.freeze({ ...spec, retentionMs: retentionMsOf(locationRetention) }) : spec)));
 }
 
 /**

@@ -32,7 +32,9 @@ function bothRequests(id: bigint, checkIns: readonly CheckIn[], fields: readonly
 describe("a pre-encoded StreamCheckInsRequest", () => {
   it("goes on the wire as the reflective encoding of the same check-ins, for 2,000 generated batches covering every field", () => {
     const next = random(3);
-    const requests = Array.from({ length: 2_000 }, () => create(StreamCheckInsRequestSchema, { batchId: batchId(next), checkIns: Array.from({ length: Math.floor(next() * 6) }, () => generatedCheckIn(next)) }));
+    const requests = Array.from({ length: 2_000 }, () =>
+      create(StreamCheckInsRequestSchema, { batchId: batchId(next), checkIns: Array.from({ length: Math.floor(next() * 6) }, () => generatedCheckIn(next)) }),
+    );
     requests.forEach((r, i) => {
       const [fast, reflective] = bothRequests(r.batchId, r.checkIns);
       if (fast !== reflective) expect({ i, fast }).toEqual({ i, fast: reflective });
@@ -41,7 +43,12 @@ describe("a pre-encoded StreamCheckInsRequest", () => {
     const checkIns = requests.flatMap((r) => r.checkIns);
     expect(fieldsSet(StreamCheckInsRequestSchema, requests)).toEqual(StreamCheckInsRequestSchema.fields.map((f) => f.localName));
     expect(fieldsSet(CheckInSchema, checkIns)).toEqual(CheckInSchema.fields.map((f) => f.localName));
-    expect(fieldsSet(TimestampSchema, checkIns.map((c) => c.occurredAt).filter((t): t is Timestamp => t !== undefined))).toEqual(["seconds", "nanos"]);
+    expect(
+      fieldsSet(
+        TimestampSchema,
+        checkIns.map((c) => c.occurredAt).filter((t): t is Timestamp => t !== undefined),
+      ),
+    ).toEqual(["seconds", "nanos"]);
   });
 
   it("leaves out a number that is null (a device's JSON journal stores NaN so), as if absent", () => {

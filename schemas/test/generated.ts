@@ -22,9 +22,43 @@ export function random(seed: number): () => number {
 export type Random = () => number;
 
 /** -0 is not 0 for proto3's implicit presence; NaN and the infinities go as their IEEE bytes. */
-export const DOUBLES = [0, -0, 1, -1, 90, -90, 180, -180, 37.553441, -122.290524, Number.MIN_VALUE, -Number.MIN_VALUE, Number.MAX_VALUE, -Number.MAX_VALUE, Number.EPSILON, Infinity, -Infinity, NaN];
+export const DOUBLES = [
+  0,
+  -0,
+  1,
+  -1,
+  90,
+  -90,
+  180,
+  -180,
+  37.553441,
+  -122.290524,
+  Number.MIN_VALUE,
+  -Number.MIN_VALUE,
+  Number.MAX_VALUE,
+  -Number.MAX_VALUE,
+  Number.EPSILON,
+  Infinity,
+  -Infinity,
+  NaN,
+];
 /** Varint boundaries, the Timestamp range, past 2^53 and int64's extremes (a negative int64 takes 10 bytes). */
-export const SECONDS = [0n, 1n, -1n, 127n, 128n, 16_383n, 16_384n, 1_764_300_000n, -62_135_596_800n, 253_402_300_799n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n)];
+export const SECONDS = [
+  0n,
+  1n,
+  -1n,
+  127n,
+  128n,
+  16_383n,
+  16_384n,
+  1_764_300_000n,
+  -62_135_596_800n,
+  253_402_300_799n,
+  2n ** 53n,
+  2n ** 53n + 1n,
+  2n ** 63n - 1n,
+  -(2n ** 63n),
+];
 export const NANOS = [0, 1, 127, 128, 999_999_999, -1, 2 ** 31 - 1, -(2 ** 31)];
 /** ASCII, 2-, 3- and 4-byte UTF-8, NUL, DEL, and a lone surrogate (encoded as U+FFFD by both). */
 const CHARS = ["a", "Z", "0", "-", "_", " ", "é", "ß", "中", "😀", "\u0000", "\u007f", "\u0080", "\u07ff", "\u0800", "\ud800"];

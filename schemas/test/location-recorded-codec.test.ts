@@ -1,12 +1,28 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { TimestampSchema, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { EventSchema, LocationRecordedSchema, SealedSchema, encodeEvent, encodeLocationRecordedEvent, type Event, type LocationRecorded, type Sealed } from "../src/index";
+import {
+  EventSchema,
+  LocationRecordedSchema,
+  SealedSchema,
+  encodeEvent,
+  encodeLocationRecordedEvent,
+  type Event,
+  type LocationRecorded,
+  type Sealed,
+} from "../src/index";
 import { bytes, double, fieldsSet, hex, maybe, pick, random, text, timestamp, type Random } from "./generated";
 
 function generatedEvent(next: Random): Event {
   const accuracyM = maybe(next, () => double(next));
-  const sealedPosition = next() < 0.5 ? undefined : create(SealedSchema, { keyId: text(next), nonce: bytes(next, pick(next, [0, 12])), ciphertext: bytes(next, next() < 0.01 ? 20_000 : pick(next, [0, 16, 34, 43, 200])) });
+  const sealedPosition =
+    next() < 0.5
+      ? undefined
+      : create(SealedSchema, {
+          keyId: text(next),
+          nonce: bytes(next, pick(next, [0, 12])),
+          ciphertext: bytes(next, next() < 0.01 ? 20_000 : pick(next, [0, 16, 34, 43, 200])),
+        });
   const occurredAt = maybe(next, () => timestamp(next));
   const recordedAt = maybe(next, () => timestamp(next));
   const envelopeRecordedAt = maybe(next, () => timestamp(next));
@@ -43,21 +59,31 @@ describe("encodeLocationRecordedEvent", () => {
   it("writes the bytes protobuf-es's toBinary writes, for 20,000 generated events covering every field it encodes, extremes included", () => {
     const next = random(20261128);
     const events = Array.from({ length: 20_000 }, () => generatedEvent(next));
-    events.forEach((event, i) => expectSameBytes(event, `case ${i}`));
+    for (const [i, event] of events.entries()) expectSameBytes(event, `case ${i}`);
 
     const locations = events.map((e) => e.payload.value as LocationRecorded);
-    const timestamps = [...events.map((e) => e.recordedAt), ...locations.flatMap((l) => [l.occurredAt, l.recordedAt])].filter((t): t is Timestamp => t !== undefined);
+    const timestamps = [...events.map((e) => e.recordedAt), ...locations.flatMap((l) => [l.occurredAt, l.recordedAt])].filter(
+      (t): t is Timestamp => t !== undefined,
+    );
     const otherPayloads = EventSchema.fields.filter((f) => f.oneof !== undefined && f.localName !== "locationRecorded").map((f) => f.localName);
     expect(fieldsSet(EventSchema, events)).toEqual(EventSchema.fields.map((f) => f.localName).filter((name) => !otherPayloads.includes(name)));
     expect(fieldsSet(LocationRecordedSchema, locations)).toEqual(LocationRecordedSchema.fields.map((f) => f.localName));
-    expect(fieldsSet(SealedSchema, locations.map((l) => l.sealedPosition).filter((s): s is Sealed => s !== undefined))).toEqual(SealedSchema.fields.map((f) => f.localName));
+    expect(
+      fieldsSet(
+        SealedSchema,
+        locations.map((l) => l.sealedPosition).filter((s): s is Sealed => s !== undefined),
+      ),
+    ).toEqual(SealedSchema.fields.map((f) => f.localName));
     expect(fieldsSet(TimestampSchema, timestamps)).toEqual(TimestampSchema.fields.map((f) => f.localName));
   }, 60_000);
 
   it("writes an event with every field at its zero value (empty strings, 0 degrees, absent or zero timestamps) as toBinary does", () => {
     const empty = create(EventSchema, { payload: { case: "locationRecorded", value: create(LocationRecordedSchema) } });
     const zeros = create(EventSchema, {
-      payload: { case: "locationRecorded", value: create(LocationRecordedSchema, { accuracyM: 0, occurredAt: create(TimestampSchema), sealedPosition: create(SealedSchema) }) },
+      payload: {
+        case: "locationRecorded",
+        value: create(LocationRecordedSchema, { accuracyM: 0, occurredAt: create(TimestampSchema), sealedPosition: create(SealedSchema) }),
+      },
     });
 
     expectSameBytes(empty, "empty");
@@ -70,7 +96,7 @@ describe("encodeLocationRecordedEvent", () => {
       const event = generatedEvent(next);
       return { event, fast: encodeLocationRecordedEvent(event) };
     });
-    encoded.forEach(({ event, fast }, i) => expect(hex(fast ?? new Uint8Array()), `case ${i}`).toBe(hex(toBinary(EventSchema, event))));
+    for (const [i, { event, fast }] of encoded.entries()) expect(hex(fast ?? new Uint8Array()), `case ${i}`).toBe(hex(toBinary(EventSchema, event)));
   });
 
   it("leaves other payloads and messages carrying unknown fields to toBinary, which encodeEvent then uses", () => {

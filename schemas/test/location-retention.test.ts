@@ -28,9 +28,7 @@ describe("LOCATION_RETENTION", () => {
 
     locationRetentionFrom({ LOCATION_RETENTION: "90 days" }, problems);
 
-    expect(problems).toEqual([
-      'LOCATION_RETENTION must be "forever" or a positive duration like "90d", "12h", "30m", "3600s" or "2w", got "90 days"',
-    ]);
+    expect(problems).toEqual(['LOCATION_RETENTION must be "forever" or a positive duration like "90d", "12h", "30m", "3600s" or "2w", got "90 days"']);
   });
 
   it("keeps occurred_at from now minus the retention on, or everything", () => {

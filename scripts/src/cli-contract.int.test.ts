@@ -81,7 +81,10 @@ describe.concurrent("every command's interface", () => {
       run(["scripts/mint-token"], ["--role", "analyst", "--subject", "a", "--key-file", "/nonexistent/key.jwk.json"]),
     ]);
 
-    for (const [outcome, prefix] of [[importing, "import-legacy"], [simulating, "simulate"]] as const) {
+    for (const [outcome, prefix] of [
+      [importing, "import-legacy"],
+      [simulating, "simulate"],
+    ] as const) {
       expect(outcome).toMatchObject({
         code: 1,
         stderr: `${prefix}: no ingest gateway answers at http://127.0.0.1:9 (connect ECONNREFUSED 127.0.0.1:9): start the pipeline with ./scripts/up (in another terminal), or pass --ingest-url\n`,

@@ -16,11 +16,16 @@ describe("loadConfig of the scripts", () => {
 
   it("given DATABASE_URL without UDACONNECT_MASTER_KEYS_FILE, when read, then there is still no key store; given both, there is", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://db" }).keyStore).toBeUndefined();
-    expect(loadConfig({ DATABASE_URL: "postgres://db", UDACONNECT_MASTER_KEYS_FILE: "/k.json" }).keyStore).toEqual({ databaseUrl: "postgres://db", masterKeysFile: "/k.json" });
+    expect(loadConfig({ DATABASE_URL: "postgres://db", UDACONNECT_MASTER_KEYS_FILE: "/k.json" }).keyStore).toEqual({
+      databaseUrl: "postgres://db",
+      masterKeysFile: "/k.json",
+    });
   });
 
   it("given a malformed TOPIC_NAMESPACE, when read, then it is refused naming it; other services' variables pass", () => {
-    expect(() => loadConfig({ TOPIC_NAMESPACE: "a b", INGEST_PORTT: "1" })).toThrow('scripts configuration is invalid:\n- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "a b"');
+    expect(() => loadConfig({ TOPIC_NAMESPACE: "a b", INGEST_PORTT: "1" })).toThrow(
+      'scripts configuration is invalid:\n- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "a b"',
+    );
     expect(loadConfig({ INGEST_PORTT: "1", QUERY_API_PORT: "8080" }).ingestUrl).toBe("http://127.0.0.1:50051");
   });
 });

@@ -22,13 +22,26 @@ export const SCRIPTS_SCHEMA = {
   service: "scripts",
   ownPrefixes: [],
   settings: {
-    ingestUrl: variable({ name: "INGEST_URL", default: "http://127.0.0.1:50051", parse: text, description: "the ingest gateway import-legacy and simulate send to" }),
+    ingestUrl: variable({
+      name: "INGEST_URL",
+      default: "http://127.0.0.1:50051",
+      parse: text,
+      description: "the ingest gateway import-legacy and simulate send to",
+    }),
     legacyDataDir: variable({ name: "LEGACY_DATA_DIR", default: ORIGINAL_DATA_DIR, parse: text, description: "the original's person and location SQL files" }),
-    legacyDatabaseUrl: optionalVariable({ name: "LEGACY_DATABASE_URL", parse: text, description: "a live legacy database to import instead of the dump files" }),
+    legacyDatabaseUrl: optionalVariable({
+      name: "LEGACY_DATABASE_URL",
+      parse: text,
+      description: "a live legacy database to import instead of the dump files",
+    }),
     token: optionalVariable({ name: "UDACONNECT_TOKEN", parse: text, description: "bearer token sent to the ingest API; none when unset" }),
     kafkaBrokers: variable({ name: "KAFKA_BROKERS", default: "127.0.0.1:19092", parse: text, description: "the brokers replay reads" }),
     topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: topicNamespace, description: "prefix of the topic names replay reads" }),
-    databaseUrl: optionalVariable({ name: "DATABASE_URL", parse: text, description: "the key store replay opens sealed fields with, with UDACONNECT_MASTER_KEYS_FILE" }),
+    databaseUrl: optionalVariable({
+      name: "DATABASE_URL",
+      parse: text,
+      description: "the key store replay opens sealed fields with, with UDACONNECT_MASTER_KEYS_FILE",
+    }),
     masterKeysFile: optionalVariable({ name: "UDACONNECT_MASTER_KEYS_FILE", parse: text, description: "the master keys file, with DATABASE_URL" }),
   },
 } satisfies Schema<Settings>;

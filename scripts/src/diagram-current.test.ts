@@ -36,7 +36,10 @@ describe("the currency check", () => {
     const restamped = withPngText(withPngText(PNG, SOURCE_HASH_KEYWORD, "0".repeat(64)), SOURCE_HASH_KEYWORD, sourceHash(SOURCE));
     expect(restamped.equals(PNG)).toBe(true);
     expect([...readPngText(withPngText(PNG, "Title", "UdaConnect")).entries()]).toEqual(
-      expect.arrayContaining([["Title", "UdaConnect"], [SOURCE_HASH_KEYWORD, sourceHash(SOURCE)]]),
+      expect.arrayContaining([
+        ["Title", "UdaConnect"],
+        [SOURCE_HASH_KEYWORD, sourceHash(SOURCE)],
+      ]),
     );
   });
 });

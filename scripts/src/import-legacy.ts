@@ -64,7 +64,9 @@ async function main(): Promise<number> {
     console.error(`import-legacy: ${describeFailure(error, baseUrl)}`);
     return 1;
   }
-  console.log(`imported ${summary} from ${source} through ${baseUrl}: ${sent.personsRegistered} registrations and ${sent.checkInsAccepted} check-ins acknowledged`);
+  console.log(
+    `imported ${summary} from ${source} through ${baseUrl}: ${sent.personsRegistered} registrations and ${sent.checkInsAccepted} check-ins acknowledged`,
+  );
   return 0;
 }
 

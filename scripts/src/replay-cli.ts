@@ -52,10 +52,19 @@ async function main(): Promise<number> {
   const keyStore = config.keyStore === undefined ? undefined : await connectKeyStore({ ...config.keyStore, poolSize: 1 });
   try {
     const options = {
-      topic: args.topic, from: args.from, to: args.to, strict: args.strict, format: createFormat(args.format),
+      topic: args.topic,
+      from: args.from,
+      to: args.to,
+      strict: args.strict,
+      format: createFormat(args.format),
       filter: { personIds: args.personIds, types: args.types, ...(args.bbox === undefined ? {} : { bbox: args.bbox }) },
     };
-    const report = await replay(log, { ...options, ...(keyStore ? { keys: replayKeys(keyStore) } : {}) }, sink.write, process.stderr.isTTY ? progressPrinter() : undefined);
+    const report = await replay(
+      log,
+      { ...options, ...(keyStore ? { keys: replayKeys(keyStore) } : {}) },
+      sink.write,
+      process.stderr.isTTY ? progressPrinter() : undefined,
+    );
     return summarize(report);
   } finally {
     await sink.close();

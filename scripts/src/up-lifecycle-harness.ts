@@ -102,9 +102,7 @@ export function processesOf(stateDir: string): RunningProcess[] {
     const command = readProc(pid, "cmdline").replaceAll("\0", " ").trim();
     const environment = readProc(pid, "environ").split("\0");
     const ours =
-      command.includes(stateDir) ||
-      environment.includes(`UDACONNECT_STATE_DIR=${stateDir}`) ||
-      environment.includes(`UDACONNECT_UP_STATE_DIR=${stateDir}`);
+      command.includes(stateDir) || environment.includes(`UDACONNECT_STATE_DIR=${stateDir}`) || environment.includes(`UDACONNECT_UP_STATE_DIR=${stateDir}`);
     if (ours && pid !== process.pid && !isZombie(pid)) {
       found.push({ pid, command });
     }

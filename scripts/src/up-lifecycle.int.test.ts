@@ -114,7 +114,9 @@ describe("./scripts/up, whatever the moment", () => {
     expect(up.stderr).toMatch(/stopping the kafka this command started/);
   });
 
-  it("another command that starts a server for itself (scripts/replay): its terminal closed while Kafka starts, it stops Kafka", { timeout: START_MS + 60_000 }, async () => {
+  it("another command that starts a server for itself (scripts/replay): its terminal closed while Kafka starts, it stops Kafka", {
+    timeout: START_MS + 60_000,
+  }, async () => {
     const replay = new ScriptProcess(env, ["scripts/replay", "--topic", "persons"]);
     await replay.waitFor("stderr", /\[kafka\] starting Kafka/, START_MS);
 
@@ -126,59 +128,57 @@ describe("./scripts/up, whatever the moment", () => {
     expect(replay.stderr).toContain("stopping the kafka this command started");
   });
 
-  it(
-    "a second up refuses at once and the first keeps answering; after SIGKILL of the whole tree and a stale pid file up comes up again; SIGINT during the import stops everything",
-    { timeout: 2 * START_MS + 60_000 },
-    async () => {
-      const first = new ScriptProcess(env);
-      await first.waitFor("stdout", /UdaConnect is running/, START_MS);
-      const firstServices = first.servicePids();
+  it("a second up refuses at once and the first keeps answering; after SIGKILL of the whole tree and a stale pid file up comes up again; SIGINT during the import stops everything", {
+    timeout: 2 * START_MS + 60_000,
+  }, async () => {
+    const first = new ScriptProcess(env);
+    await first.waitFor("stdout", /UdaConnect is running/, START_MS);
+    const firstServices = first.servicePids();
 
-      const started = Date.now();
-      const second = new ScriptProcess(env);
-      const refusal = await second.exitWithin(10_000);
+    const started = Date.now();
+    const second = new ScriptProcess(env);
+    const refusal = await second.exitWithin(10_000);
 
-      expect(Date.now() - started).toBeLessThan(10_000);
-      expect(refusal.code).toBe(1);
-      expect(second.stderr).toContain(`UdaConnect already runs from this checkout: ./scripts/up, pid ${first.pid}`);
-      expect(second.stderr).toContain(`'kill ${first.pid}'`);
-      for (const port of [ports.INGEST_PORT, ports.PROJECTOR_PORT, ports.QUERY_API_PORT]) {
-        expect(await readyzStatus(port)).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(refusal.code).toBe(1);
+    expect(second.stderr).toContain(`UdaConnect already runs from this checkout: ./scripts/up, pid ${first.pid}`);
+    expect(second.stderr).toContain(`'kill ${first.pid}'`);
+    for (const port of [ports.INGEST_PORT, ports.PROJECTOR_PORT, ports.QUERY_API_PORT]) {
+      expect(await readyzStatus(port)).toBe(200);
+    }
+    expect(Object.values(firstServices).every(isRunning)).toBe(true);
+    expect(isRunning(first.pid)).toBe(true);
+
+    // The crash: up and everything below it, at once. PostgreSQL goes down with it, as in a
+    // reboot, and its pid file now names a live process of another program.
+    const postmasterPidFile = join(stateDir, "postgres/data/postmaster.pid");
+    const [postmaster = "", ...rest] = readFileSync(postmasterPidFile, "utf8").split("\n");
+    const killed = [...killTree(first.pid), ...killTree(Number(postmaster))];
+    await eventually(() => expect(killed.filter((pid) => !isGone(pid))).toEqual([]), { timeoutMs: 30_000 });
+    const stranger = spawn("sleep", ["600"], { stdio: "ignore" });
+    writeFileSync(postmasterPidFile, [String(stranger.pid), ...rest].join("\n"));
+
+    try {
+      const again = new ScriptProcess(env);
+      await again.waitFor("stderr", /loading the original UdaConnect data/, START_MS);
+      const importUnderWay = processesOf(stateDir).some(({ command }) => command.includes("import-legacy"));
+      again.interrupt();
+      const deadline = Date.now() + 30_000;
+
+      expect(importUnderWay).toBe(true);
+      expect(again.stderr).toContain("taking over the kafka an earlier command started");
+      expect(again.stderr).toMatch(/removing .*postmaster\.pid: its pid \d+ is no running PostgreSQL/);
+      const services = again.servicePids();
+      expect(Object.keys(services).sort()).toEqual(["ingest", "projector", "query-api"]);
+      for (const [name, pid] of Object.entries(services)) {
+        expect(pid, name).not.toBe(firstServices[name]);
       }
-      expect(Object.values(firstServices).every(isRunning)).toBe(true);
-      expect(isRunning(first.pid)).toBe(true);
-
-      // The crash: up and everything below it, at once. PostgreSQL goes down with it, as in a
-      // reboot, and its pid file now names a live process of another program.
-      const postmasterPidFile = join(stateDir, "postgres/data/postmaster.pid");
-      const [postmaster = "", ...rest] = readFileSync(postmasterPidFile, "utf8").split("\n");
-      const killed = [...killTree(first.pid), ...killTree(Number(postmaster))];
-      await eventually(() => expect(killed.filter((pid) => !isGone(pid))).toEqual([]), { timeoutMs: 30_000 });
-      const stranger = spawn("sleep", ["600"], { stdio: "ignore" });
-      writeFileSync(postmasterPidFile, [String(stranger.pid), ...rest].join("\n"));
-
-      try {
-        const again = new ScriptProcess(env);
-        await again.waitFor("stderr", /loading the original UdaConnect data/, START_MS);
-        const importUnderWay = processesOf(stateDir).some(({ command }) => command.includes("import-legacy"));
-        again.interrupt();
-        const deadline = Date.now() + 30_000;
-
-        expect(importUnderWay).toBe(true);
-        expect(again.stderr).toContain("taking over the kafka an earlier command started");
-        expect(again.stderr).toMatch(/removing .*postmaster\.pid: its pid \d+ is no running PostgreSQL/);
-        const services = again.servicePids();
-        expect(Object.keys(services).sort()).toEqual(["ingest", "projector", "query-api"]);
-        for (const [name, pid] of Object.entries(services)) {
-          expect(pid, name).not.toBe(firstServices[name]);
-        }
-        expect(await again.exitWithin(30_000)).toEqual({ code: 130, signal: null });
-        await expectNothingRunningBy(deadline);
-        expect(stranger.exitCode).toBeNull();
-        expect(isRunning(stranger.pid ?? 0)).toBe(true);
-      } finally {
-        stranger.kill("SIGKILL");
-      }
-    },
-  );
+      expect(await again.exitWithin(30_000)).toEqual({ code: 130, signal: null });
+      await expectNothingRunningBy(deadline);
+      expect(stranger.exitCode).toBeNull();
+      expect(isRunning(stranger.pid ?? 0)).toBe(true);
+    } finally {
+      stranger.kill("SIGKILL");
+    }
+  });
 });

@@ -43,10 +43,23 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   await eventually(() => {
     if (!ingest.isReady()) throw new Error("ingest is not ready");
   });
-  const projector = await startProjector({ kafkaBrokers, databaseUrl: database.url, topicNamespace, groupId: `${topicNamespace}-projector`, logger: createLogger({ service: "projector", level: "warn" }) });
+  const projector = await startProjector({
+    kafkaBrokers,
+    databaseUrl: database.url,
+    topicNamespace,
+    groupId: `${topicNamespace}-projector`,
+    logger: createLogger({ service: "projector", level: "warn" }),
+  });
   // The original's writes (POST /api/persons, /api/locations) go to this ingest; end offsets of this namespace
   // make /v1/projection/status show what the log holds.
-  const queryApi = await startQueryApi({ databaseUrl: database.url, port: 0, auth, ingestUrl: ingest.url, kafkaBrokers: kafkaBrokers.split(","), topicNamespace });
+  const queryApi = await startQueryApi({
+    databaseUrl: database.url,
+    port: 0,
+    auth,
+    ingestUrl: ingest.url,
+    kafkaBrokers: kafkaBrokers.split(","),
+    topicNamespace,
+  });
   return {
     ingestUrl: ingest.url,
     queryApiUrl: queryApi.url,

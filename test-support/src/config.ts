@@ -90,9 +90,7 @@ export function loadTestEnvironment(env: NodeJS.ProcessEnv = process.env): TestE
     screenshotDir: env.SCREENSHOT_DIR || undefined,
     skipImageTests: env.UDACONNECT_SKIP_IMAGE_TESTS === "1",
     keepDeployment: env.UDACONNECT_KEEP_DEPLOYMENT === "1",
-    secureListeners: Object.freeze(
-      Object.fromEntries(SECURE_LISTENER_VARIABLES.filter((name) => env[name]).map((name) => [name, env[name]])),
-    ),
+    secureListeners: Object.freeze(Object.fromEntries(SECURE_LISTENER_VARIABLES.filter((name) => env[name]).map((name) => [name, env[name]]))),
   });
 }
 

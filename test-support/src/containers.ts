@@ -1,11 +1,4 @@
-import {
-  GenericContainer,
-  getContainerRuntimeClient,
-  ImageName,
-  Wait,
-  type ContainerRuntimeClient,
-  type StartedTestContainer,
-} from "testcontainers";
+import { GenericContainer, getContainerRuntimeClient, ImageName, Wait, type ContainerRuntimeClient, type StartedTestContainer } from "testcontainers";
 import type { ContainerImages } from "./config";
 import { freePort } from "./free-port";
 import type { Infrastructure } from "./infrastructure-handle";

@@ -134,7 +134,10 @@ async function migrationsDigest(): Promise<string> {
   for (const folder of ["sql/", "keystore/", "src/"]) {
     const dir = new URL(folder, MIGRATIONS_DIR);
     for (const file of (await readdir(dir)).sort()) {
-      hash.update(`${folder}${file}\0`).update(await readFile(new URL(file, dir))).update("\0");
+      hash
+        .update(`${folder}${file}\0`)
+        .update(await readFile(new URL(file, dir)))
+        .update("\0");
     }
   }
   return hash.digest("hex").slice(0, 16);
@@ -151,7 +154,9 @@ async function untilNoConnections(admin: pg.Client, database: string): Promise<v
 
 /** Templates of earlier versions of the migrations; one in use by another run stays. */
 async function dropStaleTemplates(admin: pg.Client, current: string): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'test\\_template\\_%' AND datname <> $1", [current]);
+  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'test\\_template\\_%' AND datname <> $1", [
+    current,
+  ]);
   for (const { datname } of rows) {
     await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => undefined);
   }

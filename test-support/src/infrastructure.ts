@@ -57,9 +57,7 @@ async function startLocalProcesses(): Promise<Infrastructure> {
     await run("bash", [SERVICES_SCRIPT, "start"], { maxBuffer: 16 * 1024 * 1024 });
   }
   const { stdout } = await run("bash", [SERVICES_SCRIPT, "env"]);
-  const vars = Object.fromEntries(
-    [...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]?.replace(/^["']|["']$/g, "")]),
-  );
+  const vars = Object.fromEntries([...stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]?.replace(/^["']|["']$/g, "")]));
   const { KAFKA_BROKERS: kafkaBrokers, DATABASE_URL: databaseUrl } = vars;
   if (!kafkaBrokers || !databaseUrl) {
     throw new Error(`infra/local/services.sh env printed no KAFKA_BROKERS/DATABASE_URL:\n${stdout}`);

@@ -56,8 +56,14 @@ try {
   };
   const [gateway, projector, api] = await Promise.all([
     startService("gateway", { ...common, ...kafka, ...masterKeys, KEYSTORE_DATABASE_URL: database.url, AUTH_DISABLED: "true" }, logDir).then(started),
-    startService("projector", { ...common, ...kafka, ...masterKeys, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir).then(started),
-    startService("query-api", { ...common, DATABASE_URL: database.url, AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "0", QUERY_CONSISTENCY_WAIT_MS: "30000" }, logDir).then(started),
+    startService("projector", { ...common, ...kafka, ...masterKeys, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir).then(
+      started,
+    ),
+    startService(
+      "query-api",
+      { ...common, DATABASE_URL: database.url, AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "0", QUERY_CONSISTENCY_WAIT_MS: "30000" },
+      logDir,
+    ).then(started),
   ]);
   const personIds = Array.from({ length: args.persons }, (_, i) => `fresh-${namespace.slice(6)}-${i}`);
   say(`registering ${args.persons} people (not timed)`);

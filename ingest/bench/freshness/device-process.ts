@@ -55,7 +55,13 @@ async function runPhase(index: number): Promise<void> {
     for (; issued < due; issued++) {
       const personId = settings.personIds[(issued * settings.devices + settings.device) % settings.personIds.length] ?? "";
       const occurredAtMs = Date.now();
-      const eventId = client.checkIn({ personId, latitude: 37.55 + (issued % 100) / 10_000, longitude: -122.29, occurredAt: new Date(occurredAtMs), accuracyM: 8 });
+      const eventId = client.checkIn({
+        personId,
+        latitude: 37.55 + (issued % 100) / 10_000,
+        longitude: -122.29,
+        occurredAt: new Date(occurredAtMs),
+        accuracyM: 8,
+      });
       if (eventId !== undefined && issued % spec.sampleEvery === 0) samples.set(eventId, { personId, occurredAtMs, phase: index });
     }
     await sleep(5);

@@ -17,7 +17,10 @@ export async function startDevices(settings: Omit<DeviceSettings, "device">): Pr
   let onSample: (sample: SampleMessage) => void = () => {};
   const waiting = new Map<ChildProcess, (done: PhaseDoneMessage) => void>();
   for (let device = 0; device < settings.devices; device++) {
-    const child = fork(DEVICE_PROCESS, [JSON.stringify({ ...settings, device })], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(DEVICE_PROCESS, [JSON.stringify({ ...settings, device })], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     children.push(child);
     child.on("message", (message: DeviceMessage) => {
       if (message.kind === "sample") onSample(message);

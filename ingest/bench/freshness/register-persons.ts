@@ -31,10 +31,12 @@ export async function registerPersons(brokers: string, namespace: string, apiUrl
   }
   const deadline = Date.now() + 120_000;
   for (const personId of personIds) {
-    while ((await fetch(`${apiUrl}/v1/persons/${encodeURIComponent(personId)}`).then(async (r) => {
-      await r.arrayBuffer();
-      return r.status;
-    })) !== 200) {
+    while (
+      (await fetch(`${apiUrl}/v1/persons/${encodeURIComponent(personId)}`).then(async (r) => {
+        await r.arrayBuffer();
+        return r.status;
+      })) !== 200
+    ) {
       if (Date.now() > deadline) throw new Error(`the query API did not show person ${personId} within 120 s: is the projector running? (see its log)`);
       await sleep(50);
     }

@@ -50,13 +50,21 @@ export function printReport(phases: readonly PhaseFigures[], run: { devices: num
     const serviceRows = [["service", "CPU s (share of one core)", "peak RSS MiB", "peak heap used of total / external / arrayBuffers MiB"]];
     for (const s of p.services) {
       const over = s.peakRssMiB > RSS_BUDGET_MIB ? ` (over ${RSS_BUDGET_MIB})` : "";
-      const memory = s.memory === undefined ? "-" : `${mib(s.memory.heapUsed)} of ${mib(s.memory.heapTotal)} / ${mib(s.memory.external)} / ${mib(s.memory.arrayBuffers)}`;
-      serviceRows.push([s.name, `${s.cpuSeconds.toFixed(1)} (${((s.cpuSeconds / p.seconds) * 100).toFixed(0)} %)`, `${s.peakRssMiB.toFixed(0)}${over}`, memory]);
+      const memory =
+        s.memory === undefined ? "-" : `${mib(s.memory.heapUsed)} of ${mib(s.memory.heapTotal)} / ${mib(s.memory.external)} / ${mib(s.memory.arrayBuffers)}`;
+      serviceRows.push([
+        s.name,
+        `${s.cpuSeconds.toFixed(1)} (${((s.cpuSeconds / p.seconds) * 100).toFixed(0)} %)`,
+        `${s.peakRssMiB.toFixed(0)}${over}`,
+        memory,
+      ]);
     }
     const deviceCpu = p.devices.reduce((n, d) => n + d.cpuSeconds, 0);
     serviceRows.push([`devices (${p.devices.length})`, `${deviceCpu.toFixed(1)} (${((deviceCpu / p.seconds) * 100).toFixed(0)} %)`, "-", "-"]);
     table(serviceRows, "  ");
-    console.log(`  clock: ${window.toFixed(1)} s sending + ${(p.seconds - window).toFixed(1)} s draining; peak RSS is since the services started (earlier phases included)`);
+    console.log(
+      `  clock: ${window.toFixed(1)} s sending + ${(p.seconds - window).toFixed(1)} s draining; peak RSS is since the services started (earlier phases included)`,
+    );
   }
 }
 

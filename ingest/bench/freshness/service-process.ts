@@ -47,7 +47,11 @@ export async function startService(name: ServiceName, env: Readonly<Record<strin
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 300_000;
-  while ((await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200) {
+  while (
+    (await fetch(`${url}/readyz`)
+      .then((r) => r.status)
+      .catch(() => 0)) !== 200
+  ) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill("SIGKILL");
       throw new Error(`the ${name} did not become ready within 300 s: see ${join(logDir, `${name}.log`)}`);

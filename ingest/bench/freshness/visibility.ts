@@ -37,7 +37,9 @@ export async function readConsistentWith(apiUrl: string, sample: SampleMessage):
   const reply = await fetch(`${locationsUrl(apiUrl, sample)}&consistent_with=${encodeURIComponent(sample.token)}`);
   const ms = wallNow() - sample.ackedAtMs;
   if (reply.status !== 200) return { kind: "not-seen", reason: `HTTP ${reply.status}: ${await reply.text()}` };
-  return (await holds(reply, sample.eventId)) ? { kind: "seen", ms } : { kind: "not-seen", reason: "answered 200 without the check-in (not read-your-writes!)" };
+  return (await holds(reply, sample.eventId))
+    ? { kind: "seen", ms }
+    : { kind: "not-seen", reason: "answered 200 without the check-in (not read-your-writes!)" };
 }
 
 /** Sorted values' p50, p99 and max, ms. */

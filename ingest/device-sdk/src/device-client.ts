@@ -195,7 +195,7 @@ class Device implements DeviceClient {
     return {
       batchSize: this.options.batchSize ?? 200,
       maxInFlightBatches: this.options.maxInFlightBatches ?? 4,
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` } as Record<string, string>,
+      headers: token === undefined ? {} : ({ authorization: `Bearer ${token}` } as Record<string, string>),
       signal: this.#stop.signal,
       preEncode: this.options.transport === undefined,
     };

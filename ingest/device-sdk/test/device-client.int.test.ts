@@ -91,8 +91,6 @@ describe("the device client against a gateway", () => {
     device.checkIn({ personId: "walker-2", latitude: 1, longitude: 1 });
 
     await eventually(() => expect(device?.stats().connectionFailures).toBeGreaterThan(1), { timeoutMs: 10_000 });
-    expect(device.stats()).toEqual(
-      expect.objectContaining({ queued: 1, accepted: 0, lastError: "[unauthenticated] token is not signed by a known key" }),
-    );
+    expect(device.stats()).toEqual(expect.objectContaining({ queued: 1, accepted: 0, lastError: "[unauthenticated] token is not signed by a known key" }));
   });
 });

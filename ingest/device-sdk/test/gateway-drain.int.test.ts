@@ -21,13 +21,14 @@ afterAll(async () => {
 /** Storage that also remembers every acknowledged event id: what the device was told is safe. */
 function recordingStorage(acknowledged: string[]): QueueStorage {
   const inner = memoryStorage();
-  return { ...inner, acknowledge: async (ids) => {
+  return {
+    ...inner,
+    acknowledge: async (ids) => {
       acknowledged.push(...ids);
       return inner.acknowledge(ids);
     },
   };
 }
-
 
 const COUNT = 3_000;
 
@@ -41,8 +42,12 @@ describe("a gateway draining on SIGTERM", () => {
     // The gateway as deployed seals check-ins with keys from a key store (docs/erasure.md).
     keyStore = await createTestDatabase(inject("databaseUrl"));
     const first = startGatewayProcess({
-      KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, INGEST_PORT: String(port), AUTH_DISABLED: "true",
-      KEYSTORE_DATABASE_URL: keyStore.url, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
+      KAFKA_BROKERS: brokers,
+      TOPIC_NAMESPACE: namespace,
+      INGEST_PORT: String(port),
+      AUTH_DISABLED: "true",
+      KEYSTORE_DATABASE_URL: keyStore.url,
+      UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
     });
     await eventually(async () => expect((await fetch(`${url}/readyz`)).status).toBe(200), { timeoutMs: 30_000 });
     const acknowledged: string[] = [];

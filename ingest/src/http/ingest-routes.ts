@@ -50,10 +50,7 @@ export interface CheckInRpcDependencies extends PersonRpcDependencies {
  * needs; StreamCheckIns comes built (stream-check-ins-handler.ts). Errors are translated for
  * all of them by the router's interceptor (connect-errors.ts).
  */
-export function ingestRoutes(
-  unary: CheckInRpcDependencies,
-  streamCheckIns: ReturnType<typeof streamCheckInsHandler>,
-): (router: ConnectRouter) => void {
+export function ingestRoutes(unary: CheckInRpcDependencies, streamCheckIns: ReturnType<typeof streamCheckInsHandler>): (router: ConnectRouter) => void {
   return (router) => {
     router.service(IngestService, {
       registerPerson: registerPersonRpc(unary),
@@ -104,12 +101,13 @@ export function recordLocationsRpc({ admit, ingest, metrics }: CheckInRpcDepende
     const who = await admit(context.requestHeader);
     const collected = await collectCheckIns(requests);
     if (collected.outcome === "too-many") {
-      throw new ConnectError(
-        `a RecordLocations call may carry at most ${collected.limit} check-ins; split them over several calls`,
-        Code.ResourceExhausted,
-      );
+      throw new ConnectError(`a RecordLocations call may carry at most ${collected.limit} check-ins; split them over several calls`, Code.ResourceExhausted);
     }
-    forbidOthers(who, collected.checkIns.map((c) => c.personId), metrics);
+    forbidOthers(
+      who,
+      collected.checkIns.map((c) => c.personId),
+      metrics,
+    );
     const reply = withToken(countRefused(await recordLocations(collected.checkIns, writer(who, ingest)), collected.checkIns.length, metrics));
     metrics.countAccepted(reply.acceptedCount);
     return { ...reply, eventIds: [...reply.eventIds] };

@@ -37,7 +37,11 @@ export class IngestMetrics {
     labelNames: ["reason"],
     registers: [this.#registry],
   });
-  readonly #inFlightBatches = new Gauge({ name: "udaconnect_ingest_in_flight_batches", help: "StreamCheckIns batches waiting for Kafka.", registers: [this.#registry] });
+  readonly #inFlightBatches = new Gauge({
+    name: "udaconnect_ingest_in_flight_batches",
+    help: "StreamCheckIns batches waiting for Kafka.",
+    registers: [this.#registry],
+  });
   readonly #rpcs = new Counter({
     name: "udaconnect_ingest_rpcs_total",
     help: "RPCs finished, by method and status code (Connect's names: ok, invalid_argument, unavailable …).",

@@ -21,13 +21,7 @@ export function checkCheckIn(checkIn: CheckIn | undefined, path: string, now: Da
   const longitude = check.field(`${path}.longitude`, degreesRule(checkIn.longitude, 180));
   const occurredAt = check.field(`${path}.occurred_at`, occurredAtRule(checkIn.occurredAt, now, oldest));
   const accuracyM = check.field(`${path}.accuracy_m`, accuracyRule(checkIn.accuracyM));
-  if (
-    eventId === undefined ||
-    personId === undefined ||
-    latitude === undefined ||
-    longitude === undefined ||
-    occurredAt === undefined
-  ) {
+  if (eventId === undefined || personId === undefined || latitude === undefined || longitude === undefined || occurredAt === undefined) {
     return { ok: false, violations: check.violations };
   }
   if (check.violations.length > 0) {

@@ -69,10 +69,7 @@ export type CollectedCheckIns =
   | { readonly outcome: "too-many"; readonly limit: number };
 
 /** Reads a client stream, refusing as soon as it exceeds `limit` so an endless stream cannot exhaust memory. */
-export async function collectCheckIns(
-  messages: AsyncIterable<RecordLocationsRequest>,
-  limit = MAX_CHECK_INS_PER_CALL,
-): Promise<CollectedCheckIns> {
+export async function collectCheckIns(messages: AsyncIterable<RecordLocationsRequest>, limit = MAX_CHECK_INS_PER_CALL): Promise<CollectedCheckIns> {
   const checkIns: CheckIn[] = [];
   for await (const message of messages) {
     if (checkIns.length + message.checkIns.length > limit) {

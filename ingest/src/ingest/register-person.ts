@@ -12,10 +12,7 @@ export interface RegisterPersonReply {
 }
 
 /** Checks a registration and turns it into one PersonRegistered event; an empty person_id gets a new id. */
-export function decideRegisterPerson(
-  request: RegisterPersonRequest,
-  deps: { readonly now: Clock; readonly newId: NewId },
-): Decision<RegisterPersonReply> {
+export function decideRegisterPerson(request: RegisterPersonRequest, deps: { readonly now: Clock; readonly newId: NewId }): Decision<RegisterPersonReply> {
   const check = new ViolationCollector();
   const personId = request.personId === "" ? "" : check.field("person_id", personIdRule(request.personId));
   const firstName = check.field("first_name", nameRule(request.firstName));

@@ -16,8 +16,7 @@ type Deps = { readonly now: Clock; readonly newId: NewId };
 export function decideUpdatePerson(request: UpdatePersonRequest, deps: Deps): Decision<PersonEventReply> {
   const check = new ViolationCollector();
   const personId = check.field("person_id", personIdRule(request.personId));
-  const optionalName = (field: string, value: string | undefined) =>
-    value === undefined ? undefined : check.field(field, nameRule(value));
+  const optionalName = (field: string, value: string | undefined) => (value === undefined ? undefined : check.field(field, nameRule(value)));
   const firstName = optionalName("first_name", request.firstName);
   const lastName = optionalName("last_name", request.lastName);
   const companyName = optionalName("company_name", request.companyName);

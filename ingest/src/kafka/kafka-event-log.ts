@@ -87,7 +87,8 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
       options.onProducerReset?.(reason);
     },
   };
-  const producers = options.thread === "worker" ? producerThread(options, hooks, warn) : new ProducerShards(recordProducers(options, kafka), options.producers ?? 1, hooks);
+  const producers =
+    options.thread === "worker" ? producerThread(options, hooks, warn) : new ProducerShards(recordProducers(options, kafka), options.producers ?? 1, hooks);
   return new ProducerEventLog(kafka, producers, options);
 }
 

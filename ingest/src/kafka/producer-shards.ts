@@ -42,9 +42,7 @@ export class ProducerShards implements PartitionedProducers {
     private readonly hooks: ProducerShardsHooks = {},
   ) {
     this.#producers = Array.from({ length: count }, () => newProducer());
-    this.#queues = this.#producers.map(
-      (_, shard) => new SendQueue((batches) => this.#sendThrough(shard, batches), MAX_RECORDS_PER_PARTITION),
-    );
+    this.#queues = this.#producers.map((_, shard) => new SendQueue((batches) => this.#sendThrough(shard, batches), MAX_RECORDS_PER_PARTITION));
   }
 
   /** Sends records whose partitions are set; resolves with the positions reached once every shard has them. */

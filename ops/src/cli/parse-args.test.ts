@@ -33,7 +33,10 @@ describe("parseOpsArgs", () => {
 
   it("gives the help of the command asked about, and the main help without a command", () => {
     expect(parseOpsArgs([])).toMatchObject({ kind: "help", text: expect.stringMatching(/^usage: scripts\/ops <command>/) });
-    expect(parseOpsArgs(["scale", "--help"])).toMatchObject({ kind: "help", text: expect.stringMatching(/^usage: scripts\/ops scale projector\|ingest\|query-api N/) });
+    expect(parseOpsArgs(["scale", "--help"])).toMatchObject({
+      kind: "help",
+      text: expect.stringMatching(/^usage: scripts\/ops scale projector\|ingest\|query-api N/),
+    });
     expect(parseOpsArgs(["-n", "x", "topics", "-h"])).toMatchObject({ kind: "help", text: expect.stringMatching(/^usage: scripts\/ops topics/) });
   });
 

@@ -95,7 +95,13 @@ const COMMAND_PARSERS: Record<keyof typeof COMMANDS, (values: Values, rest: stri
     if (!/^\d+$/.test(count)) return `the replica count must be a whole number, got "${count}"`;
     const timeoutMs = timeoutOf(values, "5m");
     if (typeof timeoutMs === "string") return timeoutMs;
-    return { kind: "scale", target: target as Scalable, replicas: Number(count), timeoutMs, kafkaNamespace: stringOf(values["kafka-namespace"]) ?? global.namespace };
+    return {
+      kind: "scale",
+      target: target as Scalable,
+      replicas: Number(count),
+      timeoutMs,
+      kafkaNamespace: stringOf(values["kafka-namespace"]) ?? global.namespace,
+    };
   },
   status(values, rest) {
     if (rest.length > 0) return `status takes no arguments, got "${rest.join(" ")}"`;

@@ -2,17 +2,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { PassThrough } from "node:stream";
 import { createInterface } from "node:readline";
-import {
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  Log,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-  type V1Job,
-} from "@kubernetes/client-node";
+import { AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, Log, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Job } from "@kubernetes/client-node";
 import type { Cluster, CustomObject, ProxyTarget } from "./cluster";
 import { isNotFound, KubernetesError, translateError } from "./kubernetes-error";
 
@@ -57,13 +47,25 @@ export function createCluster(kc: KubeConfig, namespace: string): Cluster {
       }
     },
     listCustomObjects: async ({ group, version, plural }, ns, labelSelector) => {
-      const list = (await call(custom.listNamespacedCustomObject({ group, version, namespace: ns, plural, labelSelector }), `listing ${plural}.${group}`)) as { items: CustomObject[] };
+      const list = (await call(custom.listNamespacedCustomObject({ group, version, namespace: ns, plural, labelSelector }), `listing ${plural}.${group}`)) as {
+        items: CustomObject[];
+      };
       return list.items;
     },
     applyCustomObject: ({ group, version, plural }, object, { fieldManager, dryRun }) =>
       call(
         custom.patchNamespacedCustomObject(
-          { group, version, plural, namespace: object.metadata.namespace ?? namespace, name: object.metadata.name, body: object, fieldManager, force: true, ...(dryRun ? { dryRun: "All" } : {}) },
+          {
+            group,
+            version,
+            plural,
+            namespace: object.metadata.namespace ?? namespace,
+            name: object.metadata.name,
+            body: object,
+            fieldManager,
+            force: true,
+            ...(dryRun ? { dryRun: "All" } : {}),
+          },
           setHeaderOptions("Content-Type", PatchStrategy.ServerSideApply),
         ),
         `applying ${object.kind} ${object.metadata.name}`,
@@ -127,7 +129,9 @@ async function followLog(
 /** GET /api/v1/namespaces/NS/{services|pods}/NAME:PORT/proxy/PATH with the kubeconfig's credentials. */
 async function proxyGet(kc: KubeConfig, namespace: string, target: ProxyTarget, path: string): Promise<string> {
   const server = kc.getCurrentCluster()?.server ?? "";
-  const url = new URL(`${server.replace(/\/$/, "")}/api/v1/namespaces/${namespace}/${target.kind}s/${target.name}:${target.port}/proxy/${path.replace(/^\//, "")}`);
+  const url = new URL(
+    `${server.replace(/\/$/, "")}/api/v1/namespaces/${namespace}/${target.kind}s/${target.name}:${target.port}/proxy/${path.replace(/^\//, "")}`,
+  );
   const options: RequestOptions = { method: "GET", headers: { accept: "application/json, text/plain" }, timeout: 10_000 };
   await kc.applyToHTTPSOptions(options);
   return new Promise((resolve, reject) => {

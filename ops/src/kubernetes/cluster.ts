@@ -39,7 +39,12 @@ export interface Cluster {
    * the API server closes the stream, or the signal aborts. Lines carry the
    * kubelet's RFC 3339 timestamp so that a reconnect can skip what was seen.
    */
-  followLog(pod: string, container: string, onLine: (timestamp: string, text: string) => void, options: { sinceTime?: string; signal: AbortSignal }): Promise<void>;
+  followLog(
+    pod: string,
+    container: string,
+    onLine: (timestamp: string, text: string) => void,
+    options: { sinceTime?: string; signal: AbortSignal },
+  ): Promise<void>;
   getService(name: string): Promise<V1Service | undefined>;
   /** GET through the API server's proxy; throws a KubernetesError on a non-2xx answer. */
   proxyGet(target: ProxyTarget, path: string): Promise<string>;

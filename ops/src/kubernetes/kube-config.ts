@@ -10,7 +10,9 @@ export class KubeConfigError extends Error {}
  */
 export function loadKubeConfig(context: string | undefined, sources: KubeConfigSources): KubeConfig {
   if (!sources.file && !sources.inCluster) {
-    throw new KubeConfigError("no kubeconfig: set KUBECONFIG (e.g. eval \"$(bash infra/local-cluster/cluster.sh env)\" for the local cluster) or create ~/.kube/config");
+    throw new KubeConfigError(
+      'no kubeconfig: set KUBECONFIG (e.g. eval "$(bash infra/local-cluster/cluster.sh env)" for the local cluster) or create ~/.kube/config',
+    );
   }
   const kc = new KubeConfig();
   try {
@@ -20,7 +22,14 @@ export function loadKubeConfig(context: string | undefined, sources: KubeConfigS
   }
   if (context !== undefined) {
     if (kc.getContextObject(context) === null) {
-      throw new KubeConfigError(`the kubeconfig has no context "${context}" (it has: ${kc.getContexts().map((c) => c.name).join(", ") || "none"})`);
+      throw new KubeConfigError(
+        `the kubeconfig has no context "${context}" (it has: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(", ") || "none"
+        })`,
+      );
     }
     kc.setCurrentContext(context);
   }

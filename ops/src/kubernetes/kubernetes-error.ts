@@ -30,7 +30,9 @@ function statusOf(body: unknown): { message?: string; reason?: string } | undefi
       return undefined;
     }
   }
-  return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "Status" ? (body as { message?: string; reason?: string }) : undefined;
+  return typeof body === "object" && body !== null && (body as { kind?: unknown }).kind === "Status"
+    ? (body as { message?: string; reason?: string })
+    : undefined;
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -45,7 +47,8 @@ export function adviceFor(error: unknown): string | undefined {
   if (error instanceof KubernetesError && error.status === 401) {
     return "the API server did not accept the credentials: check the kubeconfig's user (KUBECONFIG, --context) or refresh its token";
   }
-  const code = (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code ?? (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code ?? (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EHOSTUNREACH") {
     return "the API server is not reachable: check the kubeconfig's server address (kubectl cluster-info) and that the cluster runs";
   }

@@ -70,12 +70,20 @@ async function readLog(
   const watching = abortWhenEndedButStreaming(cluster, selector, stalled, deadline);
   const since = log.tail.since();
   const streamError = await cluster
-    .followLog(pod, REBUILD_CONTAINER, (timestamp, text) => {
-      if (!log.tail.accept(timestamp, text)) return;
-      reporter.progress(`  ${text}`);
-      log.switched = switchIn(text) ?? log.switched;
-    }, { ...(since === undefined ? {} : { sinceTime: since }), signal: AbortSignal.any([deadline.signal, stalled.signal]) })
-    .then(() => undefined, (error: unknown) => (error instanceof Error ? error.message : String(error)));
+    .followLog(
+      pod,
+      REBUILD_CONTAINER,
+      (timestamp, text) => {
+        if (!log.tail.accept(timestamp, text)) return;
+        reporter.progress(`  ${text}`);
+        log.switched = switchIn(text) ?? log.switched;
+      },
+      { ...(since === undefined ? {} : { sinceTime: since }), signal: AbortSignal.any([deadline.signal, stalled.signal]) },
+    )
+    .then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
   watching.abort();
   if (streamError !== undefined) reporter.progress(`(the log stream broke: ${streamError}; reading on)`);
   const after = newestPod(await cluster.listPods(selector));

@@ -14,7 +14,13 @@ const projector: V1Deployment = {
     selector: { matchLabels: { "app.kubernetes.io/name": "projector", app: "projector" } },
     template: {
       metadata: {
-        labels: { "app.kubernetes.io/name": "projector", app: "projector", "udaconnect.io/kafka": "client", "udaconnect.io/postgres": "writer", "pod-template-hash": "abc" },
+        labels: {
+          "app.kubernetes.io/name": "projector",
+          app: "projector",
+          "udaconnect.io/kafka": "client",
+          "udaconnect.io/postgres": "writer",
+          "pod-template-hash": "abc",
+        },
         annotations: { "kubectl.kubernetes.io/restartedAt": "2026-12-01T00:00:00Z" },
       },
       spec: {
@@ -108,7 +114,20 @@ describe("rebuildJobFrom", () => {
   });
 
   it("refuses a Deployment without a projector container", () => {
-    const other: V1Deployment = { ...projector, spec: { ...projector.spec!, template: { spec: { containers: [{ name: "a", image: "x" }, { name: "b", image: "y" }] } } } };
+    const other: V1Deployment = {
+      ...projector,
+      spec: {
+        ...projector.spec!,
+        template: {
+          spec: {
+            containers: [
+              { name: "a", image: "x" },
+              { name: "b", image: "y" },
+            ],
+          },
+        },
+      },
+    };
     expect(rebuildJobFrom(other, { graceSeconds: 0, now })).toEqual({ kind: "unusable", reason: 'Deployment projector has no container named "projector"' });
   });
 

@@ -49,7 +49,10 @@ export function rebuildJobFrom(deployment: V1Deployment, options: RebuildJobOpti
       metadata: {
         name: rebuildJobName(options.now),
         labels: { ...REBUILD_LABELS },
-        annotations: { "udaconnect.io/rebuild-grace-seconds": String(options.graceSeconds), "udaconnect.io/made-from": `deployment/${deployment.metadata?.name ?? PROJECTOR_DEPLOYMENT}` },
+        annotations: {
+          "udaconnect.io/rebuild-grace-seconds": String(options.graceSeconds),
+          "udaconnect.io/made-from": `deployment/${deployment.metadata?.name ?? PROJECTOR_DEPLOYMENT}`,
+        },
       },
       spec: {
         backoffLimit: 0,

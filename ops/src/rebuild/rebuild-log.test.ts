@@ -36,7 +36,9 @@ describe("jobOutcome and podProgress", () => {
   it("reads the Job's verdict from its conditions", () => {
     expect(jobOutcome({ status: { active: 1 } })).toEqual({ kind: "running" });
     expect(jobOutcome({ status: { conditions: [{ type: "Complete", status: "True" }] } })).toEqual({ kind: "succeeded" });
-    const failed: V1Job = { status: { conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }] } };
+    const failed: V1Job = {
+      status: { conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }] },
+    };
     expect(jobOutcome(failed)).toEqual({ kind: "failed", reason: "BackoffLimitExceeded: Job has reached the specified backoff limit" });
   });
 
@@ -45,10 +47,22 @@ describe("jobOutcome and podProgress", () => {
       status: { phase: "Pending", containerStatuses: [{ name: "rebuild", image: "x", imageID: "", ready: false, restartCount: 0, state }] },
     });
     expect(podProgress(pod({ waiting: { reason: "ContainerCreating" } }), "rebuild")).toEqual({ kind: "waiting", detail: "ContainerCreating" });
-    expect(podProgress(pod({ waiting: { reason: "ErrImageNeverPull", message: "image not present" } }), "rebuild")).toEqual({ kind: "stuck", detail: "ErrImageNeverPull: image not present" });
+    expect(podProgress(pod({ waiting: { reason: "ErrImageNeverPull", message: "image not present" } }), "rebuild")).toEqual({
+      kind: "stuck",
+      detail: "ErrImageNeverPull: image not present",
+    });
     expect(podProgress(pod({ running: {} }), "rebuild")).toEqual({ kind: "started" });
-    expect(podProgress(pod({ terminated: { exitCode: 3, reason: "Error" } }), "rebuild")).toEqual({ kind: "terminated", exitCode: 3, detail: "exit code 3 (Error)" });
-    expect(podProgress({ status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/1 nodes" }] } }, "rebuild")).toEqual({
+    expect(podProgress(pod({ terminated: { exitCode: 3, reason: "Error" } }), "rebuild")).toEqual({
+      kind: "terminated",
+      exitCode: 3,
+      detail: "exit code 3 (Error)",
+    });
+    expect(
+      podProgress(
+        { status: { phase: "Pending", conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/1 nodes" }] } },
+        "rebuild",
+      ),
+    ).toEqual({
       kind: "waiting",
       detail: "not scheduled (Unschedulable: 0/1 nodes)",
     });

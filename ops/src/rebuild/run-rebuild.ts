@@ -31,7 +31,10 @@ export async function runRebuild(command: RebuildCommand, deps: RebuildDeps): Pr
   const active = (await cluster.listJobs(REBUILD_SELECTOR)).filter((job) => jobOutcome(job).kind === "running");
   if (active.length > 0) {
     const names = active.map((job) => job.metadata?.name ?? "?").join(", ");
-    return { kind: "refused", message: `a rebuild is already running (Job ${names}): follow it with 'kubectl logs -f job/${active[0]?.metadata?.name} -n ${cluster.namespace}' or 'scripts/ops status', and start another after it ends` };
+    return {
+      kind: "refused",
+      message: `a rebuild is already running (Job ${names}): follow it with 'kubectl logs -f job/${active[0]?.metadata?.name} -n ${cluster.namespace}' or 'scripts/ops status', and start another after it ends`,
+    };
   }
   const spec = rebuildJobFrom(deployment, { graceSeconds: command.graceSeconds, now: (deps.now ?? (() => new Date()))() });
   if (spec.kind === "unusable") {
@@ -54,7 +57,10 @@ async function conclude(cluster: Cluster, job: string, followed: Followed, deadl
   const podName = followed.pod?.metadata?.name;
   const lastLines = followed.tail.length === 0 ? "" : `\nlast log lines:\n${followed.tail.map((l) => `  ${l}`).join("\n")}`;
   if (followed.stuck !== undefined) {
-    return { kind: "failed", message: `the rebuild pod ${podName} cannot start: ${followed.stuck}. Fix the projector Deployment (image, Secrets), then delete Job ${job} ('kubectl delete job ${job} -n ${ns}') and run ops rebuild again` };
+    return {
+      kind: "failed",
+      message: `the rebuild pod ${podName} cannot start: ${followed.stuck}. Fix the projector Deployment (image, Secrets), then delete Job ${job} ('kubectl delete job ${job} -n ${ns}') and run ops rebuild again`,
+    };
   }
   if (followed.outcome.kind === "running") {
     const why = deadline.why() ?? "timed out";
@@ -66,7 +72,10 @@ async function conclude(cluster: Cluster, job: string, followed: Followed, deadl
   if (followed.outcome.kind === "failed") {
     const exit = followed.pod === undefined ? undefined : podProgress(followed.pod, REBUILD_CONTAINER);
     if (exit?.kind === "terminated" && exit.exitCode === REBUILD_LOCKED_EXIT_CODE) {
-      return { kind: "refused", message: `Job ${job}: another rebuild holds the rebuild lock in PostgreSQL (started outside ops?); wait for it to end${lastLines}` };
+      return {
+        kind: "refused",
+        message: `Job ${job}: another rebuild holds the rebuild lock in PostgreSQL (started outside ops?); wait for it to end${lastLines}`,
+      };
     }
     const detail = exit?.kind === "terminated" ? exit.detail : followed.outcome.reason;
     const kept = podName === undefined ? "" : `; pod ${podName} is kept for 'kubectl logs ${podName} -n ${ns}' until the Job expires`;

@@ -63,7 +63,10 @@ export async function runScale(command: ScaleCommand, { cluster, reporter, signa
     if (!(await deadline.pause(pollMs))) {
       return deadline.why() === "interrupted"
         ? { kind: "interrupted", message: `stopped waiting; ${command.target} is set to ${command.replicas} replicas and keeps rolling out (${state.message})` }
-        : { kind: "failed", message: `${command.target} did not finish its rollout within ${formatDuration(command.timeoutMs)} (${state.message}); see 'kubectl describe deployment ${command.target} -n ${cluster.namespace}' and its pods' events` };
+        : {
+            kind: "failed",
+            message: `${command.target} did not finish its rollout within ${formatDuration(command.timeoutMs)} (${state.message}); see 'kubectl describe deployment ${command.target} -n ${cluster.namespace}' and its pods' events`,
+          };
     }
   }
 }

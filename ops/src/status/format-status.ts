@@ -9,7 +9,13 @@ export function formatStatus(report: StatusReport): string {
       ? "  none"
       : table(
           ["KIND", "NAME", "READY", "UP-TO-DATE", "STATE"],
-          report.workloads.map((w) => [w.kind, w.name, `${w.ready}/${w.desired}`, String(w.upToDate), w.state === "ready" ? "ready" : `${w.state}: ${w.message}`]),
+          report.workloads.map((w) => [
+            w.kind,
+            w.name,
+            `${w.ready}/${w.desired}`,
+            String(w.upToDate),
+            w.state === "ready" ? "ready" : `${w.state}: ${w.message}`,
+          ]),
         ),
     "",
     "Jobs (newest first):",
@@ -38,7 +44,10 @@ function projectionLines({ projection }: StatusReport): string[] {
   const from = projection.source === "query-api" ? "query-api /v1/projection/status" : "projector pods' /metrics";
   return [
     `Projection lag (from ${from}): ${projection.totalLag === null ? "unknown (end of the log unknown)" : `${projection.totalLag} records`}, newest check-in ${projection.newestCheckInAt ?? "none"}`,
-    table(["TOPIC", "PARTITION", "LAG"], projection.partitions.map((p) => [p.topic, String(p.partition), p.lag === null ? "?" : String(p.lag)])),
+    table(
+      ["TOPIC", "PARTITION", "LAG"],
+      projection.partitions.map((p) => [p.topic, String(p.partition), p.lag === null ? "?" : String(p.lag)]),
+    ),
   ];
 }
 

@@ -6,7 +6,12 @@ export interface PartitionLag {
 }
 
 export type ProjectionLag =
-  | { readonly source: "query-api" | "projector-metrics"; readonly partitions: readonly PartitionLag[]; readonly totalLag: number | null; readonly newestCheckInAt: string | null }
+  | {
+      readonly source: "query-api" | "projector-metrics";
+      readonly partitions: readonly PartitionLag[];
+      readonly totalLag: number | null;
+      readonly newestCheckInAt: string | null;
+    }
   | { readonly source: "unavailable"; readonly reasons: readonly string[] };
 
 /** query-api's GET /v1/projection/status (query-api/src/http/projection-status-routes.ts). */
@@ -54,7 +59,12 @@ export function lagFromProjectorMetrics(podMetrics: readonly string[]): Projecti
     }
   }
   const partitions = [...best.values()].map(({ topic, partition, lag }) => ({ topic, partition, lag }));
-  return { source: "projector-metrics", partitions: sorted(partitions), totalLag: total(partitions), newestCheckInAt: newest > 0 ? new Date(newest * 1000).toISOString() : null };
+  return {
+    source: "projector-metrics",
+    partitions: sorted(partitions),
+    totalLag: total(partitions),
+    newestCheckInAt: newest > 0 ? new Date(newest * 1000).toISOString() : null,
+  };
 }
 
 function total(partitions: readonly PartitionLag[]): number | null {

@@ -10,7 +10,12 @@ const PROJECTOR_PODS = "app.kubernetes.io/name=projector,app.kubernetes.io/compo
 const PROJECTOR_DEFAULT_PORT = "9465";
 
 export async function runStatus(command: { output: "text" | "json" }, { cluster, reporter }: { cluster: Cluster; reporter: Reporter }): Promise<Outcome> {
-  const [deployments, sets, jobs, projection] = await Promise.all([cluster.listDeployments(), cluster.listStatefulSets(), cluster.listJobs(), projectionLag(cluster)]);
+  const [deployments, sets, jobs, projection] = await Promise.all([
+    cluster.listDeployments(),
+    cluster.listStatefulSets(),
+    cluster.listJobs(),
+    projectionLag(cluster),
+  ]);
   const report = statusReport(cluster.namespace, deployments, sets, jobs, projection);
   reporter.result(command.output === "json" ? JSON.stringify(report, null, 2) : formatStatus(report));
   return { kind: "ok" };

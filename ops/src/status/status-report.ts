@@ -52,7 +52,11 @@ export function statefulSetStatus(set: V1StatefulSet): WorkloadStatus {
   const upToDate = status?.updatedReplicas ?? (status?.currentRevision === status?.updateRevision ? (status?.currentReplicas ?? 0) : 0);
   const seen = (status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 0);
   const done = seen && ready === desired && upToDate === desired && (status?.replicas ?? 0) === desired;
-  const message = !seen ? "waiting for the controller to see the new spec" : done ? `${ready}/${desired} replicas ready and up to date` : `${ready}/${desired} ready, ${upToDate} up to date`;
+  const message = !seen
+    ? "waiting for the controller to see the new spec"
+    : done
+      ? `${ready}/${desired} replicas ready and up to date`
+      : `${ready}/${desired} ready, ${upToDate} up to date`;
   return { kind: "StatefulSet", name: set.metadata?.name ?? "?", desired, ready, upToDate, state: done ? "ready" : "progressing", message };
 }
 
@@ -71,7 +75,13 @@ export function jobStatus(job: V1Job): JobStatus {
   };
 }
 
-export function statusReport(namespace: string, deployments: readonly V1Deployment[], sets: readonly V1StatefulSet[], jobs: readonly V1Job[], projection: ProjectionLag): StatusReport {
+export function statusReport(
+  namespace: string,
+  deployments: readonly V1Deployment[],
+  sets: readonly V1StatefulSet[],
+  jobs: readonly V1Job[],
+  projection: ProjectionLag,
+): StatusReport {
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   return {
     namespace,

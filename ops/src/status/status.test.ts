@@ -5,19 +5,44 @@ import { lagFromProjectionStatus, lagFromProjectorMetrics } from "./projection-l
 import { statusReport } from "./status-report";
 
 const deployments: V1Deployment[] = [
-  { metadata: { name: "query-api", generation: 1 }, spec: { replicas: 2, selector: {}, template: {} }, status: { observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 } },
-  { metadata: { name: "projector", generation: 4 }, spec: { replicas: 3, selector: {}, template: {} }, status: { observedGeneration: 4, replicas: 3, readyReplicas: 1, updatedReplicas: 3, availableReplicas: 1 } },
+  {
+    metadata: { name: "query-api", generation: 1 },
+    spec: { replicas: 2, selector: {}, template: {} },
+    status: { observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 },
+  },
+  {
+    metadata: { name: "projector", generation: 4 },
+    spec: { replicas: 3, selector: {}, template: {} },
+    status: { observedGeneration: 4, replicas: 3, readyReplicas: 1, updatedReplicas: 3, availableReplicas: 1 },
+  },
 ];
 const sets: V1StatefulSet[] = [
-  { metadata: { name: "postgis", generation: 1 }, spec: { replicas: 1, selector: {}, serviceName: "postgis", template: {} }, status: { observedGeneration: 1, replicas: 1, readyReplicas: 1, updatedReplicas: 1, currentRevision: "a", updateRevision: "a" } },
+  {
+    metadata: { name: "postgis", generation: 1 },
+    spec: { replicas: 1, selector: {}, serviceName: "postgis", template: {} },
+    status: { observedGeneration: 1, replicas: 1, readyReplicas: 1, updatedReplicas: 1, currentRevision: "a", updateRevision: "a" },
+  },
 ];
 const jobs: V1Job[] = [
-  { metadata: { name: "migrate", labels: { "app.kubernetes.io/component": "migrate" } }, status: { startTime: new Date("2026-12-02T08:00:00Z"), completionTime: new Date("2026-12-02T08:00:12Z"), conditions: [{ type: "Complete", status: "True" }] } },
+  {
+    metadata: { name: "migrate", labels: { "app.kubernetes.io/component": "migrate" } },
+    status: {
+      startTime: new Date("2026-12-02T08:00:00Z"),
+      completionTime: new Date("2026-12-02T08:00:12Z"),
+      conditions: [{ type: "Complete", status: "True" }],
+    },
+  },
   {
     metadata: { name: "projector-rebuild-20261202-090000", labels: { "app.kubernetes.io/component": "rebuild" } },
-    status: { startTime: new Date("2026-12-02T09:00:00Z"), conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", lastTransitionTime: new Date("2026-12-02T09:01:05Z") }] },
+    status: {
+      startTime: new Date("2026-12-02T09:00:00Z"),
+      conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", lastTransitionTime: new Date("2026-12-02T09:01:05Z") }],
+    },
   },
-  { metadata: { name: "projector-rebuild-20261202-091500", labels: { "app.kubernetes.io/component": "rebuild" } }, status: { startTime: new Date("2026-12-02T09:15:00Z"), active: 1 } },
+  {
+    metadata: { name: "projector-rebuild-20261202-091500", labels: { "app.kubernetes.io/component": "rebuild" } },
+    status: { startTime: new Date("2026-12-02T09:15:00Z"), active: 1 },
+  },
 ];
 const queryApiAnswer = JSON.stringify({
   partitions: [
@@ -58,7 +83,15 @@ describe("status", () => {
   it("gives machines the same report as JSON", () => {
     const report = statusReport("udaconnect", deployments, sets, jobs, { source: "unavailable", reasons: ["query-api: no Service query-api"] });
     const json = JSON.parse(JSON.stringify(report));
-    expect(json.workloads[0]).toEqual({ kind: "Deployment", name: "projector", desired: 3, ready: 1, upToDate: 3, state: "progressing", message: "1 of 3 replicas available" });
+    expect(json.workloads[0]).toEqual({
+      kind: "Deployment",
+      name: "projector",
+      desired: 3,
+      ready: 1,
+      upToDate: 3,
+      state: "progressing",
+      message: "1 of 3 replicas available",
+    });
     expect(json.jobs[1]).toEqual({
       name: "projector-rebuild-20261202-090000",
       component: "rebuild",

@@ -18,7 +18,11 @@ describe("kafkaTopicResources", () => {
     expect(desired.find((r) => r.metadata.name === "udaconnect.locations.v1")).toEqual({
       apiVersion: "kafka.strimzi.io/v1",
       kind: "KafkaTopic",
-      metadata: { name: "udaconnect.locations.v1", namespace: "kafka", labels: { "strimzi.io/cluster": "udaconnect", "app.kubernetes.io/part-of": "udaconnect" } },
+      metadata: {
+        name: "udaconnect.locations.v1",
+        namespace: "kafka",
+        labels: { "strimzi.io/cluster": "udaconnect", "app.kubernetes.io/part-of": "udaconnect" },
+      },
       spec: { partitions: 6, config: { "retention.ms": -1 } },
     });
   });
@@ -33,7 +37,12 @@ describe("kafkaTopicResources", () => {
 
 describe("topicDrift", () => {
   it("finds nothing when the cluster matches (config values compared as text)", () => {
-    const same = desired.map((r) => live(r.metadata.name, { partitions: r.spec?.partitions, config: { "retention.ms": String((r.spec?.config as Record<string, unknown> | undefined)?.["retention.ms"]) } }));
+    const same = desired.map((r) =>
+      live(r.metadata.name, {
+        partitions: r.spec?.partitions,
+        config: { "retention.ms": String((r.spec?.config as Record<string, unknown> | undefined)?.["retention.ms"]) },
+      }),
+    );
     expect(topicDrift(desired, same, "udaconnect")).toEqual([]);
   });
 

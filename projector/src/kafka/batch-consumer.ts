@@ -152,22 +152,25 @@ function report(logger: Logger, batch: Batch, result: BatchResult): void {
       "the fetch started past the checkpoint: records in between were not projected",
     );
   }
-  logger.debug({
-    topic,
-    partition,
-    fetchedOffset: fetchedOffsetOf(batch),
-    firstOffset: batch.firstOffset(),
-    lastOffset: batch.lastOffset(),
-    checkpointBefore: result.checkpointBefore,
-    nextOffset: result.nextOffset,
-    alreadyApplied: result.alreadyApplied,
-    personsUpserted: result.personsUpserted,
-    personsPatched: result.personsPatched,
-    locationsErased: result.locationsErased,
-    locationsInserted: result.locationsInserted,
-    locationsExpired: result.locationsExpired,
-    skipped: result.skipped.length,
-  }, "batch projected");
+  logger.debug(
+    {
+      topic,
+      partition,
+      fetchedOffset: fetchedOffsetOf(batch),
+      firstOffset: batch.firstOffset(),
+      lastOffset: batch.lastOffset(),
+      checkpointBefore: result.checkpointBefore,
+      nextOffset: result.nextOffset,
+      alreadyApplied: result.alreadyApplied,
+      personsUpserted: result.personsUpserted,
+      personsPatched: result.personsPatched,
+      locationsErased: result.locationsErased,
+      locationsInserted: result.locationsInserted,
+      locationsExpired: result.locationsExpired,
+      skipped: result.skipped.length,
+    },
+    "batch projected",
+  );
 }
 
 /** kafkajs 2.2.4 keeps the offset a batch was fetched from on the batch; its typings omit it. */

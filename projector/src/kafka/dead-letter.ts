@@ -30,12 +30,16 @@ export async function startDeadLetterProducer(kafka: Kafka, topic: string, parti
     if (create && !(await admin.listTopics()).includes(topic)) {
       await admin
         // Not waitForLeaders: its metadata poll fails on a topic the broker does not list yet; the producer retries instead.
-        .createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, configEntries: [{ name: "retention.ms", value: String(DEAD_LETTER_RETENTION_MS) }] }] }).catch((error: unknown) => {
-        // Another instance created it first.
-        if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") {
-          throw error;
-        }
-      });
+        .createTopics({
+          waitForLeaders: false,
+          topics: [{ topic, numPartitions: partitions, configEntries: [{ name: "retention.ms", value: String(DEAD_LETTER_RETENTION_MS) }] }],
+        })
+        .catch((error: unknown) => {
+          // Another instance created it first.
+          if ((error as { type?: string }).type !== "TOPIC_ALREADY_EXISTS") {
+            throw error;
+          }
+        });
     }
   } finally {
     await admin.disconnect();

@@ -28,13 +28,35 @@ export function createProjectorMetrics(now: () => number = Date.now): ProjectorM
   const registers = [registry];
   const byTopic = { labelNames: ["topic"] as const, registers };
   const byPartition = { labelNames: ["topic", "partition"] as const, registers };
-  const applied = new Counter({ name: "udaconnect_projector_events_applied_total", help: "Records applied to the read models (not counting redeliveries or dead letters).", ...byTopic });
-  const deadLettered = new Counter({ name: "udaconnect_projector_dead_lettered_total", help: "Records that could not be projected, sent to the dead-letter topic.", ...byTopic });
-  const batchSize = new Histogram({ name: "udaconnect_projector_batch_size_records", help: "Records per partition batch.", buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000], ...byTopic });
-  const applySeconds = new Histogram({ name: "udaconnect_projector_apply_seconds", help: "Time to apply one partition batch (one transaction).", buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], ...byTopic });
+  const applied = new Counter({
+    name: "udaconnect_projector_events_applied_total",
+    help: "Records applied to the read models (not counting redeliveries or dead letters).",
+    ...byTopic,
+  });
+  const deadLettered = new Counter({
+    name: "udaconnect_projector_dead_lettered_total",
+    help: "Records that could not be projected, sent to the dead-letter topic.",
+    ...byTopic,
+  });
+  const batchSize = new Histogram({
+    name: "udaconnect_projector_batch_size_records",
+    help: "Records per partition batch.",
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+    ...byTopic,
+  });
+  const applySeconds = new Histogram({
+    name: "udaconnect_projector_apply_seconds",
+    help: "Time to apply one partition batch (one transaction).",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    ...byTopic,
+  });
   const lag = new Gauge({ name: "udaconnect_projector_lag_records", help: "Records of the partition not projected yet, at the last batch.", ...byPartition });
   const lastEventSeconds = new Map<string, { topic: string; partition: string; seconds: number }>();
-  const lastEvent = new Gauge({ name: "udaconnect_projector_last_event_timestamp_seconds", help: "Kafka timestamp of the last record projected.", ...byPartition });
+  const lastEvent = new Gauge({
+    name: "udaconnect_projector_last_event_timestamp_seconds",
+    help: "Kafka timestamp of the last record projected.",
+    ...byPartition,
+  });
   new Gauge({
     name: "udaconnect_projector_event_time_freshness_seconds",
     help: "Now minus the Kafka timestamp of the last record projected.",

@@ -26,10 +26,7 @@ export async function lockCheckpoint(trx: Transaction<Database>, topic: string, 
   return BigInt(row.next_offset);
 }
 
-export async function saveCheckpoint(
-  trx: Transaction<Database>,
-  { topic, partition, nextOffset }: PartitionCheckpoint,
-): Promise<void> {
+export async function saveCheckpoint(trx: Transaction<Database>, { topic, partition, nextOffset }: PartitionCheckpoint): Promise<void> {
   await trx
     .updateTable("projection_checkpoint")
     .set((eb) => ({ next_offset: nextOffset.toString(), updated_at: eb.fn("now") }))

@@ -37,7 +37,11 @@ export async function insertLocations(db: Db, locations: readonly LocationChange
   if (locations.length === 0) {
     return 0;
   }
-  await lockPersons(db, locations.map((l) => l.personId), "shared");
+  await lockPersons(
+    db,
+    locations.map((l) => l.personId),
+    "shared",
+  );
   const result = await sql`
     INSERT INTO location (event_id, person_id, coordinate, occurred_at, recorded_at, accuracy_m)
     SELECT event_id, person_id, ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)::geography, occurred_at, recorded_at, accuracy_m
@@ -62,7 +66,11 @@ export async function erasePersons(db: Db, erasures: readonly PersonErasure[]): 
   if (erasures.length === 0) {
     return 0;
   }
-  await lockPersons(db, erasures.map((e) => e.id), "exclusive");
+  await lockPersons(
+    db,
+    erasures.map((e) => e.id),
+    "exclusive",
+  );
   await sql`
     INSERT INTO erased_person (person_id, erased_at, last_event_id)
     SELECT * FROM unnest(

@@ -24,19 +24,29 @@ export function positionOf(
   if (payload.sealedPosition === undefined) {
     return { ok: true, value: payload };
   }
-  return opened(payload.sealedPosition, keys, payload.personId, "sealed_position", (key) => openPosition(payload.sealedPosition as Sealed, key, context(event, payload.personId)));
+  return opened(payload.sealedPosition, keys, payload.personId, "sealed_position", (key) =>
+    openPosition(payload.sealedPosition as Sealed, key, context(event, payload.personId)),
+  );
 }
 
 /** A PersonRegistered's or PersonUpdated's names: sealed_details opened, or the plaintext fields. */
 export function detailsOf(
   event: Event,
-  payload: { readonly personId: string; readonly firstName?: string; readonly lastName?: string; readonly companyName?: string; readonly sealedDetails?: Sealed },
+  payload: {
+    readonly personId: string;
+    readonly firstName?: string;
+    readonly lastName?: string;
+    readonly companyName?: string;
+    readonly sealedDetails?: Sealed;
+  },
   keys: KeyRing | undefined,
 ): Opened<Pick<PersonDetails, "firstName" | "lastName" | "companyName">> {
   if (payload.sealedDetails === undefined) {
     return { ok: true, value: payload };
   }
-  return opened(payload.sealedDetails, keys, payload.personId, "sealed_details", (key) => openPersonDetails(payload.sealedDetails as Sealed, key, context(event, payload.personId)));
+  return opened(payload.sealedDetails, keys, payload.personId, "sealed_details", (key) =>
+    openPersonDetails(payload.sealedDetails as Sealed, key, context(event, payload.personId)),
+  );
 }
 
 function opened<T>(sealed: Sealed, keys: KeyRing | undefined, personId: string, field: string, open: (key: KeyObject) => T | undefined): Opened<T> {

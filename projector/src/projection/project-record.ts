@@ -1,13 +1,5 @@
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import {
-  decodeEvent,
-  isPersonId,
-  type Event,
-  type LocationRecorded,
-  type PersonErased,
-  type PersonRegistered,
-  type PersonUpdated,
-} from "@udaconnect/schemas";
+import { decodeEvent, isPersonId, type Event, type LocationRecorded, type PersonErased, type PersonRegistered, type PersonUpdated } from "@udaconnect/schemas";
 import type { RecordOutcome } from "./changes";
 import { detailsOf, positionOf, type KeyRing } from "./open-sealed";
 

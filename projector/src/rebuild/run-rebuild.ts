@@ -46,7 +46,9 @@ export type RebuildOutcome =
 /** Raised when another rebuild holds the advisory lock. */
 export class RebuildInProgressError extends Error {
   constructor() {
-    super("another rebuild is running on this database (it holds the rebuild advisory lock): wait for it to finish, or stop it (Ctrl-C) and run this again to resume it");
+    super(
+      "another rebuild is running on this database (it holds the rebuild advisory lock): wait for it to finish, or stop it (Ctrl-C) and run this again to resume it",
+    );
     this.name = "RebuildInProgressError";
   }
 }

@@ -17,11 +17,7 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * Polls until the projection covers `positions` or `waitMs` has passed. A read must never
  * present stale data as current, so the caller answers "timed-out" with a 503.
  */
-export async function waitForPositions(
-  covered: PositionsCovered,
-  positions: readonly LogPosition[],
-  options: WaitOptions,
-): Promise<"covered" | "timed-out"> {
+export async function waitForPositions(covered: PositionsCovered, positions: readonly LogPosition[], options: WaitOptions): Promise<"covered" | "timed-out"> {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
   const deadline = now() + options.waitMs;

@@ -123,4 +123,3 @@ export function encounterStatement(lookup: EncounterLookup, strategy: EncounterS
       FROM pair
     ) AS pairs`;
 }
-

@@ -41,7 +41,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (isDatabaseUnavailable(error)) {
       request.log.error({ err: error }, "the database cannot be reached");
-      return sendProblem(request, reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS)), unavailable("The database cannot be reached; retry later."));
+      return sendProblem(
+        request,
+        reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS)),
+        unavailable("The database cannot be reached; retry later."),
+      );
     }
     request.log.error({ err: error }, "request failed");
     return sendProblem(request, reply, {

@@ -3,12 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import type { Connection } from "../legacy-connections/connection";
 import { isInvalidParameter } from "../invalid-parameter";
-import {
-  DEFAULT_DISTANCE_METRES,
-  MAX_DISTANCE_METRES,
-  parseConnectionQuery,
-  parseDistance,
-} from "../legacy-connections/connection-criteria";
+import { DEFAULT_DISTANCE_METRES, MAX_DISTANCE_METRES, parseConnectionQuery, parseDistance } from "../legacy-connections/connection-criteria";
 import { findConnections } from "../legacy-connections/find-connections";
 import { findPerson } from "../persons/find-persons";
 import { consistentWithParameterSchema } from "./consistency-gate";
@@ -52,7 +47,13 @@ export const connectionSchema = {
 
 const CONNECTION_EXAMPLE = {
   person: PERSON_EXAMPLE,
-  location: { id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29", person_id: "5", latitude: 35.0585136, longitude: -106.5719566, creation_time: "2020-07-07T10:37:06.000Z" },
+  location: {
+    id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29",
+    person_id: "5",
+    latitude: 35.0585136,
+    longitude: -106.5719566,
+    creation_time: "2020-07-07T10:37:06.000Z",
+  },
 };
 
 const DATE_DESCRIPTION = "A calendar date YYYY-MM-DD, read as a UTC day.";

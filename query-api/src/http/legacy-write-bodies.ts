@@ -25,14 +25,17 @@ export interface LegacyLocationBody {
 const LEGACY_ID = { type: ["string", "integer"], description: 'The original used integers; sent to ingest as a string ("5").' } as const;
 const DEGREES = {
   type: ["number", "string"],
-  description: "WGS 84 degrees: a JSON number, or a decimal string as the original API sent (\"35.0585136\").",
+  description: 'WGS 84 degrees: a JSON number, or a decimal string as the original API sent ("35.0585136").',
 } as const;
 
 export const legacyPersonBodySchema = {
   type: "object",
   required: ["first_name", "last_name", "company_name"],
   properties: {
-    id: { ...LEGACY_ID, description: `Optional person id (1-64 of [A-Za-z0-9_-]). Omitted: ingest assigns one (an attendee token: its own subject). ${LEGACY_ID.description}` },
+    id: {
+      ...LEGACY_ID,
+      description: `Optional person id (1-64 of [A-Za-z0-9_-]). Omitted: ingest assigns one (an attendee token: its own subject). ${LEGACY_ID.description}`,
+    },
     first_name: { type: "string", examples: ["Ada"] },
     last_name: { type: "string", examples: ["Lovelace"] },
     company_name: { type: "string", examples: ["Analytical Engines"] },
@@ -44,7 +47,11 @@ export const legacyLocationBodySchema = {
   type: "object",
   required: ["person_id", "latitude", "longitude", "creation_time"],
   properties: {
-    id: { type: "string", format: "uuid", description: "Optional event id: a retry with the same id is recognised by every reader. Omitted: ingest assigns one." },
+    id: {
+      type: "string",
+      format: "uuid",
+      description: "Optional event id: a retry with the same id is recognised by every reader. Omitted: ingest assigns one.",
+    },
     person_id: LEGACY_ID,
     latitude: { ...DEGREES, examples: ["35.0585136"] },
     longitude: { ...DEGREES, examples: ["-106.5719566"] },

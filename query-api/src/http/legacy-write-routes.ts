@@ -121,7 +121,11 @@ export function registerLegacyWriteRoutes(app: FastifyInstance, deps: LegacyWrit
             consistency_token: consistencyToken,
           },
           examples: [
-            { id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012", event_id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012", consistency_token: "Ch4KF3VkYWNvbm5lY3QubG9jYXRpb25zLnYxEAcY0gk" },
+            {
+              id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012",
+              event_id: "01938a4e-7b2c-7e3f-8a4b-6c7d8e9fa012",
+              consistency_token: "Ch4KF3VkYWNvbm5lY3QubG9jYXRpb25zLnYxEAcY0gk",
+            },
           ],
         }),
       },
@@ -202,7 +206,11 @@ function answer<Reply>(
       return sendRefusal(request, reply, outcome.outcome === "forbidden" ? forbidden(outcome.detail) : unauthorized(outcome.detail));
     case "unavailable":
       request.log.warn(`a write was not taken: ${outcome.detail}`);
-      return sendUnavailable(request, reply, "The ingest gateway or the event log cannot take the write now; retry later (with the same ids, a retry is recognised).");
+      return sendUnavailable(
+        request,
+        reply,
+        "The ingest gateway or the event log cannot take the write now; retry later (with the same ids, a retry is recognised).",
+      );
   }
 }
 

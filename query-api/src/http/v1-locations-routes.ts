@@ -111,7 +111,15 @@ export function registerV1LocationsRoutes(app: FastifyInstance, deps: V1RouteDep
               "application/json": {
                 schema: locationsJson,
                 example: {
-                  locations: [{ id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29", latitude: 35.0585136, longitude: -106.5719566, at: "2020-07-07T10:37:06.000Z", accuracy_m: 8 }],
+                  locations: [
+                    {
+                      id: "0c6f0e0e-3a53-5d4e-a2b7-6f7c1c7c0a29",
+                      latitude: 35.0585136,
+                      longitude: -106.5719566,
+                      at: "2020-07-07T10:37:06.000Z",
+                      accuracy_m: 8,
+                    },
+                  ],
                   next_cursor: null,
                 },
               },

@@ -52,7 +52,7 @@ export function registerV1PersonsRoutes(app: FastifyInstance, deps: V1RouteDepen
           properties: {
             limit: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
             cursor: cursorParameterSchema,
-            q: { type: "string", maxLength: 100, description: "Case-insensitive part of the name (\"first last\" or \"last first\")." },
+            q: { type: "string", maxLength: 100, description: 'Case-insensitive part of the name ("first last" or "last first").' },
             consistent_with: consistentWithParameterSchema,
           },
         },

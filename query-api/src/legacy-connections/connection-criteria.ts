@@ -71,10 +71,7 @@ export function parseDistance(text: string): number | InvalidParameter {
 /** Undefined when `distance` is a usable radius in metres: finite, above 0, at most MAX_DISTANCE_METRES. */
 export function checkDistance(distance: number, given: string = String(distance)): InvalidParameter | undefined {
   if (!Number.isFinite(distance) || distance <= 0 || distance > MAX_DISTANCE_METRES) {
-    return invalid(
-      "distance",
-      `distance must be a decimal number of metres above 0 and at most ${MAX_DISTANCE_METRES} (e.g. 5 or 2.5), got ${given}`,
-    );
+    return invalid("distance", `distance must be a decimal number of metres above 0 and at most ${MAX_DISTANCE_METRES} (e.g. 5 or 2.5), got ${given}`);
   }
   return undefined;
 }

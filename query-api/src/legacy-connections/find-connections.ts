@@ -39,9 +39,7 @@ export function connectionsQuery(db: Kysely<Database>, lookup: ConnectionLookup)
   const { personId, start, endExclusive, distanceMetres } = lookup;
   const nearbyEventIds = db
     .selectFrom("location as mine")
-    .innerJoin("location as other", (join) =>
-      join.on(sql<boolean>`ST_DWithin(other.coordinate, mine.coordinate, ${distanceMetres})`),
-    )
+    .innerJoin("location as other", (join) => join.on(sql<boolean>`ST_DWithin(other.coordinate, mine.coordinate, ${distanceMetres})`))
     .select("other.event_id")
     .where("mine.person_id", "=", personId)
     .where("mine.occurred_at", ">=", start)

@@ -4,20 +4,10 @@ import type { Person } from "./person";
 
 /** Every registered person, by name (then id, so the order is total). */
 export async function listPersons(db: Kysely<Database>): Promise<Person[]> {
-  return db
-    .selectFrom("person")
-    .select(["id", "first_name", "last_name", "company_name"])
-    .orderBy("last_name")
-    .orderBy("first_name")
-    .orderBy("id")
-    .execute();
+  return db.selectFrom("person").select(["id", "first_name", "last_name", "company_name"]).orderBy("last_name").orderBy("first_name").orderBy("id").execute();
 }
 
 /** The registered person with this id, or undefined when nobody registered under it. */
 export async function findPerson(db: Kysely<Database>, personId: string): Promise<Person | undefined> {
-  return db
-    .selectFrom("person")
-    .select(["id", "first_name", "last_name", "company_name"])
-    .where("id", "=", personId)
-    .executeTakeFirst();
+  return db.selectFrom("person").select(["id", "first_name", "last_name", "company_name"]).where("id", "=", personId).executeTakeFirst();
 }

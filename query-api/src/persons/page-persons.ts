@@ -41,10 +41,7 @@ export async function pagePersons(db: Kysely<Database>, request: PersonsPageRequ
   if (search !== undefined && search !== "") {
     const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) =>
-      eb.or([
-        eb(sql<string>`first_name || ' ' || last_name`, "ilike", pattern),
-        eb(sql<string>`last_name || ' ' || first_name`, "ilike", pattern),
-      ]),
+      eb.or([eb(sql<string>`first_name || ' ' || last_name`, "ilike", pattern), eb(sql<string>`last_name || ' ' || first_name`, "ilike", pattern)]),
     );
   }
   const rows = await query.execute();

@@ -56,9 +56,7 @@ export async function queryInSharedSnapshot<R>(
     importers.length === 0
       ? exporter.query(begin + plan).then(() => "")
       : exporter.query(`${begin}${plan}; SELECT pg_export_snapshot() AS snapshot`).then(exportedSnapshot);
-  const imports = importers.map((client) =>
-    exported.then((snapshot) => client.query(`${begin}; SET TRANSACTION SNAPSHOT '${snapshot}'${plan}`)),
-  );
+  const imports = importers.map((client) => exported.then((snapshot) => client.query(`${begin}; SET TRANSACTION SNAPSHOT '${snapshot}'${plan}`)));
   const runs = [run(exporter, 0, exported), ...importers.map((client, i) => run(client, i + 1, imports[i] as Promise<unknown>))];
   await Promise.all(runs.map((r) => r.catch(fail)));
   // Every import has been tried by now (each run waited for its own), so the exporter may end.

@@ -22,7 +22,15 @@ const DEVICE_BACKOFF_MAX_MS = 2_000;
 
 export interface RunOutcome {
   readonly summary: Summary;
-  readonly figures: { readonly seed: number; readonly durationS: number; readonly devices: number; readonly ratePerSecond: number; readonly startUpS: number; readonly drainS: number; readonly catchUpS: number };
+  readonly figures: {
+    readonly seed: number;
+    readonly durationS: number;
+    readonly devices: number;
+    readonly ratePerSecond: number;
+    readonly startUpS: number;
+    readonly drainS: number;
+    readonly catchUpS: number;
+  };
 }
 
 /** The whole run: start, stream under faults, drain, catch up, compare. Stops everything it started, whatever happens. */
@@ -56,7 +64,9 @@ export async function runChaos(config: ChaosConfig, args: ChaosArgs, runDir: str
     writeFileSync(`${scheduleFile}.tmp`, JSON.stringify({ startAtMs, endAtMs }));
     renameSync(`${scheduleFile}.tmp`, scheduleFile);
     const startUpS = (startAtMs - began) / 1000;
-    say(`streaming ${conference.checkIns.length} check-ins of ${conference.persons.length} attendees from ${args.devices} devices for ${args.durationMs / 1000} s, with faults (seed ${args.seed}); start-up took ${startUpS.toFixed(0)} s`);
+    say(
+      `streaming ${conference.checkIns.length} check-ins of ${conference.persons.length} attendees from ${args.devices} devices for ${args.durationMs / 1000} s, with faults (seed ${args.seed}); start-up took ${startUpS.toFixed(0)} s`,
+    );
 
     await sleep(WARM_UP_MS + Math.max(0, startAtMs - Date.now()));
     const faults = await injectFaults(p, faultPlan(args.seed), endAtMs, say);
@@ -68,7 +78,11 @@ export async function runChaos(config: ChaosConfig, args: ChaosArgs, runDir: str
     await until(() => p.devices.every((d) => d.finished), 150_000);
     const drainS = (Date.now() - drainStarted) / 1000;
     const undrained = p.devices.filter((d) => !d.finished).map((d) => d.spec.name);
-    say(undrained.length === 0 ? `devices drained in ${drainS.toFixed(1)} s; waiting for the projection to catch up` : `NOT drained after ${drainS.toFixed(0)} s: ${undrained.join(", ")}; waiting for the projection anyway`);
+    say(
+      undrained.length === 0
+        ? `devices drained in ${drainS.toFixed(1)} s; waiting for the projection to catch up`
+        : `NOT drained after ${drainS.toFixed(0)} s: ${undrained.join(", ")}; waiting for the projection anyway`,
+    );
     const catchUpStarted = Date.now();
     let lag: Record<string, number> = {};
     await until(async () => {
@@ -88,7 +102,10 @@ export async function runChaos(config: ChaosConfig, args: ChaosArgs, runDir: str
       lag,
       unplannedExits: Object.fromEntries([p.broker, p.gateway, ...p.projectors, ...p.devices].map((x) => [x.spec.name, x.unplannedExits])),
     });
-    return { summary, figures: { seed: args.seed, durationS: args.durationMs / 1000, devices: args.devices, ratePerSecond: args.ratePerSecond, startUpS, drainS, catchUpS } };
+    return {
+      summary,
+      figures: { seed: args.seed, durationS: args.durationMs / 1000, devices: args.devices, ratePerSecond: args.ratePerSecond, startUpS, drainS, catchUpS },
+    };
   } finally {
     say("stopping what the run started");
     await cleanup.run();
@@ -104,7 +121,17 @@ function plannedConference(args: ChaosArgs): Conference {
   const checkInEverySeconds = Math.max(1, Math.round((attendees * sessions * sessionSeconds) / total));
   const lengthMs = sessions * sessionSeconds * 1000;
   const start = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000 - lengthMs);
-  return planConference({ seed: args.seed, attendees, booths: 10, start, sessions, sessionSeconds, checkInEverySeconds, idPrefix: `chaos${args.seed}-`, origin: ORIGIN });
+  return planConference({
+    seed: args.seed,
+    attendees,
+    booths: 10,
+    start,
+    sessions,
+    sessionSeconds,
+    checkInEverySeconds,
+    idPrefix: `chaos${args.seed}-`,
+    origin: ORIGIN,
+  });
 }
 
 async function registerPersons(url: string, conference: Conference): Promise<void> {

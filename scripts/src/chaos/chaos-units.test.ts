@@ -28,7 +28,13 @@ describe("the fault plan", () => {
 
 describe("the arguments", () => {
   it("read durations as minutes and seconds", () => {
-    expect([parseDuration("10m"), parseDuration("90s"), parseDuration("1m30s"), parseDuration("45"), parseDuration("ten")]).toEqual([600_000, 90_000, 90_000, 45_000, undefined]);
+    expect([parseDuration("10m"), parseDuration("90s"), parseDuration("1m30s"), parseDuration("45"), parseDuration("ten")]).toEqual([
+      600_000,
+      90_000,
+      90_000,
+      45_000,
+      undefined,
+    ]);
   });
 
   it("refuse an unknown flag even beside --help, and a duration under 20 s", () => {
@@ -45,12 +51,36 @@ describe("the verdict", () => {
   const fault: InjectedFault = { kind: "gateway-kill", target: "gateway", startedAt: 1_000, liftedAt: 2_000, readyAt: 3_000 };
   const evidence = (over: Partial<Evidence>): Evidence => ({
     devices: [
-      { name: "device-0", queued: [{ t: 500, q: ["a", "b"] }, { t: 4_000, q: ["c"] }], acks: [{ t: 600, a: ["a"], d: [], r: [] }, { t: 3_500, a: [], d: ["b"], r: [] }, { t: 4_100, a: ["c"], d: [], r: [] }], stats: { queued: 0, rejected: 0, dropped: 0 } },
+      {
+        name: "device-0",
+        queued: [
+          { t: 500, q: ["a", "b"] },
+          { t: 4_000, q: ["c"] },
+        ],
+        acks: [
+          { t: 600, a: ["a"], d: [], r: [] },
+          { t: 3_500, a: [], d: ["b"], r: [] },
+          { t: 4_100, a: ["c"], d: [], r: [] },
+        ],
+        stats: { queued: 0, rejected: 0, dropped: 0 },
+      },
     ],
-    log: new Map([["a", 1], ["b", 2], ["c", 1]]),
-    readModel: new Map([["a", 1], ["b", 1], ["c", 1]]),
+    log: new Map([
+      ["a", 1],
+      ["b", 2],
+      ["c", 1],
+    ]),
+    readModel: new Map([
+      ["a", 1],
+      ["b", 1],
+      ["c", 1],
+    ]),
     faults: [fault],
-    projection: [{ t: 1_500, rows: 1 }, { t: 2_500, rows: 1 }, { t: 3_700, rows: 2 }],
+    projection: [
+      { t: 1_500, rows: 1 },
+      { t: 2_500, rows: 1 },
+      { t: 3_700, rows: 2 },
+    ],
     lag: { "0": 0, "1": 0 },
     unplannedExits: {},
     ...over,
@@ -74,11 +104,42 @@ describe("the verdict", () => {
   });
 
   it("fails on an acknowledged check-in missing from the read model, a doubled row, an undrained queue or a lag", () => {
-    expect(judge(evidence({ readModel: new Map([["a", 1], ["c", 1]]) }))).toMatchObject({ ok: false, lost: { fromReadModel: 1, fromLog: 0, sample: ["b"] } });
-    expect(judge(evidence({ log: new Map([["a", 1], ["b", 1]]) }))).toMatchObject({ ok: false, lost: { fromReadModel: 0, fromLog: 1, sample: ["c"] } });
-    expect(judge(evidence({ readModel: new Map([["a", 2], ["b", 1], ["c", 1]]) }))).toMatchObject({ ok: false, doubled: { readModelRows: 1 } });
+    expect(
+      judge(
+        evidence({
+          readModel: new Map([
+            ["a", 1],
+            ["c", 1],
+          ]),
+        }),
+      ),
+    ).toMatchObject({ ok: false, lost: { fromReadModel: 1, fromLog: 0, sample: ["b"] } });
+    expect(
+      judge(
+        evidence({
+          log: new Map([
+            ["a", 1],
+            ["b", 1],
+          ]),
+        }),
+      ),
+    ).toMatchObject({ ok: false, lost: { fromReadModel: 0, fromLog: 1, sample: ["c"] } });
+    expect(
+      judge(
+        evidence({
+          readModel: new Map([
+            ["a", 2],
+            ["b", 1],
+            ["c", 1],
+          ]),
+        }),
+      ),
+    ).toMatchObject({ ok: false, doubled: { readModelRows: 1 } });
     const [device] = evidence({}).devices;
-    expect(judge(evidence({ devices: [{ ...device!, stats: { queued: 2, rejected: 0, dropped: 0 } }] }))).toMatchObject({ ok: false, undrainedDevices: ["device-0"] });
+    expect(judge(evidence({ devices: [{ ...device!, stats: { queued: 2, rejected: 0, dropped: 0 } }] }))).toMatchObject({
+      ok: false,
+      undrainedDevices: ["device-0"],
+    });
     expect(judge(evidence({ lag: { "0": 3 } }))).toMatchObject({ ok: false, projectionCaughtUp: false });
   });
 });

@@ -38,7 +38,9 @@ describe("scripts/chaos for one minute", () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("loses and doubles no acknowledged check-in while Kafka, PostgreSQL, the services and devices are killed and the links degraded", { timeout: 720_000 }, async () => {
+  it("loses and doubles no acknowledged check-in while Kafka, PostgreSQL, the services and devices are killed and the links degraded", {
+    timeout: 720_000,
+  }, async () => {
     const outcome = await chaos(["--duration", "1m", "--seed", SEED, "--devices", "3", "--json", summaryFile], 700_000);
 
     expect(outcome.code, outcome.stderr.slice(-4_000)).toBe(0);

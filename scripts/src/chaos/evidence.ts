@@ -57,7 +57,13 @@ export function readDeviceRecord(name: string, settingsFile: string): DeviceReco
   const json = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DeviceRecord["stats"]) : undefined);
   const stats = json(settings.statsFile);
   const draining = stats === undefined ? json(`${settings.statsFile}.draining`) : undefined;
-  return { name, queued: lines(settings.queuedFile), acks: lines(settings.acksFile), ...(stats === undefined ? {} : { stats }), ...(draining === undefined ? {} : { draining }) };
+  return {
+    name,
+    queued: lines(settings.queuedFile),
+    acks: lines(settings.acksFile),
+    ...(stats === undefined ? {} : { stats }),
+    ...(draining === undefined ? {} : { draining }),
+  };
 }
 
 /** Event id → records of the locations topic carrying it, read from the first offset to the end. */
@@ -98,7 +104,10 @@ export async function projectionLag(brokers: string, databaseUrl: string): Promi
   try {
     const ends = await log.offsetsAt(LOCATIONS, "latest");
     await client.connect();
-    const { rows } = await client.query<{ partition: number; next_offset: string }>("SELECT partition, next_offset FROM projection_checkpoint WHERE topic = $1", [LOCATIONS]);
+    const { rows } = await client.query<{ partition: number; next_offset: string }>(
+      "SELECT partition, next_offset FROM projection_checkpoint WHERE topic = $1",
+      [LOCATIONS],
+    );
     const done = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
     return Object.fromEntries([...ends].map(([p, end]) => [String(p), Number(end - (done.get(p) ?? 0n))]));
   } finally {

@@ -18,7 +18,12 @@ export interface InjectedFault {
 }
 
 /** Typical time a fault takes from start to ready, so the last one still fits in the window. */
-const EXPECTED_RECOVERY_MS: Partial<Record<FaultKind, number>> = { "kafka-kill": 25_000, "postgres-kill": 6_000, "gateway-kill": 8_000, "projector-kill": 8_000 };
+const EXPECTED_RECOVERY_MS: Partial<Record<FaultKind, number>> = {
+  "kafka-kill": 25_000,
+  "postgres-kill": 6_000,
+  "gateway-kill": 8_000,
+  "projector-kill": 8_000,
+};
 
 /** Injects the plan's faults one after another until `windowEndsAt`; returns what it did. */
 export async function injectFaults(p: Pipeline, plan: Iterator<PlannedFault>, windowEndsAt: number, say: (line: string) => void): Promise<InjectedFault[]> {
@@ -38,7 +43,9 @@ export async function injectFaults(p: Pipeline, plan: Iterator<PlannedFault>, wi
     const injected = await inject(p, fault);
     done.push(injected);
     const took = ((injected.readyAt - injected.startedAt) / 1000).toFixed(1);
-    say(`fault ${done.length}: ${injected.kind} on ${injected.target}, ${took} s until ready again${injected.problem === undefined ? "" : ` (${injected.problem})`}`);
+    say(
+      `fault ${done.length}: ${injected.kind} on ${injected.target}, ${took} s until ready again${injected.problem === undefined ? "" : ` (${injected.problem})`}`,
+    );
   }
   return done;
 }
@@ -69,31 +76,51 @@ async function inject(p: Pipeline, fault: PlannedFault): Promise<InjectedFault> 
   };
   switch (fault.kind) {
     case "kafka-kill":
-      return restarted("kafka", () => p.broker.kill(), async () => {
-        p.broker.start();
-        await waitForBroker(p.brokerPorts.direct, BROKER_READY_MS);
-      });
+      return restarted(
+        "kafka",
+        () => p.broker.kill(),
+        async () => {
+          p.broker.start();
+          await waitForBroker(p.brokerPorts.direct, BROKER_READY_MS);
+        },
+      );
     case "postgres-kill":
-      return restarted("postgres", () => p.postgres.kill(), () => p.postgres.start());
+      return restarted(
+        "postgres",
+        () => p.postgres.kill(),
+        () => p.postgres.start(),
+      );
     case "gateway-kill":
-      return restarted("gateway", () => p.gateway.kill(), async () => {
-        p.gateway.start();
-        await waitForService(p.gatewayPort, "gateway");
-      });
+      return restarted(
+        "gateway",
+        () => p.gateway.kill(),
+        async () => {
+          p.gateway.start();
+          await waitForService(p.gatewayPort, "gateway");
+        },
+      );
     case "projector-kill": {
       const i = fault.instance % p.projectors.length;
       const projector = p.projectors[i];
       if (projector === undefined) throw new Error(`no projector ${i}`);
-      return restarted(`projector-${i}`, () => projector.kill(), async () => {
-        projector.start();
-        await waitForService(p.projectorPorts[i] ?? 0, `projector-${i}`);
-      });
+      return restarted(
+        `projector-${i}`,
+        () => projector.kill(),
+        async () => {
+          projector.start();
+          await waitForService(p.projectorPorts[i] ?? 0, `projector-${i}`);
+        },
+      );
     }
     case "device-kill": {
       const live = p.devices.filter((d) => d.running);
       const device = live[fault.instance % Math.max(1, live.length)];
       if (device === undefined) return result("no running device", startedAt, startedAt);
-      return restarted(device.spec.name, () => device.kill(), async () => device.start());
+      return restarted(
+        device.spec.name,
+        () => device.kill(),
+        async () => device.start(),
+      );
     }
     default:
       return networkFault(p, fault, fault.link ?? "postgres", held, result);
@@ -124,7 +151,12 @@ function toxicsOf(fault: PlannedFault): Toxic[] {
   const both = (make: (stream: Toxic["stream"]) => Toxic) => [make("upstream"), make("downstream")];
   switch (fault.kind) {
     case "latency":
-      return both((stream) => ({ name: `latency-${stream}`, type: "latency", stream, attributes: { latency: fault.parameter, jitter: Math.round(fault.parameter / 10) } }));
+      return both((stream) => ({
+        name: `latency-${stream}`,
+        type: "latency",
+        stream,
+        attributes: { latency: fault.parameter, jitter: Math.round(fault.parameter / 10) },
+      }));
     case "reset-peer":
       return [{ name: "reset-peer", type: "reset_peer", stream: "upstream", attributes: { timeout: fault.parameter } }];
     case "stall":

@@ -50,7 +50,8 @@ export async function startPipeline(config: ChaosConfig, runDir: string, cleanup
   const logDir = join(runDir, "logs");
   mkdirSync(logDir, { recursive: true });
   const env = { PATH: config.path, HOME: config.userHome, CHAOS_RUN_DIR: runDir };
-  const [direct, controller, ingestListener, projectorListener, ingestProxy, projectorProxy, pgPort, pgProxy, apiPort, gatewayPort, p0, p1] = await freePorts(12);
+  const [direct, controller, ingestListener, projectorListener, ingestProxy, projectorProxy, pgPort, pgProxy, apiPort, gatewayPort, p0, p1] =
+    await freePorts(12);
   const brokerPorts = { direct, controller, ingestListener, projectorListener, ingestProxy, projectorProxy } as BrokerPorts;
   const proxies = { "kafka-ingest": ingestProxy, "kafka-projector": projectorProxy, postgres: pgProxy } as Record<Link, number>;
 
@@ -80,8 +81,18 @@ export async function startPipeline(config: ChaosConfig, runDir: string, cleanup
   const masterKeysFile = writeMasterKeysFile(runDir);
   const keys = { UDACONNECT_MASTER_KEYS_FILE: masterKeysFile };
   const service = (name: string, dir: string, vars: Record<string, string>) =>
-    new SupervisedProcess({ name, command: process.execPath, args: ["--import", "tsx", "src/main.ts"], cwd: join(REPO_ROOT, dir), env: { ...env, ...vars }, logFile: join(logDir, `${name}.log`) });
-  const gateway = service("gateway", "ingest", { INGEST_PORT: String(gatewayPort), KAFKA_BROKERS: `127.0.0.1:${ingestProxy}`, AUTH_DISABLED: "true",
+    new SupervisedProcess({
+      name,
+      command: process.execPath,
+      args: ["--import", "tsx", "src/main.ts"],
+      cwd: join(REPO_ROOT, dir),
+      env: { ...env, ...vars },
+      logFile: join(logDir, `${name}.log`),
+    });
+  const gateway = service("gateway", "ingest", {
+    INGEST_PORT: String(gatewayPort),
+    KAFKA_BROKERS: `127.0.0.1:${ingestProxy}`,
+    AUTH_DISABLED: "true",
     ...keys,
     KEYSTORE_DATABASE_URL: `postgres://udaconnect@127.0.0.1:${pgPort}/udaconnect`,
   });
@@ -106,7 +117,22 @@ export async function startPipeline(config: ChaosConfig, runDir: string, cleanup
   const projectorsReady = Promise.all(projectorPorts.map((port, i) => waitForService(port, `projector-${i}`))).then(() => {});
   // Awaited later; a failure must not go unhandled meanwhile.
   projectorsReady.catch(() => {});
-  return { runDir, logDir, env, brokerPorts, broker, postgres, toxiproxy, proxies, gatewayPort: gatewayPort as number, gateway, projectorPorts, projectors, projectorsReady, devices: [] };
+  return {
+    runDir,
+    logDir,
+    env,
+    brokerPorts,
+    broker,
+    postgres,
+    toxiproxy,
+    proxies,
+    gatewayPort: gatewayPort as number,
+    gateway,
+    projectorPorts,
+    projectors,
+    projectorsReady,
+    devices: [],
+  };
 }
 
 export async function waitForService(port: number, name: string, timeoutMs = SERVICE_READY_MS): Promise<void> {
@@ -118,13 +144,18 @@ export async function waitForService(port: number, name: string, timeoutMs = SER
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`${name} did not answer http://127.0.0.1:${port}/readyz within ${timeoutMs / 1000} s (its log is in the run's logs/)`);
+    if (Date.now() > deadline)
+      throw new Error(`${name} did not answer http://127.0.0.1:${port}/readyz within ${timeoutMs / 1000} s (its log is in the run's logs/)`);
     await sleep(250);
   }
 }
 
 async function migrate(databaseUrl: string, env: Readonly<Record<string, string>>): Promise<void> {
-  await promisify(execFile)(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: join(REPO_ROOT, "migrations"), env: { ...env, DATABASE_URL: databaseUrl }, timeout: 120_000 });
+  await promisify(execFile)(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: join(REPO_ROOT, "migrations"),
+    env: { ...env, DATABASE_URL: databaseUrl },
+    timeout: 120_000,
+  });
 }
 
 /** Ports free a moment ago, all held at once so that none is handed out twice. */

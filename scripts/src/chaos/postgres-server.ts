@@ -35,7 +35,10 @@ export class PostgresServer {
       try {
         this.#dataDirectory = (await client.query<{ data_directory: string }>("SHOW data_directory")).rows[0]?.data_directory;
         const sockets = (await client.query<{ unix_socket_directories: string }>("SHOW unix_socket_directories")).rows[0]?.unix_socket_directories ?? "";
-        this.#socketDirectories = sockets.split(",").map((dir) => dir.trim()).filter(Boolean);
+        this.#socketDirectories = sockets
+          .split(",")
+          .map((dir) => dir.trim())
+          .filter(Boolean);
       } finally {
         await client.end();
       }
@@ -47,7 +50,8 @@ export class PostgresServer {
     if (this.#dataDirectory === undefined) throw new Error("PostgreSQL was never started");
     const pid = Number(readFileSync(join(this.#dataDirectory, "postmaster.pid"), "utf8").split("\n")[0]);
     const group = Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ")[2]);
-    if (!Number.isInteger(group) || group <= 1 || group === groupOf(process.pid)) throw new Error(`refusing to kill process group ${group} of PostgreSQL pid ${pid}`);
+    if (!Number.isInteger(group) || group <= 1 || group === groupOf(process.pid))
+      throw new Error(`refusing to kill process group ${group} of PostgreSQL pid ${pid}`);
     signalGroup(group, "SIGKILL");
     const deadline = Date.now() + 10_000;
     while (livingMembers(group).length > 0 && Date.now() < deadline) await sleep(50);

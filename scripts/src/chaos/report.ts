@@ -13,7 +13,12 @@ export function summaryTable(s: Summary): string {
     if (f !== undefined) rows.push([kind, String(f.injected), pair(f.downMs), pair(f.toAckMs), pair(f.toProjectionMs)]);
   }
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
-  const table = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd());
+  const table = rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
   const c = s.checkIns;
   return [
     `faults injected: ${s.faults.total}`,
@@ -26,7 +31,12 @@ export function summaryTable(s: Summary): string {
     `projected without an acknowledgement (answer lost, device not told): ${s.unacknowledgedButProjected}`,
     `queues drained: ${s.queuesDrained ? "yes" : `NO (${s.undrainedDevices.join(", ")})`}; projection caught up: ${s.projectionCaughtUp ? "yes" : `NO (lag ${JSON.stringify(s.lag)})`}`,
     `ack latency p50 / p99 / max: during faults ${millis(s.ackLatencyMs.duringFaults)}; outside faults ${millis(s.ackLatencyMs.outsideFaults)}`,
-    `restarts nobody asked for: ${Object.entries(s.unplannedExits).filter(([, n]) => n > 0).map(([name, n]) => `${name} ${n}`).join(", ") || "none"}`,
+    `restarts nobody asked for: ${
+      Object.entries(s.unplannedExits)
+        .filter(([, n]) => n > 0)
+        .map(([name, n]) => `${name} ${n}`)
+        .join(", ") || "none"
+    }`,
     s.ok ? "RESULT: nothing acknowledged was lost or doubled" : "RESULT: FAILED (see above)",
   ].join("\n");
 }

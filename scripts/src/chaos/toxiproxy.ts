@@ -13,7 +13,12 @@ export interface Toxic {
 export class Toxiproxy {
   readonly process: SupervisedProcess;
 
-  constructor(binary: string, readonly apiPort: number, logDir: string, env: Readonly<Record<string, string>>) {
+  constructor(
+    binary: string,
+    readonly apiPort: number,
+    logDir: string,
+    env: Readonly<Record<string, string>>,
+  ) {
     this.process = new SupervisedProcess({
       name: "toxiproxy",
       command: binary,

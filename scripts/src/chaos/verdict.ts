@@ -52,7 +52,14 @@ export interface FaultFigures {
 
 export interface Summary {
   readonly ok: boolean;
-  readonly checkIns: { readonly queued: number; readonly acknowledged: number; readonly accepted: number; readonly duplicateAnswers: number; readonly rejected: number; readonly dropped: number };
+  readonly checkIns: {
+    readonly queued: number;
+    readonly acknowledged: number;
+    readonly accepted: number;
+    readonly duplicateAnswers: number;
+    readonly rejected: number;
+    readonly dropped: number;
+  };
   readonly lost: { readonly fromReadModel: number; readonly fromLog: number; readonly sample: readonly string[] };
   /** logRecords: event ids appended more than once (the read model keeps one row each). */
   readonly doubled: { readonly readModelRows: number; readonly logRecords: number };
@@ -108,11 +115,16 @@ export function judge(e: Evidence): Summary {
     undrainedDevices,
     projectionCaughtUp,
     lag: e.lag,
-    faults: { total: e.faults.length, byKind: faultFigures(e), problems: e.faults.flatMap((f) => (f.problem === undefined ? [] : [`${f.kind}: ${f.problem}`])) },
+    faults: {
+      total: e.faults.length,
+      byKind: faultFigures(e),
+      problems: e.faults.flatMap((f) => (f.problem === undefined ? [] : [`${f.kind}: ${f.problem}`])),
+    },
     ackLatencyMs: ackLatency(e, ackedAt),
     unplannedExits: e.unplannedExits,
   };
-  const ok = summary.lost.fromReadModel === 0 && summary.lost.fromLog === 0 && doubledRows === 0 && summary.queuesDrained && projectionCaughtUp && acknowledged.size > 0;
+  const ok =
+    summary.lost.fromReadModel === 0 && summary.lost.fromLog === 0 && doubledRows === 0 && summary.queuesDrained && projectionCaughtUp && acknowledged.size > 0;
   return { ok, ...summary };
 }
 

@@ -13,9 +13,7 @@ export const GENERATED_HEADER = [
  * `default.replication.factor`, so each overlay's Kafka decides them.
  */
 export function kafkaTopicsYaml(topics: readonly TopicSpec[], cluster: string = STRIMZI_CLUSTER): string {
-  const documents = [...topics]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((topic) => kafkaTopicYaml(topic, cluster));
+  const documents = [...topics].sort((a, b) => a.name.localeCompare(b.name)).map((topic) => kafkaTopicYaml(topic, cluster));
   return `${GENERATED_HEADER}\n${documents.join("---\n")}`;
 }
 

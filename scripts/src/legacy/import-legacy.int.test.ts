@@ -54,7 +54,10 @@ describe("importing the original UdaConnect data", () => {
     expect(live.stdout).toContain("imported 5 people, 39 check-ins (22 fixed, 0 rejected) from postgres://");
     const db = pipeline.database.db;
     await eventually(async () => {
-      const { count } = await db.selectFrom("location").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow();
+      const { count } = await db
+        .selectFrom("location")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .executeTakeFirstOrThrow();
       expect(Number(count)).toBe(39);
     });
     const persons = await db.selectFrom("person").select("id").orderBy("id").execute();

@@ -65,9 +65,7 @@ export function planLegacyImport(persons: readonly LegacyPerson[], locations: re
   };
 }
 
-type Position =
-  | { kind: "as-stored" | "swapped"; latitude: number; longitude: number }
-  | { kind: "rejected"; reason: string };
+type Position = { kind: "as-stored" | "swapped"; latitude: number; longitude: number } | { kind: "rejected"; reason: string };
 
 /** Reads (x, y) as (longitude, latitude), and swaps only where that is impossible. */
 export function toLatLon({ x, y }: { x: number; y: number }): Position {
@@ -79,7 +77,10 @@ export function toLatLon({ x, y }: { x: number; y: number }): Position {
 
 /** RFC 9562 UUID version 5 (SHA-1, name-based). */
 export function uuidV5(namespace: string, name: string): string {
-  const hash = createHash("sha1").update(Buffer.from(namespace.replaceAll("-", ""), "hex")).update(name, "utf8").digest();
+  const hash = createHash("sha1")
+    .update(Buffer.from(namespace.replaceAll("-", ""), "hex"))
+    .update(name, "utf8")
+    .digest();
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString("hex");

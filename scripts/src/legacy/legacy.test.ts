@@ -64,10 +64,22 @@ describe("legacy dump files", () => {
 
 describe("coordinates", () => {
   it.each([
-    [{ x: -122.29, y: 37.55 }, { kind: "as-stored", latitude: 37.55, longitude: -122.29 }],
-    [{ x: 35.06, y: -106.57 }, { kind: "swapped", latitude: 35.06, longitude: -106.57 }],
-    [{ x: 45, y: 45 }, { kind: "as-stored", latitude: 45, longitude: 45 }],
-    [{ x: 200, y: 100 }, { kind: "rejected", reason: "x=200, y=100 is no position on Earth in either order" }],
+    [
+      { x: -122.29, y: 37.55 },
+      { kind: "as-stored", latitude: 37.55, longitude: -122.29 },
+    ],
+    [
+      { x: 35.06, y: -106.57 },
+      { kind: "swapped", latitude: 35.06, longitude: -106.57 },
+    ],
+    [
+      { x: 45, y: 45 },
+      { kind: "as-stored", latitude: 45, longitude: 45 },
+    ],
+    [
+      { x: 200, y: 100 },
+      { kind: "rejected", reason: "x=200, y=100 is no position on Earth in either order" },
+    ],
   ])("reads %j as (lon, lat), swapping only when impossible", (point, expected) => {
     expect(toLatLon(point)).toEqual(expected);
   });

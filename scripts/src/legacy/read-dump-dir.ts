@@ -22,9 +22,6 @@ export async function planDumpDirectory(directory: string): Promise<DumpDirPlan>
   const locations = parseLocationDump(await read(LOCATION_DUMP));
   return {
     plan: planLegacyImport(persons.rows, locations.rows),
-    problems: [
-      ...persons.problems.map((p) => ({ ...p, file: PERSON_DUMP })),
-      ...locations.problems.map((p) => ({ ...p, file: LOCATION_DUMP })),
-    ],
+    problems: [...persons.problems.map((p) => ({ ...p, file: PERSON_DUMP })), ...locations.problems.map((p) => ({ ...p, file: LOCATION_DUMP }))],
   };
 }

@@ -30,9 +30,7 @@ export async function sendPlan(client: Client<typeof IngestService>, plan: Legac
 async function* messages(plan: LegacyImportPlan): AsyncGenerator<RecordLocationsRequest> {
   for (let i = 0; i < plan.checkIns.length; i += CHECK_INS_PER_MESSAGE) {
     yield create(RecordLocationsRequestSchema, {
-      checkIns: plan.checkIns.slice(i, i + CHECK_INS_PER_MESSAGE).map((c) =>
-        create(CheckInSchema, { ...c, occurredAt: timestampFromDate(c.occurredAt) }),
-      ),
+      checkIns: plan.checkIns.slice(i, i + CHECK_INS_PER_MESSAGE).map((c) => create(CheckInSchema, { ...c, occurredAt: timestampFromDate(c.occurredAt) })),
     });
   }
 }

@@ -36,13 +36,21 @@ export function parseMintArgs(argv: readonly string[]): ParsedMintArgs {
   if (values.help) return { kind: "help" };
   const problems: string[] = [];
   if (!ROLES.includes(values.role as Role)) problems.push(`--role must be one of ${ROLES.join(", ")}, got ${JSON.stringify(values.role ?? "")}`);
-  if (values.subject === undefined || values.subject === "") problems.push("--subject is required: the person id for an attendee, a name for an analyst or operator");
+  if (values.subject === undefined || values.subject === "")
+    problems.push("--subject is required: the person id for an attendee, a name for an analyst or operator");
   const expiresInSeconds = Number(values["expires-in"] ?? 86_400);
-  if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds <= 0) problems.push(`--expires-in must be a positive number of seconds, got "${values["expires-in"]}"`);
+  if (!Number.isSafeInteger(expiresInSeconds) || expiresInSeconds <= 0)
+    problems.push(`--expires-in must be a positive number of seconds, got "${values["expires-in"]}"`);
   if (problems.length > 0) return { kind: "usage-error", problems };
   return {
     kind: "request",
-    request: { role: values.role as Role, subject: values.subject as string, keyFile: values["key-file"] ?? DEFAULT_KEY_FILE, dev: values.dev ?? false, expiresInSeconds },
+    request: {
+      role: values.role as Role,
+      subject: values.subject as string,
+      keyFile: values["key-file"] ?? DEFAULT_KEY_FILE,
+      dev: values.dev ?? false,
+      expiresInSeconds,
+    },
   };
 }
 

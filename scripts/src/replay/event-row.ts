@@ -50,10 +50,23 @@ export function toEventRow(event: Event, at: { topic: string; partition: number;
   switch (payload.case) {
     case "locationRecorded": {
       const l = payload.value;
-      const row = { ...base, type: "LocationRecorded", person_id: l.personId, occurred_at: l.occurredAt === undefined ? null : timestampDate(l.occurredAt).toISOString() };
-      const position = l.sealedPosition === undefined ? l : opened(l.sealedPosition, keyFor, (key) => openPosition(l.sealedPosition as Sealed, key, { eventId: event.eventId, personId: l.personId }));
+      const row = {
+        ...base,
+        type: "LocationRecorded",
+        person_id: l.personId,
+        occurred_at: l.occurredAt === undefined ? null : timestampDate(l.occurredAt).toISOString(),
+      };
+      const position =
+        l.sealedPosition === undefined
+          ? l
+          : opened(l.sealedPosition, keyFor, (key) => openPosition(l.sealedPosition as Sealed, key, { eventId: event.eventId, personId: l.personId }));
       if (!("latitude" in position)) return { ...row, ...position };
-      return { ...row, latitude: position.latitude, longitude: position.longitude, ...(position.accuracyM === undefined ? {} : { accuracy_m: position.accuracyM }) };
+      return {
+        ...row,
+        latitude: position.latitude,
+        longitude: position.longitude,
+        ...(position.accuracyM === undefined ? {} : { accuracy_m: position.accuracyM }),
+      };
     }
     case "personRegistered": {
       const p = payload.value;
@@ -85,7 +98,11 @@ export function toEventRow(event: Event, at: { topic: string; partition: number;
 type Unopened = { readonly erased: true } | { readonly sealed: true };
 type Names = { readonly firstName?: string | undefined; readonly lastName?: string | undefined; readonly companyName?: string | undefined };
 
-function detailsOf(event: Event, p: Names & { readonly personId: string; readonly sealedDetails?: Sealed }, keyFor: KeyFor): { readonly names: Names } | Unopened {
+function detailsOf(
+  event: Event,
+  p: Names & { readonly personId: string; readonly sealedDetails?: Sealed },
+  keyFor: KeyFor,
+): { readonly names: Names } | Unopened {
   if (p.sealedDetails === undefined) return { names: p };
   const sealed = p.sealedDetails;
   const names = opened(sealed, keyFor, (key) => openPersonDetails(sealed, key, { eventId: event.eventId, personId: p.personId }));

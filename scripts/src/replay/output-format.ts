@@ -12,8 +12,21 @@ export interface OutputFormat {
 }
 
 const CSV_COLUMNS = [
-  "topic", "partition", "offset", "timestamp", "event_id", "type", "recorded_at", "person_id",
-  "latitude", "longitude", "occurred_at", "accuracy_m", "first_name", "last_name", "company_name",
+  "topic",
+  "partition",
+  "offset",
+  "timestamp",
+  "event_id",
+  "type",
+  "recorded_at",
+  "person_id",
+  "latitude",
+  "longitude",
+  "occurred_at",
+  "accuracy_m",
+  "first_name",
+  "last_name",
+  "company_name",
 ] as const satisfies readonly (keyof EventRow)[];
 
 export function createFormat(name: FormatName): OutputFormat {

@@ -59,7 +59,11 @@ export function parseReplayArgs(argv: readonly string[], namespace: string): Par
   return {
     kind: "args",
     args: {
-      topic, from, to, format, types,
+      topic,
+      from,
+      to,
+      format,
+      types,
       personIds: values.person ?? [],
       strict: values.strict ?? false,
       ...(values.output === undefined ? {} : { output: values.output }),
@@ -100,9 +104,18 @@ function toBbox(value: string, problems: string[]): BoundingBox | undefined {
   const numbers = value.split(",").map((n) => (n.trim() === "" ? Number.NaN : Number(n)));
   const [minLon, minLat, maxLon, maxLat] = numbers;
   const valid =
-    numbers.length === 4 && numbers.every(Number.isFinite) &&
-    minLon !== undefined && minLat !== undefined && maxLon !== undefined && maxLat !== undefined &&
-    minLon <= maxLon && minLat <= maxLat && Math.abs(minLat) <= 90 && Math.abs(maxLat) <= 90 && Math.abs(minLon) <= 180 && Math.abs(maxLon) <= 180;
+    numbers.length === 4 &&
+    numbers.every(Number.isFinite) &&
+    minLon !== undefined &&
+    minLat !== undefined &&
+    maxLon !== undefined &&
+    maxLat !== undefined &&
+    minLon <= maxLon &&
+    minLat <= maxLat &&
+    Math.abs(minLat) <= 90 &&
+    Math.abs(maxLat) <= 90 &&
+    Math.abs(minLon) <= 180 &&
+    Math.abs(maxLon) <= 180;
   if (!valid) {
     problems.push(`--bbox must be minLon,minLat,maxLon,maxLat in degrees with min <= max, got "${value}"`);
     return undefined;

@@ -6,7 +6,20 @@ import type { OffsetQuery, TopicLog } from "./topic-log";
 const log: TopicLog = {
   partitions: async () => [0, 1],
   offsetsAt: async (_topic: string, query: OffsetQuery) =>
-    query === "earliest" ? new Map([[0, 5n], [1, 0n]]) : query === "latest" ? new Map([[0, 20n], [1, 8n]]) : new Map([[0, 12n], [1, 8n]]),
+    query === "earliest"
+      ? new Map([
+          [0, 5n],
+          [1, 0n],
+        ])
+      : query === "latest"
+        ? new Map([
+            [0, 20n],
+            [1, 8n],
+          ])
+        : new Map([
+            [0, 12n],
+            [1, 8n],
+          ]),
   read: async function* () {},
   close: async () => {},
 };
@@ -14,7 +27,10 @@ const log: TopicLog = {
 describe("resolving a replay's range", () => {
   it("reads everything from the beginning to the current end by default", async () => {
     expect(await resolveRange(log, "t", { kind: "edge" }, { kind: "edge" })).toEqual({
-      partitions: [{ partition: 0, from: 5n, to: 20n }, { partition: 1, from: 0n, to: 8n }],
+      partitions: [
+        { partition: 0, from: 5n, to: 20n },
+        { partition: 1, from: 0n, to: 8n },
+      ],
       timeWindow: {},
     });
   });
@@ -30,7 +46,10 @@ describe("resolving a replay's range", () => {
 
   it("clamps offsets to what the partition still holds and reads unlisted partitions whole", async () => {
     expect(await resolveRange(log, "t", { kind: "offsets", offsets: new Map([[0, 2n]]) }, { kind: "offsets", offsets: new Map([[1, 99n]]) })).toEqual({
-      partitions: [{ partition: 0, from: 5n, to: 20n }, { partition: 1, from: 0n, to: 8n }],
+      partitions: [
+        { partition: 0, from: 5n, to: 20n },
+        { partition: 1, from: 0n, to: 8n },
+      ],
       timeWindow: {},
     });
   });

@@ -32,15 +32,17 @@ export async function resolveRange(log: TopicLog, topic: string, from: Bound, to
   const [earliest, latest] = await Promise.all([log.offsetsAt(topic, "earliest"), log.offsetsAt(topic, "latest")]);
   const start = await offsetsFor(log, topic, from, earliest);
   const end = await offsetsFor(log, topic, to, latest);
-  const partitions = [...latest.keys()].sort((a, b) => a - b).map((partition) => {
-    const first = earliest.get(partition) ?? 0n;
-    const last = latest.get(partition) ?? 0n;
-    return {
-      partition,
-      from: clamp(start.get(partition) ?? first, first, last),
-      to: clamp(end.get(partition) ?? last, first, last),
-    };
-  });
+  const partitions = [...latest.keys()]
+    .sort((a, b) => a - b)
+    .map((partition) => {
+      const first = earliest.get(partition) ?? 0n;
+      const last = latest.get(partition) ?? 0n;
+      return {
+        partition,
+        from: clamp(start.get(partition) ?? first, first, last),
+        to: clamp(end.get(partition) ?? last, first, last),
+      };
+    });
   return {
     partitions: partitions.filter((p) => p.from < p.to),
     timeWindow: { ...(from.kind === "time" ? { from: from.at } : {}), ...(to.kind === "time" ? { to: to.at } : {}) },

@@ -10,7 +10,12 @@ import { parseReplayArgs } from "./replay-args";
 const at = { topic: "t", partition: 1, offset: 7n, timestamp: new Date("2026-03-01T09:00:00Z") };
 const occurredAt = timestampFromDate(new Date("2026-03-01T08:59:00Z"));
 const location = create(LocationRecordedSchema, { eventId: "e1", personId: "42", latitude: 35.06, longitude: -106.57, occurredAt, accuracyM: 5 });
-const event = create(EventSchema, { eventId: "e1", type: "udaconnect.v1.LocationRecorded", recordedAt: occurredAt, payload: { case: "locationRecorded", value: location } });
+const event = create(EventSchema, {
+  eventId: "e1",
+  type: "udaconnect.v1.LocationRecorded",
+  recordedAt: occurredAt,
+  payload: { case: "locationRecorded", value: location },
+});
 
 describe("decoding records of a newer schema", () => {
   it("keeps the known fields when the record carries an unknown field number", () => {
@@ -20,8 +25,18 @@ describe("decoding records of a newer schema", () => {
     const row = toEventRow(decodeEvent(bytes), at);
 
     expect(row).toEqual({
-      topic: "t", partition: 1, offset: "7", timestamp: "2026-03-01T09:00:00.000Z", event_id: "e1", type: "LocationRecorded",
-      recorded_at: "2026-03-01T08:59:00.000Z", person_id: "42", latitude: 35.06, longitude: -106.57, occurred_at: "2026-03-01T08:59:00.000Z", accuracy_m: 5,
+      topic: "t",
+      partition: 1,
+      offset: "7",
+      timestamp: "2026-03-01T09:00:00.000Z",
+      event_id: "e1",
+      type: "LocationRecorded",
+      recorded_at: "2026-03-01T08:59:00.000Z",
+      person_id: "42",
+      latitude: 35.06,
+      longitude: -106.57,
+      occurred_at: "2026-03-01T08:59:00.000Z",
+      accuracy_m: 5,
     });
   });
 });
@@ -33,8 +48,12 @@ describe("output formats", () => {
     const csv = createFormat("csv");
     const person = { ...row, type: "PersonRegistered", company_name: 'Hampton, "H" and McQuill' };
 
-    expect(csv.header).toBe("topic,partition,offset,timestamp,event_id,type,recorded_at,person_id,latitude,longitude,occurred_at,accuracy_m,first_name,last_name,company_name\n");
-    expect(csv.row(person)).toBe('t,1,7,2026-03-01T09:00:00.000Z,e1,PersonRegistered,2026-03-01T08:59:00.000Z,42,35.06,-106.57,2026-03-01T08:59:00.000Z,5,,,"Hampton, ""H"" and McQuill"\n');
+    expect(csv.header).toBe(
+      "topic,partition,offset,timestamp,event_id,type,recorded_at,person_id,latitude,longitude,occurred_at,accuracy_m,first_name,last_name,company_name\n",
+    );
+    expect(csv.row(person)).toBe(
+      't,1,7,2026-03-01T09:00:00.000Z,e1,PersonRegistered,2026-03-01T08:59:00.000Z,42,35.06,-106.57,2026-03-01T08:59:00.000Z,5,,,"Hampton, ""H"" and McQuill"\n',
+    );
   });
 
   it("streams a GeoJSON FeatureCollection of check-ins, [longitude, latitude]", () => {
@@ -64,7 +83,23 @@ describe("filters", () => {
 describe("replay arguments", () => {
   it("reads bounds, filters and short topic names", () => {
     const parsed = parseReplayArgs(
-      ["--topic", "locations", "--from", "2026-03-01T09:00:00Z", "--to", "0:10,3:4", "--person", "1", "--person", "5", "--type", "locationrecorded", "--bbox=-107,35,-106,36", "-f", "geojson"],
+      [
+        "--topic",
+        "locations",
+        "--from",
+        "2026-03-01T09:00:00Z",
+        "--to",
+        "0:10,3:4",
+        "--person",
+        "1",
+        "--person",
+        "5",
+        "--type",
+        "locationrecorded",
+        "--bbox=-107,35,-106,36",
+        "-f",
+        "geojson",
+      ],
       "ns",
     );
 
@@ -73,7 +108,13 @@ describe("replay arguments", () => {
       args: {
         topic: "ns.udaconnect.locations.v1",
         from: { kind: "time", at: new Date("2026-03-01T09:00:00Z") },
-        to: { kind: "offsets", offsets: new Map([[0, 10n], [3, 4n]]) },
+        to: {
+          kind: "offsets",
+          offsets: new Map([
+            [0, 10n],
+            [3, 4n],
+          ]),
+        },
         format: "geojson",
         personIds: ["1", "5"],
         types: ["LocationRecorded"],

@@ -18,8 +18,24 @@ const REPLAY_COMMAND = fileURLToPath(new URL("../../replay", import.meta.url));
 
 function checkIn(n: number): Buffer {
   const occurredAt = timestampFromDate(minute(n));
-  const value = create(LocationRecordedSchema, { eventId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, personId: `p${n % 3}`, latitude: 40 + n / 100, longitude: -3 - n / 100, occurredAt, recordedAt: occurredAt });
-  return Buffer.from(encodeEvent(create(EventSchema, { eventId: value.eventId, type: "udaconnect.v1.LocationRecorded", recordedAt: occurredAt, payload: { case: "locationRecorded", value } })));
+  const value = create(LocationRecordedSchema, {
+    eventId: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    personId: `p${n % 3}`,
+    latitude: 40 + n / 100,
+    longitude: -3 - n / 100,
+    occurredAt,
+    recordedAt: occurredAt,
+  });
+  return Buffer.from(
+    encodeEvent(
+      create(EventSchema, {
+        eventId: value.eventId,
+        type: "udaconnect.v1.LocationRecorded",
+        recordedAt: occurredAt,
+        payload: { case: "locationRecorded", value },
+      }),
+    ),
+  );
 }
 
 describe("replaying a topic", () => {
@@ -41,9 +57,19 @@ describe("replaying a topic", () => {
     await producer.connect();
     // Ten check-ins a minute apart, spread over the partitions by person key, and one poison record.
     const send = (from: number, to: number) =>
-      producer.send({ topic, messages: Array.from({ length: to - from }, (_, i) => from + i).map((n) => ({ key: `p${n % 3}`, value: checkIn(n), timestamp: String(minute(n).getTime()) })) });
+      producer.send({
+        topic,
+        messages: Array.from({ length: to - from }, (_, i) => from + i).map((n) => ({
+          key: `p${n % 3}`,
+          value: checkIn(n),
+          timestamp: String(minute(n).getTime()),
+        })),
+      });
     await send(0, 5);
-    const [poison] = await producer.send({ topic, messages: [{ partition: 2, value: Buffer.from([0xff, 0xff, 0xff, 0x0f]), timestamp: String(minute(4).getTime() + 30_000) }] });
+    const [poison] = await producer.send({
+      topic,
+      messages: [{ partition: 2, value: Buffer.from([0xff, 0xff, 0xff, 0x0f]), timestamp: String(minute(4).getTime() + 30_000) }],
+    });
     poisonOffset = poison?.baseOffset ?? "";
     await send(5, 10);
     await producer.disconnect();
@@ -57,14 +83,26 @@ describe("replaying a topic", () => {
   });
 
   const options = (overrides: Partial<ReplayOptions>): ReplayOptions => ({
-    topic, from: { kind: "edge" }, to: { kind: "edge" }, strict: false, format: createFormat("ndjson"),
-    filter: { personIds: [], types: [] }, ...overrides,
+    topic,
+    from: { kind: "edge" },
+    to: { kind: "edge" },
+    strict: false,
+    format: createFormat("ndjson"),
+    filter: { personIds: [], types: [] },
+    ...overrides,
   });
 
   async function run(overrides: Partial<ReplayOptions>) {
     const lines: string[] = [];
     const report = await replay(log, options(overrides), async (text) => void lines.push(text));
-    return { report, rows: lines.join("").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { event_id: string; offset: string; partition: number }) };
+    return {
+      report,
+      rows: lines
+        .join("")
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as { event_id: string; offset: string; partition: number }),
+    };
   }
 
   /** Every group's committed offsets on the topic, for every group on the broker that has any. */
@@ -101,12 +139,18 @@ describe("replaying a topic", () => {
     const all = await run({});
     const first = all.rows.find((r) => r.partition === 2);
 
-    const { rows } = await run({ from: { kind: "offsets", offsets: new Map([[2, BigInt(first?.offset ?? 0) + 1n]]) }, filter: { personIds: ["p1"], types: ["LocationRecorded"] } });
+    const { rows } = await run({
+      from: { kind: "offsets", offsets: new Map([[2, BigInt(first?.offset ?? 0) + 1n]]) },
+      filter: { personIds: ["p1"], types: ["LocationRecorded"] },
+    });
 
     expect(all.rows).toHaveLength(10);
     expect(rows.every((r) => (r as unknown as { person_id: string }).person_id === "p1")).toBe(true);
     expect(rows.map((r) => r.event_id).sort()).toEqual(
-      all.rows.filter((r) => (r as unknown as { person_id: string }).person_id === "p1" && !(r.partition === 2 && r.offset === first?.offset)).map((r) => r.event_id).sort(),
+      all.rows
+        .filter((r) => (r as unknown as { person_id: string }).person_id === "p1" && !(r.partition === 2 && r.offset === first?.offset))
+        .map((r) => r.event_id)
+        .sort(),
     );
   });
 
@@ -140,7 +184,14 @@ async function consumeAllWithGroup(kafka: Kafka, groupId: string, topic: string,
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
   await new Promise<void>((resolve, reject) => {
-    consumer.run({ eachMessage: async () => { seen += 1; if (seen === count) resolve(); } }).catch(reject);
+    consumer
+      .run({
+        eachMessage: async () => {
+          seen += 1;
+          if (seen === count) resolve();
+        },
+      })
+      .catch(reject);
   });
   await consumer.disconnect();
 }

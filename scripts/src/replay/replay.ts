@@ -64,7 +64,11 @@ export async function replay(log: TopicLog, options: ReplayOptions, write: Write
         if (options.strict) return { read, written, undecodable, stoppedByStrict: true };
         continue;
       }
-      const row = toEventRow(decoded, { topic: options.topic, partition, offset: record.offset, timestamp: record.timestamp }, await keyFor(decoded, options.keys));
+      const row = toEventRow(
+        decoded,
+        { topic: options.topic, partition, offset: record.offset, timestamp: record.timestamp },
+        await keyFor(decoded, options.keys),
+      );
       if (matchesFilter(row, options.filter)) {
         const text = options.format.row(row);
         if (text !== "") {

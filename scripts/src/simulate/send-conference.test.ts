@@ -12,7 +12,14 @@ import { planConference } from "./conference";
 import { sendConference } from "./send-conference";
 
 const conference = planConference({
-  seed: 1, attendees: 3, booths: 2, start: new Date("2026-11-27T09:00:00Z"), sessions: 1, sessionSeconds: 300, checkInEverySeconds: 60, idPrefix: "p",
+  seed: 1,
+  attendees: 3,
+  booths: 2,
+  start: new Date("2026-11-27T09:00:00Z"),
+  sessions: 1,
+  sessionSeconds: 300,
+  checkInEverySeconds: 60,
+  idPrefix: "p",
   origin: { latitude: 0, longitude: 0 },
 });
 

@@ -23,7 +23,16 @@ export interface SimulateArgs {
 
 export type ParsedSimulateArgs = { kind: "help" } | { kind: "args"; args: SimulateArgs } | { kind: "usage-error"; problems: string[] };
 
-const INTEGERS = { seed: [0, 2 ** 32 - 1, 1], attendees: [2, 100_000, 50], booths: [1, 10_000, 10], sessions: [1, 1_000, 4], "session-minutes": [1, 1_440, 15], "check-in-every": [1, 3_600, 60], "batch-size": [1, 1_000, 100], "within-s": [0, 86_400, 60] } as const;
+const INTEGERS = {
+  seed: [0, 2 ** 32 - 1, 1],
+  attendees: [2, 100_000, 50],
+  booths: [1, 10_000, 10],
+  sessions: [1, 1_000, 4],
+  "session-minutes": [1, 1_440, 15],
+  "check-in-every": [1, 3_600, 60],
+  "batch-size": [1, 1_000, 100],
+  "within-s": [0, 86_400, 60],
+} as const;
 
 export function parseSimulateArgs(argv: readonly string[]): ParsedSimulateArgs {
   let values;
@@ -63,9 +72,16 @@ export function parseSimulateArgs(argv: readonly string[]): ParsedSimulateArgs {
   const start = text("start") === undefined ? undefined : new Date(text("start") as string);
   if (start !== undefined && Number.isNaN(start.getTime())) problems.push(`--start must be an RFC 3339 time, got "${text("start")}"`);
   const args = {
-    seed: integer("seed"), attendees: integer("attendees"), booths: integer("booths"), sessions: integer("sessions"),
-    sessionMinutes: integer("session-minutes"), checkInEverySeconds: integer("check-in-every"), batchSize: integer("batch-size"),
-    withinS: integer("within-s"), distanceM, dryRun: values["dry-run"] === true,
+    seed: integer("seed"),
+    attendees: integer("attendees"),
+    booths: integer("booths"),
+    sessions: integer("sessions"),
+    sessionMinutes: integer("session-minutes"),
+    checkInEverySeconds: integer("check-in-every"),
+    batchSize: integer("batch-size"),
+    withinS: integer("within-s"),
+    distanceM,
+    dryRun: values["dry-run"] === true,
     ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
     ...(start === undefined ? {} : { start }),
     ...optionalText("idPrefix", text("id-prefix")),

@@ -25,12 +25,19 @@ describe("the simulated conference's ground truth", () => {
     ]);
     const truthFile = join(dir, "truth.json");
     const args = ["--seed", "7", "--attendees", "12", "--booths", "5", "--sessions", "3", "--session-minutes", "5", "--check-in-every", "60"];
-    ({ stdout } = await promisify(execFile)(COMMAND, [...args, "--ingest-url", pipeline.ingestUrl, "--truth", truthFile, "--distance-m", "10", "--within-s", "45"], {
-      env: inheritedEnv({ UDACONNECT_TOKEN: "" }),
-    }));
+    ({ stdout } = await promisify(execFile)(
+      COMMAND,
+      [...args, "--ingest-url", pipeline.ingestUrl, "--truth", truthFile, "--distance-m", "10", "--within-s", "45"],
+      {
+        env: inheritedEnv({ UDACONNECT_TOKEN: "" }),
+      },
+    ));
     truth = JSON.parse(await readFile(truthFile, "utf8")) as TruthDocument;
     await eventually(async () => {
-      const { count } = await pipeline.database.db.selectFrom("location").select((eb) => eb.fn.countAll<string>().as("count")).executeTakeFirstOrThrow();
+      const { count } = await pipeline.database.db
+        .selectFrom("location")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .executeTakeFirstOrThrow();
       expect(Number(count)).toBe(truth.check_ins);
     });
   });

@@ -6,11 +6,23 @@ import { conferenceParameters } from "./simulation";
 
 const start = new Date("2026-11-27T09:00:00Z");
 const parameters: ConferenceParameters = {
-  seed: 3, attendees: 6, booths: 4, start, sessions: 2, sessionSeconds: 300, checkInEverySeconds: 60, idPrefix: "p", origin: { latitude: 37.784, longitude: -122.4014 },
+  seed: 3,
+  attendees: 6,
+  booths: 4,
+  start,
+  sessions: 2,
+  sessionSeconds: 300,
+  checkInEverySeconds: 60,
+  idPrefix: "p",
+  origin: { latitude: 37.784, longitude: -122.4014 },
 };
 
 const at = (personId: string, seconds: number, north: number): SimulatedCheckIn => ({
-  eventId: `${personId}-${seconds}`, personId, latitude: 37.784 + north / 111_320, longitude: -122.4014, occurredAt: new Date(start.getTime() + seconds * 1000),
+  eventId: `${personId}-${seconds}`,
+  personId,
+  latitude: 37.784 + north / 111_320,
+  longitude: -122.4014,
+  occurredAt: new Date(start.getTime() + seconds * 1000),
 });
 
 describe("the simulated conference", () => {
@@ -60,13 +72,25 @@ describe("simulate arguments", () => {
     const p = conferenceParameters(parsed.args, new Date("2026-11-28T10:00:30Z"));
 
     expect(parsed.args.ratePerSecond).toBeUndefined();
-    expect(p).toMatchObject({ seed: 1, attendees: 50, booths: 10, sessions: 4, sessionSeconds: 900, idPrefix: "sim1-", start: new Date("2026-11-28T08:59:00Z") });
+    expect(p).toMatchObject({
+      seed: 1,
+      attendees: 50,
+      booths: 10,
+      sessions: 4,
+      sessionSeconds: 900,
+      idPrefix: "sim1-",
+      start: new Date("2026-11-28T08:59:00Z"),
+    });
   });
 
   it("lists every problem", () => {
     expect(parseSimulateArgs(["--attendees", "1", "--rate", "0", "--start", "soon"])).toEqual({
       kind: "usage-error",
-      problems: ['--rate must be "max" or check-ins per second (> 0), got "0"', '--start must be an RFC 3339 time, got "soon"', '--attendees must be an integer from 2 to 100000, got "1"'],
+      problems: [
+        '--rate must be "max" or check-ins per second (> 0), got "0"',
+        '--start must be an RFC 3339 time, got "soon"',
+        '--attendees must be an integer from 2 to 100000, got "1"',
+      ],
     });
   });
 });

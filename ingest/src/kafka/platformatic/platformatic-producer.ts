@@ -73,9 +73,11 @@ function untilAborted(work: Promise<unknown>, signal: AbortSignal): Promise<void
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(new Error("the Kafka producer is shutting down"));
     signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      () => resolve(),
-      (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
-    ).finally(() => signal.removeEventListener("abort", onAbort));
+    work
+      .then(
+        () => resolve(),
+        (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+      )
+      .finally(() => signal.removeEventListener("abort", onAbort));
   });
 }

@@ -2,7 +2,14 @@ import { parentPort, workerData } from "node:worker_threads";
 import { kafkaJsClient, recordProducers } from "../kafka-clients";
 import { ProducerShards } from "../producer-shards";
 import { decodeRecords } from "./record-batches";
-import { fromPlainConnection, postableFields, toPlainError, type FromProducerThread, type ProducerThreadSettings, type ToProducerThread } from "./thread-messages";
+import {
+  fromPlainConnection,
+  postableFields,
+  toPlainError,
+  type FromProducerThread,
+  type ProducerThreadSettings,
+  type ToProducerThread,
+} from "./thread-messages";
 
 /**
  * The producer thread's entry point (INGEST_KAFKA_THREAD=worker): the real

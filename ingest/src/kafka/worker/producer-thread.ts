@@ -144,7 +144,10 @@ export class ProducerThread implements PartitionedProducers {
   #exited(thread: Running, code: number): void {
     const unasked = !thread.ending && !this.#closing;
     const error = unasked
-      ? new Error(`the Kafka producer thread exited unexpectedly (exit code ${code}${thread.failure ? `: ${thread.failure.message}` : ""}); its sends may or may not have reached Kafka`, { cause: thread.failure })
+      ? new Error(
+          `the Kafka producer thread exited unexpectedly (exit code ${code}${thread.failure ? `: ${thread.failure.message}` : ""}); its sends may or may not have reached Kafka`,
+          { cause: thread.failure },
+        )
       : new Error("the Kafka producer is shutting down");
     for (const { reject } of thread.pending.values()) reject(error);
     thread.pending.clear();

@@ -18,7 +18,11 @@ export function spawnProducerThread(settings: ProducerThreadSettings): Worker {
   }
   const entry = new URL("./kafka-producer-thread.ts", here).href;
   // tsx's ESM API (the require condition resolves to its .cjs twin, which cannot register the loader).
-  const tsxApi = pathToFileURL(createRequire(here).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
+  const tsxApi = pathToFileURL(
+    createRequire(here)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(entry)}));`;
   return new Worker(bootstrap, { eval: true, workerData: settings });
 }

@@ -75,7 +75,12 @@ async function* readPartition(
       .fetch({
         node: leader,
         maxWaitTime: 500,
-        topics: [{ topicId: topic.id, partitions: [{ partition, fetchOffset: next, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: PARTITION_MAX_BYTES }] }],
+        topics: [
+          {
+            topicId: topic.id,
+            partitions: [{ partition, fetchOffset: next, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: PARTITION_MAX_BYTES }],
+          },
+        ],
       })
       .catch((error: unknown) => {
         // A busy broker can briefly answer as if the log were shorter than the end this
@@ -106,7 +111,8 @@ async function* readPartition(
     // `to` came from the broker when the replay started, so records below it exist: an
     // empty answer is retried, never taken as the end (that would drop records silently).
     if (skipTo !== undefined) next = skipTo;
-    else if (++emptyFetches >= MAX_EMPTY_FETCHES) throw new Error(`partition ${partition} returned no records at offset ${next} though it ends at ${answer.highWatermark}`);
+    else if (++emptyFetches >= MAX_EMPTY_FETCHES)
+      throw new Error(`partition ${partition} returned no records at offset ${next} though it ends at ${answer.highWatermark}`);
   }
 }
 

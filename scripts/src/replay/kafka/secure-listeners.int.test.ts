@@ -9,7 +9,16 @@ import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-co
 import { loadConfig as loadProjectorConfig, startProjector } from "@udaconnect/projector";
 import { loadConfig as loadQueryApiConfig, startQueryApi } from "@udaconnect/query-api";
 import { CheckInSchema, locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { createTestDatabase, eventually, loadTestEnvironment, SECURE_LISTENER_VARIABLES, testMasterKeysFile, uniqueNamespace, type SecureListenerVariable, type TestDatabase } from "@udaconnect/test-support";
+import {
+  createTestDatabase,
+  eventually,
+  loadTestEnvironment,
+  SECURE_LISTENER_VARIABLES,
+  testMasterKeysFile,
+  uniqueNamespace,
+  type SecureListenerVariable,
+  type TestDatabase,
+} from "@udaconnect/test-support";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
 import { loadKafkaConnection } from "../../config";
 import { createIngestClient } from "../../ingest-client";
@@ -42,7 +51,13 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     await client.registerPerson({ personId: "sasl-1", firstName: "Ada", lastName: "Lovelace", companyName: "Engines" });
     await client.recordLocation({ checkIn: checkIn("sasl-1") });
 
-    const projectorConfig = loadProjectorConfig({ DATABASE_URL: database.url, KAFKA_BROKERS: brokers, TOPIC_NAMESPACE: namespace, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(), ...env });
+    const projectorConfig = loadProjectorConfig({
+      DATABASE_URL: database.url,
+      KAFKA_BROKERS: brokers,
+      TOPIC_NAMESPACE: namespace,
+      UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile(),
+      ...env,
+    });
     expect(projectorConfig.kafkaConnection.securityProtocol).toBe("SASL_SSL");
     const projector = await startProjector({ ...projectorConfig, groupId: `${namespace}-projector`, logger: quiet });
     cleanups.push(() => projector.stop());
@@ -72,9 +87,9 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     const database = await testDatabase();
     const started = Date.now();
 
-    await expect(startProjector({ kafkaBrokers: brokers, kafkaConnection: wrong, databaseUrl: database.url, topicNamespace: namespace, logger: quiet })).rejects.toThrow(
-      "SASL SCRAM SHA512 authentication failed",
-    );
+    await expect(
+      startProjector({ kafkaBrokers: brokers, kafkaConnection: wrong, databaseUrl: database.url, topicNamespace: namespace, logger: quiet }),
+    ).rejects.toThrow("SASL SCRAM SHA512 authentication failed");
     const log = openTopicLog(brokers, wrong);
     cleanups.push(() => log.close());
     await expect(log.partitions(topicName(personsTopic, namespace))).rejects.toThrow(
@@ -82,7 +97,14 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
         "(the broker refused the credentials: check KAFKA_SASL_USERNAME and the password)",
     );
     // query-api's status answers at once, without the end offsets (it logs the reason as a warning).
-    const api = await startQueryApi({ auth: "disabled", databaseUrl: database.url, port: 0, kafkaBrokers: [brokers], kafkaConnection: wrong, topicNamespace: namespace });
+    const api = await startQueryApi({
+      auth: "disabled",
+      databaseUrl: database.url,
+      port: 0,
+      kafkaBrokers: [brokers],
+      kafkaConnection: wrong,
+      topicNamespace: namespace,
+    });
     cleanups.push(() => api.close());
     const status = (await (await fetch(`${api.url}/v1/projection/status`)).json()) as ProjectionStatusBody;
     expect(status.end_offsets_known).toBe(false);
@@ -92,7 +114,15 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     const warnings: string[] = [];
     const keepWarning = (line: string) => void warnings.push(String((JSON.parse(line) as { msg: unknown }).msg));
     const logger = createLogger({ service: "ingest", level: "warn", destination: { write: keepWarning } });
-    const ingest = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, kafkaConnection: wrong, topicNamespace: namespace, port: 0, logger, kafka: { reconnectDelayMs: 200 } });
+    const ingest = await startIngestServer({
+      auth: "disabled",
+      kafkaBrokers: brokers,
+      kafkaConnection: wrong,
+      topicNamespace: namespace,
+      port: 0,
+      logger,
+      kafka: { reconnectDelayMs: 200 },
+    });
     cleanups.push(() => ingest.close());
     const refused = await eventually(() => warnings.find((w) => w.includes("KafkaJSSASLAuthenticationError")) ?? fail("no warning yet"));
     expect(refused).toContain("Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
@@ -177,9 +207,20 @@ async function replayAll(brokers: string, connection: KafkaConnection, topic: st
   const log = openTopicLog(brokers, connection);
   try {
     const lines: string[] = [];
-    const options = { topic, from: { kind: "edge" }, to: { kind: "edge" }, strict: true, format: createFormat("ndjson"), filter: { personIds: [], types: [] } } as const;
+    const options = {
+      topic,
+      from: { kind: "edge" },
+      to: { kind: "edge" },
+      strict: true,
+      format: createFormat("ndjson"),
+      filter: { personIds: [], types: [] },
+    } as const;
     await replay(log, options, async (text) => void lines.push(text));
-    return lines.join("").split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as { person_id: string });
+    return lines
+      .join("")
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as { person_id: string });
   } finally {
     await log.close();
   }
