@@ -15,6 +15,7 @@ import {
   type Settings,
 } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { MASTER_KEYS_FILE } from "@udaconnect/keystore";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
 import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
 import { KAFKA_CLIENTS, KAFKA_THREADS, type KafkaClientName, type KafkaThreadName } from "./kafka/record-producer";
@@ -220,12 +221,7 @@ export const INGEST_SCHEMA = {
       parse: keyStoreUrl,
       description: "the key store (docs/erasure.md), a role with rights on schema keystore only",
     }),
-    masterKeysFile: requiredVariable({
-      name: "UDACONNECT_MASTER_KEYS_FILE",
-      missing: "UDACONNECT_MASTER_KEYS_FILE is required: the master keys file (scripts/rotate-master-key new-file makes one; docs/erasure.md)",
-      parse: (value) => ({ value }),
-      description: "the master keys that wrap the persons' data keys",
-    }),
+    masterKeysFile: MASTER_KEYS_FILE,
   },
 } satisfies Schema<Settings>;
 

@@ -1,3 +1,14 @@
+import { requiredVariable, text } from "@udaconnect/config";
+
+/** UDACONNECT_MASTER_KEYS_FILE, as the ingest gateway and the projector require it (docs/erasure.md). */
+export const MASTER_KEYS_FILE = requiredVariable({
+  name: "UDACONNECT_MASTER_KEYS_FILE",
+  missing:
+    "UDACONNECT_MASTER_KEYS_FILE is required: the master keys file that wraps the persons' data keys (scripts/rotate-master-key new-file makes one; docs/erasure.md)",
+  parse: text,
+  description: "the master keys that wrap the persons' data keys (docs/erasure.md)",
+});
+
 /** What scripts/rotate-master-key reads from the environment when no flag gives it. */
 export interface RotateEnvironment {
   /** UDACONNECT_MASTER_KEYS_FILE: the master keys file, unless --file names one. */

@@ -2,4 +2,5 @@ export { loadMasterKeys, parseMasterKeys, withNewActiveKey, withoutKey, type Mas
 export { PersonKeyStore, keysById, type KeyCacheOptions, type PersonKey, type Queryable } from "./person-key-store";
 export { rewrapDataKeys, type RewrapResult } from "./rotate";
 export { unwrapDataKey, wrapDataKey } from "./wrapping";
+export { MASTER_KEYS_FILE } from "./config";
 export { connectKeyStore, type KeyStoreConnection, type KeyStoreOptions } from "./connect";

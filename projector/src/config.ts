@@ -14,6 +14,7 @@ import {
   type Settings,
 } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { MASTER_KEYS_FILE } from "@udaconnect/keystore";
 import { READ_MODELS_DATABASE_URL } from "@udaconnect/migrations";
 import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
 import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
@@ -87,12 +88,7 @@ export const PROJECTOR_SCHEMA = {
       description: "port of the ops server; 0 asks the OS for a free one",
     }),
     logLevel: composite({ names: ["LOG_LEVEL"], description: "how much the projector logs", read: logLevelFrom }),
-    masterKeysFile: requiredVariable({
-      name: "UDACONNECT_MASTER_KEYS_FILE",
-      missing: "UDACONNECT_MASTER_KEYS_FILE is not set: the master keys file that unwraps the persons' data keys (docs/erasure.md)",
-      parse: text,
-      description: "unwraps the data keys that open sealed personal fields (docs/erasure.md)",
-    }),
+    masterKeysFile: MASTER_KEYS_FILE,
   },
 } satisfies Schema<Settings>;
 
