@@ -57,7 +57,3 @@ export const postgresUrl: Parser<string> = (value, name) => {
   }
   return { problem: `${name} must be a postgres:// or postgresql:// URL` };
 };
-
-/** A prefix of Kafka topic names, which allow [a-zA-Z0-9._-]. */
-export const topicNamespace: Parser<string> = (value, name) =>
-  /^[A-Za-z0-9._-]*$/.test(value) ? { value } : { problem: `${name} may hold only [A-Za-z0-9._-], got "${value}"` };

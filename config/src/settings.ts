@@ -2,7 +2,7 @@
  * A small module rather than env-schema or zod: the services' errors are sentences that say
  * what to set (tests and runbooks quote them), several settings span variables (auth, the Kafka
  * security group, the key store) and already report through a `problems` list
- * (parseKafkaConnection, logLevelFrom, locationRetentionFrom), and neither library refuses a
+ * (parseKafkaConnection, locationRetentionFrom), and neither library refuses a
  * misspelt name of a process's own prefix. Declaring a variable here is one object; the rest
  * is ~100 lines with no dependency.
  */
@@ -27,7 +27,8 @@ export interface Setting<T> {
   readonly read: (env: Env, problems: string[]) => T;
 }
 
-interface VariableSpec<T> {
+/** What declares a variable: its name, a one-line description, and the parser whose problems name it. */
+export interface VariableSpec<T> {
   readonly name: string;
   readonly description: string;
   readonly parse: Parser<T>;

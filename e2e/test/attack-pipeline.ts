@@ -64,7 +64,7 @@ export async function startAttackPipeline(options: AttackPipelineOptions): Promi
     databaseUrl: database.url,
     port: 0,
     auth,
-    kafkaBrokers: kafkaBrokers.split(","),
+    kafkaBrokers,
     topicNamespace,
     ingestUrl: ingest.url,
     ...options.queryApi,

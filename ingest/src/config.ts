@@ -1,4 +1,5 @@
 import {
+  AUTH,
   boolean,
   composite,
   failOnProblems,
@@ -8,7 +9,10 @@ import {
   positiveInteger,
   readSettings,
   requiredVariable,
+  KAFKA_BROKERS,
+  TOPIC_NAMESPACE,
   variable,
+  type AuthSource,
   type Env,
   type Parser,
   type Schema,
@@ -16,8 +20,8 @@ import {
 } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { MASTER_KEYS_FILE } from "@udaconnect/keystore";
-import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
-import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
+import { LOG_LEVEL, type LogLevel } from "@udaconnect/observability";
+import { LOCATION_RETENTION, type Retention } from "@udaconnect/schemas";
 import { KAFKA_CLIENTS, KAFKA_THREADS, type KafkaClientName, type KafkaThreadName } from "./kafka/record-producer";
 
 /** Settings of the ingest gateway, read once from the environment at start. */
@@ -35,7 +39,7 @@ export interface IngestConfig {
   readonly kafkaConnection: KafkaConnection;
   readonly createTopics: boolean;
   /** Where tokens' public keys come from: a JWKS file, or "disabled" (AUTH_DISABLED=true, local experiments only). */
-  readonly auth: { readonly jwksFile: string } | "disabled";
+  readonly auth: AuthSource;
   readonly locationRetention: Retention;
   readonly maxCheckInAgeMs: number;
   readonly maxStreamMs: number;
@@ -62,22 +66,6 @@ const tcpPort: Parser<number> = (text, name) =>
     ? { value: Number(text) }
     : { problem: `${name} must be a TCP port 1..65535, got "${text}"` };
 
-const BROKERS_REQUIRED = 'KAFKA_BROKERS is required, e.g. "127.0.0.1:19092" or "kafka-0:9092,kafka-1:9092"';
-
-const brokerList: Parser<string> = (text, name) => {
-  if (text.trim() === "") {
-    return { problem: BROKERS_REQUIRED };
-  }
-  const brokers = text.split(",").map((broker) => broker.trim());
-  return brokers.every((broker) => /^[^\s:,]+:\d{1,5}$/.test(broker))
-    ? { value: brokers.join(",") }
-    : { problem: `${name} must be host:port entries separated by commas, got "${text}"` };
-};
-
-// The namespace becomes a prefix of a Kafka topic name, which allows [a-zA-Z0-9._-] and 249 characters.
-const namespace: Parser<string> = (text, name) =>
-  /^[A-Za-z0-9._-]{1,100}$/.test(text) ? { value: text } : { problem: `${name} may hold only [A-Za-z0-9._-] (at most 100), got "${text}"` };
-
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** "30d", "12h", "90m", "3600s", in milliseconds. */
@@ -95,26 +83,6 @@ const KEY_STORE_REQUIRED =
 
 const keyStoreUrl: Parser<string> = (text) => (/^postgres(ql)?:\/\//.test(text) ? { value: text } : { problem: KEY_STORE_REQUIRED });
 
-/** Exactly one of AUTH_JWKS_FILE and AUTH_DISABLED=true: running without auth must be a decision, not an omission. */
-const auth = composite<IngestConfig["auth"]>({
-  names: ["AUTH_JWKS_FILE", "AUTH_DISABLED"],
-  description: "where tokens' public keys come from, or AUTH_DISABLED=true (local experiments only); no default",
-  read: (env, problems) => {
-    const file = env.AUTH_JWKS_FILE?.trim() ?? "";
-    const disabled = env.AUTH_DISABLED || undefined;
-    if (disabled !== undefined && disabled !== "true" && disabled !== "false") {
-      problems.push(`AUTH_DISABLED must be "true" or "false", got "${disabled}"`);
-    }
-    if (disabled === "true" && file !== "") {
-      problems.push("set either AUTH_JWKS_FILE or AUTH_DISABLED=true, not both");
-    }
-    if (disabled !== "true" && file === "") {
-      problems.push("AUTH_JWKS_FILE (path to a JWKS JSON file) is required; AUTH_DISABLED=true turns auth off for local experiments");
-    }
-    return disabled === "true" ? "disabled" : { jwksFile: file };
-  },
-});
-
 /** Every variable the gateway reads, in the order its problems are listed. */
 export const INGEST_SCHEMA = {
   service: "ingest",
@@ -128,13 +96,8 @@ export const INGEST_SCHEMA = {
       parse: tcpPort,
       description: "the one port of HTTP/2 cleartext (gRPC, Connect, gRPC-Web) and HTTP/1.1",
     }),
-    kafkaBrokers: requiredVariable({
-      name: "KAFKA_BROKERS",
-      missing: BROKERS_REQUIRED,
-      parse: brokerList,
-      description: "bootstrap brokers, host:port comma-separated",
-    }),
-    topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: namespace, description: 'prefix of every topic name; "" in production' }),
+    kafkaBrokers: requiredVariable(KAFKA_BROKERS),
+    topicNamespace: TOPIC_NAMESPACE,
     kafkaClientId: variable({ name: "KAFKA_CLIENT_ID", default: "udaconnect-ingest", parse: nonBlank, description: "the Kafka client id" }),
     kafkaConnection: composite({
       names: [],
@@ -147,12 +110,8 @@ export const INGEST_SCHEMA = {
       parse: boolean,
       description: "create missing topics at start (true), or only check them (false: Strimzi's KafkaTopics own them)",
     }),
-    auth,
-    locationRetention: composite({
-      names: ["LOCATION_RETENTION"],
-      description: "how long the locations topic keeps check-ins (its retention.ms)",
-      read: locationRetentionFrom,
-    }),
+    auth: AUTH,
+    locationRetention: LOCATION_RETENTION,
     maxCheckInAgeMs: variable({ name: "INGEST_MAX_CHECK_IN_AGE", default: 30 * UNIT_MS.d, parse: duration, description: "older check-ins are refused" }),
     maxStreamMs: variable({
       name: "INGEST_MAX_STREAM_SECONDS",
@@ -214,7 +173,7 @@ export const INGEST_SCHEMA = {
       parse: seconds,
       description: "an HTTP/2 connection without traffic this long is closed",
     }),
-    logLevel: composite({ names: ["LOG_LEVEL"], description: "how much the gateway logs", read: logLevelFrom }),
+    logLevel: LOG_LEVEL,
     keyStoreUrl: requiredVariable({
       name: "KEYSTORE_DATABASE_URL",
       missing: KEY_STORE_REQUIRED,

@@ -101,7 +101,7 @@ describe("loadConfig", () => {
         '- INGEST_PORT must be a TCP port 1..65535, got "http"',
         '- KAFKA_BROKERS is required, e.g. "127.0.0.1:19092" or "kafka-0:9092,kafka-1:9092"',
         '- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-] (at most 100), got "a b"',
-        "- AUTH_JWKS_FILE (path to a JWKS JSON file) is required; AUTH_DISABLED=true turns auth off for local experiments",
+        "- AUTH_JWKS_FILE is required: the JWKS file whose keys verify bearer tokens; AUTH_DISABLED=true turns auth off for local experiments",
         '- INGEST_MAX_CHECK_IN_AGE must be a positive duration like "30d", "12h", "90m" or "3600s", got "30 days"',
         '- INGEST_IN_FLIGHT_BATCHES must be a positive integer, got "0"',
       ].join("\n"),

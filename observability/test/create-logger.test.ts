@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, logLevelFrom } from "../src/index";
+import { createLogger, LOG_LEVEL } from "../src/index";
 
 function capture(level: "info" | "warn" = "info") {
   const lines: Record<string, unknown>[] = [];
@@ -50,11 +50,11 @@ describe("createLogger", () => {
   });
 });
 
-describe("logLevelFrom", () => {
+describe("LOG_LEVEL", () => {
   it("defaults to info and reports a bad LOG_LEVEL among the other problems", () => {
     const problems: string[] = [];
 
-    expect([logLevelFrom({}, problems), logLevelFrom({ LOG_LEVEL: "debug" }, problems), logLevelFrom({ LOG_LEVEL: "loud" }, problems)]).toEqual([
+    expect([LOG_LEVEL.read({}, problems), LOG_LEVEL.read({ LOG_LEVEL: "debug" }, problems), LOG_LEVEL.read({ LOG_LEVEL: "loud" }, problems)]).toEqual([
       "info",
       "debug",
       "info",

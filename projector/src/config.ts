@@ -5,19 +5,19 @@ import {
   integer,
   readSettings,
   requiredVariable,
+  KAFKA_BROKERS,
   text,
-  topicNamespace,
+  TOPIC_NAMESPACE,
   variable,
   type Env,
-  type Parser,
   type Schema,
   type Settings,
 } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { MASTER_KEYS_FILE } from "@udaconnect/keystore";
 import { READ_MODELS_DATABASE_URL } from "@udaconnect/migrations";
-import { locationRetentionFrom, type Retention } from "@udaconnect/schemas";
-import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
+import { LOCATION_RETENTION, type Retention } from "@udaconnect/schemas";
+import { LOG_LEVEL, type LogLevel } from "@udaconnect/observability";
 
 export interface ProjectorConfig {
   readonly databaseUrl: string;
@@ -37,16 +37,7 @@ export interface ProjectorConfig {
   readonly masterKeysFile: string;
 }
 
-const brokerList: Parser<string> = (value, name) =>
-  value.split(",").every((b) => /^[^\s:,]+:\d{1,5}$/.test(b)) ? { value } : { problem: `${name} must be a comma-separated list of host:port, got "${value}"` };
-
 const databaseUrl = READ_MODELS_DATABASE_URL;
-
-const locationRetention = composite({
-  names: ["LOCATION_RETENTION"],
-  description: "older check-ins are not projected; the topics' retention.ms follows it",
-  read: locationRetentionFrom,
-});
 
 /** Every variable the projector reads, in the order its problems are listed. */
 export const PROJECTOR_SCHEMA = {
@@ -54,12 +45,7 @@ export const PROJECTOR_SCHEMA = {
   ownPrefixes: ["PROJECTOR_"],
   settings: {
     databaseUrl,
-    kafkaBrokers: requiredVariable({
-      name: "KAFKA_BROKERS",
-      missing: "KAFKA_BROKERS is not set (e.g. 127.0.0.1:19092, comma-separated for several)",
-      parse: brokerList,
-      description: "bootstrap brokers, host:port comma-separated",
-    }),
+    kafkaBrokers: requiredVariable(KAFKA_BROKERS),
     kafkaConnection: composite({
       names: [],
       description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
@@ -71,8 +57,8 @@ export const PROJECTOR_SCHEMA = {
       parse: boolean,
       description: "create the dead-letter topic when missing (true), or require it (false: a Strimzi KafkaTopic)",
     }),
-    locationRetention,
-    topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: topicNamespace, description: 'prefix of the topic names; "" in production' }),
+    locationRetention: LOCATION_RETENTION,
+    topicNamespace: TOPIC_NAMESPACE,
     groupId: variable({ name: "PROJECTOR_GROUP_ID", default: "udaconnect-projector", parse: text, description: "the Kafka consumer group" }),
     sessionTimeoutMs: variable({
       name: "PROJECTOR_SESSION_TIMEOUT_MS",
@@ -87,7 +73,7 @@ export const PROJECTOR_SCHEMA = {
       parse: integer({ min: 0, max: 65_535 }),
       description: "port of the ops server; 0 asks the OS for a free one",
     }),
-    logLevel: composite({ names: ["LOG_LEVEL"], description: "how much the projector logs", read: logLevelFrom }),
+    logLevel: LOG_LEVEL,
     masterKeysFile: MASTER_KEYS_FILE,
   },
 } satisfies Schema<Settings>;
@@ -107,7 +93,11 @@ export interface PruneConfig {
 
 /** loadConfig's rules for the two variables the pruning job reads. */
 export function loadPruneConfig(env: Env = process.env): PruneConfig {
-  const { values, problems } = readSettings(env, { service: "prune-locations", ownPrefixes: [], settings: { databaseUrl, locationRetention } });
+  const { values, problems } = readSettings(env, {
+    service: "prune-locations",
+    ownPrefixes: [],
+    settings: { databaseUrl, locationRetention: LOCATION_RETENTION },
+  });
   if (problems.length > 0) {
     // One line: the CronJob's log shows it whole.
     throw new Error(`configuration is invalid: ${problems.join("; ")}`);

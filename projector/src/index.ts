@@ -1,7 +1,7 @@
 export { startProjector, type Projector, type ProjectorOptions } from "./start-projector";
 export { MissingTopicsError } from "./kafka/client";
 export { DEAD_LETTER_HEADERS } from "./kafka/dead-letter";
-export { loadConfig, type ProjectorConfig } from "./config";
+export { loadConfig, PROJECTOR_SCHEMA, type ProjectorConfig } from "./config";
 export { startOpsServer, type OpsServer, type Readiness } from "./http/ops-server";
 export { createProjectorMetrics, type ProjectorMetrics } from "./metrics/projector-metrics";
 export { runRebuild, RebuildInProgressError, REBUILD_LOCK, type RebuildOptions, type RebuildOutcome } from "./rebuild/run-rebuild";

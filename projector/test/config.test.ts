@@ -68,11 +68,11 @@ describe("loadConfig", () => {
       [
         "projector configuration is invalid:",
         "- DATABASE_URL is not set (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)",
-        '- KAFKA_BROKERS must be a comma-separated list of host:port, got "no-port"',
+        '- KAFKA_BROKERS must be host:port entries separated by commas, got "no-port"',
         "- KAFKA_SASL_USERNAME is required with KAFKA_SECURITY_PROTOCOL=SASL_SSL (with Strimzi: the KafkaUser's name)",
         '- KAFKA_SASL_PASSWORD_FILE is required with SASL (with Strimzi: the KafkaUser Secret\'s "password" key mounted as a file), or KAFKA_SASL_PASSWORD',
         '- PROJECTOR_CREATE_TOPICS must be "true" or "false", got "yes"',
-        '- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "a b"',
+        '- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-] (at most 100), got "a b"',
         '- PROJECTOR_PORT must be an integer from 0 to 65535, got "70000"',
         '- LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
       ].join("\n"),

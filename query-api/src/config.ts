@@ -1,12 +1,15 @@
 import {
+  AUTH,
   composite,
   failOnProblems,
   integer,
+  KAFKA_BROKERS,
   optionalVariable,
   readSettings,
   text,
-  topicNamespace,
+  TOPIC_NAMESPACE,
   variable,
+  type AuthSource,
   type Env,
   type Parser,
   type Schema,
@@ -14,7 +17,7 @@ import {
 } from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { READ_MODELS_DATABASE_URL } from "@udaconnect/migrations";
-import { logLevelFrom, type LogLevel } from "@udaconnect/observability";
+import { LOG_LEVEL, type LogLevel } from "@udaconnect/observability";
 import type { LegacyApiAuth } from "./http/access";
 
 export type { LogLevel } from "@udaconnect/observability";
@@ -25,12 +28,11 @@ export interface QueryApiConfig {
   /** 0 asks the operating system for a free port. */
   readonly port: number;
   readonly logLevel: LogLevel;
-  /** Path of the JWKS file whose keys sign bearer tokens; undefined when auth is disabled. */
-  readonly authJwksFile?: string;
-  readonly authDisabled: boolean;
+  /** The JWKS file whose keys verify bearer tokens, or "disabled" (AUTH_DISABLED=true, local experiments only). */
+  readonly auth: AuthSource;
   readonly consistencyWaitMs: number;
-  /** Undefined: end offsets unknown, readiness ignores projection lag. */
-  readonly kafkaBrokers?: readonly string[];
+  /** Comma-separated host:port list; undefined: end offsets unknown, readiness ignores projection lag. */
+  readonly kafkaBrokers?: string;
   /** TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*). */
   readonly kafkaConnection: KafkaConnection;
   readonly topicNamespace: string;
@@ -46,38 +48,6 @@ export interface QueryApiConfig {
   readonly ingestUrl?: string;
   readonly ingestTokenFile?: string;
 }
-
-/** Exactly one of AUTH_JWKS_FILE and AUTH_DISABLED=true: running without auth must be a decision, not an omission. */
-const auth = composite({
-  names: ["AUTH_JWKS_FILE", "AUTH_DISABLED"],
-  description: "the key set that verifies bearer tokens, or AUTH_DISABLED=true (local experiments only); no default",
-  read: (env, problems) => {
-    const authJwksFile = env.AUTH_JWKS_FILE || undefined;
-    const authDisabled = env.AUTH_DISABLED === "true";
-    if (env.AUTH_DISABLED !== undefined && !["true", "false", ""].includes(env.AUTH_DISABLED)) {
-      problems.push(`AUTH_DISABLED must be "true" or "false", got "${env.AUTH_DISABLED}"`);
-    }
-    if (authJwksFile === undefined && !authDisabled) {
-      problems.push("AUTH_JWKS_FILE is not set: give the key set that verifies bearer tokens, or AUTH_DISABLED=true for local experiments");
-    }
-    if (authJwksFile !== undefined && authDisabled) {
-      problems.push("AUTH_JWKS_FILE and AUTH_DISABLED=true contradict each other: set one");
-    }
-    return { authJwksFile, authDisabled };
-  },
-});
-
-/** Undefined for a list of blanks: the same as unset. */
-const brokerList: Parser<readonly string[] | undefined> = (value, name) => {
-  const brokers = value
-    .split(",")
-    .map((b) => b.trim())
-    .filter((b) => b !== "");
-  if (brokers.some((b) => !/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(b))) {
-    return { problem: `${name} must be host:port[,host:port…], got "${value}"` };
-  }
-  return { value: brokers.length === 0 ? undefined : brokers };
-};
 
 const originList: Parser<readonly string[]> = (value, name) => {
   const origins = value
@@ -113,24 +83,17 @@ export const QUERY_API_SCHEMA = {
       parse: integer({ min: 0, max: 65_535 }),
       description: "port to listen on; 0 asks the OS for a free one",
     }),
-    logLevel: composite({ names: ["LOG_LEVEL"], description: "how much query-api logs", read: logLevelFrom }),
-    auth,
-    kafkaBrokers: optionalVariable({
-      name: "KAFKA_BROKERS",
-      parse: brokerList,
-      description: "brokers whose end offsets give the projection lag; unset: lag unknown",
-    }),
+    logLevel: LOG_LEVEL,
+    auth: AUTH,
+    // Unset: the projection lag is unknown (/readyz ignores it).
+    kafkaBrokers: optionalVariable(KAFKA_BROKERS),
     kafkaConnection: composite({
       names: [],
       description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
       read: parseKafkaConnection,
     }),
-    topicNamespace: variable({
-      name: "TOPIC_NAMESPACE",
-      default: "",
-      parse: topicNamespace,
-      description: "namespace of the projected topics, as the projector's",
-    }),
+    // The projector's namespace: the topics whose end offsets give the lag.
+    topicNamespace: TOPIC_NAMESPACE,
     consistencyWaitMs: variable({
       name: "QUERY_CONSISTENCY_WAIT_MS",
       default: 5_000,
@@ -183,7 +146,7 @@ export const QUERY_API_SCHEMA = {
 /** The only reader of process.env: validates every variable and fails listing all problems at once. */
 export function loadConfig(env: Env = process.env): QueryApiConfig {
   const { values, problems } = readSettings(env, QUERY_API_SCHEMA);
-  const { auth: authSettings, headersTimeoutMs: headersTimeout, ...settings } = values;
+  const { headersTimeoutMs: headersTimeout, ...settings } = values;
   const headersTimeoutMs = headersTimeout ?? Math.min(HEADERS_TIMEOUT_MS, settings.requestTimeoutMs);
   if (headersTimeoutMs > settings.requestTimeoutMs) {
     problems.push(`QUERY_HEADERS_TIMEOUT_MS must be an integer from 100 to ${settings.requestTimeoutMs}, got "${headersTimeoutMs}"`);
@@ -191,12 +154,12 @@ export function loadConfig(env: Env = process.env): QueryApiConfig {
   if (settings.ingestTokenFile !== undefined && settings.ingestUrl === undefined) {
     problems.push("QUERY_API_INGEST_TOKEN_FILE is set but QUERY_API_INGEST_URL is not: give the ingest gateway's URL too, or drop the token file");
   }
-  if (settings.legacyApiAuth === "open" && settings.ingestUrl !== undefined && settings.ingestTokenFile === undefined && !authSettings.authDisabled) {
+  if (settings.legacyApiAuth === "open" && settings.ingestUrl !== undefined && settings.ingestTokenFile === undefined && settings.auth !== "disabled") {
     problems.push(
       "LEGACY_API_AUTH=open with QUERY_API_INGEST_URL needs QUERY_API_INGEST_TOKEN_FILE (a token ingest accepts, e.g. an operator's " +
         "from scripts/mint-token), which writes without a caller's token use; or leave QUERY_API_INGEST_URL unset to keep writes off",
     );
   }
   failOnProblems("query-api configuration is invalid:", problems);
-  return Object.freeze({ ...settings, ...authSettings, headersTimeoutMs });
+  return Object.freeze({ ...settings, headersTimeoutMs });
 }

@@ -1,6 +1,6 @@
 export { buildApp, type AppDependencies } from "./app";
 export { startQueryApi, type QueryApiOptions, type RunningQueryApi } from "./server";
-export { loadConfig, type LogLevel, type QueryApiConfig } from "./config";
+export { loadConfig, QUERY_API_SCHEMA, type LogLevel, type QueryApiConfig } from "./config";
 export { createDatabase, pingDatabase } from "./postgres/create-database";
 export { findConnections, connectionsQuery, type ConnectionLookup } from "./legacy-connections/find-connections";
 export type { Connection, ConnectionLocation } from "./legacy-connections/connection";

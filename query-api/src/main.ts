@@ -8,9 +8,8 @@ import { startQueryApi } from "./server";
 const config = loadConfig();
 // The lines of start and stop; requests are logged by Fastify with the same configuration (app.ts).
 const logger = createLogger({ service: "query-api", level: config.logLevel });
-// loadConfig guarantees a JWKS file unless AUTH_DISABLED=true; an empty path would fail to read, never open the API.
-const jwksFile = config.authJwksFile ?? "";
-const auth: Authentication = config.authDisabled ? "disabled" : createVerifier(parseKeySet(await readFile(jwksFile, "utf8"), jwksFile));
+const source = config.auth;
+const auth: Authentication = source === "disabled" ? "disabled" : createVerifier(parseKeySet(await readFile(source.jwksFile, "utf8"), source.jwksFile));
 if (auth === "disabled") {
   logger.warn("WARNING — AUTH_DISABLED=true: every request may read every person's data. Never do this outside local experiments.");
 }

@@ -22,8 +22,8 @@ export interface QueryApiOptions {
   /** Bearer-token verification, or "disabled". No default: running without auth is a decision. */
   readonly auth: Authentication;
   readonly consistencyWaitMs?: number;
-  /** Omitted: /v1/projection/status reports end offsets as unknown. */
-  readonly kafkaBrokers?: readonly string[];
+  /** Comma-separated host:port list; omitted: /v1/projection/status reports end offsets as unknown. */
+  readonly kafkaBrokers?: string;
   /** TLS / SASL towards the brokers; default PLAINTEXT. */
   readonly kafkaConnection?: KafkaConnection;
   /** Namespace of the projected topics (as the projector's TOPIC_NAMESPACE); default "". */
@@ -55,7 +55,7 @@ export interface RunningQueryApi {
 export async function startQueryApi(options: QueryApiOptions): Promise<RunningQueryApi> {
   const readModels = createDatabase(options.databaseUrl);
   const endOffsets: EndOffsetsReader | undefined =
-    options.kafkaBrokers === undefined ? undefined : createEndOffsetsReader(options.kafkaBrokers, options.kafkaConnection);
+    options.kafkaBrokers === undefined ? undefined : createEndOffsetsReader(options.kafkaBrokers.split(","), options.kafkaConnection);
   const release = async () => {
     try {
       await endOffsets?.close();

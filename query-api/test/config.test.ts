@@ -5,8 +5,7 @@ const DEFAULTS = {
   host: "127.0.0.1",
   port: 8080,
   logLevel: "info",
-  authJwksFile: undefined,
-  authDisabled: true,
+  auth: "disabled",
   consistencyWaitMs: 5_000,
   kafkaBrokers: undefined,
   kafkaConnection: { securityProtocol: "PLAINTEXT" },
@@ -53,10 +52,9 @@ describe("loadConfig", () => {
       host: "0.0.0.0",
       port: 0,
       logLevel: "warn",
-      authJwksFile: "/etc/udaconnect/jwks.json",
-      authDisabled: false,
+      auth: { jwksFile: "/etc/udaconnect/jwks.json" },
       consistencyWaitMs: 2500,
-      kafkaBrokers: ["k1:9092", "k2:9092"],
+      kafkaBrokers: "k1:9092,k2:9092",
       kafkaConnection: { securityProtocol: "SSL", tls: {} },
       topicNamespace: "staging",
       readyMaxLag: 500,
@@ -76,7 +74,7 @@ describe("loadConfig", () => {
         "- DATABASE_URL is not set (e.g. postgres://udaconnect@127.0.0.1:54329/udaconnect)\n" +
         '- QUERY_API_PORT must be an integer from 0 to 65535, got "80a"\n' +
         '- LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n' +
-        "- AUTH_JWKS_FILE is not set: give the key set that verifies bearer tokens, or AUTH_DISABLED=true for local experiments",
+        "- AUTH_JWKS_FILE is required: the JWKS file whose keys verify bearer tokens; AUTH_DISABLED=true turns auth off for local experiments",
     );
   });
 
@@ -101,12 +99,9 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://db/rm" }, "DATABASE_URL must be a postgres:// or postgresql:// URL"],
     [{ DATABASE_URL: "postgres://db/rm", QUERY_API_PORT: "65536" }, 'QUERY_API_PORT must be an integer from 0 to 65535, got "65536"'],
     [{ DATABASE_URL: "postgres://db/rm", QUERY_API_PORT: "-1" }, 'QUERY_API_PORT must be an integer from 0 to 65535, got "-1"'],
-    [
-      { DATABASE_URL: "postgres://db/rm", AUTH_JWKS_FILE: "/k.json", AUTH_DISABLED: "true" },
-      "AUTH_JWKS_FILE and AUTH_DISABLED=true contradict each other: set one",
-    ],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_JWKS_FILE: "/k.json", AUTH_DISABLED: "true" }, "set either AUTH_JWKS_FILE or AUTH_DISABLED=true, not both"],
     [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "yes" }, 'AUTH_DISABLED must be "true" or "false", got "yes"'],
-    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", KAFKA_BROKERS: "k1" }, 'KAFKA_BROKERS must be host:port[,host:port…], got "k1"'],
+    [{ DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", KAFKA_BROKERS: "k1" }, 'KAFKA_BROKERS must be host:port entries separated by commas, got "k1"'],
     [
       { DATABASE_URL: "postgres://db/rm", AUTH_DISABLED: "true", KAFKA_BROKERS: "k1:9093", KAFKA_SASL_PASSWORD: "pw" },
       "KAFKA_SASL_PASSWORD only apply with KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT (it is PLAINTEXT): set the protocol, or unset them",

@@ -1,3 +1,5 @@
+import { composite } from "@udaconnect/config";
+
 /**
  * How long location data is kept: check-ins in the locations topic and rows in
  * the read models. One setting for every component that applies it (ingest's
@@ -60,3 +62,10 @@ export function oldestRetained(retention: Retention, now: Date): Date | undefine
 export function retentionMsOf(retention: Retention): number {
   return retention.ms ?? -1;
 }
+
+/** LOCATION_RETENTION as one setting, as the gateway, the projector and the pruning job list it in their config.ts. */
+export const LOCATION_RETENTION = composite({
+  names: [LOCATION_RETENTION_VARIABLE],
+  description: "how long location data is kept: the locations topic's retention.ms; older check-ins are neither projected nor kept in the read models",
+  read: locationRetentionFrom,
+});

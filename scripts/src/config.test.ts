@@ -24,7 +24,7 @@ describe("loadConfig of the scripts", () => {
 
   it("given a malformed TOPIC_NAMESPACE, when read, then it is refused naming it; other services' variables pass", () => {
     expect(() => loadConfig({ TOPIC_NAMESPACE: "a b", INGEST_PORTT: "1" })).toThrow(
-      'scripts configuration is invalid:\n- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-], got "a b"',
+      'scripts configuration is invalid:\n- TOPIC_NAMESPACE may hold only [A-Za-z0-9._-] (at most 100), got "a b"',
     );
     expect(loadConfig({ INGEST_PORTT: "1", QUERY_API_PORT: "8080" }).ingestUrl).toBe("http://127.0.0.1:50051");
   });

@@ -1,4 +1,15 @@
-import { failOnProblems, optionalVariable, readSettings, text, topicNamespace, variable, type Env, type Schema, type Settings } from "@udaconnect/config";
+import {
+  failOnProblems,
+  KAFKA_BROKERS,
+  optionalVariable,
+  readSettings,
+  text,
+  TOPIC_NAMESPACE,
+  variable,
+  type Env,
+  type Schema,
+  type Settings,
+} from "@udaconnect/config";
 import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { ORIGINAL_DATA_DIR } from "./legacy/original-data";
 
@@ -35,8 +46,9 @@ export const SCRIPTS_SCHEMA = {
       description: "a live legacy database to import instead of the dump files",
     }),
     token: optionalVariable({ name: "UDACONNECT_TOKEN", parse: text, description: "bearer token sent to the ingest API; none when unset" }),
-    kafkaBrokers: variable({ name: "KAFKA_BROKERS", default: "127.0.0.1:19092", parse: text, description: "the brokers replay reads" }),
-    topicNamespace: variable({ name: "TOPIC_NAMESPACE", default: "", parse: topicNamespace, description: "prefix of the topic names replay reads" }),
+    // What replay reads; the local broker of infra/local when unset.
+    kafkaBrokers: variable({ ...KAFKA_BROKERS, default: "127.0.0.1:19092" }),
+    topicNamespace: TOPIC_NAMESPACE,
     databaseUrl: optionalVariable({
       name: "DATABASE_URL",
       parse: text,

@@ -57,7 +57,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     port: 0,
     auth,
     ingestUrl: ingest.url,
-    kafkaBrokers: kafkaBrokers.split(","),
+    kafkaBrokers,
     topicNamespace,
   });
   return {

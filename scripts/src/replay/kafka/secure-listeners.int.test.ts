@@ -101,7 +101,7 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
       auth: "disabled",
       databaseUrl: database.url,
       port: 0,
-      kafkaBrokers: [brokers],
+      kafkaBrokers: brokers,
       kafkaConnection: wrong,
       topicNamespace: namespace,
     });
