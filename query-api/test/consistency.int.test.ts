@@ -1,6 +1,6 @@
 import type {} from "@udaconnect/test-support/global-setup";
 import type { FastifyInstance } from "fastify";
-import { Kafka, logLevel } from "kafkajs";
+import { Producer, ProduceAcks } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { encodeConsistencyToken, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, createTopics, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
@@ -89,10 +89,12 @@ describe("GET /v1/projection/status and /readyz against a real Kafka", () => {
     const namespace = uniqueNamespace();
     await createTopics(brokers, namespace);
     topic = topicName(locationsTopic, namespace);
-    const producer = new Kafka({ clientId: "query-api-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).producer();
-    await producer.connect();
-    await producer.send({ topic, messages: [0, 1, 2].map((i) => ({ partition: 0, value: `r${i}` })) });
-    await producer.disconnect();
+    const producer = new Producer({ clientId: "query-api-test", bootstrapBrokers: brokers.split(","), acks: ProduceAcks.ALL });
+    try {
+      await producer.send({ messages: [0, 1, 2].map((i) => ({ topic, partition: 0, value: Buffer.from(`r${i}`) })) });
+    } finally {
+      await producer.close();
+    }
     reader = createEndOffsetsReader(brokers.split(","));
     withKafka = await buildApp({ readModels: t, auth: "disabled", kafka: { endOffsets: reader, topics: [topic] }, readyMaxLag: 2 });
   });
@@ -123,6 +125,22 @@ describe("GET /v1/projection/status and /readyz against a real Kafka", () => {
     expect(behind.statusCode).toBe(503);
     expect(behind.json().detail).toBe("The projection is 3 records behind the log (bound 2).");
     expect(caughtUp.statusCode).toBe(200);
+  });
+
+  it("reports end offsets as unknown, and stays ready, while Kafka does not answer", async () => {
+    const unreachable = createEndOffsetsReader(["127.0.0.1:1"]);
+    const withoutBroker = await buildApp({ readModels: t, auth: "disabled", kafka: { endOffsets: unreachable, topics: [topic] }, readyMaxLag: 2 });
+    try {
+      await givenCheckpoint(topic, 0, 0);
+      const status = await withoutBroker.inject({ url: "/v1/projection/status" });
+      const ready = await withoutBroker.inject({ url: "/readyz" });
+
+      expect(status.json().end_offsets_known).toBe(false);
+      expect(ready.statusCode).toBe(200);
+    } finally {
+      await withoutBroker.close();
+      await unreachable.close();
+    }
   });
 
   it("reports end offsets as unknown without Kafka", async () => {

@@ -1,5 +1,5 @@
-import { Kafka, logLevel } from "kafkajs";
-import { kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { Admin } from "@platformatic/kafka";
+import { PLAINTEXT, platformaticSecurity, type KafkaConnection } from "@udaconnect/kafka-connection";
 
 export interface EndOffset {
   readonly topic: string;
@@ -16,32 +16,40 @@ export interface EndOffsetsReader {
   close(): Promise<void>;
 }
 
-/** A kafkajs admin client, connected on first use so the API starts even while Kafka is down. */
+/** ListOffsets' timestamp for "the end of the log". */
+const LATEST = -1n;
+
+/**
+ * A @platformatic/kafka admin client. It connects on first use, so the API starts even while
+ * Kafka is down; one retry and short timeouts keep /readyz answering quickly during an outage.
+ */
 export function createEndOffsetsReader(brokers: readonly string[], connection: KafkaConnection = PLAINTEXT): EndOffsetsReader {
-  const admin = new Kafka({
+  const admin = new Admin({
     clientId: "udaconnect-query-api",
-    brokers: [...brokers],
-    ...kafkaJsSecurity(connection),
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 1 },
-  }).admin();
-  let connected: Promise<void> | undefined;
+    bootstrapBrokers: [...brokers],
+    retries: 1,
+    retryDelay: 250,
+    connectTimeout: 2_000,
+    ...platformaticSecurity(connection),
+  });
   return {
     fetchEndOffsets: async (topics) => {
-      connected ??= admin.connect().catch((error: unknown) => {
-        connected = undefined;
+      try {
+        const { topics: found } = await admin.metadata({ topics: [...topics] });
+        const listed = await admin.listOffsets({
+          topics: topics.map((name) => ({
+            name,
+            partitions: Array.from({ length: found.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: LATEST })),
+          })),
+        });
+        const ends = listed.flatMap(({ name, partitions }) => partitions.map((p) => ({ topic: name, partition: p.partitionIndex, endOffset: p.offset })));
+        return ends.sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic) || a.partition - b.partition);
+      } catch (error) {
+        // A leader moved: the next call must not ask the old one again from cached metadata.
+        admin.clearMetadata();
         throw error;
-      });
-      await connected;
-      const perTopic = await Promise.all(
-        topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map((p) => ({ topic, partition: p.partition, endOffset: BigInt(p.high) }))),
-      );
-      return perTopic.flat();
-    },
-    close: async () => {
-      if (connected !== undefined) {
-        await admin.disconnect();
       }
     },
+    close: () => admin.close(),
   };
 }
