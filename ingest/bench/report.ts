@@ -1,3 +1,4 @@
+import { describeMemoryPeaks } from "@udaconnect/test-support";
 import type { ProducerPerformanceResult } from "./kafka-perf";
 import type { VariantResult } from "./run-variant";
 
@@ -9,7 +10,8 @@ export function report(results: readonly VariantResult[], kafka: ProducerPerform
     [
       "",
       ...results.map(
-        (r) => `SDK -> gateway (${[r.variant.client, `${r.variant.thread} thread`, r.variant.nodeOptions].filter((p) => p !== "").join(", ")}) -> Kafka`,
+        (r) =>
+          `SDK -> gateway (${[r.variant.client, `${r.variant.thread} thread`, r.variant.build, r.variant.nodeOptions].filter((p) => p !== "").join(", ")}) -> Kafka`,
       ),
       "Kafka ProducerPerformance",
     ],
@@ -26,6 +28,11 @@ export function report(results: readonly VariantResult[], kafka: ProducerPerform
       `${kafka.p50Ms} / ${kafka.p99Ms} (under full load)`,
     ],
     [gateways === 1 ? "gateway peak RSS (MiB)" : `gateway peak RSS (MiB, largest of ${gateways})`, ...results.map((r) => r.gatewayPeakRssMiB.toFixed(0)), "-"],
+    [
+      gateways === 1 ? "gateway peak memoryUsage()" : `gateway peak memoryUsage() (largest of ${gateways})`,
+      ...results.map((r) => describeMemoryPeaks(r.gatewayMemory)),
+      "-",
+    ],
     ["SDK process peak RSS (MiB)", ...results.map((r) => r.throughput.sdkPeakRssMiB.toFixed(0)), "-"],
     ["machine load average (1 min, end of throughput)", ...results.map((r) => r.loadAverage.toFixed(1)), "-"],
     [

@@ -1,12 +1,16 @@
 import { loadavg } from "node:os";
+import type { MemoryPeaks } from "@udaconnect/test-support";
 import type { KafkaClientName, KafkaThreadName } from "../src/kafka/record-producer";
 import { startGatewayProcess } from "./gateway-process";
+import type { ServiceBuild, ServiceBuilds } from "./service-builds";
 import { sdkAckLatency, sdkThroughput, type LatencyResult, type ThroughputResult } from "./sdk-phases";
 
 export interface Variant {
   readonly client: KafkaClientName;
   /** Where the gateway's producers run (INGEST_KAFKA_THREAD). */
   readonly thread: KafkaThreadName;
+  /** The gateway from its sources (tsx) or its image's bundle. */
+  readonly build: ServiceBuild;
   /** Node.js options of the gateway processes, space-separated ("" for none). */
   readonly nodeOptions: string;
 }
@@ -19,6 +23,7 @@ export interface VariantSettings {
   readonly devices: number;
   readonly latencySamples: number;
   readonly gateways: number;
+  readonly builds: ServiceBuilds;
   readonly cpuProfileDir?: string;
 }
 
@@ -30,6 +35,8 @@ export interface VariantResult {
   readonly latency: LatencyResult;
   /** Largest VmHWM of the gateway processes over their whole run, MiB. */
   readonly gatewayPeakRssMiB: number;
+  /** process.memoryUsage() peaks of the gateway processes (the largest of each field), if sampled. */
+  readonly gatewayMemory: MemoryPeaks | undefined;
   readonly sends: { readonly count: number; readonly seconds: number };
   /** The machine's 1-minute load average when the throughput phase ended. */
   readonly loadAverage: number;
@@ -41,7 +48,14 @@ export async function runVariant(variant: Variant, settings: VariantSettings): P
   // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
   const started = await Promise.allSettled(
     Array.from({ length: settings.gateways }, () =>
-      startGatewayProcess(settings.brokers, settings.namespace, env, variant.nodeOptions, settings.cpuProfileDir),
+      startGatewayProcess(
+        settings.brokers,
+        settings.namespace,
+        env,
+        settings.builds.command("ingest", variant.build),
+        variant.nodeOptions,
+        settings.cpuProfileDir,
+      ),
     ),
   );
   const gateways = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
@@ -59,7 +73,17 @@ export async function runVariant(variant: Variant, settings: VariantSettings): P
     const perGateway = await Promise.all(urls.map(kafkaSends));
     const sends = { count: perGateway.reduce((n, g) => n + g.count, 0), seconds: perGateway.reduce((n, g) => n + g.seconds, 0) };
     const latency = await sdkAckLatency(urls[0] ?? "", settings.latencySamples);
-    return { variant, throughput, gatewayCpuSeconds, latency, gatewayPeakRssMiB: Math.max(...gateways.map((g) => g.peakRssMiB())), sends, loadAverage };
+    const gatewayPeakRssMiB = Math.max(...gateways.map((g) => g.peakRssMiB()));
+    return {
+      variant,
+      throughput,
+      gatewayCpuSeconds,
+      latency,
+      gatewayPeakRssMiB,
+      gatewayMemory: largest(gateways.map((g) => g.memoryPeaks())),
+      sends,
+      loadAverage,
+    };
   } finally {
     await Promise.all(gateways.map((g) => g.stop()));
   }
@@ -70,4 +94,11 @@ async function kafkaSends(url: string): Promise<{ count: number; seconds: number
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? Number.NaN);
   return { count: value("udaconnect_ingest_kafka_send_seconds_count"), seconds: value("udaconnect_ingest_kafka_send_seconds_sum") };
+}
+
+function largest(peaks: readonly (MemoryPeaks | undefined)[]): MemoryPeaks | undefined {
+  const known = peaks.filter((p): p is MemoryPeaks => p !== undefined);
+  if (known.length === 0) return undefined;
+  const most = (field: keyof MemoryPeaks) => Math.max(...known.map((p) => p[field]));
+  return { rss: most("rss"), heapTotal: most("heapTotal"), heapUsed: most("heapUsed"), external: most("external"), arrayBuffers: most("arrayBuffers") };
 }

@@ -1,7 +1,8 @@
 /**
  * scripts/bench-freshness: how soon a check-in the gateway acknowledged can be read.
  * SDK device processes stream check-ins at a steady total rate through the gateway, the
- * projector and the query API (each its own process, as deployed); for a sample of the
+ * projector and the query API (each its own process, as deployed: from the images' bundles by
+ * default, --build source for the sources through tsx); for a sample of the
  * acknowledged check-ins it measures the time from the SDK's onAcknowledged until
  * GET /v1/persons/{id}/locations shows it (polled), and until one read with the batch's
  * consistency token (consistent_with) answers. A low-rate phase first is the baseline of
@@ -21,7 +22,8 @@ import type { SampleMessage } from "./device-protocol";
 import { busyShare, machineCpu } from "./machine-cpu";
 import { registerPersons } from "./register-persons";
 import { printReport, type PhaseFigures } from "./report";
-import { startService, type ServiceProcess } from "./service-process";
+import { prepareBuilds, type ServiceBuilds } from "../service-builds";
+import { SERVICES, startService, type ServiceName, type ServiceProcess } from "./service-process";
 import { pollUntilVisible, readConsistentWith, type Visibility } from "./visibility";
 
 const args = parseFreshnessArgs(process.argv.slice(2));
@@ -32,6 +34,7 @@ const namespace = `bench-${randomUUID().slice(0, 8)}`;
 const logDir = await mkdtemp(join(tmpdir(), "bench-freshness-"));
 const database = await createTestDatabase(config.databaseUrl);
 const services: ServiceProcess[] = [];
+let builds: ServiceBuilds | undefined;
 let devices: Awaited<ReturnType<typeof startDevices>> | undefined;
 let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -43,8 +46,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 try {
+  const prepared = await prepareBuilds(
+    Object.values(SERVICES).map((s) => s.image),
+    [args.build],
+    (line) => say(line),
+  );
+  builds = prepared;
+  const commandOf = (name: ServiceName) => prepared.command(SERVICES[name].image, args.build);
   await createTopics(config.kafkaBrokers, namespace);
-  say(`services' logs in ${logDir}`);
+  say(`services' logs in ${logDir}; they run from their ${args.build === "bundle" ? "images' bundles" : "sources through tsx"}`);
   const common = { ...config.serviceEnv, LOG_LEVEL: "warn" };
   const kafka = { KAFKA_BROKERS: config.kafkaBrokers, TOPIC_NAMESPACE: namespace };
   // Crypto-shredding (docs/erasure.md): the gateway seals with keys in the run's database, the projector opens them.
@@ -55,12 +65,21 @@ try {
     return service;
   };
   const [gateway, projector, api] = await Promise.all([
-    startService("gateway", { ...common, ...kafka, ...masterKeys, KEYSTORE_DATABASE_URL: database.url, AUTH_DISABLED: "true" }, logDir).then(started),
-    startService("projector", { ...common, ...kafka, ...masterKeys, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` }, logDir).then(
-      started,
-    ),
+    startService(
+      "gateway",
+      commandOf("gateway"),
+      { ...common, ...kafka, ...masterKeys, KEYSTORE_DATABASE_URL: database.url, AUTH_DISABLED: "true" },
+      logDir,
+    ).then(started),
+    startService(
+      "projector",
+      commandOf("projector"),
+      { ...common, ...kafka, ...masterKeys, DATABASE_URL: database.url, PROJECTOR_GROUP_ID: `${namespace}-projector` },
+      logDir,
+    ).then(started),
     startService(
       "query-api",
+      commandOf("query-api"),
       { ...common, DATABASE_URL: database.url, AUTH_DISABLED: "true", QUERY_RATE_LIMIT_PER_MINUTE: "0", QUERY_CONSISTENCY_WAIT_MS: "30000" },
       logDir,
     ).then(started),
@@ -110,7 +129,7 @@ try {
       machine,
     });
   }
-  printReport(figures, { devices: args.devices, pollMs: args.pollMs, persons: args.persons });
+  printReport(figures, { devices: args.devices, pollMs: args.pollMs, persons: args.persons, build: args.build });
 } finally {
   if (!interrupted) await cleanUp();
 }
@@ -123,4 +142,5 @@ async function cleanUp(): Promise<void> {
   await admin.deleteTopics({ topics: allTopics.map((t) => topicName(t, namespace)) }).catch(() => {});
   await admin.disconnect();
   await database.drop();
+  await builds?.remove();
 }

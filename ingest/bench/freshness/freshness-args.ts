@@ -1,13 +1,16 @@
 import { parseArgs } from "node:util";
+import { SERVICE_BUILDS, type ServiceBuild } from "../service-builds";
 
 export const USAGE = `usage: scripts/bench-freshness [--rate 5000] [--duration 60s] [--devices 4] [--baseline-rate 500] [--baseline-duration 20s]
-                               [--samples-per-second 20] [--poll-ms 10] [--persons 1000]
+                               [--samples-per-second 20] [--poll-ms 10] [--persons 1000] [--build bundle|source]
 SDK device processes (--devices) stream check-ins at --rate per second in total for --duration through the
 gateway, the projector and the query API (each its own process); for about --samples-per-second of the
 acknowledged check-ins it measures the time from the SDK's acknowledgement until
 GET /v1/persons/{id}/locations shows it (polled every --poll-ms) and until a read with the batch's
 consistent_with token answers. A --baseline-rate phase runs first in the same run (0: none).
 Prints p50/p99/max of both, the rate reached, and each service's CPU time and peak RSS.
+--build: what the services run: bundle (default), node dist/main.js as their images run it (NODE_ENV=production,
+--enable-source-maps), bundled by infra/images/bundle.mjs into a temporary folder first; source, src/main.ts through tsx.
 Uses DATABASE_URL and KAFKA_BROKERS, else the local PostGIS and Kafka (started when not running).`;
 
 export interface FreshnessArgs {
@@ -16,6 +19,7 @@ export interface FreshnessArgs {
   readonly samplesPerSecond: number;
   readonly pollMs: number;
   readonly persons: number;
+  readonly build: ServiceBuild;
 }
 
 /** Parses the command line; prints the usage (exit 0) or a one-line error (exit 2) itself. */
@@ -33,6 +37,7 @@ export function parseFreshnessArgs(argv: readonly string[]): FreshnessArgs {
         "samples-per-second": { type: "string", default: "20" },
         "poll-ms": { type: "string", default: "10" },
         persons: { type: "string", default: "1000" },
+        build: { type: "string", default: "bundle" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -55,6 +60,7 @@ export function parseFreshnessArgs(argv: readonly string[]): FreshnessArgs {
     samplesPerSecond: positive(values["samples-per-second"], "--samples-per-second"),
     pollMs: positive(values["poll-ms"], "--poll-ms"),
     persons: positive(values.persons, "--persons"),
+    build: SERVICE_BUILDS.find((b) => b === values.build) ?? fail(`--build must be bundle or source, got '${values.build}'`),
   };
 }
 

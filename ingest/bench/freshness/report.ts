@@ -1,5 +1,6 @@
 import type { PhaseDoneMessage } from "./device-protocol";
 import type { MemoryPeaks } from "@udaconnect/test-support";
+import type { ServiceBuild } from "../service-builds";
 import type { ServiceName } from "./service-process";
 import { spread, type Visibility } from "./visibility";
 
@@ -21,10 +22,11 @@ const REACHED = 0.97;
 const mib = (bytes: number) => (bytes / 1_048_576).toFixed(0);
 const ms = (value: number) => (Number.isNaN(value) ? "-" : value.toFixed(0));
 
-export function printReport(phases: readonly PhaseFigures[], run: { devices: number; pollMs: number; persons: number }): void {
+export function printReport(phases: readonly PhaseFigures[], run: { devices: number; pollMs: number; persons: number; build: ServiceBuild }): void {
   console.log(
     `freshness: SDK acknowledgement (onAcknowledged) -> check-in readable through the query API; ` +
-      `${run.devices} device processes, ${run.persons} people, /locations polled every ${run.pollMs} ms`,
+      `${run.devices} device processes, ${run.persons} people, /locations polled every ${run.pollMs} ms; ` +
+      `services from their ${run.build === "bundle" ? "images' bundles (node dist/main.js)" : "sources (tsx)"}`,
   );
   const rows = [["phase", "reached/s", "polled /locations p50 / p99 / max ms (n)", "consistent_with p50 / p99 / max ms (n)", "not seen"]];
   for (const p of phases) {

@@ -2,18 +2,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { openSync, closeSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { cpuSeconds, freePort, memorySampler, peakRssMiB, type MemoryPeaks } from "@udaconnect/test-support";
+import type { BenchedService, ServiceCommand } from "../service-builds";
 
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-
-/** The three services, each run as deployed (its src/main.ts) in its own process. */
+/** The three services, each run as deployed (its main, from its bundle or its sources) in its own process. */
 export type ServiceName = "gateway" | "projector" | "query-api";
 
-const SERVICES: Record<ServiceName, { readonly dir: string; readonly portVariable: string }> = {
-  gateway: { dir: "ingest", portVariable: "INGEST_PORT" },
-  projector: { dir: "projector", portVariable: "PROJECTOR_PORT" },
-  "query-api": { dir: "query-api", portVariable: "QUERY_API_PORT" },
+export const SERVICES: Record<ServiceName, { readonly image: BenchedService; readonly portVariable: string }> = {
+  gateway: { image: "ingest", portVariable: "INGEST_PORT" },
+  projector: { image: "projector", portVariable: "PROJECTOR_PORT" },
+  "query-api": { image: "query-api", portVariable: "QUERY_API_PORT" },
 };
 
 export interface ServiceProcess {
@@ -30,18 +28,18 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts a service with `env` (plus its port) and waits for its /readyz. Its stderr goes to
+ * Starts a service by `command` with `env` (plus its port) and waits for its /readyz. Its stderr goes to
  * `<logDir>/<name>.log`. A preloaded sampler records process.memoryUsage() peaks, so that a
  * service over its memory budget shows where the memory went (heap, external, ArrayBuffers).
  */
-export async function startService(name: ServiceName, env: Readonly<Record<string, string>>, logDir: string): Promise<ServiceProcess> {
-  const { dir, portVariable } = SERVICES[name];
+export async function startService(name: ServiceName, command: ServiceCommand, env: Readonly<Record<string, string>>, logDir: string): Promise<ServiceProcess> {
+  const { portVariable } = SERVICES[name];
   const port = await freePort();
   const sampler = memorySampler(join(logDir, `${name}.memory.json`));
   const log = openSync(join(logDir, `${name}.log`), "a");
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", ...sampler.execArgv, "src/main.ts"], {
-    cwd: join(REPO_ROOT, dir),
-    env: { ...env, [portVariable]: String(port), ...sampler.env },
+  const child: ChildProcess = spawn(process.execPath, [...command.loader, ...command.memorySampler, command.entry], {
+    cwd: command.cwd,
+    env: { ...env, ...command.env, [portVariable]: String(port), ...sampler.env },
     stdio: ["ignore", log, log],
   });
   closeSync(log);
