@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Worker } from "node:worker_threads";
 import type { Kafka } from "kafkajs";
 import { describeKafkaConnection, PLAINTEXT } from "@udaconnect/kafka-connection";
 import type { LogPosition, TopicSpec } from "@udaconnect/schemas";
@@ -13,7 +14,7 @@ import { ProducerShards, type ProducerShardsHooks } from "./producer-shards";
 import type { KafkaThreadName, PartitionedProducers } from "./record-producer";
 import { toTopicMessages } from "./topic-messages";
 import { ProducerThread } from "./worker/producer-thread";
-import { toPlainConnection } from "./worker/thread-messages";
+import { toPlainConnection, type ProducerThreadSettings } from "./worker/thread-messages";
 
 /** Which client produces (`client`, INGEST_KAFKA_CLIENT; default kafkajs): topics are checked and created through kafkajs's admin either way. */
 export interface KafkaEventLogOptions extends KafkaClientOptions {
@@ -37,6 +38,8 @@ export interface KafkaEventLogOptions extends KafkaClientOptions {
   readonly onProducerReset?: (reason: string) => void;
   /** Event ids whose append may be in flight at once and still be joined by a retry (see appendEvents); default 200,000. */
   readonly maxInFlightEventIds?: number;
+  /** Starts the producer thread (thread "worker"); default spawnProducerThread. A test ends threads through it. */
+  readonly spawnProducerThread?: (settings: ProducerThreadSettings) => Worker;
 }
 
 export interface KafkaEventLog {
@@ -112,6 +115,7 @@ function producerThread(options: KafkaEventLogOptions, hooks: ProducerShardsHook
       options.onProducerReset?.("PRODUCER_THREAD_EXITED");
     },
     ...(options.reconnectDelayMs === undefined ? {} : { restartDelayMs: options.reconnectDelayMs }),
+    ...(options.spawnProducerThread === undefined ? {} : { spawn: options.spawnProducerThread }),
   });
 }
 

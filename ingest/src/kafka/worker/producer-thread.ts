@@ -154,7 +154,11 @@ export class ProducerThread implements PartitionedProducers {
     if (this.#thread !== thread) return;
     this.#thread = undefined;
     if (!unasked) return;
+    // Sends waiting for a thread that never connected wake, find none, and wait on the new gate:
+    // were the old gate dropped unopened, they would wait forever, and so would every retry that joins them.
+    const waiting = this.#connectedGate;
     this.#connectedGate = gate();
+    waiting.open();
     this.options.onThreadExit(error);
     this.#exits = [...this.#exits.filter((at) => at > Date.now() - 60_000), Date.now()];
     if (!this.#restarting) void this.#restart();
