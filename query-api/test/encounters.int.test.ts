@@ -7,8 +7,8 @@ import { generateVenue, VENUE_START } from "../bench/generate-venue";
 import { explainEncounters, findEncounters, findEncountersJson, type EncounterOutcome } from "../src/encounters/find-encounters";
 import type { EncounterLookup, EncounterStrategy } from "../src/encounters/encounter-lookup";
 import { ParallelSlots } from "../src/encounters/parallel-parts";
-import { buildApp } from "../src/app";
 import { createDatabase, type ReadModelDatabase } from "../src/postgres/create-database";
+import { apiTest } from "./fixtures";
 import { givenLocation } from "./given";
 
 const PEOPLE = 150;
@@ -265,20 +265,15 @@ describe("whom a person met", () => {
     expect((await findEncountersJson(api, lookup, { parallel, maxEncounters: pairs })).kind).toBe("found");
   });
 
-  it("answers 503 problem+json, not 500, when the lookup runs past the database's time limit", async () => {
-    const impatient = createDatabase(t.url, { statementTimeoutMs: 1 });
-    const app = await buildApp({ readModels: impatient, auth: "disabled" });
-    try {
-      const response = await app.inject({ url: `/v1/persons/p1/connections?from=${DAY.from.toISOString()}&to=${DAY.to.toISOString()}` });
+  apiTest("answers 503 problem+json, not 500, when the lookup runs past the database's time limit", async ({ connectDatabase, buildAppWith }) => {
+    const app = await buildAppWith({ readModels: connectDatabase(t.url, { statementTimeoutMs: 1 }) });
 
-      expect(response.statusCode).toBe(503);
-      expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
-      expect(response.json()).toMatchObject({ type: "https://udaconnect.dev/problems/unavailable", status: 503 });
-      expect(response.json().detail).toMatch(/did not answer within its time limit; narrow the request/);
-    } finally {
-      await app.close();
-      await impatient.destroy();
-    }
+    const response = await app.inject({ url: `/v1/persons/p1/connections?from=${DAY.from.toISOString()}&to=${DAY.to.toISOString()}` });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(response.json()).toMatchObject({ type: "https://udaconnect.dev/problems/unavailable", status: 503 });
+    expect(response.json().detail).toMatch(/did not answer within its time limit; narrow the request/);
   });
 
   it("probes the cells through the covering index alone once the table is vacuumed", async () => {

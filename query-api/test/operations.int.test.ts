@@ -8,11 +8,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support";
 import { buildApp } from "../src/app";
 import { createDatabase } from "../src/postgres/create-database";
+import { apiTest } from "./fixtures";
+
+// Port 1 on loopback refuses connections at once: a database that is down.
+const DATABASE_DOWN = "postgres://udaconnect@127.0.0.1:1/udaconnect";
 
 let t: TestDatabase;
 let app: FastifyInstance;
 
-// Nothing here writes: the file's tests share one database.
+// Nothing here writes: the file's tests share one database. The tests of a database that is down
+// or broken build their own apps with apiTest's fixtures.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   app = await buildApp({ readModels: t, auth: "disabled" });
@@ -38,34 +43,29 @@ describe("probes", () => {
     expect(response.json()).toEqual({ status: "ok" });
   });
 
-  it("GET /readyz answers 503 problem+json when the database does not, while /healthz stays ok", async () => {
-    // Port 1 on loopback refuses connections at once: a database that is down.
-    const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
-    const cut = await buildApp({ readModels: unreachable, auth: "disabled" });
-    try {
-      const ready = await cut.inject({ url: "/readyz" });
-      const healthy = await cut.inject({ url: "/healthz" });
+  apiTest("GET /readyz answers 503 problem+json when the database does not, while /healthz stays ok", async ({ connectDatabase, buildAppWith }) => {
+    const cut = await buildAppWith({ readModels: connectDatabase(DATABASE_DOWN) });
 
-      expect(ready.statusCode).toBe(503);
-      expect(ready.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
-      expect(ready.json()).toEqual({
-        type: "https://udaconnect.dev/problems/unavailable",
-        title: "Not ready",
-        status: 503,
-        detail: "The database does not answer.",
-        instance: "/readyz",
-      });
-      expect(healthy.statusCode).toBe(200);
-    } finally {
-      await cut.close();
-      await unreachable.destroy();
-    }
+    const ready = await cut.inject({ url: "/readyz" });
+    const healthy = await cut.inject({ url: "/healthz" });
+
+    expect(ready.statusCode).toBe(503);
+    expect(ready.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(ready.json()).toEqual({
+      type: "https://udaconnect.dev/problems/unavailable",
+      title: "Not ready",
+      status: 503,
+      detail: "The database does not answer.",
+      instance: "/readyz",
+    });
+    expect(healthy.statusCode).toBe(200);
   });
 
-  it("answers 503 problem+json with Retry-After on every database route when the database cannot be reached", async () => {
-    const unreachable = createDatabase("postgres://udaconnect@127.0.0.1:1/udaconnect");
-    const cut = await buildApp({ readModels: unreachable, auth: "disabled" });
-    try {
+  apiTest(
+    "answers 503 problem+json with Retry-After on every database route when the database cannot be reached",
+    async ({ connectDatabase, buildAppWith }) => {
+      const cut = await buildAppWith({ readModels: connectDatabase(DATABASE_DOWN) });
+
       for (const url of [
         "/api/persons",
         "/v1/persons",
@@ -87,33 +87,25 @@ describe("probes", () => {
           instance: url,
         });
       }
-    } finally {
-      await cut.close();
-      await unreachable.destroy();
-    }
-  });
+    },
+  );
 
-  it("a query that fails in the database for any other reason is a 500 problem that hides the cause", async () => {
-    const broken = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-    await sql`DROP TABLE person CASCADE`.execute(broken.db);
-    const cut = await buildApp({ readModels: broken, auth: "disabled" });
-    try {
-      const response = await cut.inject({ url: "/api/persons" });
+  apiTest("a query that fails in the database for any other reason is a 500 problem that hides the cause", async ({ readModels, buildAppWith }) => {
+    await sql`DROP TABLE person CASCADE`.execute(readModels.db);
+    const cut = await buildAppWith();
 
-      expect(response.statusCode).toBe(500);
-      expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
-      expect(response.json()).toEqual({
-        type: "https://udaconnect.dev/problems/internal",
-        title: "Internal error",
-        status: 500,
-        detail: "The request failed unexpectedly; it is logged as req-1.",
-        instance: "/api/persons",
-      });
-      expect(response.body).not.toMatch(/relation|does not exist/);
-    } finally {
-      await cut.close();
-      await broken.drop();
-    }
+    const response = await cut.inject({ url: "/api/persons" });
+
+    expect(response.statusCode).toBe(500);
+    expect(response.headers["content-type"]).toBe("application/problem+json; charset=utf-8");
+    expect(response.json()).toEqual({
+      type: "https://udaconnect.dev/problems/internal",
+      title: "Internal error",
+      status: 500,
+      detail: "The request failed unexpectedly; it is logged as req-1.",
+      instance: "/api/persons",
+    });
+    expect(response.body).not.toMatch(/relation|does not exist/);
   });
 });
 
