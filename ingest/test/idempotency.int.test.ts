@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import { decodeConsistencyToken, locationsTopic } from "@udaconnect/schemas";
 import { startProjector, type Projector } from "@udaconnect/projector";
 import { createTestDatabase, eventually, type TestDatabase } from "@udaconnect/test-support";
-import { silentLogger, startIngestServer } from "../src/index";
+import { silentLogger } from "../src/index";
+import { gatewayTest } from "./fixtures";
 import { SERVER_NOW, client, startHarness, transports, uniquePersonId, type Harness } from "./harness";
 import { accepted, batch, batches, checkIn, duplicate, plain } from "./streams";
 
@@ -54,22 +55,15 @@ async function projected(token: string): Promise<void> {
 const rowsOf = (personId: string) => database.db.selectFrom("location").select("event_id").where("person_id", "=", personId).orderBy("event_id").execute();
 
 describe("idempotency", () => {
-  it("answers a retry DUPLICATE, and a retry the gateway no longer remembers is still one row in the read model", async () => {
+  gatewayTest("answers a retry DUPLICATE, and a retry the gateway no longer remembers is still one row in the read model", async ({ startGateway }) => {
     const personId = uniquePersonId();
     const eventId = randomUUID();
 
     const first = await send(harness.server.url, batch(1, [checkIn(personId, eventId)]));
     const retry = await send(harness.server.url, batch(2, [checkIn(personId, eventId)]));
     // Another gateway instance (or this one after a restart) has an empty cache: it appends the event again.
-    const other = await startIngestServer({
-      auth: "disabled",
-      kafkaBrokers: inject("kafkaBrokers"),
-      topicNamespace: harness.namespace,
-      port: 0,
-      logger: silentLogger,
-      now: () => SERVER_NOW,
-    });
-    const forgotten = await send(other.url, batch(3, [checkIn(personId, eventId)])).finally(() => other.close());
+    const other = await startGateway({ topicNamespace: harness.namespace, now: () => SERVER_NOW });
+    const forgotten = await send(other.url, batch(3, [checkIn(personId, eventId)]));
 
     expect([first, retry, forgotten].map((r) => r.map((b) => b.results))).toEqual([[[accepted(eventId)]], [[duplicate(eventId)]], [[accepted(eventId)]]]);
     expect((await harness.reader.records(locationsTopic, personId)).map((r) => r.event.eventId)).toEqual([eventId, eventId]);
