@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { readExposition, type Sample } from "@udaconnect/observability";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject } from "vitest";
 import { startOpsServer, type OpsServer } from "../src/index";
 import { locationRecorded } from "./events";
 import { produce } from "./kafka-fixtures";
-import { useProjectorFixture } from "./projector-fixture";
+import { projectorTest } from "./projector-test";
 
-const f = useProjectorFixture();
 let ops: OpsServer | undefined;
 
 afterEach(async () => {
@@ -18,7 +17,7 @@ const value = (samples: readonly Sample[], name: string, labels: Record<string, 
   samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
 describe("GET /metrics of the ops server", () => {
-  it("shows the process's memory and event-loop lag beside the records the projector applied", async () => {
+  projectorTest("shows the process's memory and event-loop lag beside the records the projector applied", async ({ topics, projectors }) => {
     const checkIn = locationRecorded({
       eventId: randomUUID(),
       personId: "erin",
@@ -27,10 +26,10 @@ describe("GET /metrics of the ops server", () => {
       occurredAt: new Date("2024-05-01T10:00:00.000Z"),
       recordedAt: new Date("2024-05-01T10:00:01.000Z"),
     });
-    await produce(f.brokers, f.locations, [{ key: "erin", value: checkIn }]);
-    const { projector } = await f.start();
+    await produce(inject("kafkaBrokers"), topics.locations, [{ key: "erin", value: checkIn }]);
+    const { projector } = await projectors.start();
     ops = await startOpsServer({ host: "127.0.0.1", port: 0, metrics: () => projector.metrics.scrape(), readiness: () => projector.readiness() });
-    await f.caughtUp(15_000);
+    await projectors.caughtUp(15_000);
 
     const response = await fetch(`${ops.url}/metrics`);
     const samples = readExposition(await response.text());
@@ -41,7 +40,7 @@ describe("GET /metrics of the ops server", () => {
     expect(value(samples, "nodejs_heap_size_used_bytes")).toBeGreaterThan(1024 * 1024);
     expect(value(samples, "nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
     expect(value(samples, "nodejs_eventloop_lag_seconds")).toBeLessThan(5);
-    expect(value(samples, "udaconnect_projector_events_applied_total", { topic: f.locations })).toBe(1);
-    expect(value(samples, "udaconnect_projector_apply_seconds_count", { topic: f.locations })).toBeGreaterThanOrEqual(1);
+    expect(value(samples, "udaconnect_projector_events_applied_total", { topic: topics.locations })).toBe(1);
+    expect(value(samples, "udaconnect_projector_apply_seconds_count", { topic: topics.locations })).toBeGreaterThanOrEqual(1);
   });
 });
