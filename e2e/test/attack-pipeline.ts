@@ -1,16 +1,15 @@
 import type { Interceptor, Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { createSigner, createVerifier, generateSigningKeyPair, type KeyPair, type Principal } from "@udaconnect/auth";
-import { silentLogger, startIngestServer, type IngestServerOptions } from "@udaconnect/ingest";
-import { createLogger } from "@udaconnect/observability";
-import { startProjector } from "@udaconnect/projector";
-import { startQueryApi, type QueryApiOptions } from "@udaconnect/query-api";
-import { createTestDatabase, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
+import { generateSigningKeyPair, type KeyPair, type Principal } from "@udaconnect/auth";
+import type { IngestServerOptions } from "@udaconnect/ingest";
+import type { QueryApiOptions } from "@udaconnect/query-api";
+import { startPipeline } from "@udaconnect/test-pipeline";
+import { uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 
 /**
- * The three services as deployed (auth on), with this run's own key pair in the test's hands:
- * the attack suites forge tokens against its public key and sign "careless issuer" tokens
- * with its private key, which test-pipeline keeps to itself.
+ * The three services as deployed (auth on), started by test-pipeline with this run's own key
+ * pair in the test's hands: the attack suites forge tokens against its public key and sign
+ * "careless issuer" tokens with its private key.
  */
 export interface AttackPipeline {
   readonly ingestUrl: string;
@@ -43,42 +42,19 @@ export interface AttackPipelineOptions {
 }
 
 export async function startAttackPipeline(options: AttackPipelineOptions): Promise<AttackPipeline> {
-  const { kafkaBrokers } = options;
-  const topicNamespace = uniqueNamespace();
-  const database = await createTestDatabase(options.databaseUrl);
   const keys = await generateSigningKeyPair("attack-suite");
-  const auth = createVerifier(keys.keySet);
-  const sign = await createSigner(keys.privateKey);
-  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger, auth, ...options.ingest });
-  await eventually(() => {
-    if (!ingest.isReady()) throw new Error("ingest is not ready");
-  });
-  const projector = await startProjector({
-    kafkaBrokers,
-    databaseUrl: database.url,
-    topicNamespace,
-    groupId: `${topicNamespace}-projector`,
-    logger: createLogger({ service: "projector", level: "warn" }),
-  });
-  const queryApi = await startQueryApi({
-    databaseUrl: database.url,
-    port: 0,
-    auth,
-    kafkaBrokers,
-    topicNamespace,
-    ingestUrl: ingest.url,
-    ...options.queryApi,
-  });
-  const operator = await sign({ subject: "attack-suite-operator", role: "operator" });
+  const pipeline = await startPipeline({ ...options, topicNamespace: uniqueNamespace(), keys });
+  const { ingestUrl, queryApiUrl, database } = pipeline;
+  const operator = await pipeline.tokenFor({ subject: "attack-suite-operator", role: "operator" });
   return {
-    ingestUrl: ingest.url,
-    queryApiUrl: queryApi.url,
+    ingestUrl,
+    queryApiUrl,
     keys,
     database,
-    token: (principal) => sign(principal),
+    token: pipeline.tokenFor,
     ingest: (protocol, authorization) => {
       const interceptors = authorization === undefined ? [] : [withAuthorization(authorization)];
-      const baseUrl = ingest.url;
+      const baseUrl = ingestUrl;
       switch (protocol) {
         case "grpc":
           return createGrpcTransport({ baseUrl, interceptors });
@@ -90,13 +66,8 @@ export async function startAttackPipeline(options: AttackPipelineOptions): Promi
           return createGrpcWebTransport({ baseUrl, httpVersion: "1.1", interceptors });
       }
     },
-    snapshot: () => snapshot(queryApi.url, operator, database),
-    stop: async () => {
-      await queryApi.close();
-      await projector.stop();
-      await ingest.close();
-      await database.drop();
-    },
+    snapshot: () => snapshot(queryApiUrl, operator, database),
+    stop: pipeline.stop,
   };
 }
 

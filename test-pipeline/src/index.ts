@@ -1,9 +1,9 @@
 import type { Interceptor } from "@connectrpc/connect";
-import { createSigner, createVerifier, generateSigningKeyPair, type Principal } from "@udaconnect/auth";
-import { silentLogger, startIngestServer } from "@udaconnect/ingest";
+import { createSigner, createVerifier, generateSigningKeyPair, type KeyPair, type Principal } from "@udaconnect/auth";
+import { silentLogger, startIngestServer, type IngestServerOptions } from "@udaconnect/ingest";
 import { createLogger } from "@udaconnect/observability";
 import { startProjector } from "@udaconnect/projector";
-import { startQueryApi } from "@udaconnect/query-api";
+import { startQueryApi, type QueryApiOptions } from "@udaconnect/query-api";
 import { createTestDatabase, eventually, type TestDatabase } from "@udaconnect/test-support";
 
 export interface RunningPipeline {
@@ -24,6 +24,16 @@ export interface PipelineOptions {
    * everything, for tests of commands that talk to the services without tokens.
    */
   readonly auth?: "on" | "off";
+  /**
+   * The key pair whose public key the services trust and whose private key signs `tokenFor`'s
+   * tokens; by default one of the run's own that no test sees. A test that forges tokens against
+   * the public key, or signs "careless issuer" tokens itself, passes its own.
+   */
+  readonly keys?: KeyPair;
+  /** More options of the gateway (limits, time limits) over those above. */
+  readonly ingest?: Partial<IngestServerOptions>;
+  /** More options of the query API (limits, time limits) over those above. */
+  readonly queryApi?: Partial<QueryApiOptions>;
 }
 
 /**
@@ -33,12 +43,12 @@ export interface PipelineOptions {
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const { kafkaBrokers, topicNamespace } = options;
   const database = await createTestDatabase(options.databaseUrl);
-  // Every token is signed by this run's own key.
-  const { privateKey, keySet } = await generateSigningKeyPair("test-pipeline");
+  // Every token is signed by this run's own key, or by the one the caller brings.
+  const { privateKey, keySet } = options.keys ?? (await generateSigningKeyPair("test-pipeline"));
   const auth = options.auth === "off" ? "disabled" : createVerifier(keySet);
   const sign = await createSigner(privateKey);
   // Services log only what would explain a failure; tests read their results, not their logs.
-  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger, auth });
+  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger, auth, ...options.ingest });
   // The gateway creates the topics once it reaches Kafka; the projector needs them.
   await eventually(() => {
     if (!ingest.isReady()) throw new Error("ingest is not ready");
@@ -59,6 +69,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     ingestUrl: ingest.url,
     kafkaBrokers,
     topicNamespace,
+    ...options.queryApi,
   });
   return {
     ingestUrl: ingest.url,
