@@ -7,7 +7,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import { createVerifier } from "@udaconnect/auth";
 import { MAX_CHECK_INS_PER_BATCH, MAX_CHECK_INS_PER_CALL, READ_MAX_BYTES } from "@udaconnect/ingest";
-import { startQueryApi } from "@udaconnect/query-api";
+import { startQueryApi, type QueryApiOptions, type RunningQueryApi } from "@udaconnect/query-api";
 import { IngestService, StreamCheckInsRequestSchema } from "@udaconnect/schemas";
 import { eventually } from "@udaconnect/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -41,8 +41,15 @@ afterAll(async () => {
   await pipeline?.stop();
 });
 
-/** A test with `connectHttp2`: HTTP/2 sessions of its own, each destroyed after the test whether it passed or not. */
-const http2Test = it.extend<{ connectHttp2: (url: string, options?: http2.ClientSessionOptions) => http2.ClientHttp2Session }>({
+/**
+ * A test with `connectHttp2` (HTTP/2 sessions of its own) and `startQueryApiInstance` (more query
+ * API instances); each session is destroyed, and each instance closed, after the test whether it
+ * passed or not.
+ */
+const limitsTest = it.extend<{
+  connectHttp2: (url: string, options?: http2.ClientSessionOptions) => http2.ClientHttp2Session;
+  startQueryApiInstance: (options: QueryApiOptions) => Promise<RunningQueryApi>;
+}>({
   // biome-ignore lint/correctness/noEmptyPattern: the form vitest requires for a fixture without dependencies
   connectHttp2: async ({}, use) => {
     const sessions: http2.ClientHttp2Session[] = [];
@@ -56,6 +63,19 @@ const http2Test = it.extend<{ connectHttp2: (url: string, options?: http2.Client
       });
     } finally {
       for (const session of sessions) session.destroy();
+    }
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: the form vitest requires for a fixture without dependencies
+  startQueryApiInstance: async ({}, use) => {
+    const instances: RunningQueryApi[] = [];
+    try {
+      await use(async (options) => {
+        const instance = await startQueryApi(options);
+        instances.push(instance);
+        return instance;
+      });
+    } finally {
+      await Promise.all(instances.map((instance) => instance.close()));
     }
   },
 });
@@ -100,7 +120,7 @@ describe("ingest", () => {
     await othersAreServed();
   });
 
-  http2Test("advertises at most N streams per HTTP/2 connection and cancels calls whose request does not arrive in time", async ({ connectHttp2 }) => {
+  limitsTest("advertises at most N streams per HTTP/2 connection and cancels calls whose request does not arrive in time", async ({ connectHttp2 }) => {
     const session = connectHttp2(pipeline.ingestUrl);
     await once(session, "remoteSettings");
     const started = Date.now();
@@ -115,7 +135,7 @@ describe("ingest", () => {
     expect(Math.max(...closed.map((c) => c.at - started))).toBeLessThan(LIMITS.requestTimeoutMs + 2_000);
   });
 
-  http2Test("stops reading a stream whose client never reads the answers, and closes its idle connection", async ({ connectHttp2 }) => {
+  limitsTest("stops reading a stream whose client never reads the answers, and closes its idle connection", async ({ connectHttp2 }) => {
     const before = (await pipeline.snapshot()).locations;
     // A window of 0: the gateway may send headers but not one byte of an answer.
     const session = connectHttp2(pipeline.ingestUrl, { settings: { initialWindowSize: 0 } });
@@ -193,29 +213,28 @@ describe("query API", () => {
 });
 
 describe("the query API's rate limit", () => {
-  it("is per instance: two instances let one token through twice the limit", async () => {
+  limitsTest("is per instance: two instances let one token through twice the limit", async ({ startQueryApiInstance }) => {
     const instances = await Promise.all(
-      [1, 2].map(() => startQueryApi({ databaseUrl: pipeline.database.url, port: 0, auth: createVerifier(pipeline.keys.keySet), rateLimitPerMinute: 3 })),
+      [1, 2].map(() =>
+        startQueryApiInstance({ databaseUrl: pipeline.database.url, port: 0, auth: createVerifier(pipeline.keys.keySet), rateLimitPerMinute: 3 }),
+      ),
     );
-    try {
-      const statuses: number[][] = [];
-      for (const instance of instances) {
-        const row: number[] = [];
-        for (let i = 0; i < 4; i += 1) {
-          const response = await fetch(`${instance.url}/v1/persons/${personId}`, { headers: { authorization: operator } });
-          row.push(response.status);
-          await response.body?.cancel();
-        }
-        statuses.push(row);
-      }
 
-      expect(statuses).toEqual([
-        [200, 200, 200, 429],
-        [200, 200, 200, 429],
-      ]);
-    } finally {
-      await Promise.all(instances.map((instance) => instance.close()));
+    const statuses: number[][] = [];
+    for (const instance of instances) {
+      const row: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const response = await fetch(`${instance.url}/v1/persons/${personId}`, { headers: { authorization: operator } });
+        row.push(response.status);
+        await response.body?.cancel();
+      }
+      statuses.push(row);
     }
+
+    expect(statuses).toEqual([
+      [200, 200, 200, 429],
+      [200, 200, 200, 429],
+    ]);
   });
 });
 
