@@ -9,8 +9,14 @@ export {
   type SaslMechanism,
   type SecurityProtocol,
 } from "./kafka-connection";
-export { kafkaJsSecurity, tlsOptions } from "./kafkajs-options";
+export { kafkaJsSecurity } from "./kafkajs-options";
 export { parseKafkaConnection, type KafkaEnv } from "./parse-kafka-connection";
 export { Secret } from "./secret";
 export { reconcileRetention, type RetentionChange } from "./topic-retention";
-export { platformaticSecurity, type PlatformaticSecurity } from "./platformatic-options";
+export {
+  platformaticConnectionOptions,
+  platformaticSecurity,
+  type PlatformaticConnectionOptions,
+  type PlatformaticSecurity,
+} from "./platformatic-options";
+export { tlsOptions } from "./tls-options";

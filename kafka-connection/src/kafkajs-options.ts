@@ -1,6 +1,6 @@
-import type { ConnectionOptions } from "node:tls";
 import type { KafkaConfig, SASLOptions } from "kafkajs";
-import type { KafkaConnection, KafkaSasl, KafkaTls } from "./kafka-connection";
+import type { KafkaConnection, KafkaSasl } from "./kafka-connection";
+import { tlsOptions } from "./tls-options";
 
 /** The `ssl` and `sasl` of a kafkajs client (`new Kafka({ brokers, clientId, ...kafkaJsSecurity(c) })`). */
 export function kafkaJsSecurity(connection: KafkaConnection): Pick<KafkaConfig, "ssl" | "sasl"> {
@@ -22,16 +22,4 @@ function kafkaJsSasl({ mechanism, username, password }: KafkaSasl): SASLOptions 
     case "plain":
       return { mechanism, ...credentials };
   }
-}
-
-/**
- * Node's TLS options for the brokers: the given CAs (else the system's), the
- * client certificate for mTLS. The host name is verified against the broker's
- * certificate as Node does by default (Strimzi's carry the service names).
- */
-export function tlsOptions(tls: KafkaTls): ConnectionOptions {
-  return {
-    ...(tls.ca === undefined ? {} : { ca: [tls.ca.pem] }),
-    ...(tls.client === undefined ? {} : { cert: tls.client.certPem, key: tls.client.keyPem.reveal() }),
-  };
 }

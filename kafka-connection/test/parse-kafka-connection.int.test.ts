@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeKafkaConnection, kafkaJsSecurity, parseKafkaConnection, PLAINTEXT, type KafkaEnv } from "../src";
+import { describeKafkaConnection, kafkaJsSecurity, parseKafkaConnection, PLAINTEXT, platformaticConnectionOptions, type KafkaEnv } from "../src";
 
 const dir = mkdtempSync(join(tmpdir(), "kafka-connection-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,6 +35,10 @@ describe("parseKafkaConnection", () => {
     expect(parse({})).toEqual({ connection: { securityProtocol: "PLAINTEXT" }, problems: [] });
     expect(parse({ KAFKA_SECURITY_PROTOCOL: "" }).connection).toBe(PLAINTEXT);
     expect(kafkaJsSecurity(PLAINTEXT)).toEqual({});
+    expect(platformaticConnectionOptions("kafka-0:9092, kafka-1:9092", "udaconnect-ingest", PLAINTEXT)).toEqual({
+      clientId: "udaconnect-ingest",
+      bootstrapBrokers: ["kafka-0:9092", "kafka-1:9092"],
+    });
   });
 
   it("reads Strimzi's TLS + SCRAM-SHA-512 listener settings: the cluster CA and the KafkaUser's password file", () => {
@@ -56,6 +60,12 @@ describe("parseKafkaConnection", () => {
       ssl: { ca: [CA] },
       sasl: { mechanism: "scram-sha-512", username: "ingest", password: "s3cret pass" },
     });
+    expect(platformaticConnectionOptions("kafka:9093", "udaconnect-ingest", connection)).toEqual({
+      clientId: "udaconnect-ingest",
+      bootstrapBrokers: ["kafka:9093"],
+      tls: { ca: [CA] },
+      sasl: { mechanism: "SCRAM-SHA-512", username: "ingest", password: "s3cret pass" },
+    });
     expect(describeKafkaConnection(connection)).toBe(`SASL_SSL, scram-sha-512 as ingest, CA ${caFile}`);
   });
 
@@ -65,6 +75,17 @@ describe("parseKafkaConnection", () => {
     expect(connection.sasl?.mechanism).toBe("scram-sha-512");
     expect(connection.sasl?.password.reveal()).toBe(" p ");
     expect(kafkaJsSecurity(connection).ssl).toEqual({});
+    expect(platformaticConnectionOptions("kafka:9093", "c", connection).tls).toEqual({});
+  });
+
+  it("names the SASL mechanism as @platformatic/kafka does", () => {
+    const mechanismOf = (name: string) =>
+      platformaticConnectionOptions(
+        "kafka:9093",
+        "c",
+        parse({ KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT", KAFKA_SASL_MECHANISM: name, KAFKA_SASL_USERNAME: "u", KAFKA_SASL_PASSWORD: "p" }).connection,
+      ).sasl?.mechanism;
+    expect(["scram-sha-512", "SCRAM-SHA-256", "plain"].map(mechanismOf)).toEqual(["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"]);
   });
 
   it("reads mTLS: a KafkaUser of type tls, its user.crt and user.key", () => {
@@ -78,6 +99,11 @@ describe("parseKafkaConnection", () => {
     expect(connection.sasl).toBeUndefined();
     expect(connection.tls?.client?.certPem).toBe(CERT);
     expect(kafkaJsSecurity(connection)).toEqual({ ssl: { ca: [CA], cert: CERT, key: KEY } });
+    expect(platformaticConnectionOptions("kafka:9094", "c", connection)).toEqual({
+      clientId: "c",
+      bootstrapBrokers: ["kafka:9094"],
+      tls: { ca: [CA], cert: CERT, key: KEY },
+    });
     expect(describeKafkaConnection(connection)).toBe(`SSL, CA ${caFile}, client certificate ${certFile}`);
   });
 

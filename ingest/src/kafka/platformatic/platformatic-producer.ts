@@ -1,5 +1,5 @@
 import { ProduceAcks, Producer } from "@platformatic/kafka";
-import { PLAINTEXT, platformaticSecurity, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { platformaticConnectionOptions, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { OutgoingRecord, RecordProducer } from "../record-producer";
 
 export interface PlatformaticProducerOptions {
@@ -22,15 +22,13 @@ export interface PlatformaticProducerOptions {
  */
 export function platformaticProducer(options: PlatformaticProducerOptions): RecordProducer {
   const producer = new Producer({
-    clientId: options.clientId,
-    bootstrapBrokers: options.brokers.split(","),
+    ...platformaticConnectionOptions(options.brokers, options.clientId, options.connection),
     idempotent: true,
     acks: ProduceAcks.ALL,
     retries: Number.MAX_SAFE_INTEGER,
     retryDelay: (_client, _operation, attempt) => Math.min(100 * 2 ** attempt, 10_000),
     connectTimeout: options.connectionTimeoutMs ?? 3_000,
     autocreateTopics: false,
-    ...platformaticSecurity(options.connection ?? PLAINTEXT),
   });
   let renewProducerId = false;
   return {

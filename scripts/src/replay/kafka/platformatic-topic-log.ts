@@ -1,5 +1,5 @@
 import { Consumer, type RecordsBatch } from "@platformatic/kafka";
-import { PLAINTEXT, platformaticSecurity, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { PLAINTEXT, platformaticConnectionOptions, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { RawRecord, TopicLog } from "../topic-log";
 import { describeKafkaError } from "./kafka-error";
 
@@ -18,11 +18,9 @@ const TIMESTAMP_LATEST = -1n;
  */
 export function openTopicLog(brokers: string, connection: KafkaConnection = PLAINTEXT, clientId = "udaconnect-replay"): TopicLog {
   const consumer = new Consumer({
-    clientId,
+    ...platformaticConnectionOptions(brokers, clientId, connection),
     groupId: `${clientId}-never-joined`,
-    bootstrapBrokers: brokers.split(",").map((b) => b.trim()),
     retries: 3,
-    ...platformaticSecurity(connection),
   });
   const metadata = async (topic: string) => {
     const cluster = await explained(consumer.metadata({ topics: [topic] }));
