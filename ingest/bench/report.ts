@@ -29,7 +29,7 @@ export function report(results: readonly VariantResult[], kafka: ProducerPerform
     ],
     [gateways === 1 ? "gateway peak RSS (MiB)" : `gateway peak RSS (MiB, largest of ${gateways})`, ...results.map((r) => r.gatewayPeakRssMiB.toFixed(0)), "-"],
     [
-      gateways === 1 ? "gateway peak memoryUsage()" : `gateway peak memoryUsage() (largest of ${gateways})`,
+      gateways === 1 ? "gateway peak memoryUsage(), main thread" : `gateway peak memoryUsage(), main thread (largest of ${gateways})`,
       ...results.map((r) => describeMemoryPeaks(r.gatewayMemory)),
       "-",
     ],
