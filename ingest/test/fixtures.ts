@@ -1,5 +1,5 @@
 import http2 from "node:http2";
-import { Kafka, logLevel, type Admin } from "kafkajs";
+import { Admin } from "@platformatic/kafka";
 import { inject, test } from "vitest";
 import { silentLogger, startIngestServer, type IngestServer, type IngestServerOptions } from "../src/index";
 
@@ -7,20 +7,19 @@ import { silentLogger, startIngestServer, type IngestServer, type IngestServerOp
 export type StartGateway = (options: Partial<IngestServerOptions> & Pick<IngestServerOptions, "topicNamespace">) => Promise<IngestServer>;
 
 /**
- * A test with `kafkaAdmin` (a connected admin client of the run's Kafka), `startGateway` and
- * `connectHttp2` (HTTP/2 sessions to a gateway). Each is made when a test names it; the admin is
- * disconnected, and every gateway and session closed, after the test whether it passed or not
- * (closing one twice is harmless).
+ * A test with `admin` (an admin client of the run's Kafka), `startGateway` and `connectHttp2`
+ * (HTTP/2 sessions to a gateway). Each is made when a test names it; the admin is closed, and
+ * every gateway and session, after the test whether it passed or not (closing one twice is
+ * harmless).
  */
-export const gatewayTest = test.extend<{ kafkaAdmin: Admin; startGateway: StartGateway; connectHttp2: (url: string) => http2.ClientHttp2Session }>({
+export const gatewayTest = test.extend<{ admin: Admin; startGateway: StartGateway; connectHttp2: (url: string) => http2.ClientHttp2Session }>({
   // biome-ignore lint/correctness/noEmptyPattern: the form vitest requires for a fixture without dependencies
-  kafkaAdmin: async ({}, use) => {
-    const admin = new Kafka({ clientId: "ingest-test-admin", brokers: inject("kafkaBrokers").split(","), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+  admin: async ({}, use) => {
+    const admin = new Admin({ clientId: "ingest-test-admin", bootstrapBrokers: inject("kafkaBrokers").split(",") });
     try {
       await use(admin);
     } finally {
-      await admin.disconnect();
+      await admin.close();
     }
   },
   // biome-ignore lint/correctness/noEmptyPattern: the form vitest requires for a fixture without dependencies

@@ -1,20 +1,20 @@
 import { describe, expect } from "vitest";
 import { locationsTopic, personsTopic, topicName } from "@udaconnect/schemas";
-import { createTopicsWithLeaders, eventually, uniqueNamespace } from "@udaconnect/test-support";
+import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { gatewayTest } from "./fixtures";
 import { recordingLogger } from "./recording-logger";
 
 describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics own them)", () => {
   gatewayTest(
     "creates nothing, stays unready saying which topics are missing or too small, and becomes ready once they are right",
-    async ({ kafkaAdmin: admin, startGateway }) => {
+    async ({ admin, startGateway }) => {
       const namespace = uniqueNamespace();
       const persons = topicName(personsTopic, namespace);
       const locations = topicName(locationsTopic, namespace);
       const logger = recordingLogger();
       const warnings = () => logger.lines.filter((l) => l.level === "warn").map((l) => l.message);
       const server = await startGateway({ topicNamespace: namespace, createTopics: false, logger, kafka: { reconnectDelayMs: 100 } });
-      await createTopicsWithLeaders(admin, [{ topic: persons, numPartitions: 1 }]);
+      await admin.createTopics({ topics: [persons], partitions: 1, replicas: 1 });
 
       const refusal = await eventually(() => warnings().find((w) => w.includes(`${persons} has 1 partitions`)) ?? failNow("no warning yet"));
       expect(refusal).toBe(
@@ -25,8 +25,8 @@ describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics
       expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
       expect((await admin.listTopics()).filter((t) => t.startsWith(namespace))).toEqual([persons]);
 
-      await admin.createPartitions({ topicPartitions: [{ topic: persons, count: 3 }] });
-      await createTopicsWithLeaders(admin, [{ topic: locations, numPartitions: 6 }]);
+      await admin.createPartitions({ topics: [{ name: persons, count: 3 }] });
+      await admin.createTopics({ topics: [locations], partitions: 6, replicas: 1 });
       await eventually(() => expect(server.isReady()).toBe(true), { timeoutMs: 20_000 });
     },
   );
