@@ -5,7 +5,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { EventSchema, LocationRecordedSchema, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createTopics, uniqueNamespace, inheritedEnv } from "@udaconnect/test-support";
-import { Kafka, logLevel, type Admin } from "kafkajs";
+import { Admin, compatibilityPartitioner, Consumer, MessagesStreamModes, Producer } from "@platformatic/kafka";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openTopicLog } from "./kafka/platformatic-topic-log";
 import { createFormat } from "./output-format";
@@ -43,43 +43,38 @@ describe("replaying a topic", () => {
   const namespace = uniqueNamespace();
   const topic = topicName(locationsTopic, namespace);
   const groupId = `${namespace}-reader`;
-  let kafka: Kafka;
   let admin: Admin;
   let log: TopicLog;
   let poisonOffset: string;
 
   beforeAll(async () => {
     await createTopics(brokers, namespace);
-    kafka = new Kafka({ clientId: "replay-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
-    admin = kafka.admin();
-    await admin.connect();
-    const producer = kafka.producer();
-    await producer.connect();
+    admin = new Admin({ clientId: "replay-test", bootstrapBrokers: brokers.split(",") });
+    const producer = new Producer({ clientId: "replay-test", bootstrapBrokers: brokers.split(","), partitioner: compatibilityPartitioner });
     // Ten check-ins a minute apart, spread over the partitions by person key, and one poison record.
     const send = (from: number, to: number) =>
       producer.send({
-        topic,
         messages: Array.from({ length: to - from }, (_, i) => from + i).map((n) => ({
-          key: `p${n % 3}`,
+          topic,
+          key: Buffer.from(`p${n % 3}`),
           value: checkIn(n),
-          timestamp: String(minute(n).getTime()),
+          timestamp: BigInt(minute(n).getTime()),
         })),
       });
     await send(0, 5);
-    const [poison] = await producer.send({
-      topic,
-      messages: [{ partition: 2, value: Buffer.from([0xff, 0xff, 0xff, 0x0f]), timestamp: String(minute(4).getTime() + 30_000) }],
+    const { offsets: [poison] = [] } = await producer.send({
+      messages: [{ topic, partition: 2, value: Buffer.from([0xff, 0xff, 0xff, 0x0f]), timestamp: BigInt(minute(4).getTime() + 30_000) }],
     });
-    poisonOffset = poison?.baseOffset ?? "";
+    poisonOffset = String(poison?.offset ?? "");
     await send(5, 10);
-    await producer.disconnect();
-    await consumeAllWithGroup(kafka, groupId, topic, 11);
+    await producer.close();
+    await consumeAllWithGroup(brokers, groupId, topic, 11);
     log = openTopicLog(brokers);
   });
 
   afterAll(async () => {
     await log?.close();
-    await admin?.disconnect();
+    await admin?.close();
   });
 
   const options = (overrides: Partial<ReplayOptions>): ReplayOptions => ({
@@ -105,34 +100,42 @@ describe("replaying a topic", () => {
     };
   }
 
+  /** A group's committed offset of each partition of the topic, "-1" where it has none. */
+  async function groupOffsets(group: string): Promise<string[]> {
+    const partitionIndexes = Array.from({ length: locationsTopic.partitions }, (_, i) => i);
+    const [found] = await admin.listConsumerGroupOffsets({ groups: [{ groupId: group, topics: [{ name: topic, partitionIndexes }] }] });
+    const committed = new Map((found?.topics[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.committedOffset]));
+    return partitionIndexes.map((i) => String(committed.get(i) ?? -1n));
+  }
+
   /** Every group's committed offsets on the topic, for every group on the broker that has any. */
   async function committedOffsets(): Promise<Record<string, string[]>> {
-    const { groups } = await admin.listGroups();
-    const offsets = await Promise.all(groups.map(async (g) => [g.groupId, await admin.fetchOffsets({ groupId: g.groupId, topics: [topic] })] as const));
-    return Object.fromEntries(
-      offsets
-        .map(([id, topics]) => [id, (topics[0]?.partitions ?? []).sort((a, b) => a.partition - b.partition).map((p) => p.offset)] as const)
-        .filter(([, partitions]) => partitions.some((o) => o !== "-1")),
-    );
+    const groups = [...(await admin.listGroups()).keys()];
+    const offsets = await Promise.all(groups.map(async (id) => [id, await groupOffsets(id)] as const));
+    return Object.fromEntries(offsets.filter(([, partitions]) => partitions.some((o) => o !== "-1")));
   }
 
   it("returns exactly the events in a time range and moves no consumer group", async () => {
-    const before = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const before = await groupOffsets(groupId);
     const allBefore = await committedOffsets();
 
     const { report, rows } = await run({ from: { kind: "time", at: minute(3) }, to: { kind: "time", at: minute(7) } });
 
     expect(rows.map((r) => r.event_id).sort()).toEqual([3, 4, 5, 6].map((n) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`));
     expect(report.undecodable).toEqual([{ partition: 2, offset: BigInt(poisonOffset), reason: expect.stringContaining("not a udaconnect.v1.Event") }]);
-    expect(await admin.fetchOffsets({ groupId, topics: [topic] })).toEqual(before);
+    expect(await groupOffsets(groupId)).toEqual(before);
     expect(Object.keys(allBefore)).toEqual([groupId]);
     expect(await committedOffsets()).toEqual(allBefore);
     // The group has really consumed everything: its committed offsets are the partitions' ends.
-    const ends = await admin.fetchTopicOffsets(topic);
-    expect(before[0]?.partitions.map((p) => [p.partition, p.offset === "-1" ? "0" : p.offset]).sort()).toEqual(ends.map((p) => [p.partition, p.high]).sort());
-    const replayGroup = (await admin.describeGroups(["udaconnect-replay-never-joined"])).groups[0];
-    expect(replayGroup?.state).toBe("Dead");
-    expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain("udaconnect-replay-never-joined");
+    const [ends] = await admin.listOffsets({
+      topics: [{ name: topic, partitions: before.map((_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }],
+    });
+    expect(before.map((o) => (o === "-1" ? "0" : o))).toEqual(
+      [...(ends?.partitions ?? [])].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p) => String(p.offset)),
+    );
+    const replayGroup = (await admin.describeGroups({ groups: ["udaconnect-replay-never-joined"] })).get("udaconnect-replay-never-joined");
+    expect(replayGroup?.state).toBe("DEAD");
+    expect([...(await admin.listGroups()).keys()]).not.toContain("udaconnect-replay-never-joined");
   });
 
   it("filters by person and reads offsets per partition", async () => {
@@ -178,20 +181,23 @@ async function runCommand(args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
 }
 
 /** A real consumer group reads the whole topic and commits, as the projector would. */
-async function consumeAllWithGroup(kafka: Kafka, groupId: string, topic: string, count: number): Promise<void> {
-  const consumer = kafka.consumer({ groupId });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        eachMessage: async () => {
-          seen += 1;
-          if (seen === count) resolve();
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
+async function consumeAllWithGroup(brokers: string, groupId: string, topic: string, count: number): Promise<void> {
+  const consumer = new Consumer({ clientId: "replay-test", groupId, bootstrapBrokers: brokers.split(","), maxWaitTime: 200 });
+  try {
+    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: false });
+    let seen = 0;
+    await new Promise<void>((resolve, reject) => {
+      stream.on("error", reject);
+      stream.on("data", (message) => {
+        seen += 1;
+        message.commit((error) => {
+          if (error) reject(error);
+          else if (seen === count) resolve();
+        });
+      });
+    });
+    await stream.close();
+  } finally {
+    await consumer.close();
+  }
 }
