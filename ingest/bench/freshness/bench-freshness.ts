@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { createTestDatabase, createTopics, testMasterKeysFile } from "@udaconnect/test-support";
 import { allTopics, topicName } from "@udaconnect/schemas";
-import { Kafka, logLevel } from "kafkajs";
+import { Admin } from "@platformatic/kafka";
 import { loadFreshnessConfig } from "./config";
 import { parseFreshnessArgs } from "./freshness-args";
 import { startDevices } from "./devices";
@@ -137,10 +137,9 @@ try {
 async function cleanUp(): Promise<void> {
   await devices?.close().catch(() => {});
   await Promise.all(services.map((s) => s.stop().catch(() => {})));
-  const admin = new Kafka({ clientId: "bench-freshness", brokers: config.kafkaBrokers.split(","), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: "bench-freshness", bootstrapBrokers: config.kafkaBrokers.split(",") });
   await admin.deleteTopics({ topics: allTopics.map((t) => topicName(t, namespace)) }).catch(() => {});
-  await admin.disconnect();
+  await admin.close();
   await database.drop();
   await builds?.remove();
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { compatibilityPartitioner, ProduceAcks, Producer } from "@platformatic/kafka";
 import { encodeEvent, personsTopic, topicName } from "@udaconnect/schemas";
 import { personRegistered } from "../../src/ingest/events";
 
@@ -11,23 +11,24 @@ import { personRegistered } from "../../src/ingest/events";
  * API knows every one: set-up, not timed.
  */
 export async function registerPersons(brokers: string, namespace: string, apiUrl: string, personIds: readonly string[]): Promise<void> {
-  const producer = new Kafka({ clientId: "bench-freshness", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
+  const producer = new Producer({
+    clientId: "bench-freshness",
+    bootstrapBrokers: brokers.split(","),
     idempotent: true,
+    acks: ProduceAcks.ALL,
+    partitioner: compatibilityPartitioner,
   });
-  await producer.connect();
   try {
     const now = timestampFromDate(new Date());
+    const topic = topicName(personsTopic, namespace);
     await producer.send({
-      topic: topicName(personsTopic, namespace),
-      acks: -1,
       messages: personIds.map((personId, i) => {
         const { event } = personRegistered({ eventId: randomUUID(), personId, firstName: `Device${i}`, lastName: "Bench", companyName: "Freshness" }, now);
-        return { key: personId, value: Buffer.from(encodeEvent(event)) };
+        return { topic, key: Buffer.from(personId), value: Buffer.from(encodeEvent(event)) };
       }),
     });
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
   const deadline = Date.now() + 120_000;
   for (const personId of personIds) {
