@@ -13,6 +13,7 @@ import { eventually } from "@udaconnect/test-support";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startAttackPipeline, type AttackPipeline } from "./attack-pipeline";
 import { outcome } from "./rpc-calls";
+import { queryApiOptions } from "@udaconnect/query-api/test-options";
 
 /**
  * Resource limits: each one bounded and answered clearly while another client is served.
@@ -216,7 +217,9 @@ describe("the query API's rate limit", () => {
   limitsTest("is per instance: two instances let one token through twice the limit", async ({ startQueryApiInstance }) => {
     const instances = await Promise.all(
       [1, 2].map(() =>
-        startQueryApiInstance({ databaseUrl: pipeline.database.url, port: 0, auth: createVerifier(pipeline.keys.keySet), rateLimitPerMinute: 3 }),
+        startQueryApiInstance(
+          queryApiOptions({ databaseUrl: pipeline.database.url, port: 0, auth: createVerifier(pipeline.keys.keySet), rateLimitPerMinute: 3 }),
+        ),
       ),
     );
 

@@ -28,6 +28,8 @@ import { createTestDatabase, eventually, inheritedEnv, uniqueNamespace, type Tes
 import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { ingestOptions } from "@udaconnect/ingest/test-options";
+import { projectorOptions } from "@udaconnect/projector/test-options";
 
 // Issue #16 §3, crypto-shredding (docs/erasure.md): after ErasePerson, an erased person's names
 // and coordinates cannot be recovered from the log any more — proven on the broker's own segment
@@ -63,17 +65,21 @@ beforeAll(async () => {
   masterKeysFile = join(workDir, "master-keys.json");
   await writeFile(masterKeysFile, JSON.stringify(withNewActiveKey(undefined, new Date())), { mode: 0o600 });
   keyStore = await connectKeyStore({ databaseUrl: database.url, masterKeysFile });
-  ingest = await startIngestServer({
-    auth: "disabled",
-    kafkaBrokers: brokers,
-    topicNamespace: namespace,
-    port: 0,
-    logger: silentLogger,
-    personKeys: { keysFor: (ids) => keyStore.persons.keysFor(ids), destroy: async (id) => void (await keyStore.persons.destroy(id)) },
-  });
+  ingest = await startIngestServer(
+    ingestOptions({
+      auth: "disabled",
+      kafkaBrokers: brokers,
+      topicNamespace: namespace,
+      port: 0,
+      logger: silentLogger,
+      personKeys: { keysFor: (ids) => keyStore.persons.keysFor(ids), destroy: async (id) => void (await keyStore.persons.destroy(id)) },
+    }),
+  );
   client = createClient(IngestService, createConnectTransport({ baseUrl: ingest.url, httpVersion: "2" }));
   await eventually(() => expect(ingest.isReady()).toBe(true), { timeoutMs: 60_000 });
-  projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, keysById: keyStore.keysById, logger });
+  projector = await startProjector(
+    projectorOptions({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, keysById: keyStore.keysById, logger }),
+  );
 });
 
 afterAll(async () => {
@@ -151,17 +157,19 @@ describe("crypto-shredding of a person's data in the log", () => {
     // … and the live projector and a rebuild from offset 0 hold nothing of the person, while
     // (c) the legacy person's plaintext events project in the new generation as before.
     await eventually(async () => expect(await database.db.selectFrom("person").select("id").where("id", "=", PERSON.personId).execute()).toEqual([]));
-    const outcome = await runRebuild({
-      kafkaBrokers: brokers,
-      databaseUrl: database.url,
-      keysById: keyStore.keysById,
-      topicNamespace: namespace,
-      groupId: `projector-${namespace}`,
-      graceMs: 0,
-      progressIntervalMs: 100,
-      progress: () => {},
-      logger,
-    });
+    const outcome = await runRebuild(
+      projectorOptions({
+        kafkaBrokers: brokers,
+        databaseUrl: database.url,
+        keysById: keyStore.keysById,
+        topicNamespace: namespace,
+        groupId: `projector-${namespace}`,
+        graceMs: 0,
+        progressIntervalMs: 100,
+        progress: () => {},
+        logger,
+      }),
+    );
     expect(outcome.kind).toBe("switched");
     expect(await database.db.selectFrom("person").select("id").where("id", "=", PERSON.personId).execute()).toEqual([]);
     expect(await coordinatesOf(PERSON.personId)).toEqual([]);

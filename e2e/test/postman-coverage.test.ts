@@ -3,6 +3,7 @@ import { buildApp, createDatabase } from "@udaconnect/query-api";
 import { IngestService } from "@udaconnect/schemas";
 import { describe, expect, it } from "vitest";
 import { collectionRequests, ingestRpc, operationKey, queryApiOperation, type Collection } from "./postman-collection";
+import { appDependencies } from "@udaconnect/query-api/test-options";
 
 const collection = JSON.parse(readFileSync(new URL("../../postman/udaconnect.postman_collection.json", import.meta.url), "utf8")) as Collection;
 const environment = JSON.parse(readFileSync(new URL("../../postman/local.postman_environment.json", import.meta.url), "utf8")) as {
@@ -14,7 +15,7 @@ const covered = new Set(requests.map((r) => operationKey(r.method, r.url.raw)));
 /** The query API's OpenAPI document as it serves it, built without a database (nothing is queried). */
 async function openApiOperations(): Promise<string[]> {
   const db = createDatabase("postgres://nobody@127.0.0.1:1/none");
-  const app = await buildApp({ readModels: db, auth: "disabled" });
+  const app = await buildApp(appDependencies({ readModels: db, auth: "disabled" }));
   try {
     await app.ready();
     const document = app.swagger() as { paths: Record<string, Record<string, unknown>> };

@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import { Admin } from "@platformatic/kafka";
 import { inject, test } from "vitest";
 import { silentLogger, startIngestServer, type IngestServer, type IngestServerOptions } from "../src/index";
+import { ingestOptions } from "./ingest-options";
 
 /** Starts a gateway on the run's Kafka and a free port; auth off and no logs unless options say otherwise. */
 export type StartGateway = (options: Partial<IngestServerOptions> & Pick<IngestServerOptions, "topicNamespace">) => Promise<IngestServer>;
@@ -27,7 +28,9 @@ export const gatewayTest = test.extend<{ admin: Admin; startGateway: StartGatewa
     const gateways: IngestServer[] = [];
     try {
       await use(async (options) => {
-        const gateway = await startIngestServer({ auth: "disabled", kafkaBrokers: inject("kafkaBrokers"), port: 0, logger: silentLogger, ...options });
+        const gateway = await startIngestServer(
+          ingestOptions({ auth: "disabled", kafkaBrokers: inject("kafkaBrokers"), port: 0, logger: silentLogger, ...options }),
+        );
         gateways.push(gateway);
         return gateway;
       });

@@ -9,6 +9,7 @@ import { EventSchema, IngestService, LocationRecordedSchema, type Event } from "
 import { createTopics, uniqueNamespace } from "@udaconnect/test-support";
 import { silentLogger, startIngestServer, type IngestServer, type IngestServerOptions } from "../src/index";
 import { TopicReader } from "./topic-reader";
+import { ingestOptions } from "./ingest-options";
 
 /** The server clock of the integration tests, so recorded_at can be asserted exactly. */
 export const SERVER_NOW = new Date("2024-05-01T12:00:00.000Z");
@@ -42,15 +43,17 @@ export interface Harness {
 export async function startHarness(brokers: string, options: Partial<IngestServerOptions> = {}): Promise<Harness> {
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
-  const server = await startIngestServer({
-    auth: "disabled",
-    kafkaBrokers: brokers,
-    topicNamespace: namespace,
-    port: 0,
-    logger: silentLogger,
-    now: () => SERVER_NOW,
-    ...options,
-  });
+  const server = await startIngestServer(
+    ingestOptions({
+      auth: "disabled",
+      kafkaBrokers: brokers,
+      topicNamespace: namespace,
+      port: 0,
+      logger: silentLogger,
+      now: () => SERVER_NOW,
+      ...options,
+    }),
+  );
   const reader = await TopicReader.start(brokers, namespace);
   return {
     server,

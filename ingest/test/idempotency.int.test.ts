@@ -7,6 +7,7 @@ import { silentLogger } from "../src/index";
 import { gatewayTest } from "./fixtures";
 import { SERVER_NOW, client, startHarness, transports, uniquePersonId, type Harness } from "./harness";
 import { accepted, batch, batches, checkIn, duplicate, plain } from "./streams";
+import { projectorOptions } from "@udaconnect/projector/test-options";
 
 let harness: Harness;
 let database: TestDatabase;
@@ -16,7 +17,9 @@ beforeAll(async () => {
   const brokers = inject("kafkaBrokers");
   harness = await startHarness(brokers);
   database = await createTestDatabase(inject("databaseUrl"));
-  projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: harness.namespace, logger: silentLogger });
+  projector = await startProjector(
+    projectorOptions({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: harness.namespace, logger: silentLogger }),
+  );
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { uniqueNamespace } from "@udaconnect/test-support";
 import { startIngestServer, type IngestServer } from "../src/index";
 import { OCCURRED_AT, client, closedPort, transports } from "./harness";
 import { recordingLogger } from "./recording-logger";
+import { ingestOptions } from "./ingest-options";
 
 const UNAVAILABLE_MESSAGE =
   "the event log is unavailable, so the events may not have been recorded; " +
@@ -20,17 +21,19 @@ afterEach(async () => {
 /** A gateway whose only broker address has nothing listening; kafkajs retries are kept small so the test is quick. */
 async function startWithoutKafka(now: () => Date = () => new Date()) {
   const logger = recordingLogger();
-  server = await startIngestServer({
-    auth: "disabled",
-    now,
-    kafkaBrokers: `127.0.0.1:${await closedPort()}`,
-    topicNamespace: uniqueNamespace(),
-    port: 0,
-    logger,
-    appendTimeoutMs: 1_000,
-    shutdownGraceMs: 5_000,
-    kafka: { connectRetries: 0, connectionTimeoutMs: 500, reconnectDelayMs: 100 },
-  });
+  server = await startIngestServer(
+    ingestOptions({
+      auth: "disabled",
+      now,
+      kafkaBrokers: `127.0.0.1:${await closedPort()}`,
+      topicNamespace: uniqueNamespace(),
+      port: 0,
+      logger,
+      appendTimeoutMs: 1_000,
+      shutdownGraceMs: 5_000,
+      kafka: { connectRetries: 0, connectionTimeoutMs: 500, reconnectDelayMs: 100 },
+    }),
+  );
   return { server, logger, ingest: client(transports["gRPC (HTTP/2)"](server.url)) };
 }
 

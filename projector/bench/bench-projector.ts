@@ -21,6 +21,7 @@ import { produceCheckIns, venueCheckIns } from "./bench-data";
 import { loadBenchConfig } from "./config";
 import { copyIntoLikeLocation, measureIndexVariants } from "./bench-sql";
 import { startProjectorProcess } from "./projector-process";
+import { projectorOptions } from "../test/projector-options";
 
 const USAGE = "usage: scripts/bench-projector [--events 200000] [--probes 200]   (DATABASE_URL and KAFKA_BROKERS, else the local PostGIS and Kafka)";
 let parsed;
@@ -93,16 +94,18 @@ try {
 
   say("rebuilding from offset 0");
   const rebuildStart = performance.now();
-  await runRebuild({
-    kafkaBrokers: brokers,
-    databaseUrl: url.toString(),
-    topicNamespace: namespace,
-    groupId: `${namespace}-projector`,
-    graceMs: 0,
-    progressIntervalMs: 1_000,
-    progress: (line) => say(line),
-    logger: silentLogger,
-  });
+  await runRebuild(
+    projectorOptions({
+      kafkaBrokers: brokers,
+      databaseUrl: url.toString(),
+      topicNamespace: namespace,
+      groupId: `${namespace}-projector`,
+      graceMs: 0,
+      progressIntervalMs: 1_000,
+      progress: (line: string) => say(line),
+      logger: silentLogger,
+    }),
+  );
   const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
 
   say(`connection lookup under each index choice (${values.probes} probes)`);

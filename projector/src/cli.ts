@@ -38,10 +38,13 @@ try {
     keysById: keyStore.keysById,
     kafkaBrokers: config.kafkaBrokers,
     kafkaConnection: config.kafkaConnection,
+    createTopics: config.createTopics,
     databaseUrl: config.databaseUrl,
     topicNamespace: config.topicNamespace,
     groupId: config.groupId,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     locationRetention: config.locationRetention,
+    logLevel: config.logLevel,
     graceMs: graceSeconds * 1000,
     progress: (line) => process.stderr.write(`${line}\n`),
     // The projector's own JSON lines would drown the progress: warnings and errors only.

@@ -49,6 +49,7 @@ try {
     topicNamespace: config.topicNamespace,
     groupId: config.groupId,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    logLevel: config.logLevel,
     logger,
     metrics,
     // The consumer will not come back on its own: exit, so that the orchestrator restarts the process.

@@ -1,6 +1,6 @@
 import type { Kafka } from "kafkajs";
-import type { KafkaConnection } from "@udaconnect/kafka-connection";
-import { allTopics, deadLetterTopic, eventTopics, oldestRetained, RETAIN_FOREVER, topicName, type Retention } from "@udaconnect/schemas";
+import { allTopics, deadLetterTopic, eventTopics, oldestRetained, topicName } from "@udaconnect/schemas";
+import type { ProjectorConfig } from "./config";
 import type { Readiness } from "./http/ops-server";
 import { startBatchConsumer } from "./kafka/batch-consumer";
 import { createKafka, requireTopics } from "./kafka/client";
@@ -14,25 +14,18 @@ import { createProjectBatch } from "./postgres/project-batch";
 import { CachedKeyRing, type LoadKeys } from "./keystore/cached-key-ring";
 import type { GenerationTarget } from "./projection/ports";
 
-export interface ProjectorOptions {
-  /** Comma-separated host:port list. */
-  readonly kafkaBrokers: string;
-  /** TLS / SASL towards the brokers; PLAINTEXT by default. */
-  readonly kafkaConnection?: KafkaConnection;
-  /** Default true: create the dead-letter topic when missing; false: require it like the others (Strimzi KafkaTopic). */
-  readonly createTopics?: boolean;
-  readonly databaseUrl: string;
-  /** "" in production; tests give each run its own (see topicName). */
-  readonly topicNamespace: string;
-  /** Consumer group; "udaconnect-projector" by default. */
-  readonly groupId?: string;
-  /** Kafka session timeout; 30 s by default. */
-  readonly sessionTimeoutMs?: number;
-  /** JSON lines on stdout at info level by default. */
+/**
+ * The projector's settings as loadConfig returns them, every one given (a default lives only in
+ * config.ts); the ops server's address and the master keys file are main.ts's.
+ */
+export type ProjectorSettings = Omit<ProjectorConfig, "host" | "port" | "masterKeysFile">;
+
+export type ProjectorOptions = ProjectorSettings & {
+  /** Default: the service's JSON lines on stdout at `logLevel`. */
   readonly logger?: Logger;
   /**
-   * Called when the consumer stopped for good (an error kafkajs does not retry,
-   * e.g. a deleted topic); by default it is only logged. A service exits on it.
+   * Called when the consumer stopped for good (an error retrying cannot cure, e.g. a
+   * deleted topic or a refused authorisation); by default it is only logged. A service exits on it.
    */
   readonly onFatal?: (error: Error) => void;
   /**
@@ -41,12 +34,7 @@ export interface ProjectorOptions {
    * live projector did when it first read the records).
    */
   readonly target?: GenerationTarget;
-  /**
-   * LOCATION_RETENTION; forever by default. Check-ins that occurred before now minus it are not
-   * projected, and (live, createTopics) the topics' retention.ms is set to the declared one.
-   */
-  readonly locationRetention?: Retention;
-  /** The clock of the retention's bound; the system clock by default. */
+  /** The clock of the retention's bound (check-ins older than now minus LOCATION_RETENTION are not projected); the system clock by default. */
   readonly now?: () => Date;
   /**
    * The key store's readers' side (@udaconnect/keystore connectKeyStore().keysById), to open
@@ -56,7 +44,7 @@ export interface ProjectorOptions {
   readonly keysById?: LoadKeys;
   /** Where batches are counted; a fresh registry by default (see Projector.metrics). */
   readonly metrics?: ProjectorMetrics;
-}
+};
 
 export interface Projector {
   /** Ready when the consumer is a group member and the database answers. */
@@ -77,8 +65,8 @@ const CONCURRENCY = 6;
  * topic does not exist.
  */
 export async function startProjector(options: ProjectorOptions): Promise<Projector> {
-  const logger = options.logger ?? createLogger({ service: "projector", level: "info" });
-  const groupId = options.groupId ?? "udaconnect-projector";
+  const logger = options.logger ?? createLogger({ service: "projector", level: options.logLevel });
+  const { groupId, createTopics } = options;
   const topics = allTopics.map((t) => topicName(t, options.topicNamespace));
   const target = options.target ?? { kind: "live" };
   const metrics = options.metrics ?? createProjectorMetrics();
@@ -91,7 +79,6 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   try {
     const kafka = createKafka({ brokers: options.kafkaBrokers, connection: options.kafkaConnection }, "udaconnect-projector", logger);
     const deadLetterName = topicName(deadLetterTopic, options.topicNamespace);
-    const createTopics = options.createTopics ?? true;
     await requireTopics(kafka, target.kind === "live" && !createTopics ? [...topics, deadLetterName] : topics);
     if (target.kind === "live" && createTopics) {
       await reconcileTopicRetention(kafka, options, logger);
@@ -103,13 +90,13 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       kafka,
       groupId,
       topics,
-      sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+      sessionTimeoutMs: options.sessionTimeoutMs,
       concurrency: CONCURRENCY,
       projectBatch: createProjectBatch(db, {
         target,
         ...(deadLetters ? { deadLetter: deadLetters.deadLetter } : {}),
         ...(options.keysById ? { keys: new CachedKeyRing(options.keysById) } : {}),
-        oldestKept: () => oldestRetained(options.locationRetention ?? RETAIN_FOREVER, (options.now ?? (() => new Date()))()),
+        oldestKept: () => oldestRetained(options.locationRetention, (options.now ?? (() => new Date()))()),
       }),
       readCheckpoints: (t) => readGenerationCheckpoints(db, target, t),
       logger,
@@ -139,7 +126,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
 
 /** Sets the event topics' retention.ms to the declared one (LOCATION_RETENTION) where it differs. */
 async function reconcileTopicRetention(kafka: Kafka, options: ProjectorOptions, logger: Logger): Promise<void> {
-  const topics = eventTopics(options.locationRetention ?? RETAIN_FOREVER);
+  const topics = eventTopics(options.locationRetention);
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -15,6 +15,7 @@ import { locationRecorded } from "./events";
 import { produce } from "./kafka-fixtures";
 import { linesOf } from "./log-lines";
 import { projectorTest, type Projectors, type ProjectorTopics } from "./projector-test";
+import { projectorOptions } from "./projector-options";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const brokers = inject("kafkaBrokers");
@@ -83,18 +84,20 @@ describe("LOCATION_RETENTION", () => {
       await project(projectors, RETAIN_FOREVER);
       expect(await eventIds(readModels.db)).toEqual([uuid(1), uuid(2), uuid(3), uuid(4)]);
 
-      const outcome = await runRebuild({
-        kafkaBrokers: brokers,
-        databaseUrl: readModels.url,
-        topicNamespace: topics.namespace,
-        groupId: `projector-${topics.namespace}`,
-        locationRetention: ONE_DAY,
-        now: () => NOW,
-        graceMs: 0,
-        progressIntervalMs: 100,
-        progress: () => {},
-        logger: silentLogger,
-      });
+      const outcome = await runRebuild(
+        projectorOptions({
+          kafkaBrokers: brokers,
+          databaseUrl: readModels.url,
+          topicNamespace: topics.namespace,
+          groupId: `projector-${topics.namespace}`,
+          locationRetention: ONE_DAY,
+          now: () => NOW,
+          graceMs: 0,
+          progressIntervalMs: 100,
+          progress: () => {},
+          logger: silentLogger,
+        }),
+      );
 
       expect(outcome).toMatchObject({ kind: "switched", generation: 2 });
       expect(await eventIds(readModels.db)).toEqual([uuid(3), uuid(4)]);

@@ -6,6 +6,7 @@ import { startProjector, type Projector, type ProjectorOptions } from "../src/in
 import { endOffsets, type PartitionOffset } from "./kafka-fixtures";
 import { collectingLogger, type LogLine } from "./log-lines";
 import { readCheckpointRows } from "./read-model";
+import { projectorOptions } from "./projector-options";
 
 /** A topic namespace of the test's own, its persons and locations topics created. */
 export interface ProjectorTopics {
@@ -51,14 +52,16 @@ export const projectorTest = testWithReadModels().extend<{ topics: ProjectorTopi
         start: async (options = {}) => {
           const { logger, lines } = collectingLogger();
           const groupId = options.groupId ?? `projector-${topics.namespace}`;
-          const projector = await startProjector({
-            ...options,
-            kafkaBrokers: brokers,
-            databaseUrl: readModels.url,
-            topicNamespace: topics.namespace,
-            groupId,
-            logger,
-          });
+          const projector = await startProjector(
+            projectorOptions({
+              ...options,
+              kafkaBrokers: brokers,
+              databaseUrl: readModels.url,
+              topicNamespace: topics.namespace,
+              groupId,
+              logger,
+            }),
+          );
           running.push(projector);
           return { projector, lines, groupId };
         },

@@ -11,6 +11,7 @@ import { committedOffsets, consumeRecords, produce } from "./kafka-fixtures";
 import { collectingLogger, linesOf } from "./log-lines";
 import { projectorTest } from "./projector-test";
 import { readCheckpointRows, readLocations, readPersons } from "./read-model";
+import { projectorOptions } from "./projector-options";
 
 const brokers = inject("kafkaBrokers");
 const at = (iso: string) => new Date(iso);
@@ -295,7 +296,7 @@ describe("projector", () => {
     const missing = uniqueNamespace();
 
     await expect(
-      startProjector({ kafkaBrokers: brokers, databaseUrl: readModels.url, topicNamespace: missing, logger: collectingLogger().logger }),
+      startProjector(projectorOptions({ kafkaBrokers: brokers, databaseUrl: readModels.url, topicNamespace: missing, logger: collectingLogger().logger })),
     ).rejects.toThrow(`Kafka topics do not exist: ${missing}.udaconnect.persons.v1, ${missing}.udaconnect.locations.v1.`);
   });
 

@@ -10,6 +10,7 @@ import { consumerGroups, produce } from "./kafka-fixtures";
 import { projectorTest, type ProjectorTopics } from "./projector-test";
 import { readLocations } from "./read-model";
 import { rebuild } from "./rebuild-fixtures";
+import { queryApiOptions } from "@udaconnect/query-api/test-options";
 
 const brokers = inject("kafkaBrokers");
 const PERSONS = 10;
@@ -62,7 +63,7 @@ describe("rebuild", () => {
       await givenAVenue(topics);
       await projectors.start();
       await projectors.caughtUp();
-      api = await startQueryApi({ databaseUrl: readModels.url, port: 0, auth: "disabled" });
+      api = await startQueryApi(queryApiOptions({ databaseUrl: readModels.url, port: 0, auth: "disabled" }));
       // The /v1 lookup runs prepared statements, planned once per connection: they must follow the switch.
       const paths = [
         "/api/persons",

@@ -1,8 +1,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import { createLogger } from "@udaconnect/observability";
-import type { LogLevel } from "./config";
+import type { LogLevel, QueryApiConfig } from "./config";
 import type { EndOffsetsReader } from "./kafka/end-offsets";
-import { requireLegacyReader, requireToken, type Authentication, type LegacyApiAuth } from "./http/access";
+import { requireLegacyReader, requireToken, type Authentication } from "./http/access";
 import { consistencyGate } from "./http/consistency-gate";
 import { connectionSchema, locationSchema, registerConnectionsRoutes } from "./http/legacy-connections-routes";
 import { clientErrorHandler } from "./http/client-errors";
@@ -28,25 +28,18 @@ import { checkpointsCover, newestCheckInAt, projectedPartitions } from "./postgr
 import { pingDatabase, type ReadModelClient } from "./postgres/create-database";
 import { projectionLagProblem, projectionStatusReader } from "./projection/read-projection-status";
 
-export interface AppDependencies {
+/** What the app takes of query-api's settings, as loadConfig returns them (a default lives only in config.ts). */
+export type AppSettings = Pick<QueryApiConfig, "consistencyWaitMs" | "readyMaxLag" | "corsOrigins" | "rateLimitPerMinute" | "legacyApiAuth">;
+
+export interface AppDependencies extends AppSettings {
   /** The read models: Kysely for most routes, and its pool for the /v1 connections lookup. */
   readonly readModels: ReadModelClient;
   /** Bearer-token verification, or "disabled" (everyone reads everything, legacy /api included). */
   readonly auth: Authentication;
   /** Omitted: no logging (tests). */
   readonly logLevel?: LogLevel;
-  /** How long a read with consistent_with waits for the projection; default 5000 ms. */
-  readonly consistencyWaitMs?: number;
   /** End of the log of the projected topics; omitted: end offsets unknown, readiness ignores lag. */
   readonly kafka?: { readonly endOffsets: EndOffsetsReader; readonly topics: readonly string[] };
-  /** /readyz fails when more records than this wait to be projected (only with kafka); default 10000. */
-  readonly readyMaxLag?: number;
-  /** Allowed CORS origins ("*" for any); default none. */
-  readonly corsOrigins?: readonly string[];
-  /** Requests per minute per token; omitted or 0: no limit. */
-  readonly rateLimitPerMinute?: number;
-  /** What the original's /api routes ask of a caller; default "bearer" (the same tokens as /v1). */
-  readonly legacyApiAuth?: LegacyApiAuth;
   /** The ingest gateway behind POST /api/persons and /api/locations; omitted: they answer 501. */
   readonly ingest?: IngestForWrites;
 }
@@ -72,11 +65,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   }
   registerErrorHandling(app);
   // Before any route: @fastify/swagger collects the routes registered after it.
-  const mode = deps.legacyApiAuth ?? "bearer";
+  const mode = deps.legacyApiAuth;
   await registerOpenApi(app, { authDisabled: auth === "disabled" });
-  await registerCors(app, deps.corsOrigins ?? []);
-  if ((deps.rateLimitPerMinute ?? 0) > 0) {
-    await registerRateLimit(app, { perMinute: deps.rateLimitPerMinute ?? 0 });
+  await registerCors(app, deps.corsOrigins);
+  if (deps.rateLimitPerMinute > 0) {
+    await registerRateLimit(app, { perMinute: deps.rateLimitPerMinute });
   }
   registerMetrics(app);
   registerEtags(app);
@@ -86,7 +79,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     endOffsets: deps.kafka === undefined ? undefined : { fetch: deps.kafka.endOffsets.fetchEndOffsets, topics: deps.kafka.topics },
     onKafkaError: (error) => app.log.warn({ err: error }, "end offsets unknown: Kafka did not answer"),
   });
-  const maxLag = BigInt(deps.readyMaxLag ?? 10_000);
+  const maxLag = BigInt(deps.readyMaxLag);
   registerHealthRoutes(app, async () => {
     try {
       await pingDatabase(db);
@@ -96,7 +89,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     }
     return deps.kafka === undefined ? undefined : projectionLagProblem(readStatus, maxLag);
   });
-  const consistency = consistencyGate((positions) => checkpointsCover(db, positions), deps.consistencyWaitMs ?? 5_000);
+  const consistency = consistencyGate((positions) => checkpointsCover(db, positions), deps.consistencyWaitMs);
   // The original's routes: the same rules as /v1, or open to callers without a token (LEGACY_API_AUTH=open).
   const security = legacySecurity(mode);
   await app.register(async (legacy) => {

@@ -1,48 +1,25 @@
 import { readFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { allTopics, topicName } from "@udaconnect/schemas";
-import type { LogLevel } from "./config";
+import type { LogLevel, QueryApiConfig } from "./config";
 import { buildApp } from "./app";
-import type { Authentication, LegacyApiAuth } from "./http/access";
+import type { Authentication } from "./http/access";
 import type { IngestForWrites } from "./http/legacy-write-routes";
 import { connectIngestWrites } from "./ingest-client/connect-ingest-writes";
 import { createEndOffsetsReader, type EndOffsetsReader } from "./kafka/end-offsets";
 import { createDatabase } from "./postgres/create-database";
 
-export interface QueryApiOptions {
-  readonly databaseUrl: string;
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** Default 8080; 0 picks a free port. */
-  readonly port?: number;
-  /** Omitted: no logging. */
-  readonly logLevel?: LogLevel;
-  /** Bearer-token verification, or "disabled". No default: running without auth is a decision. */
+/**
+ * What query-api starts with: its settings as loadConfig returns them, every one given (a
+ * default lives only in config.ts), with a token verifier instead of the JWKS file.
+ */
+export type QueryApiOptions = Omit<QueryApiConfig, "auth" | "logLevel"> & {
+  /** Bearer-token verification, or "disabled". */
   readonly auth: Authentication;
-  readonly consistencyWaitMs?: number;
-  /** Comma-separated host:port list; omitted: /v1/projection/status reports end offsets as unknown. */
-  readonly kafkaBrokers?: string;
-  /** TLS / SASL towards the brokers; default PLAINTEXT. */
-  readonly kafkaConnection?: KafkaConnection;
-  /** Namespace of the projected topics (as the projector's TOPIC_NAMESPACE); default "". */
-  readonly topicNamespace?: string;
-  readonly readyMaxLag?: number;
-  readonly corsOrigins?: readonly string[];
-  /** Default 0: no limit. */
-  readonly rateLimitPerMinute?: number;
-  /** A request must arrive in full within this time, else 408 and the connection closes; default 30 s (Fastify's own default is none). */
-  readonly requestTimeoutMs?: number;
-  /** The request line and headers must arrive within this time (at most requestTimeoutMs); default 10 s. */
-  readonly headersTimeoutMs?: number;
-  /** Default "bearer": the original's /api routes need the same tokens as /v1. */
-  readonly legacyApiAuth?: LegacyApiAuth;
-  /** The ingest gateway's base URL for POST /api/persons and /api/locations; omitted: they answer 501. */
-  readonly ingestUrl?: string;
-  /** A file holding query-api's own token for ingest (read at each such write, so it can be renewed in place). */
-  readonly ingestTokenFile?: string;
-}
+  /** Omitted: no logging (tests). */
+  readonly logLevel?: LogLevel;
+};
 
 export interface RunningQueryApi {
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -64,13 +41,12 @@ export async function startQueryApi(options: QueryApiOptions): Promise<RunningQu
     }
   };
   try {
-    const namespace = options.topicNamespace ?? "";
     const app = await buildApp({
       readModels,
       auth: options.auth,
       logLevel: options.logLevel,
       consistencyWaitMs: options.consistencyWaitMs,
-      kafka: endOffsets === undefined ? undefined : { endOffsets, topics: allTopics.map((t) => topicName(t, namespace)) },
+      kafka: endOffsets === undefined ? undefined : { endOffsets, topics: allTopics.map((t) => topicName(t, options.topicNamespace)) },
       readyMaxLag: options.readyMaxLag,
       corsOrigins: options.corsOrigins,
       rateLimitPerMinute: options.rateLimitPerMinute,
@@ -78,8 +54,8 @@ export async function startQueryApi(options: QueryApiOptions): Promise<RunningQu
       ingest: ingestForWrites(options),
     });
     limitSlowClients(app.server, options);
-    const host = options.host ?? "127.0.0.1";
-    await app.listen({ host, port: options.port ?? 8080 });
+    const { host } = options;
+    await app.listen({ host, port: options.port });
     const { port } = app.server.address() as AddressInfo;
     return {
       url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
@@ -114,8 +90,8 @@ function ingestForWrites(options: QueryApiOptions): IngestForWrites | undefined 
  * with a 408 once these times pass. Set before listening: Node starts its checks then.
  */
 function limitSlowClients(server: Server, options: QueryApiOptions): void {
-  const requestTimeout = options.requestTimeoutMs ?? 30_000;
-  const headersTimeout = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout);
+  const requestTimeout = options.requestTimeoutMs;
+  const headersTimeout = Math.min(options.headersTimeoutMs, requestTimeout);
   server.requestTimeout = requestTimeout;
   server.headersTimeout = headersTimeout;
   // Node looks for expired requests this often (default 30 s, which would stretch short timeouts).

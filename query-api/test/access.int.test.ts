@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support"
 import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { givenPersons } from "./given";
+import { appDependencies } from "./query-api-options";
 
 const PAM = { id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" };
 const TACO = { id: "5", first_name: "Taco", last_name: "Fargo", company_name: "Alpha Omega Upholstery" };
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const keys = await generateSigningKeyPair("k1");
   sign = await createSigner(keys.privateKey);
   stranger = await createSigner((await generateSigningKeyPair("k1")).privateKey);
-  app = await buildApp({ readModels: t, auth: createVerifier(keys.keySet), rateLimitPerMinute: 3, corsOrigins: ["http://frontend.test"] });
+  app = await buildApp(appDependencies({ readModels: t, auth: createVerifier(keys.keySet), rateLimitPerMinute: 3, corsOrigins: ["http://frontend.test"] }));
 });
 
 afterAll(async () => {

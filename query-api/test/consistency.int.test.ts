@@ -8,6 +8,7 @@ import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { createEndOffsetsReader, type EndOffsetsReader } from "../src/kafka/end-offsets";
 import { givenLocation, givenPersons } from "./given";
+import { appDependencies } from "./query-api-options";
 
 const PAM = { id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" };
 
@@ -17,7 +18,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   await givenPersons(t.db, [PAM]);
-  app = await buildApp({ readModels: t, auth: "disabled", consistencyWaitMs: 300 });
+  app = await buildApp(appDependencies({ readModels: t, auth: "disabled", consistencyWaitMs: 300 }));
 });
 
 afterAll(async () => {
@@ -96,7 +97,7 @@ describe("GET /v1/projection/status and /readyz against a real Kafka", () => {
       await producer.close();
     }
     reader = createEndOffsetsReader(brokers.split(","));
-    withKafka = await buildApp({ readModels: t, auth: "disabled", kafka: { endOffsets: reader, topics: [topic] }, readyMaxLag: 2 });
+    withKafka = await buildApp(appDependencies({ readModels: t, auth: "disabled", kafka: { endOffsets: reader, topics: [topic] }, readyMaxLag: 2 }));
   });
 
   afterAll(async () => {
@@ -129,7 +130,9 @@ describe("GET /v1/projection/status and /readyz against a real Kafka", () => {
 
   it("reports end offsets as unknown, and stays ready, while Kafka does not answer", async () => {
     const unreachable = createEndOffsetsReader(["127.0.0.1:1"]);
-    const withoutBroker = await buildApp({ readModels: t, auth: "disabled", kafka: { endOffsets: unreachable, topics: [topic] }, readyMaxLag: 2 });
+    const withoutBroker = await buildApp(
+      appDependencies({ readModels: t, auth: "disabled", kafka: { endOffsets: unreachable, topics: [topic] }, readyMaxLag: 2 }),
+    );
     try {
       await givenCheckpoint(topic, 0, 0);
       const status = await withoutBroker.inject({ url: "/v1/projection/status" });

@@ -3,6 +3,7 @@ import { testWithReadModels } from "@udaconnect/test-support/fixtures";
 import { buildApp, type AppDependencies } from "../src/app";
 import { createDatabase, type DatabaseOptions, type ReadModelDatabase } from "../src/postgres/create-database";
 import { startQueryApi, type QueryApiOptions, type RunningQueryApi } from "../src/server";
+import { appDependencies, queryApiOptions } from "./query-api-options";
 
 /** Builds another app on the test's read models, with other dependencies than `app` has. */
 export type BuildAppWith = (deps?: Partial<AppDependencies>) => Promise<FastifyInstance>;
@@ -27,7 +28,7 @@ export const apiTest = testWithReadModels({ client: createDatabase }).extend<{
   connectDatabase: ConnectDatabase;
 }>({
   app: async ({ readModels }, use) => {
-    const app = await buildApp({ readModels, auth: "disabled" });
+    const app = await buildApp(appDependencies({ readModels, auth: "disabled" }));
     try {
       await use(app);
     } finally {
@@ -38,7 +39,7 @@ export const apiTest = testWithReadModels({ client: createDatabase }).extend<{
     const apps: FastifyInstance[] = [];
     try {
       await use(async (deps = {}) => {
-        const app = await buildApp({ readModels, auth: "disabled", ...deps });
+        const app = await buildApp(appDependencies({ readModels, auth: "disabled", ...deps }));
         apps.push(app);
         return app;
       });
@@ -50,7 +51,7 @@ export const apiTest = testWithReadModels({ client: createDatabase }).extend<{
     const servers: RunningQueryApi[] = [];
     try {
       await use(async (options: Parameters<StartServer>[0] = {}) => {
-        const server = await startQueryApi({ auth: "disabled", ...options, databaseUrl: readModels.url, port: 0 });
+        const server = await startQueryApi(queryApiOptions({ auth: "disabled", ...options, databaseUrl: readModels.url, port: 0 }));
         servers.push(server);
         return server;
       });

@@ -7,6 +7,7 @@ import { buildApp, type AppDependencies } from "../src/app";
 import type { IngestOutcome, IngestWrites, LocationCheckIn, PersonRegistration } from "../src/ingest-client/ingest-writes";
 import { createDatabase } from "../src/postgres/create-database";
 import { givenLocation, givenPersons } from "./given";
+import { appDependencies } from "./query-api-options";
 
 /**
  * The original's routes on one base URL, against a fake of query-api's own port to ingest
@@ -63,7 +64,7 @@ afterAll(async () => {
 });
 
 async function app(deps: Partial<AppDependencies> = {}): Promise<FastifyInstance> {
-  const built = await buildApp({ readModels: t, auth: verify, ...deps });
+  const built = await buildApp(appDependencies({ readModels: t, auth: verify, ...deps }));
   apps.push(built);
   return built;
 }

@@ -12,6 +12,7 @@ import { createSigner, createVerifier, generateSigningKeyPair } from "@udaconnec
 import { createTestDatabase, freePort, inheritedEnv, testMasterKeysFile, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
+import { queryApiOptions } from "./query-api-options";
 
 /**
  * Walks the served OpenAPI document with authentication on, as deployed: for every operation,
@@ -64,7 +65,7 @@ beforeAll(async () => {
   keyDir = await mkdtemp(join(tmpdir(), "udaconnect-conformance-"));
   await writeFile(join(keyDir, "jwks.json"), JSON.stringify(keys.keySet));
   const ingestUrl = await startIngest(join(keyDir, "jwks.json"));
-  api = await startQueryApi({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet), ingestUrl });
+  api = await startQueryApi(queryApiOptions({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet), ingestUrl }));
   document = (await (await fetch(`${api.url}/openapi.json`)).json()) as typeof document;
   ajv.addSchema({ $id: DOC_ID, components: document.components });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildApp, type AppDependencies } from "../src/app";
 import { createDatabase } from "../src/postgres/create-database";
+import { appDependencies } from "./query-api-options";
 
 /**
  * Walks the served OpenAPI document and fails on any operation that does not say the truth
@@ -30,7 +31,7 @@ const VERIFY: AppDependencies["auth"] = async () => ({ subject: "unused", role: 
 
 async function documentOf(deps: Partial<AppDependencies> = {}): Promise<Document> {
   const db = createDatabase("postgres://nobody@127.0.0.1:1/none");
-  const app = await buildApp({ readModels: db, auth: VERIFY, ...deps });
+  const app = await buildApp(appDependencies({ readModels: db, auth: VERIFY, ...deps }));
   try {
     await app.ready();
     return app.swagger() as unknown as Document;

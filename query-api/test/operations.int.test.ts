@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support"
 import { buildApp } from "../src/app";
 import { createDatabase } from "../src/postgres/create-database";
 import { apiTest } from "./fixtures";
+import { appDependencies } from "./query-api-options";
 
 // Port 1 on loopback refuses connections at once: a database that is down.
 const DATABASE_DOWN = "postgres://udaconnect@127.0.0.1:1/udaconnect";
@@ -20,7 +21,7 @@ let app: FastifyInstance;
 // or broken build their own apps with apiTest's fixtures.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-  app = await buildApp({ readModels: t, auth: "disabled" });
+  app = await buildApp(appDependencies({ readModels: t, auth: "disabled" }));
 });
 
 afterAll(async () => {

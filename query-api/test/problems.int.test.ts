@@ -8,6 +8,7 @@ import { buildApp } from "../src/app";
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { apiTest } from "./fixtures";
 import { givenLocation, givenPersons } from "./given";
+import { appDependencies, queryApiOptions } from "./query-api-options";
 
 const DISTANCE_RULE = "distance must be a decimal number of metres above 0 and at most 10000 (e.g. 5 or 2.5)";
 const PERSON_ID_RULE = 'path parameter person_id must match pattern "^[A-Za-z0-9_-]{1,64}$"';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
   await givenPersons(t.db, [{ id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" }]);
   await givenLocation(t.db, { personId: "1", latitude: 35.0585136, longitude: -106.5719566, at: "2020-08-15T10:37:06.000Z" });
-  app = await buildApp({ readModels: t, auth: "disabled" });
+  app = await buildApp(appDependencies({ readModels: t, auth: "disabled" }));
 });
 
 afterAll(async () => {
@@ -154,7 +155,7 @@ describe("a known path asked with another method", () => {
 describe("requests Node's HTTP parser refuses, over a real socket", () => {
   let api: RunningQueryApi;
   beforeAll(async () => {
-    api = await startQueryApi({ auth: "disabled", databaseUrl: t.url, port: 0 });
+    api = await startQueryApi(queryApiOptions({ auth: "disabled", databaseUrl: t.url, port: 0 }));
   });
   afterAll(async () => {
     await api.close();

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support"
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenPersons } from "./given";
 import { pageTest } from "./page-test";
+import { queryApiOptions } from "./query-api-options";
 
 /**
  * Swagger UI's "Try it out" as a person uses it under ./scripts/up (auth on): "Authorize" with
@@ -22,7 +23,7 @@ beforeAll(async () => {
   await givenPersons(t.db, [{ id: "5", first_name: "Taco", last_name: "Fargo", company_name: "Alpha Omega Upholstery" }]);
   const keys = await generateSigningKeyPair("swagger-ui");
   token = await (await createSigner(keys.privateKey))({ subject: "docs-analyst", role: "analyst" });
-  api = await startQueryApi({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet) });
+  api = await startQueryApi(queryApiOptions({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet) }));
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { findEncounters } from "../src/encounters/find-encounters";
 import { givenLocation, givenPersons, metresBetween } from "./given";
+import { appDependencies } from "./query-api-options";
 
 const PAM = { id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" };
 const TACO = { id: "5", first_name: "Taco", last_name: "Fargo", company_name: "Alpha Omega Upholstery" };
@@ -34,7 +35,7 @@ let edgeDistance: number;
 // Read-only after setup: the file's tests share one database.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-  app = await buildApp({ readModels: t, auth: "disabled" });
+  app = await buildApp(appDependencies({ readModels: t, auth: "disabled" }));
   await givenPersons(t.db, [PAM, TACO, FRANK, PAUL, OTTO, EDGE]);
   const at = (personId: string, where: typeof HERE, time: string) => givenLocation(t.db, { personId, ...where, at: time });
   await at("1", HERE, "2020-03-10T00:01:00.000Z");

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "@udaconnect/test-support"
 import { createDatabase } from "../src/postgres/create-database";
 import { buildApp } from "../src/app";
 import { givenLocation, givenPersons } from "./given";
+import { appDependencies } from "./query-api-options";
 
 const PAM = { id: "1", first_name: "Pam", last_name: "Trexler", company_name: "Hampton, Hampton and McQuill" };
 const TACO = { id: "5", first_name: "Taco", last_name: "Fargo", company_name: "Alpha Omega Upholstery" };
@@ -19,7 +20,7 @@ let checkIns: string[];
 // Read-only after setup: the file's tests share one database.
 beforeAll(async () => {
   t = await createTestDatabase(inject("databaseUrl"), { client: createDatabase });
-  app = await buildApp({ readModels: t, auth: "disabled" });
+  app = await buildApp(appDependencies({ readModels: t, auth: "disabled" }));
   await givenPersons(t.db, [PAM, TACO, ADA, ALAN, PERCENT]);
   checkIns = [];
   for (const [at, accuracyM] of [

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase, loadTestEnvironment } from "@uda
 import { startQueryApi, type RunningQueryApi } from "../src/server";
 import { givenLocation, givenPersons } from "./given";
 import { pageTest } from "./page-test";
+import { queryApiOptions } from "./query-api-options";
 
 /** SCREENSHOT_DIR keeps a picture of the page. */
 const { screenshotDir } = loadTestEnvironment();
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await at("6", 35.0585136, -106.5719566, "2020-03-10T12:00:00.000Z"); // same spot, two hours later: not met
   const keys = await generateSigningKeyPair("web");
   sign = await createSigner(keys.privateKey);
-  api = await startQueryApi({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet) });
+  api = await startQueryApi(queryApiOptions({ databaseUrl: t.url, port: 0, auth: createVerifier(keys.keySet) }));
 });
 
 afterAll(async () => {

@@ -5,6 +5,9 @@ import { createLogger } from "@udaconnect/observability";
 import { startProjector } from "@udaconnect/projector";
 import { startQueryApi, type QueryApiOptions } from "@udaconnect/query-api";
 import { createTestDatabase, eventually, type TestDatabase } from "@udaconnect/test-support";
+import { ingestOptions } from "@udaconnect/ingest/test-options";
+import { projectorOptions } from "@udaconnect/projector/test-options";
+import { queryApiOptions } from "@udaconnect/query-api/test-options";
 
 export interface RunningPipeline {
   readonly ingestUrl: string;
@@ -48,29 +51,33 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
   const auth = options.auth === "off" ? "disabled" : createVerifier(keySet);
   const sign = await createSigner(privateKey);
   // Services log only what would explain a failure; tests read their results, not their logs.
-  const ingest = await startIngestServer({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger, auth, ...options.ingest });
+  const ingest = await startIngestServer(ingestOptions({ kafkaBrokers, topicNamespace, port: 0, logger: silentLogger, auth, ...options.ingest }));
   // The gateway creates the topics once it reaches Kafka; the projector needs them.
   await eventually(() => {
     if (!ingest.isReady()) throw new Error("ingest is not ready");
   });
-  const projector = await startProjector({
-    kafkaBrokers,
-    databaseUrl: database.url,
-    topicNamespace,
-    groupId: `${topicNamespace}-projector`,
-    logger: createLogger({ service: "projector", level: "warn" }),
-  });
+  const projector = await startProjector(
+    projectorOptions({
+      kafkaBrokers,
+      databaseUrl: database.url,
+      topicNamespace,
+      groupId: `${topicNamespace}-projector`,
+      logger: createLogger({ service: "projector", level: "warn" }),
+    }),
+  );
   // The original's writes (POST /api/persons, /api/locations) go to this ingest; end offsets of this namespace
   // make /v1/projection/status show what the log holds.
-  const queryApi = await startQueryApi({
-    databaseUrl: database.url,
-    port: 0,
-    auth,
-    ingestUrl: ingest.url,
-    kafkaBrokers,
-    topicNamespace,
-    ...options.queryApi,
-  });
+  const queryApi = await startQueryApi(
+    queryApiOptions({
+      databaseUrl: database.url,
+      port: 0,
+      auth,
+      ingestUrl: ingest.url,
+      kafkaBrokers,
+      topicNamespace,
+      ...options.queryApi,
+    }),
+  );
   return {
     ingestUrl: ingest.url,
     queryApiUrl: queryApi.url,

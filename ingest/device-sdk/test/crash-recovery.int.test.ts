@@ -6,6 +6,8 @@ import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/
 import { startProjector, type Projector } from "@udaconnect/projector";
 import { createTestDatabase, createTopics, eventually, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
 import { startDevice } from "./processes";
+import { ingestOptions } from "@udaconnect/ingest/test-options";
+import { projectorOptions } from "@udaconnect/projector/test-options";
 
 let gateway: IngestServer;
 let database: TestDatabase;
@@ -15,9 +17,9 @@ beforeAll(async () => {
   const brokers = inject("kafkaBrokers");
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
-  gateway = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger });
+  gateway = await startIngestServer(ingestOptions({ auth: "disabled", kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger }));
   database = await createTestDatabase(inject("databaseUrl"));
-  projector = await startProjector({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, logger: silentLogger });
+  projector = await startProjector(projectorOptions({ kafkaBrokers: brokers, databaseUrl: database.url, topicNamespace: namespace, logger: silentLogger }));
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { silentLogger, startIngestServer, type IngestServer } from "@udaconnect/
 import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { decodeConsistencyToken } from "@udaconnect/schemas";
 import { createDeviceClient, memoryStorage, mergeConsistencyTokens, type BatchAcknowledgement, type DeviceClient, type DeviceReport } from "../src/index";
+import { ingestOptions } from "@udaconnect/ingest/test-options";
 
 let gateway: IngestServer | undefined;
 let device: DeviceClient | undefined;
@@ -18,7 +19,7 @@ async function startGateway(auth: Parameters<typeof startIngestServer>[0]["auth"
   const brokers = inject("kafkaBrokers");
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
-  return startIngestServer({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger, auth });
+  return startIngestServer(ingestOptions({ kafkaBrokers: brokers, topicNamespace: namespace, port: 0, logger: silentLogger, auth }));
 }
 
 describe("the device client, with no gateway reachable", () => {

@@ -5,6 +5,7 @@ import { createTestDatabase, createTopics, eventually, freePort, testMasterKeysF
 import { TopicReader } from "../../test/topic-reader";
 import { createDeviceClient, memoryStorage, type DeviceClient, type QueueStorage } from "../src/index";
 import { startGatewayProcess } from "./processes";
+import { ingestOptions } from "@udaconnect/ingest/test-options";
 
 let device: DeviceClient | undefined;
 let gateway: IngestServer | undefined;
@@ -70,7 +71,7 @@ describe("a gateway draining on SIGTERM", () => {
     const inTopicNow = await inTopic();
     expect(acknowledgedByFirst.length).toBeLessThan(COUNT);
     expect(acknowledgedByFirst.filter((id) => !inTopicNow.has(id))).toEqual([]);
-    gateway = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, topicNamespace: namespace, port, logger: silentLogger });
+    gateway = await startIngestServer(ingestOptions({ auth: "disabled", kafkaBrokers: brokers, topicNamespace: namespace, port, logger: silentLogger }));
     expect(await device.flush(30_000)).toBe(true);
     const delivered = await inTopic();
     expect(ids.filter((id) => id === undefined || !delivered.has(id))).toEqual([]);

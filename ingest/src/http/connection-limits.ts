@@ -20,13 +20,6 @@ export interface ConnectionLimits {
   readonly longLivedPaths: readonly string[];
 }
 
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = Object.freeze({
-  maxConcurrentStreams: 100,
-  requestTimeoutMs: 60_000,
-  idleTimeoutMs: 120_000,
-  longLivedPaths: [],
-});
-
 /** Node's own default wait for a request's headers; shorter when the whole request must arrive sooner. */
 const HEADERS_TIMEOUT_MS = 60_000;
 

@@ -3,7 +3,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import { once } from "node:events";
 import { createServer as createPolyglotServer, type Server as PolyglotServer } from "@httptoolkit/httpolyglot";
-import { DEFAULT_CONNECTION_LIMITS, http1Options, http2Options, limitRequestTime, type ConnectionLimits } from "./connection-limits";
+import { http1Options, http2Options, limitRequestTime, type ConnectionLimits } from "./connection-limits";
 import { InFlightCalls } from "./in-flight-calls";
 import type { NodeHandlerFn } from "./node-handler";
 import { OpenSockets } from "./open-sockets";
@@ -30,12 +30,7 @@ export interface DualProtocolServer {
  * Our own TCP server in front of it keeps the connections, so that shutdown can end them and a
  * connection that never speaks is dropped.
  */
-export async function listenDualProtocol(
-  handler: NodeHandlerFn,
-  host: string,
-  port: number,
-  limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
-): Promise<DualProtocolServer> {
+export async function listenDualProtocol(handler: NodeHandlerFn, host: string, port: number, limits: ConnectionLimits): Promise<DualProtocolServer> {
   const calls = new InFlightCalls();
   const track: NodeHandlerFn = (req, res) => {
     if (req instanceof http2.Http2ServerRequest) {

@@ -1,13 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { dropGeneration, homeSchemaOf, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
-import type { KafkaConnection } from "@udaconnect/kafka-connection";
 import { sql } from "kysely";
-import { allTopics, topicName, type Retention } from "@udaconnect/schemas";
+import { allTopics, topicName } from "@udaconnect/schemas";
 import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
 import type { Logger } from "@udaconnect/observability";
 import { createDatabase } from "../postgres/database";
 import type { LoadKeys } from "../keystore/cached-key-ring";
-import { startProjector } from "../start-projector";
+import { startProjector, type ProjectorSettings } from "../start-projector";
 import { formatProgress, progressOf, type ProgressSample } from "./progress";
 import { candidateGeneration, consumedBy, dropExpiredGenerations } from "./rebuild-state";
 
@@ -15,19 +14,11 @@ export const REBUILD_LOCK = "udaconnect.read-model.rebuild";
 
 const SWITCH_WITHIN_RECORDS = 2_000n;
 
-export interface RebuildOptions {
-  readonly kafkaBrokers: string;
-  /** TLS / SASL towards the brokers; PLAINTEXT by default. */
-  readonly kafkaConnection?: KafkaConnection;
-  readonly databaseUrl: string;
+/** The projector's settings (its groupId is the live group's), and what only a rebuild has. */
+export type RebuildOptions = ProjectorSettings & {
   /** Opens sealed personal fields (docs/erasure.md): a destroyed key's events project as "erased", nothing personal. */
   readonly keysById?: LoadKeys;
-  readonly topicNamespace: string;
-  /** The live projector's group; the rebuild consumes as `<groupId>-rebuild-<generation>` (deleted after the switch). */
-  readonly groupId: string;
-  /** LOCATION_RETENTION: the new generation holds only the check-ins it keeps; forever by default. */
-  readonly locationRetention?: Retention;
-  /** The clock of the retention's bound; the system clock by default. */
+  /** The clock of the retention's bound (the new generation holds only the check-ins LOCATION_RETENTION keeps); the system clock by default. */
   readonly now?: () => Date;
   /** How long the previous generation is kept after the switch (for a look back, or a switch back by hand). */
   readonly graceMs: number;
@@ -37,7 +28,7 @@ export interface RebuildOptions {
   readonly logger: Logger;
   /** Aborting stops the rebuild where it is: running it again resumes the same generation. */
   readonly signal?: AbortSignal;
-}
+};
 
 export type RebuildOutcome =
   | { readonly kind: "switched"; readonly generation: number; readonly previous: number | undefined; readonly dropped: boolean }
@@ -86,16 +77,20 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
   const { generation, resumed } = await candidateGeneration(db);
   options.progress(`rebuild: ${resumed ? "resuming" : "building"} generation ${generation}`);
   const groupId = `${options.groupId}-rebuild-${generation}`;
+  // The rebuild's own group, consuming as `<groupId>-rebuild-<generation>` (deleted after the switch).
   const projector = await startProjector({
     kafkaBrokers: options.kafkaBrokers,
     kafkaConnection: options.kafkaConnection,
+    createTopics: options.createTopics,
     databaseUrl: options.databaseUrl,
     ...(options.keysById ? { keysById: options.keysById } : {}),
     topicNamespace: options.topicNamespace,
     groupId,
+    sessionTimeoutMs: options.sessionTimeoutMs,
     target: { kind: "generation", generation },
-    ...(options.locationRetention ? { locationRetention: options.locationRetention } : {}),
+    locationRetention: options.locationRetention,
     ...(options.now ? { now: options.now } : {}),
+    logLevel: options.logLevel,
     logger: options.logger,
   });
   let previous: number | undefined;

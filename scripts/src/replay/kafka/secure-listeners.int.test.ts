@@ -25,6 +25,9 @@ import { createIngestClient } from "../../ingest-client";
 import { createFormat } from "../output-format";
 import { replay } from "../replay";
 import { openTopicLog } from "./platformatic-topic-log";
+import { ingestOptions } from "@udaconnect/ingest/test-options";
+import { projectorOptions } from "@udaconnect/projector/test-options";
+import { queryApiOptions } from "@udaconnect/query-api/test-options";
 
 /**
  * Every Kafka client of the project against the local broker's listeners that
@@ -88,7 +91,7 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     const started = Date.now();
 
     await expect(
-      startProjector({ kafkaBrokers: brokers, kafkaConnection: wrong, databaseUrl: database.url, topicNamespace: namespace, logger: quiet }),
+      startProjector(projectorOptions({ kafkaBrokers: brokers, kafkaConnection: wrong, databaseUrl: database.url, topicNamespace: namespace, logger: quiet })),
     ).rejects.toThrow("SASL SCRAM SHA512 authentication failed");
     const log = openTopicLog(brokers, wrong);
     cleanups.push(() => log.close());
@@ -97,14 +100,16 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
         "(the broker refused the credentials: check KAFKA_SASL_USERNAME and the password)",
     );
     // query-api's status answers at once, without the end offsets (it logs the reason as a warning).
-    const api = await startQueryApi({
-      auth: "disabled",
-      databaseUrl: database.url,
-      port: 0,
-      kafkaBrokers: brokers,
-      kafkaConnection: wrong,
-      topicNamespace: namespace,
-    });
+    const api = await startQueryApi(
+      queryApiOptions({
+        auth: "disabled",
+        databaseUrl: database.url,
+        port: 0,
+        kafkaBrokers: brokers,
+        kafkaConnection: wrong,
+        topicNamespace: namespace,
+      }),
+    );
     cleanups.push(() => api.close());
     const status = (await (await fetch(`${api.url}/v1/projection/status`)).json()) as ProjectionStatusBody;
     expect(status.end_offsets_known).toBe(false);
@@ -114,15 +119,17 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
     const warnings: string[] = [];
     const keepWarning = (line: string) => void warnings.push(String((JSON.parse(line) as { msg: unknown }).msg));
     const logger = createLogger({ service: "ingest", level: "warn", destination: { write: keepWarning } });
-    const ingest = await startIngestServer({
-      auth: "disabled",
-      kafkaBrokers: brokers,
-      kafkaConnection: wrong,
-      topicNamespace: namespace,
-      port: 0,
-      logger,
-      kafka: { reconnectDelayMs: 200 },
-    });
+    const ingest = await startIngestServer(
+      ingestOptions({
+        auth: "disabled",
+        kafkaBrokers: brokers,
+        kafkaConnection: wrong,
+        topicNamespace: namespace,
+        port: 0,
+        logger,
+        kafka: { reconnectDelayMs: 200 },
+      }),
+    );
     cleanups.push(() => ingest.close());
     const refused = await eventually(() => warnings.find((w) => w.includes("KafkaJSSASLAuthenticationError")) ?? fail("no warning yet"));
     expect(refused).toContain("Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
@@ -190,7 +197,9 @@ function secureListeners() {
 }
 
 async function readyIngest(brokers: string, kafkaConnection: KafkaConnection, topicNamespace: string): Promise<IngestServer> {
-  const ingest = await startIngestServer({ auth: "disabled", kafkaBrokers: brokers, kafkaConnection, topicNamespace, port: 0, logger: silentLogger });
+  const ingest = await startIngestServer(
+    ingestOptions({ auth: "disabled", kafkaBrokers: brokers, kafkaConnection, topicNamespace, port: 0, logger: silentLogger }),
+  );
   cleanups.push(() => ingest.close());
   // The gateway creates the namespace's topics through this listener (no authorizer locally).
   await eventually(() => ingest.isReady() || fail("the gateway is not ready"), { timeoutMs: 30_000 });
