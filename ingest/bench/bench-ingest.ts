@@ -3,8 +3,7 @@
  * device SDK over StreamCheckIns, next to Kafka's ProducerPerformance on the
  * same broker with the same record size, in the same run; with the CPU each
  * acknowledged check-in cost the gateway and the SDK, and their peak memory.
- * `--client both` runs the gateway with each Kafka client, `--thread both` with
- * its producers on the main thread and in a worker thread, `--gateway-build both`
+ * `--thread both` runs the gateway with its producers on the main thread and in a worker thread, `--gateway-build both`
  * from its image's bundle and from its sources, side by side.
  * Uses its own topic namespace and key store database (the gateway seals every check-in,
  * docs/erasure.md) and deletes both at the end.
@@ -17,17 +16,16 @@ import { Kafka, logLevel } from "kafkajs";
 import { allTopics, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, testMasterKeysFile } from "@udaconnect/test-support";
 import { locationRecorded } from "../src/ingest/events";
-import { KAFKA_CLIENTS, KAFKA_THREADS, type KafkaClientName, type KafkaThreadName } from "../src/kafka/record-producer";
+import { KAFKA_THREADS, type KafkaThreadName } from "../src/kafka/record-producer";
 import { loadBenchConfig, type BenchConfig } from "./config";
 import { producerPerformance } from "./kafka-perf";
 import { report } from "./report";
 import { runVariant, type Variant, type VariantResult } from "./run-variant";
 import { prepareBuilds, SERVICE_BUILDS, type ServiceBuild, type ServiceBuilds } from "./service-builds";
 
-const USAGE = `usage: scripts/bench-ingest [--client kafkajs|platformatic|both] [--thread main|worker|both] [--gateway-build bundle|source|both]
+const USAGE = `usage: scripts/bench-ingest [--thread main|worker|both] [--gateway-build bundle|source|both]
                            [--rounds 1] [--check-ins 100000] [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]
                            [--gateway-node-options=OPTS]...
-  --client   the gateway's Kafka client (INGEST_KAFKA_CLIENT); both: one gateway run with each, side by side (default kafkajs)
   --thread   where the gateway's producers run (INGEST_KAFKA_THREAD); both: one gateway run with each, side by side (default main)
   --gateway-build  what runs: bundle (default), node dist/main.js as the ingest image runs it (NODE_ENV=production,
              --enable-source-maps), bundled by infra/images/bundle.mjs once per run into a temporary folder; source,
@@ -42,7 +40,6 @@ let parsed;
 try {
   parsed = parseArgs({
     options: {
-      client: { type: "string", default: "kafkajs" },
       thread: { type: "string", default: "main" },
       "gateway-build": { type: "string", default: "bundle" },
       rounds: { type: "string", default: "1" },
@@ -64,24 +61,21 @@ if (values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const clients = values.client === "both" ? [...KAFKA_CLIENTS] : KAFKA_CLIENTS.filter((c) => c === values.client);
 const threads = values.thread === "both" ? [...KAFKA_THREADS] : KAFKA_THREADS.filter((t) => t === values.thread);
 const builds = values["gateway-build"] === "both" ? [...SERVICE_BUILDS] : SERVICE_BUILDS.filter((b) => b === values["gateway-build"]);
 const numbers = ["rounds", "check-ins", "devices", "latency-samples", "gateways"] as const;
 const badNumber = numbers.find((name) => !/^[1-9]\d*$/.test(values[name]));
 const nodeOptions = ["", ...values["gateway-node-options"].map((o) => o.trim().split(/\s+/).join(" "))];
 const badOptions = nodeOptions.find((o) => o !== "" && !o.split(" ").every((option) => option.startsWith("--")));
-if (clients.length === 0 || threads.length === 0 || builds.length === 0 || badNumber !== undefined || badOptions !== undefined) {
+if (threads.length === 0 || builds.length === 0 || badNumber !== undefined || badOptions !== undefined) {
   const problem =
     badOptions !== undefined
       ? `--gateway-node-options takes Node.js options (each starting with --), got "${badOptions}"`
       : badNumber !== undefined
         ? `--${badNumber} must be a positive integer`
-        : clients.length === 0
-          ? `--client must be kafkajs, platformatic or both, got "${values.client}"`
-          : threads.length === 0
-            ? `--thread must be main, worker or both, got "${values.thread}"`
-            : `--gateway-build must be bundle, source or both, got "${values["gateway-build"]}"`;
+        : threads.length === 0
+          ? `--thread must be main, worker or both, got "${values.thread}"`
+          : `--gateway-build must be bundle, source or both, got "${values["gateway-build"]}"`;
   console.error(`bench-ingest: ${problem} (see --help)`);
   process.exit(2);
 }
@@ -123,9 +117,9 @@ try {
     cpuProfileDir: values["gateway-cpu-prof"],
   };
   const results: VariantResult[] = [];
-  for (const variant of schedule(clients, threads, builds, nodeOptions, Number(values.rounds))) {
+  for (const variant of schedule(threads, builds, nodeOptions, Number(values.rounds))) {
     const tuning = [`${variant.thread} thread`, variant.build, ...(variant.nodeOptions === "" ? [] : [`node ${variant.nodeOptions}`])].join(", ");
-    console.error(`bench-ingest: ${checkIns} check-ins through the gateway with ${variant.client} (${tuning}) at load average ${loadavg()[0]?.toFixed(1)} …`);
+    console.error(`bench-ingest: ${checkIns} check-ins through the gateway (${tuning}) at load average ${loadavg()[0]?.toFixed(1)} …`);
     results.push(await runVariant(variant, settings));
   }
   console.error(`bench-ingest: Kafka's ProducerPerformance, ${checkIns} records of ${recordSize} bytes …`);
@@ -140,16 +134,8 @@ try {
 }
 
 /** Every variant once per round; the order alternates so that none always runs on the warmer broker. */
-function schedule(
-  clients: readonly KafkaClientName[],
-  threads: readonly KafkaThreadName[],
-  builds: readonly ServiceBuild[],
-  nodeOptions: readonly string[],
-  rounds: number,
-): Variant[] {
-  const variants = clients.flatMap((client) =>
-    threads.flatMap((thread) => builds.flatMap((build) => nodeOptions.map((options) => ({ client, thread, build, nodeOptions: options })))),
-  );
+function schedule(threads: readonly KafkaThreadName[], builds: readonly ServiceBuild[], nodeOptions: readonly string[], rounds: number): Variant[] {
+  const variants = threads.flatMap((thread) => builds.flatMap((build) => nodeOptions.map((options) => ({ thread, build, nodeOptions: options }))));
   return Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? variants : [...variants].reverse())).flat();
 }
 

@@ -10,8 +10,7 @@ export function report(results: readonly VariantResult[], kafka: ProducerPerform
     [
       "",
       ...results.map(
-        (r) =>
-          `SDK -> gateway (${[r.variant.client, `${r.variant.thread} thread`, r.variant.build, r.variant.nodeOptions].filter((p) => p !== "").join(", ")}) -> Kafka`,
+        (r) => `SDK -> gateway (${[`${r.variant.thread} thread`, r.variant.build, r.variant.nodeOptions].filter((p) => p !== "").join(", ")}) -> Kafka`,
       ),
       "Kafka ProducerPerformance",
     ],

@@ -1,12 +1,11 @@
 import { loadavg } from "node:os";
 import type { MemoryPeaks } from "@udaconnect/test-support";
-import type { KafkaClientName, KafkaThreadName } from "../src/kafka/record-producer";
+import type { KafkaThreadName } from "../src/kafka/record-producer";
 import { startGatewayProcess } from "./gateway-process";
 import type { ServiceBuild, ServiceBuilds } from "./service-builds";
 import { sdkAckLatency, sdkThroughput, type LatencyResult, type ThroughputResult } from "./sdk-phases";
 
 export interface Variant {
-  readonly client: KafkaClientName;
   /** Where the gateway's producers run (INGEST_KAFKA_THREAD). */
   readonly thread: KafkaThreadName;
   /** The gateway from its sources (tsx) or its image's bundle. */
@@ -42,9 +41,9 @@ export interface VariantResult {
   readonly loadAverage: number;
 }
 
-/** Fresh gateway processes producing through `variant.client`; the SDK's throughput phase, then its one-at-a-time latency. */
+/** Fresh gateway processes of `variant`; the SDK's throughput phase, then its one-at-a-time latency. */
 export async function runVariant(variant: Variant, settings: VariantSettings): Promise<VariantResult> {
-  const env = { ...settings.gatewayEnv, INGEST_KAFKA_CLIENT: variant.client, INGEST_KAFKA_THREAD: variant.thread };
+  const env = { ...settings.gatewayEnv, INGEST_KAFKA_THREAD: variant.thread };
   // More than one gateway (instances behind a load balancer, devices spread over them) shows scaling out; the default is one.
   const started = await Promise.allSettled(
     Array.from({ length: settings.gateways }, () =>

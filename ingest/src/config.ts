@@ -22,7 +22,7 @@ import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-co
 import { MASTER_KEYS_FILE } from "@udaconnect/keystore";
 import { LOG_LEVEL, type LogLevel } from "@udaconnect/observability";
 import { LOCATION_RETENTION, type Retention } from "@udaconnect/schemas";
-import { KAFKA_CLIENTS, KAFKA_THREADS, type KafkaClientName, type KafkaThreadName } from "./kafka/record-producer";
+import { KAFKA_THREADS, type KafkaThreadName } from "./kafka/record-producer";
 
 /** Settings of the ingest gateway, read once from the environment at start. */
 export interface IngestConfig {
@@ -47,7 +47,6 @@ export interface IngestConfig {
   readonly inFlightBatchesPerStream: number;
   readonly recentEventIds: number;
   readonly kafkaProducers: number;
-  readonly kafkaClient: KafkaClientName;
   readonly kafkaThread: KafkaThreadName;
   readonly maxConcurrentStreams: number;
   readonly requestTimeoutMs: number;
@@ -142,12 +141,6 @@ export const INGEST_SCHEMA = {
       default: 1,
       parse: positiveInteger,
       description: "Kafka producers the appends are spread over",
-    }),
-    kafkaClient: variable({
-      name: "INGEST_KAFKA_CLIENT",
-      default: "kafkajs",
-      parse: oneOf(KAFKA_CLIENTS),
-      description: "the client that produces (docs/decisions/0009-kafka-client.md)",
     }),
     kafkaThread: variable({
       name: "INGEST_KAFKA_THREAD",

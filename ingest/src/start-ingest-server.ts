@@ -156,13 +156,12 @@ function eventLogOptions(options: IngestServerOptions, logger: Logger, metrics: 
     topics: eventTopics(options.locationRetention),
     logger,
     appendTimeoutMs: options.appendTimeoutMs ?? APPEND_TIMEOUT_MS,
-    retry: connectRetries === undefined ? undefined : { retries: connectRetries, initialRetryTime: 100 },
+    retries: connectRetries,
     connectionTimeoutMs,
     reconnectDelayMs,
     onSendAcknowledged: metrics.observeSend,
     onProducerReset: metrics.countProducerReset,
     producers: options.kafkaProducers,
-    client: options.kafkaClient,
     thread: options.kafkaThread,
   };
 }

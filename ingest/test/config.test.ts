@@ -8,7 +8,6 @@ const DEFAULT_LIMITS = {
   inFlightBatchesPerStream: 4,
   recentEventIds: 100_000,
   kafkaProducers: 1,
-  kafkaClient: "kafkajs",
   kafkaThread: "main",
   maxConcurrentStreams: 100,
   requestTimeoutMs: 60_000,
@@ -50,7 +49,6 @@ describe("loadConfig", () => {
       INGEST_IN_FLIGHT_BATCHES_PER_STREAM: "2",
       INGEST_RECENT_EVENT_IDS: "1000",
       INGEST_KAFKA_PRODUCERS: "2",
-      INGEST_KAFKA_CLIENT: "platformatic",
       INGEST_KAFKA_THREAD: "worker",
       INGEST_MAX_CONCURRENT_STREAMS: "10",
       INGEST_REQUEST_TIMEOUT_SECONDS: "5",
@@ -80,7 +78,6 @@ describe("loadConfig", () => {
       inFlightBatchesPerStream: 2,
       recentEventIds: 1000,
       kafkaProducers: 2,
-      kafkaClient: "platformatic",
       kafkaThread: "worker",
       maxConcurrentStreams: 10,
       requestTimeoutMs: 5_000,
@@ -115,7 +112,6 @@ describe("loadConfig", () => {
         AUTH_DISABLED: "true",
         KAFKA_SASL_MECHANISM: "scram-sha-512",
         INGEST_CREATE_TOPICS: "no",
-        INGEST_KAFKA_CLIENT: "rdkafka",
         INGEST_KAFKA_THREAD: "both",
       }),
     ).toThrow(
@@ -123,7 +119,6 @@ describe("loadConfig", () => {
         "Invalid ingest configuration:",
         "- KAFKA_SASL_MECHANISM only apply with KAFKA_SECURITY_PROTOCOL=SASL_SSL or SASL_PLAINTEXT (it is PLAINTEXT): set the protocol, or unset them",
         '- INGEST_CREATE_TOPICS must be "true" or "false", got "no"',
-        '- INGEST_KAFKA_CLIENT must be one of kafkajs, platformatic, got "rdkafka"',
         '- INGEST_KAFKA_THREAD must be one of main, worker, got "both"',
       ].join("\n"),
     );
@@ -142,20 +137,22 @@ describe("loadConfig", () => {
     );
   });
 
-  it("refuses a misspelt INGEST_ variable with the other problems, and leaves the scripts' INGEST_URL alone", () => {
+  it("refuses a misspelt INGEST_ variable and INGEST_KAFKA_CLIENT (no longer read: one Kafka client) with the other problems, and leaves the scripts' INGEST_URL alone", () => {
     expect(() =>
       loadConfig({
         KAFKA_BROKERS: "k:1",
         AUTH_DISABLED: "true",
         ...KEY_STORE,
         INGEST_PORTT: "8080",
-        INGEST_KAFKA_CLIENT: "rdkafka",
+        INGEST_KAFKA_CLIENT: "kafkajs",
         INGEST_URL: "http://127.0.0.1:50051",
       }),
     ).toThrow(
       [
         "Invalid ingest configuration:",
-        '- INGEST_KAFKA_CLIENT must be one of kafkajs, platformatic, got "rdkafka"',
+        "- INGEST_KAFKA_CLIENT is set, but ingest reads no such variable (the INGEST_ variables are INGEST_HOST, INGEST_PORT, INGEST_CREATE_TOPICS, " +
+          "INGEST_MAX_CHECK_IN_AGE, INGEST_MAX_STREAM_SECONDS, INGEST_IN_FLIGHT_BATCHES, INGEST_IN_FLIGHT_BATCHES_PER_STREAM, INGEST_RECENT_EVENT_IDS, " +
+          "INGEST_KAFKA_PRODUCERS, INGEST_KAFKA_THREAD, INGEST_MAX_CONCURRENT_STREAMS, INGEST_REQUEST_TIMEOUT_SECONDS, INGEST_IDLE_TIMEOUT_SECONDS, INGEST_URL)",
         "- INGEST_PORTT is set, but ingest reads no such variable (did you mean INGEST_PORT?)",
       ].join("\n"),
     );

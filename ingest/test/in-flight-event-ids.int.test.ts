@@ -7,7 +7,6 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { locationRecorded } from "../src/ingest/events";
 import { AppendEventsError, type OutgoingEvent } from "../src/ingest/ports";
 import { createKafkaEventLog } from "../src/kafka/kafka-event-log";
-import { KAFKA_CLIENTS } from "../src/kafka/record-producer";
 import { recordingLogger } from "./recording-logger";
 import { TopicReader } from "./topic-reader";
 
@@ -30,14 +29,13 @@ function checkIns(n: number): OutgoingEvent[] {
   return Array.from({ length: n }, (_, i) => locationRecorded({ eventId: randomUUID(), personId, latitude: i, longitude: 1, occurredAt: NOW }, NOW));
 }
 
-async function setUp(client: (typeof KAFKA_CLIENTS)[number], appendTimeoutMs: number, maxInFlightEventIds?: number) {
+async function setUp(appendTimeoutMs: number, maxInFlightEventIds?: number) {
   const brokers = inject("kafkaBrokers");
   const namespace = uniqueNamespace();
   await createTopics(brokers, namespace);
   const log = createKafkaEventLog({
-    client,
     brokers,
-    clientId: `in-flight-test-${client}`,
+    clientId: "in-flight-test",
     topicNamespace: namespace,
     logger: recordingLogger(),
     appendTimeoutMs,
@@ -50,9 +48,9 @@ async function setUp(client: (typeof KAFKA_CLIENTS)[number], appendTimeoutMs: nu
   return { log, eventIdsInTopic };
 }
 
-describe.each(KAFKA_CLIENTS)("retries of event ids in flight, through %s", (client) => {
+describe("retries of event ids in flight", () => {
   it("append each event once when the retries came while Kafka was unreachable and every call timed out", async () => {
-    const { log, eventIdsInTopic } = await setUp(client, 150);
+    const { log, eventIdsInTopic } = await setUp(150);
     const events = checkIns(3);
 
     // Kafka not reached yet (the log is not started): each call gives up after its deadline, its send waits on.
@@ -67,7 +65,7 @@ describe.each(KAFKA_CLIENTS)("retries of event ids in flight, through %s", (clie
   });
 
   it("answer a retry racing the first attempt with the first attempt's outcome; new ids in the same call are appended", async () => {
-    const { log, eventIdsInTopic } = await setUp(client, 10_000);
+    const { log, eventIdsInTopic } = await setUp(10_000);
     log.start();
     const events = checkIns(2);
     const added = checkIns(1);
@@ -80,7 +78,7 @@ describe.each(KAFKA_CLIENTS)("retries of event ids in flight, through %s", (clie
   });
 
   it("remember at most maxInFlightEventIds: past it, a retry is appended again (readers deduplicate)", async () => {
-    const { log, eventIdsInTopic } = await setUp(client, 10_000, 1);
+    const { log, eventIdsInTopic } = await setUp(10_000, 1);
     log.start();
     const events = checkIns(2);
 

@@ -18,7 +18,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** A gateway whose only broker address has nothing listening; kafkajs retries are kept small so the test is quick. */
+/** A gateway whose only broker address has nothing listening; the admin's retries are kept small so the test is quick. */
 async function startWithoutKafka(now: () => Date = () => new Date()) {
   const logger = recordingLogger();
   server = await startIngestServer(

@@ -98,6 +98,6 @@ describe("the ingest process", () => {
     expect(code).toBe(1);
     expect(output().stderr).toContain('INGEST_PORT must be a TCP port 1..65535, got "http"');
     expect(output().stderr).toContain("KAFKA_BROKERS is required");
-    expect(output().stderr).toContain("AUTH_JWKS_FILE (path to a JWKS JSON file) is required");
+    expect(output().stderr).toContain("AUTH_JWKS_FILE is required: the JWKS file whose keys verify bearer tokens");
   });
 });

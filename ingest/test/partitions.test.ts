@@ -1,4 +1,4 @@
-import { Partitioners, type PartitionMetadata } from "kafkajs";
+import { murmur2 } from "@platformatic/kafka";
 import { describe, expect, it } from "vitest";
 import type { LogPosition } from "@udaconnect/schemas";
 import { assignPartitions, positionsReached } from "../src/kafka/partitions";
@@ -29,12 +29,62 @@ describe("assignPartitions", () => {
   });
 });
 
+/**
+ * Kafka's Utils.murmur2, transcribed from the Java (32-bit int arithmetic) as the oracle:
+ * the gateway's partitions must be those every Java, librdkafka-"murmur2_random" or kafkajs
+ * producer picks for the same key.
+ */
+function javaMurmur2(data: Buffer): number {
+  const m = 0x5bd1e995;
+  const whole = data.length - (data.length % 4);
+  let h = 0x9747b28c ^ data.length;
+  for (let i = 0; i < whole; i += 4) {
+    let k = data.readInt32LE(i);
+    k = Math.imul(k, m);
+    k ^= k >>> 24;
+    k = Math.imul(k, m);
+    h = Math.imul(h, m) ^ k;
+  }
+  const rest = data.length % 4;
+  if (rest === 3) h ^= (data[whole + 2] ?? 0) << 16;
+  if (rest >= 2) h ^= (data[whole + 1] ?? 0) << 8;
+  if (rest >= 1) h = Math.imul(h ^ (data[whole] ?? 0), m);
+  h ^= h >>> 13;
+  h = Math.imul(h, m);
+  h ^= h >>> 15;
+  return h | 0;
+}
+
+describe("murmur2 of @platformatic/kafka, which the partitions are computed with", () => {
+  it("gives the hashes of Kafka's own UtilsTest.testMurmur2, as the oracle does", () => {
+    const vectors: [string, number][] = [
+      ["21", -973932308],
+      ["foobar", -790332482],
+      ["a-little-bit-long-string", -985981536],
+      ["a-little-bit-longer-string", -1486304829],
+      ["lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58897971],
+      ["abc", 479470107],
+      ["", 275646681],
+    ];
+
+    expect(vectors.map(([key]) => murmur2(Buffer.from(key)))).toEqual(vectors.map(([, hash]) => hash));
+    expect(vectors.map(([key]) => javaMurmur2(Buffer.from(key)))).toEqual(vectors.map(([, hash]) => hash));
+  });
+});
+
 describe("assignPartitions, asked again for the same keys (partitions remembered per key)", () => {
-  it("gives each key the partition of Kafka's Java partitioner, for each partition count", () => {
-    const keys = Array.from({ length: 3_000 }, (_, i) => `person-${i % 1_000}-${i % 7}`);
-    for (const count of [1, 6, 7]) {
-      const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
-      const expected = keys.map((key) => Partitioners.DefaultPartitioner()({ topic: "t", partitionMetadata, message: { key, value: null } }));
+  it("gives each key the partition of Kafka's Java partitioner, toPositive(murmur2(key)) % partitions, for each partition count", () => {
+    // Person ids as the gateway sees them (UUIDs), short and non-ASCII keys, every length mod 4.
+    const keys = [
+      ...Array.from({ length: 3_000 }, (_, i) => `person-${i % 1_000}-${i % 7}`),
+      ...Array.from({ length: 200 }, (_, i) => `0192f0c4-${String(i).padStart(4, "0")}-7a3e-9c1d-5b8e2f6a4d10`),
+      "1",
+      "42",
+      "é",
+      "名前-ü",
+    ];
+    for (const count of [1, 3, 6, 7]) {
+      const expected = keys.map((key) => (javaMurmur2(Buffer.from(key)) & 0x7fffffff) % count);
       for (let round = 0; round < 2; round++) {
         const placed = assignPartitions([{ topic: "t", messages: keys.map((key) => record("v", { key })) }], new Map([["t", count]]));
         expect(placed[0]?.messages.map((m) => m.partition)).toEqual(expected);

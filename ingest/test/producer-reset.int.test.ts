@@ -1,18 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
 import { ResponseError } from "@platformatic/kafka";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { allTopics, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createTopics, eventually, uniqueNamespace } from "@udaconnect/test-support";
-import { Kafka, KafkaJSNonRetriableError, KafkaJSProtocolError } from "kafkajs";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { locationRecorded } from "../src/ingest/events";
-import { kafkaJsProducer } from "../src/kafka/kafkajs/kafkajs-producer";
 import { assignPartitions } from "../src/kafka/partitions";
 import { platformaticProducer } from "../src/kafka/platformatic/platformatic-producer";
 import { ProducerShards } from "../src/kafka/producer-shards";
 import { producerStateLost } from "../src/kafka/producer-state-lost";
-import { KAFKA_CLIENTS, type KafkaClientName, type RecordProducer } from "../src/kafka/record-producer";
+import type { RecordProducer } from "../src/kafka/record-producer";
 import { toTopicMessages } from "../src/kafka/topic-messages";
 import { TopicReader } from "./topic-reader";
 
@@ -20,10 +17,10 @@ import { TopicReader } from "./topic-reader";
  * A producer whose sequence numbers the broker no longer accepts (what a
  * broker SIGKILL + restart left behind once in the chaos runs: every send then
  * failed with OUT_OF_ORDER_SEQUENCE_NUMBER). Restarting a broker inside a test
- * is too heavy and neither client lets a test set a stale sequence, so the
- * stuck producer is the real adapter whose sends fail with the client's own
- * error object for Kafka's error code, exactly as the client raises it; the
- * replacement producers are the real adapters against the real broker.
+ * is too heavy and the client does not let a test set a stale sequence, so
+ * the stuck producer is the real adapter whose sends fail with the client's
+ * own error object for Kafka's error code, exactly as the client raises it;
+ * the replacement producers are the real adapter against the real broker.
  */
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -31,19 +28,6 @@ afterEach(async () => {
 });
 
 const NOW = timestampFromDate(new Date("2024-05-01T12:00:00Z"));
-const requireFromKafkaJs = createRequire(require.resolve("kafkajs"));
-const { createErrorFromCode } = requireFromKafkaJs("./src/protocol/error") as {
-  createErrorFromCode: (code: number) => ConstructorParameters<typeof KafkaJSProtocolError>[0];
-};
-
-/** The error kafkajs's sendBatch rejects with for a non-retriable Kafka error code (its retrier wraps the protocol error). */
-function kafkaJsError(code: number): Error {
-  const protocol = new KafkaJSProtocolError(createErrorFromCode(code));
-  // kafkajs's typings omit the second argument its retrier passes.
-  const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error;
-  return new NonRetriable(protocol, { cause: protocol });
-}
-
 /** The error @platformatic/kafka's send rejects with for a Kafka error code in a Produce response. */
 function platformaticError(code: number): Error {
   return new ResponseError(0, 9, { "/udaconnect.locations/0": [code, null] }, undefined);
@@ -58,28 +42,25 @@ describe("producerStateLost", () => {
     [45, "OUT_OF_ORDER_SEQUENCE_NUMBER"],
     [59, "UNKNOWN_PRODUCER_ID"],
     [47, "INVALID_PRODUCER_EPOCH"],
-  ])("recognises Kafka error %i as %s from either client", (code, name) => {
-    expect(producerStateLost(kafkaJsError(code))).toBe(name);
+  ])("recognises Kafka error %i as %s", (code, name) => {
     expect(producerStateLost(platformaticError(code))).toBe(name);
   });
 
   it("leaves other errors to the client's own retries (a producer that is merely disconnected or timed out goes on)", () => {
-    expect(producerStateLost(kafkaJsError(6))).toBeUndefined(); // NOT_LEADER_OR_FOLLOWER
+    expect(producerStateLost(platformaticError(6))).toBeUndefined(); // NOT_LEADER_OR_FOLLOWER
     expect(producerStateLost(platformaticError(7))).toBeUndefined(); // REQUEST_TIMED_OUT
     expect(producerStateLost(new Error("Connection closed"))).toBeUndefined();
   });
 });
 
-describe.each(KAFKA_CLIENTS)("a shard whose %s producer Kafka refuses", (client: KafkaClientName) => {
+describe("a shard whose producer Kafka refuses", () => {
   it("goes on with a new producer: the batches waiting behind the refused send are appended, and the reset is heard once", async () => {
     const brokers = inject("kafkaBrokers");
     const namespace = uniqueNamespace();
     await createTopics(brokers, namespace);
     const counts = new Map(allTopics.map((t) => [topicName(t, namespace), t.partitions]));
-    const kafka = new Kafka({ clientId: "producer-reset-test", brokers: brokers.split(",") });
-    const real = (): RecordProducer =>
-      client === "platformatic" ? platformaticProducer({ brokers, clientId: "producer-reset-test" }) : kafkaJsProducer(kafka);
-    const error = () => (client === "platformatic" ? platformaticError(45) : kafkaJsError(45));
+    const real = (): RecordProducer => platformaticProducer({ brokers, clientId: "producer-reset-test" });
+    const error = () => platformaticError(45);
     let made = 0;
     const resets: string[] = [];
     const shards = new ProducerShards(() => (made++ === 0 ? stuck(real(), error) : real()), 1, {

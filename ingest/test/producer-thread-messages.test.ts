@@ -1,15 +1,10 @@
-import { createRequire } from "node:module";
-import { KafkaJSNonRetriableError, KafkaJSProtocolError } from "kafkajs";
+import { MultipleErrors, ResponseError } from "@platformatic/kafka";
 import { describe, expect, it } from "vitest";
 import { Secret, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { producerStateLost } from "../src/kafka/producer-state-lost";
 import type { TopicRecords } from "../src/kafka/record-producer";
 import { decodeRecords, encodeRecords } from "../src/kafka/worker/record-batches";
 import { fromPlainConnection, fromPlainError, toPlainConnection, toPlainError } from "../src/kafka/worker/thread-messages";
-
-const { createErrorFromCode } = createRequire(require.resolve("kafkajs"))("./src/protocol/error") as {
-  createErrorFromCode: (code: number) => ConstructorParameters<typeof KafkaJSProtocolError>[0];
-};
 
 /** What crosses between the main thread and the producer thread (INGEST_KAFKA_THREAD=worker) must arrive as it left. */
 describe("records handed to the producer thread", () => {
@@ -49,9 +44,9 @@ describe("records handed to the producer thread", () => {
 
 describe("errors from the producer thread", () => {
   it("keep their name, message and Kafka error code, so logs and producerStateLost read them as on the main thread", () => {
-    const protocol = new KafkaJSProtocolError(createErrorFromCode(45));
-    const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error;
-    const thrown = new NonRetriable(protocol, { cause: protocol });
+    // As the client's send rejects after its retries: the Produce response's error for partition 0, inside the retrier's aggregate.
+    const response = new ResponseError(0, 9, { "/topics/0/partitions/0": [45, null] }, undefined);
+    const thrown = new MultipleErrors("produce failed 2 times.", [new Error("Connection closed"), response]);
 
     const arrived = fromPlainError(structuredClone(toPlainError(thrown)));
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel, type Admin, type Consumer } from "kafkajs";
+import { Consumer, MessagesStreamModes, type Message, type MessagesStream } from "@platformatic/kafka";
 import { allTopics, decodeEvent, topicName, type Event, type TopicSpec } from "@udaconnect/schemas";
 import { eventually } from "@udaconnect/test-support";
 
@@ -11,6 +11,9 @@ export interface AppendedRecord {
   readonly event: Event;
 }
 
+/** ListOffsets' timestamp for "the end of the log". */
+const LATEST = -1n;
+
 /**
  * Reads every UdaConnect topic of one namespace from the beginning with one
  * consumer (joining a group is the slow part), so a test can ask for what
@@ -20,52 +23,52 @@ export interface AppendedRecord {
 export class TopicReader {
   readonly #received = new Map<string, AppendedRecord[]>();
   readonly #position = new Map<string, bigint>();
+  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
 
   private constructor(
-    private readonly admin: Admin,
     private readonly consumer: Consumer,
     private readonly namespace: string,
   ) {}
 
   static async start(brokers: string, namespace: string): Promise<TopicReader> {
-    const kafka = new Kafka({ clientId: "ingest-test-reader", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    const consumer = kafka.consumer({ groupId: `ingest-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
-    const reader = new TopicReader(admin, consumer, namespace);
-    await admin.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topics: allTopics.map((t) => topicName(t, namespace)), fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ topic, partition, message }) => {
-        const records = reader.#received.get(topic) ?? [];
-        records.push({
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? "",
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
-          event: decodeEvent(message.value ?? Buffer.alloc(0)),
-        });
-        reader.#received.set(topic, records);
-        reader.#position.set(`${topic}/${partition}`, BigInt(message.offset) + 1n);
-      },
+    const consumer = new Consumer({
+      clientId: "ingest-test-reader",
+      groupId: `ingest-test-${randomUUID()}`,
+      bootstrapBrokers: brokers.split(","),
+      maxWaitTime: 100,
+      // A new topic's leadership can still be moving when the test first asks ("not the leader"): retriable, so asked again.
+      retries: 20,
+      retryDelay: 250,
     });
+    const reader = new TopicReader(consumer, namespace);
+    const stream = await consumer.consume({
+      topics: allTopics.map((t) => topicName(t, namespace)),
+      mode: MessagesStreamModes.EARLIEST,
+      autocommit: false,
+    });
+    reader.#stream = stream;
+    stream.on("data", (message: Message<Buffer, Buffer, Buffer, Buffer>) => reader.#heard(message));
     return reader;
+  }
+
+  #heard({ topic, partition, offset, key, value, headers }: Message<Buffer, Buffer, Buffer, Buffer>): void {
+    const records = this.#received.get(topic) ?? [];
+    records.push({
+      partition,
+      offset: String(offset),
+      key: key?.toString() ?? "",
+      headers: Object.fromEntries([...headers].map(([k, v]) => [k.toString(), v.toString()])),
+      event: decodeEvent(value ?? Buffer.alloc(0)),
+    });
+    this.#received.set(topic, records);
+    this.#position.set(`${topic}/${partition}`, offset + 1n);
   }
 
   /** End offset ("high watermark") of each partition of the topic, e.g. { 0: "3", 1: "0", … }. */
   async endOffsets(spec: TopicSpec): Promise<Record<number, string>> {
-    // On a busy broker a new topic's leadership can still be moving when the test first asks
-    // ("not the leader for that topic-partition"): Kafka calls that retriable, so ask again.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const offsets = await this.admin.fetchTopicOffsets(topicName(spec, this.namespace));
-        return Object.fromEntries(offsets.map((o) => [o.partition, o.high]));
-      } catch (error) {
-        const retriable = error instanceof Error && "retriable" in error && error.retriable === true;
-        if (!retriable || attempt === 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
+    const topic = topicName(spec, this.namespace);
+    const offsets = await this.consumer.listOffsets({ topics: [topic], timestamp: LATEST });
+    return Object.fromEntries((offsets.get(topic) ?? []).map((offset, partition) => [partition, String(offset)]));
   }
 
   /** Every record of the topic appended so far (for one key, when given), in partition and offset order. */
@@ -88,7 +91,7 @@ export class TopicReader {
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
-    await this.admin.disconnect();
+    await this.#stream?.close();
+    await this.consumer.close(true);
   }
 }

@@ -1,5 +1,5 @@
-import { ConfigResourceTypes, ConfigSource, Kafka, logLevel, type Admin } from "kafkajs";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Admin, ConfigResourceTypes, ConfigSources } from "@platformatic/kafka";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { eventTopics, locationsTopic, parseRetention, personsTopic, RETAIN_FOREVER, topicName, type Retention } from "@udaconnect/schemas";
 import { eventually, uniqueNamespace } from "@udaconnect/test-support";
 import { loadConfig } from "../src/config";
@@ -11,14 +11,8 @@ const brokers = inject("kafkaBrokers");
 const retention = (text: string): Retention => parseRetention(text) ?? RETAIN_FOREVER;
 
 describe("the topics' retention.ms follows LOCATION_RETENTION", () => {
-  const kafka = new Kafka({ clientId: "ingest-test-retention", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
-  let admin: Admin;
-
-  beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const admin = new Admin({ clientId: "ingest-test-retention", bootstrapBrokers: brokers.split(",") });
+  afterAll(() => admin.close());
 
   /**
    * retention.ms and min.insync.replicas of the namespace's locations and persons topics; the
@@ -26,18 +20,18 @@ describe("the topics' retention.ms follows LOCATION_RETENTION", () => {
    */
   async function configsOf(namespace: string): Promise<string[][]> {
     const names = [locationsTopic, personsTopic].map((t) => topicName(t, namespace));
-    const { resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["retention.ms", "min.insync.replicas"] })),
+    const resources = await admin.describeConfigs({
+      resources: names.map((name) => ({
+        resourceType: ConfigResourceTypes.TOPIC,
+        resourceName: name,
+        configurationKeys: ["retention.ms", "min.insync.replicas"],
+      })),
     });
     return names.map((name) => {
-      const entries = resources.find((r) => r.resourceName === name)?.configEntries ?? [];
-      const entry = (key: string) => entries.find((e) => e.configName === key);
+      const entries = resources.find((r) => r.resourceName === name)?.configs ?? [];
+      const entry = (key: string) => entries.find((e) => e.name === key);
       const minInSync = entry("min.insync.replicas");
-      return [
-        entry("retention.ms")?.configValue ?? "",
-        `${minInSync?.configValue} (${minInSync?.configSource === ConfigSource.TOPIC_CONFIG ? "topic" : "default"})`,
-      ];
+      return [entry("retention.ms")?.value ?? "", `${minInSync?.value} (${minInSync?.configSource === ConfigSources.TOPIC_CONFIG ? "topic" : "default"})`];
     });
   }
 
@@ -56,14 +50,14 @@ describe("the topics' retention.ms follows LOCATION_RETENTION", () => {
   it("sets an existing topic's retention.ms when it differs, keeping its other settings, and only then", async () => {
     const namespace = uniqueNamespace();
     // Retried as the gateway does: right after a creation the broker may refuse metadata for a moment.
-    await eventually(() => ensureTopics(kafka, namespace, true, { topics: eventTopics(retention("90d")) }), { timeoutMs: 20_000 });
+    await eventually(() => ensureTopics(admin, namespace, true, { topics: eventTopics(retention("90d")) }), { timeoutMs: 20_000 });
     const changes: RetentionChange[] = [];
     const hear = { onRetentionChanged: (change: RetentionChange) => void changes.push(change) };
 
-    await ensureTopics(kafka, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
+    await ensureTopics(admin, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
     const afterChange = await configsOf(namespace);
-    await ensureTopics(kafka, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
-    await ensureTopics(kafka, namespace, false, { topics: eventTopics(RETAIN_FOREVER), ...hear });
+    await ensureTopics(admin, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
+    await ensureTopics(admin, namespace, false, { topics: eventTopics(RETAIN_FOREVER), ...hear });
 
     expect(changes).toEqual([{ topic: topicName(locationsTopic, namespace), from: "7776000000", to: "43200000" }]);
     expect(afterChange).toEqual([

@@ -18,9 +18,9 @@ describe("topics at start with INGEST_CREATE_TOPICS=false (Strimzi's KafkaTopics
 
       const refusal = await eventually(() => warnings().find((w) => w.includes(`${persons} has 1 partitions`)) ?? failNow("no warning yet"));
       expect(refusal).toBe(
-        `Kafka not ready yet; retrying (TopicsNotReadyError: Kafka topics are not ready: ${locations} does not exist (needs 6 partitions); ` +
+        `Kafka not ready yet; retrying (Kafka topics are not ready: ${locations} does not exist (needs 6 partitions); ` +
           `${persons} has 1 partitions, fewer than the 3 it is declared with. INGEST_CREATE_TOPICS=false leaves creating them to the deployment: ` +
-          "apply the KafkaTopic resources (infra/k8s) or create the topics, and the gateway becomes ready by itself.)",
+          "apply the KafkaTopic resources (infra/k8s) or create the topics, and the gateway becomes ready by itself)",
       );
       expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
       expect((await admin.listTopics()).filter((t) => t.startsWith(namespace))).toEqual([persons]);

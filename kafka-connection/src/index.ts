@@ -9,6 +9,7 @@ export {
   type SaslMechanism,
   type SecurityProtocol,
 } from "./kafka-connection";
+export { describeKafkaError } from "./describe-kafka-error";
 export { kafkaJsSecurity } from "./kafkajs-options";
 export { parseKafkaConnection, type KafkaEnv } from "./parse-kafka-connection";
 export { Secret } from "./secret";

@@ -1,8 +1,6 @@
-import kafkajs, { type Admin } from "kafkajs";
-
-// kafkajs is CommonJS, and Node's ESM loader sees none of its exports listed after
-// `CompressionTypes: Compression.Types`: a named import of these fails when the service starts.
-const { ConfigResourceTypes, ConfigSource } = kafkajs;
+import { ConfigResourceTypes, IncrementalAlterConfigOperationTypes, type Admin } from "@platformatic/kafka";
+import type { Admin as KafkaJsAdmin } from "kafkajs";
+import { reconcileRetentionKafkaJs } from "./kafkajs-topic-retention";
 
 /** A topic whose retention.ms was changed to the declared one. */
 export interface RetentionChange {
@@ -14,33 +12,36 @@ export interface RetentionChange {
 /**
  * Sets `retention.ms` of each existing topic to the declared value where it
  * differs (LOCATION_RETENTION changed since the topic was created), and returns
- * what changed. kafkajs has only the legacy AlterConfigs, which replaces a
- * topic's whole set of overrides: the other overrides (min.insync.replicas) are
- * sent back unchanged with it, or the broker would reset them to its defaults.
+ * what changed. IncrementalAlterConfigs sets that one entry: the topic's other
+ * overrides (min.insync.replicas) stay as they are.
  */
-export async function reconcileRetention(admin: Admin, declared: ReadonlyMap<string, number>): Promise<RetentionChange[]> {
+export async function reconcileRetention(admin: Admin | KafkaJsAdmin, declared: ReadonlyMap<string, number>): Promise<RetentionChange[]> {
+  if (!("incrementalAlterConfigs" in admin)) {
+    return reconcileRetentionKafkaJs(admin, declared);
+  }
   if (declared.size === 0) {
     return [];
   }
-  const { resources } = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: [...declared.keys()].map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+  const described = await admin.describeConfigs({
+    resources: [...declared.keys()].map((name) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configurationKeys: ["retention.ms"] })),
   });
   const changes: RetentionChange[] = [];
-  for (const resource of resources) {
-    const wanted = String(declared.get(resource.resourceName));
-    const current = resource.configEntries.find((e) => e.configName === "retention.ms")?.configValue ?? "";
+  for (const { resourceName, configs } of described) {
+    const wanted = String(declared.get(resourceName));
+    const current = configs.find((c) => c.name === "retention.ms")?.value ?? "";
     if (current === wanted) {
       continue;
     }
-    const overrides = resource.configEntries
-      .filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG && !e.isSensitive && e.configName !== "retention.ms")
-      .map((e) => ({ name: e.configName, value: e.configValue }));
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: resource.resourceName, configEntries: [...overrides, { name: "retention.ms", value: wanted }] }],
+    await admin.incrementalAlterConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName,
+          configs: [{ name: "retention.ms", configOperation: IncrementalAlterConfigOperationTypes.SET, value: wanted }],
+        },
+      ],
     });
-    changes.push({ topic: resource.resourceName, from: current, to: wanted });
+    changes.push({ topic: resourceName, from: current, to: wanted });
   }
   return changes;
 }

@@ -1,4 +1,5 @@
-import type { Admin, Kafka } from "kafkajs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { GenericError, MultipleErrors, type Admin } from "@platformatic/kafka";
 import { allTopics, topicName, type TopicSpec } from "@udaconnect/schemas";
 import { reconcileRetention, type RetentionChange } from "@udaconnect/kafka-connection";
 
@@ -11,32 +12,28 @@ import { reconcileRetention, type RetentionChange } from "@udaconnect/kafka-conn
  * a live topic is an operator's decision), except for retention.ms, which
  * follows LOCATION_RETENTION when `create` is true (docs/decisions/0008).
  */
-export async function ensureTopics(kafka: Kafka, namespace: string, create = true, options: EnsureTopicsOptions = {}): Promise<PartitionCounts> {
+export async function ensureTopics(admin: Admin, namespace: string, create = true, options: EnsureTopicsOptions = {}): Promise<PartitionCounts> {
   const specs = options.topics ?? allTopics;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((spec) => !existing.has(topicName(spec, namespace)));
-    if (missing.length > 0 && create) {
-      await createMissing(admin, missing, namespace);
-    }
-    if (create) {
-      const declared = new Map(specs.filter((spec) => !missing.includes(spec)).map((spec) => [topicName(spec, namespace), spec.retentionMs]));
-      for (const change of await reconcileRetention(admin, declared)) {
-        options.onRetentionChanged?.(change);
-      }
-    }
-    const present = create ? specs : specs.filter((spec) => !missing.includes(spec));
-    const { topics } = await admin.fetchTopicMetadata({ topics: present.map((spec) => topicName(spec, namespace)) });
-    const counts: PartitionCounts = new Map(topics.map((t) => [t.name, t.partitions.length]));
-    if (!create) {
-      requireEnoughPartitions(missing, present, counts, namespace);
-    }
-    return counts;
-  } finally {
-    await admin.disconnect();
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((spec) => !existing.has(topicName(spec, namespace)));
+  if (missing.length > 0 && create) {
+    await createMissing(admin, missing, namespace);
   }
+  if (create) {
+    const declared = new Map(specs.filter((spec) => !missing.includes(spec)).map((spec) => [topicName(spec, namespace), spec.retentionMs]));
+    for (const change of await reconcileRetention(admin, declared)) {
+      options.onRetentionChanged?.(change);
+    }
+  }
+  const present = create ? specs : specs.filter((spec) => !missing.includes(spec));
+  const counts = await partitionCounts(
+    admin,
+    present.map((spec) => topicName(spec, namespace)),
+  );
+  if (!create) {
+    requireEnoughPartitions(missing, present, counts, namespace);
+  }
+  return counts;
 }
 
 export interface EnsureTopicsOptions {
@@ -74,22 +71,69 @@ function requireEnoughPartitions(missing: readonly TopicSpec[], present: readonl
 /** Partitions of each topic by name: the gateway picks partitions itself so it can tell each write's offsets. */
 export type PartitionCounts = ReadonlyMap<string, number>;
 
+async function partitionCounts(admin: Admin, names: readonly string[]): Promise<PartitionCounts> {
+  if (names.length === 0) {
+    return new Map();
+  }
+  const { topics } = await admin.metadata({ topics: [...names], forceUpdate: true });
+  return new Map(names.map((name) => [name, topics.get(name)?.partitionsCount ?? 0]));
+}
+
 async function createMissing(admin: Admin, missing: readonly TopicSpec[], namespace: string): Promise<void> {
-  const { brokers } = await admin.describeCluster();
+  const { brokers } = await admin.metadata({ topics: [] });
   // acks=all is only as durable as the in-sync replicas: three copies, two
   // of which must have a record before it counts, where brokers allow it.
-  const replicationFactor = Math.min(3, brokers.length);
-  const minInSyncReplicas = Math.max(1, replicationFactor - 1);
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((spec) => ({
-      topic: topicName(spec, namespace),
-      numPartitions: spec.partitions,
-      replicationFactor,
-      configEntries: [
-        { name: "min.insync.replicas", value: String(minInSyncReplicas) },
-        { name: "retention.ms", value: String(spec.retentionMs) },
-      ],
-    })),
-  });
+  const replicas = Math.min(3, brokers.size);
+  const minInSyncReplicas = Math.max(1, replicas - 1);
+  // One request per topic: CreateTopics of this client takes one partition count for all the topics it names.
+  for (const spec of missing) {
+    await admin
+      .createTopics({
+        topics: [topicName(spec, namespace)],
+        partitions: spec.partitions,
+        replicas,
+        configs: [
+          { name: "min.insync.replicas", value: String(minInSyncReplicas) },
+          { name: "retention.ms", value: String(spec.retentionMs) },
+        ],
+      })
+      .catch(unlessAlreadyExists);
+  }
+  await waitForLeaders(
+    admin,
+    missing.map((spec) => topicName(spec, namespace)),
+  );
+}
+
+/** Another gateway starting at the same time may have created the topic since it was listed. */
+function unlessAlreadyExists(error: unknown): void {
+  const id = "TOPIC_ALREADY_EXISTS";
+  const found = error instanceof MultipleErrors ? error.findBy("apiId", id) : error instanceof GenericError ? error.findBy("apiId", id) : null;
+  if (found === null) {
+    throw error;
+  }
+}
+
+const LEADERS_WITHIN_MS = 30_000;
+
+/** A created topic takes sends once each partition has a leader; until then the producer would only retry. */
+async function waitForLeaders(admin: Admin, names: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LEADERS_WITHIN_MS;
+  for (;;) {
+    // Right after the creation a broker may not know the topic yet: asked again until the deadline.
+    const leaderless = await admin.metadata({ topics: [...names], forceUpdate: true }).then(
+      ({ topics }) => names.filter((name) => topics.get(name)?.partitions.some((p) => p.leader < 0) ?? true),
+      (error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return names;
+      },
+    );
+    if (leaderless.length === 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the new topics ${leaderless.join(", ")} have no leader for every partition after ${LEADERS_WITHIN_MS / 1000} s`);
+    }
+    await sleep(100);
+  }
 }

@@ -1,22 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Worker } from "node:worker_threads";
-import type { Kafka } from "kafkajs";
-import { describeKafkaConnection, PLAINTEXT } from "@udaconnect/kafka-connection";
+import { describeKafkaConnection, describeKafkaError, PLAINTEXT } from "@udaconnect/kafka-connection";
 import type { LogPosition, TopicSpec } from "@udaconnect/schemas";
 import { AppendEventsError, type AppendEvents } from "../ingest/ports";
 import type { Logger } from "@udaconnect/observability";
 import { withDeadline } from "./deadline";
 import { ensureTopics, type PartitionCounts } from "./ensure-topics";
-import { kafkaJsClient, recordProducers, type KafkaClientOptions } from "./kafka-clients";
-import type { KafkaWarn } from "./kafka-logger";
+import { recordProducers, topicsAdmin, type KafkaClientOptions } from "./kafka-clients";
 import { assignPartitions } from "./partitions";
 import { ProducerShards, type ProducerShardsHooks } from "./producer-shards";
 import type { KafkaThreadName, PartitionedProducers } from "./record-producer";
 import { toTopicMessages } from "./topic-messages";
-import { ProducerThread } from "./worker/producer-thread";
+import { ProducerThread, type KafkaWarn } from "./worker/producer-thread";
 import { toPlainConnection, type ProducerThreadSettings } from "./worker/thread-messages";
 
-/** Which client produces (`client`, INGEST_KAFKA_CLIENT; default kafkajs): topics are checked and created through kafkajs's admin either way. */
 export interface KafkaEventLogOptions extends KafkaClientOptions {
   /** Where the producers run (INGEST_KAFKA_THREAD): this thread (default) or a worker thread of their own. */
   readonly thread?: KafkaThreadName;
@@ -53,10 +50,10 @@ export interface KafkaEventLog {
 
 /**
  * The gateway's only way into Kafka: idempotent producers with acks=all
- * (several, each owning a share of the partitions: see ProducerShards), from
- * kafkajs or @platformatic/kafka (kafkajs/, platformatic/), on this thread or
- * in a worker thread (worker/producer-thread.ts); the same contract either
- * way (test/kafka-event-log.int.test.ts).
+ * of @platformatic/kafka (several, each owning a share of the partitions: see
+ * ProducerShards), on this thread or in a worker thread
+ * (worker/producer-thread.ts); the same contract either way
+ * (test/kafka-event-log.int.test.ts).
  *
  * - Idempotence needs acks=all, unlimited retries and at most one request in
  *   flight per broker (KIP-98): the broker then drops a retried batch it
@@ -78,8 +75,6 @@ export interface KafkaEventLog {
  *   other languages place a person's events in the same partition.
  */
 export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLog {
-  const warn: KafkaWarn = (fields, message) => options.logger.warn(fields, message);
-  const kafka = kafkaJsClient(options, warn);
   const hooks: ProducerShardsHooks = {
     ...(options.onSendAcknowledged ? { onSendAcknowledged: options.onSendAcknowledged } : {}),
     onProducerReset: ({ shard, reason, error }) => {
@@ -90,22 +85,20 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
       options.onProducerReset?.(reason);
     },
   };
-  const producers =
-    options.thread === "worker" ? producerThread(options, hooks, warn) : new ProducerShards(recordProducers(options, kafka), options.producers ?? 1, hooks);
-  return new ProducerEventLog(kafka, producers, options);
+  const producers = options.thread === "worker" ? producerThread(options, hooks) : new ProducerShards(recordProducers(options), options.producers ?? 1, hooks);
+  return new ProducerEventLog(producers, options);
 }
 
 /** The producers in a worker thread; a thread that ends unasked is logged, counted as a producer reset and replaced. */
-function producerThread(options: KafkaEventLogOptions, hooks: ProducerShardsHooks, warn: KafkaWarn): ProducerThread {
-  const { brokers, clientId, client, connection, retry, connectionTimeoutMs } = options;
+function producerThread(options: KafkaEventLogOptions, hooks: ProducerShardsHooks): ProducerThread {
+  const warn: KafkaWarn = (fields, message) => options.logger.warn(fields, message);
+  const { brokers, clientId, connection, connectionTimeoutMs } = options;
   return new ProducerThread({
     settings: {
       brokers,
       clientId,
       producers: options.producers ?? 1,
-      ...(client === undefined ? {} : { client }),
       ...(connection === undefined ? {} : { connection: toPlainConnection(connection) }),
-      ...(retry === undefined ? {} : { retry }),
       ...(connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs }),
     },
     hooks,
@@ -119,10 +112,6 @@ function producerThread(options: KafkaEventLogOptions, hooks: ProducerShardsHook
   });
 }
 
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 class ProducerEventLog implements KafkaEventLog {
   readonly #stopping = new AbortController();
   readonly #connected: Promise<PartitionCounts>;
@@ -133,7 +122,6 @@ class ProducerEventLog implements KafkaEventLog {
   readonly #inFlight = new Map<string, Promise<LogPosition[]>>();
 
   constructor(
-    private readonly kafka: Kafka,
     private readonly producers: PartitionedProducers,
     private readonly options: KafkaEventLogOptions,
   ) {
@@ -208,11 +196,8 @@ class ProducerEventLog implements KafkaEventLog {
     const signal = this.#stopping.signal;
     while (!signal.aborted) {
       try {
-        // Topics first: kafkajs's admin gives up after its retries, so an unreachable broker or refused credentials are reported and retried here.
-        const counts = await ensureTopics(this.kafka, topicNamespace, createTopics, {
-          ...(this.options.topics ? { topics: this.options.topics } : {}),
-          onRetentionChanged: (change) => logger.info({ ...change }, "topic retention.ms set to the declared value"),
-        });
+        // Topics first: the admin gives up after its retries, so an unreachable broker or refused credentials are reported and retried here.
+        const counts = await this.#ensureTopics(createTopics);
         await this.producers.connect(signal);
         if (!signal.aborted) {
           this.#ready = true;
@@ -221,10 +206,30 @@ class ProducerEventLog implements KafkaEventLog {
         }
         return;
       } catch (error) {
+        if (signal.aborted) {
+          return;
+        }
         // Wrong credentials and missing topics are retried too: Strimzi may apply the KafkaUser or KafkaTopic after the pod starts.
-        logger.warn({ err: error, brokers, security }, `Kafka not ready yet; retrying (${reasonOf(error)})`);
+        logger.warn({ err: error, brokers, security }, `Kafka not ready yet; retrying (${describeKafkaError(error)})`);
         await sleep(reconnectDelayMs, undefined, { signal }).catch(() => {});
       }
+    }
+  }
+
+  /** One admin client per attempt, closed after it, or as soon as close() begins (which ends its retries). */
+  async #ensureTopics(create: boolean): Promise<PartitionCounts> {
+    const { logger, topicNamespace, topics } = this.options;
+    const admin = topicsAdmin(this.options);
+    const closeAdmin = () => void admin.close().catch(() => {});
+    this.#stopping.signal.addEventListener("abort", closeAdmin, { once: true });
+    try {
+      return await ensureTopics(admin, topicNamespace, create, {
+        ...(topics ? { topics } : {}),
+        onRetentionChanged: (change) => logger.info({ ...change }, "topic retention.ms set to the declared value"),
+      });
+    } finally {
+      this.#stopping.signal.removeEventListener("abort", closeAdmin);
+      await admin.close().catch(() => {});
     }
   }
 }

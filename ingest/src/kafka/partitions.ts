@@ -1,10 +1,16 @@
-import { Partitioners, type PartitionMetadata } from "kafkajs";
+import { murmur2 } from "@platformatic/kafka";
 import type { LogPosition } from "@udaconnect/schemas";
 import type { PartitionCounts } from "./ensure-topics";
 import type { OutgoingRecord, ProducedRange, TopicRecords } from "./record-producer";
 
-// The Java client's partitioner (murmur2 of the key): kafkajs's implementation, used whichever client sends.
-const javaPartitioner = Partitioners.DefaultPartitioner();
+/**
+ * The Java client's partitioner, Utils.toPositive(Utils.murmur2(keyBytes)) % partitions, with
+ * @platformatic/kafka's port of murmur2 over the key's UTF-8 bytes (its own default partitioner
+ * differs: murmur2 >>> 0). test/partitions.test.ts holds it to Kafka's own murmur2 vectors.
+ */
+function javaPartition(key: string, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
+}
 
 /**
  * Sets each message's partition up front, as the producer would have chosen
@@ -17,7 +23,6 @@ export function assignPartitions(batches: readonly TopicRecords[], counts: Parti
     if (count === undefined) {
       throw new Error(`no partition count known for topic ${topic}`);
     }
-    const partitionMetadata = metadataOf(count);
     const known = partitionOfKey(count);
     return {
       topic,
@@ -26,7 +31,7 @@ export function assignPartitions(batches: readonly TopicRecords[], counts: Parti
         const key = message.partition == null ? message.key : undefined;
         let partition = key === undefined ? undefined : known.get(key);
         if (partition === undefined) {
-          partition = javaPartitioner({ topic, partitionMetadata, message: { key: message.key, value: message.value } });
+          partition = javaPartition(message.key, count);
           if (key !== undefined) remember(known, key, partition);
         }
         return { ...message, partition };
@@ -35,7 +40,6 @@ export function assignPartitions(batches: readonly TopicRecords[], counts: Parti
   });
 }
 
-const metadataByCount = new Map<number, PartitionMetadata[]>();
 const partitionsByCount = new Map<number, Map<string, number>>();
 /** Keys (person ids) whose partition is remembered; beyond, the memory starts afresh. */
 const MAX_REMEMBERED_KEYS = 100_000;
@@ -53,16 +57,6 @@ function partitionOfKey(count: number): Map<string, number> {
 function remember(known: Map<string, number>, key: string, partition: number): void {
   if (known.size >= MAX_REMEMBERED_KEYS) known.clear();
   known.set(key, partition);
-}
-
-/** What the partitioner reads of a topic's metadata (only how many partitions), built once per count. */
-function metadataOf(count: number): PartitionMetadata[] {
-  let metadata = metadataByCount.get(count);
-  if (metadata === undefined) {
-    metadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0 }) as PartitionMetadata);
-    metadataByCount.set(count, metadata);
-  }
-  return metadata;
 }
 
 /** The positions a write reached: per partition, its base offset plus the records it wrote there. */

@@ -18,24 +18,19 @@ const STATE_LOST_CODES = new Set([45, 46, 47, 49, 59, 90]);
 
 /**
  * The name of the producer-state error `error` carries, if it carries one,
- * else undefined. Both clients are understood: kafkajs (KafkaJSProtocolError's
- * `type`/`code`, wrapped in KafkaJSNonRetriableError's `cause` or an aggregate's
- * `errors`) and @platformatic/kafka (ProtocolError's `apiId`/`apiCode` inside a
- * ResponseError's or MultipleErrors' `errors`), and a client's own sequence
- * check (a message naming an out-of-order or invalid sequence).
+ * else undefined: @platformatic/kafka's ProtocolError (`apiId`/`apiCode`),
+ * also inside a ResponseError's or MultipleErrors' `errors` or a `cause`, and
+ * the client's own sequence check (a message naming an out-of-order or
+ * invalid sequence).
  */
 export function producerStateLost(error: unknown, depth = 0): string | undefined {
   if (typeof error !== "object" || error === null || depth > 5) {
     return undefined;
   }
   const e = error as Record<string, unknown>;
-  for (const name of [e.type, e.apiId]) {
-    if (typeof name === "string" && STATE_LOST.has(name)) return name;
-  }
-  for (const code of [e.apiCode, typeof e.type === "string" ? e.code : undefined]) {
-    if (typeof code === "number" && STATE_LOST_CODES.has(code)) return `KAFKA_ERROR_${code}`;
-  }
-  const inner = [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])];
+  if (typeof e.apiId === "string" && STATE_LOST.has(e.apiId)) return e.apiId;
+  if (typeof e.apiCode === "number" && STATE_LOST_CODES.has(e.apiCode)) return `KAFKA_ERROR_${e.apiCode}`;
+  const inner = [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])];
   for (const nested of inner) {
     const found = producerStateLost(nested, depth + 1);
     if (found !== undefined) return found;

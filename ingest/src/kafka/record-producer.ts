@@ -1,9 +1,5 @@
 import type { LogPosition } from "@udaconnect/schemas";
 
-/** The Kafka clients the gateway can produce with (INGEST_KAFKA_CLIENT). */
-export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
-export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
-
 /** Where the producers run (INGEST_KAFKA_THREAD): on the gateway's main thread, or in a worker thread of their own. */
 export const KAFKA_THREADS = ["main", "worker"] as const;
 export type KafkaThreadName = (typeof KAFKA_THREADS)[number];
@@ -31,8 +27,8 @@ export interface ProducedRange {
 }
 
 /**
- * One idempotent producer with acks=all, as each client adapter provides it
- * (kafkajs/, platformatic/). The caller (SendQueue) never overlaps two sends
+ * One idempotent producer with acks=all (platformatic/platformatic-producer.ts).
+ * The caller (SendQueue) never overlaps two sends
  * of one producer, and every record's partition is set.
  */
 export interface RecordProducer {

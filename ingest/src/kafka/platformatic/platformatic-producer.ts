@@ -12,8 +12,8 @@ export interface PlatformaticProducerOptions {
 /**
  * A @platformatic/kafka idempotent producer with acks=all. Its constructor
  * forces one request in flight per connection for idempotence; retries are
- * unlimited (with backoff) like kafkajs's, so a send never gives up on a
- * retriable error by itself and the event log's deadline answers the caller.
+ * unlimited (with backoff), so a send never gives up on a retriable error by
+ * itself and the event log's deadline answers the caller.
  *
  * Sequence numbers advance only on an answer, so after a send failed for good
  * (an error that cannot be retried) the broker may hold some of its records

@@ -1,19 +1,12 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { kafkaJsClient, recordProducers } from "../kafka-clients";
+import { recordProducers } from "../kafka-clients";
 import { ProducerShards } from "../producer-shards";
 import { decodeRecords } from "./record-batches";
-import {
-  fromPlainConnection,
-  postableFields,
-  toPlainError,
-  type FromProducerThread,
-  type ProducerThreadSettings,
-  type ToProducerThread,
-} from "./thread-messages";
+import { fromPlainConnection, toPlainError, type FromProducerThread, type ProducerThreadSettings, type ToProducerThread } from "./thread-messages";
 
 /**
- * The producer thread's entry point (INGEST_KAFKA_THREAD=worker): the real
- * client's producers (ProducerShards: queues, merging, replacement of a
+ * The producer thread's entry point (INGEST_KAFKA_THREAD=worker): the
+ * producers (ProducerShards: queues, merging, replacement of a
  * refused producer) run here, and the main thread only posts encoded records
  * and hears the outcome. Bundled as its own file (infra/images/bundle.mjs:
  * dist/kafka-producer-thread.js) because a Worker loads a file.
@@ -25,8 +18,7 @@ if (port === null) {
 const post = (message: FromProducerThread) => port.postMessage(message);
 const { connection, producers, ...clientOptions } = workerData as ProducerThreadSettings;
 const options = { ...clientOptions, ...(connection === undefined ? {} : { connection: fromPlainConnection(connection) }) };
-const kafka = kafkaJsClient(options, (fields, message) => post({ type: "warn", fields: postableFields(fields), message }));
-const shards = new ProducerShards(recordProducers(options, kafka), producers, {
+const shards = new ProducerShards(recordProducers(options), producers, {
   onSendAcknowledged: (seconds) => post({ type: "acknowledged", seconds }),
   onProducerReset: ({ shard, reason, error }) => post({ type: "reset", shard, reason, error: toPlainError(error) }),
 });

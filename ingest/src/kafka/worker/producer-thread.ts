@@ -1,17 +1,19 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Worker } from "node:worker_threads";
 import type { LogPosition } from "@udaconnect/schemas";
-import type { KafkaWarn } from "../kafka-logger";
 import type { ProducerShardsHooks } from "../producer-shards";
 import type { PartitionedProducers, TopicRecords } from "../record-producer";
 import { encodeRecords } from "./record-batches";
 import { spawnProducerThread } from "./spawn-producer-thread";
 import { fromPlainError, type FromProducerThread, type ProducerThreadSettings, type ToProducerThread } from "./thread-messages";
 
+/** Where warnings go: the gateway's logger. */
+export type KafkaWarn = (fields: Record<string, unknown>, message: string) => void;
+
 export interface ProducerThreadOptions {
   readonly settings: ProducerThreadSettings;
   readonly hooks: ProducerShardsHooks;
-  /** The thread's Kafka client warnings, and why connecting a replacement thread failed. */
+  /** Why connecting a replacement thread failed. */
   readonly warn: KafkaWarn;
   /** Hears a thread that ended unasked (its sends have failed with `error`); a new one is started. */
   readonly onThreadExit: (error: Error) => void;
@@ -134,9 +136,6 @@ export class ProducerThread implements PartitionedProducers {
         break;
       case "reset":
         this.options.hooks.onProducerReset?.({ shard: message.shard, reason: message.reason, error: fromPlainError(message.error) });
-        break;
-      case "warn":
-        this.options.warn(message.fields, message.message);
         break;
     }
   }

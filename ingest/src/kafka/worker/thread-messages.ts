@@ -19,10 +19,9 @@ export type ToProducerThread =
 export type FromProducerThread =
   | { readonly type: "settled"; readonly id: number; readonly positions?: LogPosition[]; readonly error?: PlainError }
   | { readonly type: "acknowledged"; readonly seconds: number }
-  | { readonly type: "reset"; readonly shard: number; readonly reason: string; readonly error: PlainError }
-  | { readonly type: "warn"; readonly fields: Record<string, unknown>; readonly message: string };
+  | { readonly type: "reset"; readonly shard: number; readonly reason: string; readonly error: PlainError };
 
-/** An error as far as logs and producerStateLost read it: what the clients put on their errors, nested errors included. */
+/** An error as far as logs and producerStateLost read it: what the client puts on its errors, nested errors included. */
 export interface PlainError {
   readonly name: string;
   readonly message: string;
@@ -32,7 +31,7 @@ export interface PlainError {
   readonly errors?: readonly PlainError[];
 }
 
-const ERROR_FIELDS = ["type", "code", "apiId", "apiCode", "retriable", "broker"] as const;
+const ERROR_FIELDS = ["code", "apiId", "apiCode", "canRetry"] as const;
 
 export function toPlainError(error: unknown, depth = 0): PlainError {
   if (!(error instanceof Error)) {
@@ -45,7 +44,7 @@ export function toPlainError(error: unknown, depth = 0): PlainError {
     if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") fields[name] = value;
   }
   const nested = depth < 5;
-  const cause = nested && (source.cause ?? source.originalError);
+  const cause = nested && source.cause;
   const errors = nested && Array.isArray(source.errors) ? source.errors.map((e: unknown) => toPlainError(e, depth + 1)) : undefined;
   return {
     name: error.name,
@@ -64,21 +63,6 @@ export function fromPlainError(plain: PlainError): Error {
   error.name = plain.name;
   if (plain.stack !== undefined) error.stack = plain.stack;
   return error;
-}
-
-/** Log fields that can be posted: errors made plain, anything else that cannot be cloned as text. */
-export function postableFields(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(fields).map(([name, value]) => {
-      if (value instanceof Error) return [name, toPlainError(value)];
-      if (value === null || ["string", "number", "boolean", "bigint", "undefined"].includes(typeof value)) return [name, value];
-      try {
-        return [name, structuredClone(value)];
-      } catch {
-        return [name, String(value)];
-      }
-    }),
-  );
 }
 
 type PlainTls = Omit<KafkaTls, "client"> & { readonly client?: Omit<NonNullable<KafkaTls["client"]>, "keyPem"> & { readonly keyPem: string } };

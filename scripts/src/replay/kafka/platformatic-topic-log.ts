@@ -1,7 +1,6 @@
 import { Consumer, type RecordsBatch } from "@platformatic/kafka";
-import { PLAINTEXT, platformaticConnectionOptions, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { describeKafkaError, PLAINTEXT, platformaticConnectionOptions, type KafkaConnection } from "@udaconnect/kafka-connection";
 import type { RawRecord, TopicLog } from "../topic-log";
-import { describeKafkaError } from "./kafka-error";
 
 /** Bytes per fetch of one partition: bounds the memory a replay holds, whatever the topic size. */
 const PARTITION_MAX_BYTES = 1024 * 1024;
