@@ -25,7 +25,7 @@ import {
   topicName,
 } from "@udaconnect/schemas";
 import { createTestDatabase, eventually, inheritedEnv, uniqueNamespace, type TestDatabase } from "@udaconnect/test-support";
-import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
+import { Admin, compatibilityPartitioner, ConfigResourceTypes, ProduceAcks, Producer } from "@platformatic/kafka";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ingestOptions } from "@udaconnect/ingest/test-options";
@@ -193,19 +193,17 @@ function findings(files: readonly { path: string; bytes: Buffer }[], needles: re
 
 /** Every file of this test's topic partitions in the broker's log.dirs, as the broker reports them. */
 async function segmentBytes(): Promise<{ path: string; bytes: Buffer }[]> {
-  const kafka = new Kafka({ clientId: "shredding-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: "shredding-test", bootstrapBrokers: brokers.split(",") });
   let logDirs: string[];
   try {
-    const { brokers: nodes } = await admin.describeCluster();
+    const { brokers: nodes } = await admin.metadata({ topics: [] });
     const described = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: nodes.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ["log.dirs"] })),
+      resources: [...nodes.keys()].map((id) => ({ resourceType: ConfigResourceTypes.BROKER, resourceName: String(id), configurationKeys: ["log.dirs"] })),
     });
-    logDirs = described.resources.flatMap((r) => r.configEntries.flatMap((e) => (e.configName === "log.dirs" ? (e.configValue ?? "").split(",") : [])));
+    logDirs = described.flatMap((r) => r.configs.flatMap((e) => (e.name === "log.dirs" ? (e.value ?? "").split(",") : [])));
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   const files: { path: string; bytes: Buffer }[] = [];
   for (const dir of logDirs) {
@@ -250,9 +248,12 @@ async function coordinatesOf(personId: string): Promise<{ latitude: number; long
 
 /** The forms of before sealing, produced straight to the topics as the gateway wrote them then. */
 async function appendLegacyEvents(): Promise<void> {
-  const kafka = new Kafka({ clientId: "shredding-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  await producer.connect();
+  const producer = new Producer({
+    clientId: "shredding-test",
+    bootstrapBrokers: brokers.split(","),
+    acks: ProduceAcks.ALL,
+    partitioner: compatibilityPartitioner,
+  });
   try {
     const now = timestampFromDate(new Date());
     const registered = create(EventSchema, {
@@ -272,10 +273,11 @@ async function appendLegacyEvents(): Promise<void> {
       },
     });
     expect(decodeEvent(encodeEvent(located)).payload.value).not.toHaveProperty("sealedPosition", expect.anything());
-    await producer.send({ topic: topicName(personsTopic, namespace), messages: [{ key: LEGACY.personId, value: Buffer.from(encodeEvent(registered)) }] });
-    await producer.send({ topic: topicName(locationsTopic, namespace), messages: [{ key: LEGACY.personId, value: Buffer.from(encodeEvent(located)) }] });
+    const key = Buffer.from(LEGACY.personId);
+    await producer.send({ messages: [{ topic: topicName(personsTopic, namespace), key, value: Buffer.from(encodeEvent(registered)) }] });
+    await producer.send({ messages: [{ topic: topicName(locationsTopic, namespace), key, value: Buffer.from(encodeEvent(located)) }] });
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 

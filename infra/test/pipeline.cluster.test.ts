@@ -5,6 +5,7 @@
 // sets both). UDACONNECT_KEEP_DEPLOYMENT=1 leaves the namespace for debugging.
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { uuidV5 } from "../../scripts/src/legacy/legacy-plan";
 import { mintToken } from "../../scripts/src/mint-token/mint-token";
@@ -72,19 +73,20 @@ async function readyPods(app: string): Promise<string[]> {
     .map((line) => line.split(" ")[0] ?? "");
 }
 
-/** Members of the projector's consumer group and their partitions, from the broker (kafkajs of the projector package). */
+/** Members of the projector's consumer group and their partitions, from the broker (the Kafka client of the projector package). */
 async function projectorGroup(): Promise<{ state: string; members: Record<string, number[]>[] }> {
-  const kafkajs = createRequire(join(REPO, "projector/package.json"))("kafkajs") as typeof import("kafkajs");
-  const admin = new kafkajs.Kafka({ brokers: [KAFKA_BROKER], logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
+  const client = createRequire(join(REPO, "projector/package.json")).resolve("@platformatic/kafka");
+  const { Admin } = (await import(pathToFileURL(client).href)) as typeof import("@platformatic/kafka");
+  const admin = new Admin({ clientId: "cluster-test", bootstrapBrokers: [KAFKA_BROKER] });
   try {
-    const { groups } = await admin.describeGroups(["udaconnect-projector"]);
-    const group = groups[0];
+    const group = (await admin.describeGroups({ groups: ["udaconnect-projector"] })).get("udaconnect-projector");
     if (group === undefined) throw new Error("no group udaconnect-projector");
-    const members = group.members.map((member) => kafkajs.AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.assignment ?? {});
+    const members = [...group.members.values()].map((member) =>
+      Object.fromEntries([...(member.assignments?.values() ?? [])].map(({ topic, partitions }) => [topic, partitions])),
+    );
     return { state: group.state, members };
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 
@@ -191,7 +193,7 @@ describe("the pipeline running as pods of a real cluster", () => {
     expect(await readyPods("projector")).toHaveLength(2);
     const group = await eventually(async () => {
       const described = await projectorGroup();
-      expect(described.state).toBe("Stable");
+      expect(described.state).toBe("STABLE");
       expect(described.members).toHaveLength(2);
       return described;
     }, 120_000);

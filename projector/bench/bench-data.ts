@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { compatibilityPartitioner, ProduceAcks, Producer } from "@platformatic/kafka";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { encodeEvent, EventSchema, LocationRecordedSchema } from "@udaconnect/schemas";
@@ -45,19 +45,21 @@ export function venueCheckIns(count: number): BenchCheckIn[] {
 
 /** Appends the check-ins as the gateway would (keyed by person, acks=all), in chunks. */
 export async function produceCheckIns(brokers: string, topic: string, checkIns: readonly BenchCheckIn[]): Promise<void> {
-  const kafka = new Kafka({ clientId: "bench-projector", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
-  await producer.connect();
+  const producer = new Producer({
+    clientId: "bench-projector",
+    bootstrapBrokers: brokers.split(","),
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    partitioner: compatibilityPartitioner,
+  });
   try {
     for (let i = 0; i < checkIns.length; i += 5_000) {
       await producer.send({
-        topic,
-        acks: -1,
-        messages: checkIns.slice(i, i + 5_000).map((c) => ({ key: c.personId, value: Buffer.from(encodeEvent(toEvent(c))) })),
+        messages: checkIns.slice(i, i + 5_000).map((c) => ({ topic, key: Buffer.from(c.personId), value: Buffer.from(encodeEvent(toEvent(c))) })),
       });
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 

@@ -9,11 +9,11 @@
 import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import { Kafka, logLevel } from "kafkajs";
+import { Admin } from "@platformatic/kafka";
 import pg from "pg";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { migrateToLatest, type AnyDb } from "@udaconnect/migrations";
-import { describeMemoryPeaks } from "@udaconnect/test-support";
+import { createTopics, describeMemoryPeaks } from "@udaconnect/test-support";
 import { allTopics, locationsTopic, topicName } from "@udaconnect/schemas";
 import { silentLogger } from "@udaconnect/observability";
 import { runRebuild } from "../src/rebuild/run-rebuild";
@@ -61,11 +61,10 @@ await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
 const db: AnyDb = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 2 }) }) });
-const kafkaAdmin = new Kafka({ clientId: "bench", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
-await kafkaAdmin.connect();
+const kafkaAdmin = new Admin({ clientId: "bench", bootstrapBrokers: brokers.split(",") });
 try {
   await migrateToLatest(db);
-  await kafkaAdmin.createTopics({ waitForLeaders: true, topics: allTopics.map((t) => ({ topic: topicName(t, namespace), numPartitions: t.partitions })) });
+  await createTopics(brokers, namespace);
   say(`generating and producing ${events} check-ins (not timed)`);
   const checkIns = venueCheckIns(events);
   await produceCheckIns(brokers, topicName(locationsTopic, namespace), checkIns);
@@ -128,7 +127,7 @@ try {
   }
 } finally {
   await kafkaAdmin.deleteTopics({ topics: allTopics.map((t) => topicName(t, namespace)) }).catch(() => {});
-  await kafkaAdmin.disconnect();
+  await kafkaAdmin.close();
   await db.destroy();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.end();

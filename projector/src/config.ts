@@ -21,7 +21,7 @@ import { LOG_LEVEL, type LogLevel } from "@udaconnect/observability";
 
 export interface ProjectorConfig {
   readonly databaseUrl: string;
-  /** Comma-separated host:port list, as kafkajs takes it after a split. */
+  /** Comma-separated host:port list. */
   readonly kafkaBrokers: string;
   /** TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*). */
   readonly kafkaConnection: KafkaConnection;

@@ -1,10 +1,10 @@
-import type { Kafka } from "kafkajs";
+import type { Admin } from "@platformatic/kafka";
 import { allTopics, deadLetterTopic, eventTopics, oldestRetained, topicName } from "@udaconnect/schemas";
 import type { ProjectorConfig } from "./config";
 import type { Readiness } from "./http/ops-server";
 import { startBatchConsumer } from "./kafka/batch-consumer";
-import { createKafka, requireTopics } from "./kafka/client";
-import { startDeadLetterProducer, type DeadLetterProducer } from "./kafka/dead-letter";
+import { requireTopics, startError, withAdmin, type KafkaAddress } from "./kafka/client";
+import { createDeadLetterTopic, startDeadLetterProducer, type DeadLetterProducer } from "./kafka/dead-letter";
 import { reconcileRetention } from "@udaconnect/kafka-connection";
 import { createLogger, type Logger } from "@udaconnect/observability";
 import { createProjectorMetrics, type ProjectorMetrics } from "./metrics/projector-metrics";
@@ -59,6 +59,8 @@ export interface Projector {
 // events with 3 -> 6; docs/projector.md).
 const CONCURRENCY = 6;
 
+const CLIENT_ID = "udaconnect-projector";
+
 /**
  * Starts projecting the persons and locations topics of `topicNamespace` into
  * the read models of `databaseUrl`. Rejects with MissingTopicsError when a
@@ -77,17 +79,24 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   });
   let deadLetters: DeadLetterProducer | undefined;
   try {
-    const kafka = createKafka({ brokers: options.kafkaBrokers, connection: options.kafkaConnection }, "udaconnect-projector", logger);
+    const address: KafkaAddress = { brokers: options.kafkaBrokers, connection: options.kafkaConnection };
     const deadLetterName = topicName(deadLetterTopic, options.topicNamespace);
-    await requireTopics(kafka, target.kind === "live" && !createTopics ? [...topics, deadLetterName] : topics);
-    if (target.kind === "live" && createTopics) {
-      await reconcileTopicRetention(kafka, options, logger);
-    }
+    const checked = withAdmin(address, CLIENT_ID, async (admin) => {
+      await requireTopics(admin, target.kind === "live" && !createTopics ? [...topics, deadLetterName] : topics);
+      if (target.kind === "live" && createTopics) {
+        await reconcileTopicRetention(admin, options, logger);
+        await createDeadLetterTopic(admin, deadLetterName, deadLetterTopic.partitions);
+      }
+    });
+    await checked.catch((error: unknown) => {
+      throw startError(error);
+    });
     if (target.kind === "live") {
-      deadLetters = await startDeadLetterProducer(kafka, deadLetterName, deadLetterTopic.partitions, createTopics);
+      deadLetters = startDeadLetterProducer(address, CLIENT_ID, deadLetterName);
     }
     const consumer = await startBatchConsumer({
-      kafka,
+      address,
+      clientId: CLIENT_ID,
       groupId,
       topics,
       sessionTimeoutMs: options.sessionTimeoutMs,
@@ -125,16 +134,10 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
 }
 
 /** Sets the event topics' retention.ms to the declared one (LOCATION_RETENTION) where it differs. */
-async function reconcileTopicRetention(kafka: Kafka, options: ProjectorOptions, logger: Logger): Promise<void> {
+async function reconcileTopicRetention(admin: Admin, options: ProjectorOptions, logger: Logger): Promise<void> {
   const topics = eventTopics(options.locationRetention);
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const declared = new Map(topics.map((spec) => [topicName(spec, options.topicNamespace), spec.retentionMs]));
-    for (const change of await reconcileRetention(admin, declared)) {
-      logger.info({ ...change }, "topic retention.ms set to the declared value");
-    }
-  } finally {
-    await admin.disconnect();
+  const declared = new Map(topics.map((spec) => [topicName(spec, options.topicNamespace), spec.retentionMs]));
+  for (const change of await reconcileRetention(admin, declared)) {
+    logger.info({ ...change }, "topic retention.ms set to the declared value");
   }
 }

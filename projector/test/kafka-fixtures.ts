@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { Admin, compatibilityPartitioner, Consumer, MessagesStreamModes, ProduceAcks, Producer } from "@platformatic/kafka";
 import { EVENT_CONTENT_TYPE, encodeEvent, type Event } from "@udaconnect/schemas";
 
 export interface Produced {
@@ -14,77 +14,73 @@ export interface PartitionOffset {
   readonly nextOffset: bigint;
 }
 
-function kafka(brokers: string): Kafka {
-  return new Kafka({ clientId: "projector-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING });
+const clientId = "projector-test";
+
+async function withAdmin<T>(brokers: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Admin({ clientId, bootstrapBrokers: brokers.split(",") });
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
 }
 
-/** Appends records as the ingest gateway does: keyed by person id, one send per call, acks=all. */
+/** Appends records as the ingest gateway does: keyed by person id (Java's partitioner), one send per call, acks=all. */
 export async function produce(brokers: string, topic: string, records: readonly Produced[]): Promise<void> {
-  const producer = kafka(brokers).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true });
-  await producer.connect();
+  const producer = new Producer({
+    clientId,
+    bootstrapBrokers: brokers.split(","),
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    partitioner: compatibilityPartitioner,
+  });
   try {
     await producer.send({
-      topic,
-      acks: -1,
       messages: records.map(({ key, value }) => ({
-        key,
+        topic,
+        key: Buffer.from(key),
         value: Buffer.from(value instanceof Uint8Array ? value : encodeEvent(value)),
-        headers: { "content-type": EVENT_CONTENT_TYPE },
+        headers: new Map([[Buffer.from("content-type"), Buffer.from(EVENT_CONTENT_TYPE)]]),
       })),
     });
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 
 /** The end offset of every partition of `topics` holding at least one record. */
 export async function endOffsets(brokers: string, topics: readonly string[]): Promise<PartitionOffset[]> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
-  try {
-    const result: PartitionOffset[] = [];
-    for (const topic of [...topics].sort()) {
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-        if (high !== "0") {
-          result.push({ topic, partition, nextOffset: BigInt(high) });
-        }
-      }
-    }
-    return result.sort(byTopicPartition);
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(brokers, async (admin) => {
+    const { topics: found } = await admin.metadata({ topics: [...topics] });
+    const listed = await admin.listOffsets({
+      topics: topics.map((name) => ({
+        name,
+        partitions: Array.from({ length: found.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })),
+      })),
+    });
+    return listed
+      .flatMap(({ name, partitions }) => partitions.map((p) => ({ topic: name, partition: p.partitionIndex, nextOffset: p.offset })))
+      .filter((p) => p.nextOffset !== 0n)
+      .sort(byTopicPartition);
+  });
 }
 
 /** The group's committed offsets in Kafka, for partitions that have one. */
 export async function committedOffsets(brokers: string, groupId: string, topics: readonly string[]): Promise<PartitionOffset[]> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
-  try {
-    const byTopic = await admin.fetchOffsets({ groupId, topics: [...topics] });
-    return byTopic
-      .flatMap(({ topic, partitions }) =>
-        partitions.filter((p) => p.offset !== "-1").map((p) => ({ topic, partition: p.partition, nextOffset: BigInt(p.offset) })),
+  return withAdmin(brokers, async (admin) => {
+    const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+    return (group?.topics ?? [])
+      .filter(({ name }) => topics.includes(name))
+      .flatMap(({ name, partitions }) =>
+        partitions.filter((p) => p.committedOffset >= 0n).map((p) => ({ topic: name, partition: p.partitionIndex, nextOffset: p.committedOffset })),
       )
       .sort(byTopicPartition);
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** The consumer groups Kafka knows whose id starts with `prefix`, sorted. */
 export async function consumerGroups(brokers: string, prefix: string): Promise<string[]> {
-  const admin = kafka(brokers).admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.listGroups();
-    return groups
-      .map((g) => g.groupId)
-      .filter((id) => id.startsWith(prefix))
-      .sort();
-  } finally {
-    await admin.disconnect();
-  }
+  return withAdmin(brokers, async (admin) => [...(await admin.listGroups()).keys()].filter((id) => id.startsWith(prefix)).sort());
 }
 
 export function byTopicPartition(a: PartitionOffset, b: PartitionOffset): number {
@@ -101,27 +97,25 @@ export interface ConsumedRecord {
 
 /** Reads `topic` from its beginning until `count` records arrived (or the deadline passes). */
 export async function consumeRecords(brokers: string, topic: string, count: number, timeoutMs = 20_000): Promise<ConsumedRecord[]> {
-  const consumer = kafka(brokers).consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  const consumer = new Consumer({ clientId, groupId: `reader-${randomUUID()}`, bootstrapBrokers: brokers.split(","), maxWaitTime: 200 });
   const records: ConsumedRecord[] = [];
-  await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let done: () => void = () => {};
-    const enough = new Promise<void>((resolve) => {
-      done = resolve;
-    });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-        records.push({ partition, offset: message.offset, key: message.key, value: message.value, headers });
+    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: false });
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(resolve, timeoutMs);
+      stream.on("error", reject);
+      stream.on("data", (message) => {
+        const headers = Object.fromEntries([...message.headers].map(([k, v]) => [k.toString(), v.toString()]));
+        records.push({ partition: message.partition, offset: message.offset.toString(), key: message.key ?? null, value: message.value ?? null, headers });
         if (records.length >= count) {
-          done();
+          clearTimeout(deadline);
+          resolve();
         }
-      },
+      });
     });
-    await Promise.race([enough, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+    await stream.close();
     return records;
   } finally {
-    await consumer.disconnect();
+    await consumer.close();
   }
 }

@@ -1,7 +1,7 @@
 import type {} from "@udaconnect/test-support/global-setup";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
+import { Admin, ConfigResourceTypes } from "@platformatic/kafka";
 import { describe, expect, inject } from "vitest";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
@@ -175,16 +175,15 @@ describe("LOCATION_RETENTION", () => {
 });
 
 async function retentionMs(topics: readonly string[]): Promise<string[]> {
-  const admin = new Kafka({ clientId: "projector-test", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = new Admin({ clientId: "projector-test", bootstrapBrokers: brokers.split(",") });
   try {
-    const { resources } = await admin.describeConfigs({
+    const resources = await admin.describeConfigs({
       includeSynonyms: false,
-      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ["retention.ms"] })),
+      resources: topics.map((name) => ({ resourceType: ConfigResourceTypes.TOPIC, resourceName: name, configurationKeys: ["retention.ms"] })),
     });
-    return topics.map((t) => resources.find((r) => r.resourceName === t)?.configEntries.find((e) => e.configName === "retention.ms")?.configValue ?? "");
+    return topics.map((t) => resources.find((r) => r.resourceName === t)?.configs.find((e) => e.name === "retention.ms")?.value ?? "");
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 

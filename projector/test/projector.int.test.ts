@@ -283,7 +283,7 @@ describe("projector", () => {
     );
 
     const { lines } = await projectors.start();
-    await eventually(() => expect(lines.some((l) => l.level === "error" && String(l.msg).includes("Error when calling eachBatch"))).toBe(true));
+    await eventually(() => expect(lines.some((l) => l.level === "error" && l.msg === "batch not projected; fetching it again")).toBe(true));
     expect(await readCheckpointRows(readModels.db)).toEqual([]);
     await sql`DROP TRIGGER fail_insert ON location`.execute(readModels.db);
 

@@ -1,6 +1,5 @@
-import { Kafka, logLevel, type LogEntry } from "kafkajs";
-import { kafkaJsSecurity, PLAINTEXT, type KafkaConnection } from "@udaconnect/kafka-connection";
-import type { Logger } from "@udaconnect/observability";
+import { Admin } from "@platformatic/kafka";
+import { describeKafkaError, platformaticConnectionOptions, type KafkaConnection, type PlatformaticConnectionOptions } from "@udaconnect/kafka-connection";
 
 /** Where the brokers are and how to reach them (TLS, SASL). */
 export interface KafkaAddress {
@@ -10,22 +9,19 @@ export interface KafkaAddress {
   readonly connection?: KafkaConnection;
 }
 
-/** A kafkajs client whose own warnings and errors go to our structured log. */
-export function createKafka({ brokers, connection = PLAINTEXT }: KafkaAddress, clientId: string, logger: Logger): Kafka {
-  return new Kafka({
-    clientId,
-    brokers: brokers.split(","),
-    ...kafkaJsSecurity(connection),
-    logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log }: LogEntry) => {
-        const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
-        const line = `kafkajs: ${message}`;
-        if (level <= logLevel.ERROR) logger.error(fields, line);
-        else logger.warn(fields, line);
-      },
-  });
+/** What every @platformatic/kafka client of the projector is given to reach the brokers. */
+export function clientOptions({ brokers, connection }: KafkaAddress, clientId: string): PlatformaticConnectionOptions {
+  return platformaticConnectionOptions(brokers, clientId, connection);
+}
+
+/** Runs `work` with an admin client, closed afterwards. */
+export async function withAdmin<T>(address: KafkaAddress, clientId: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Admin(clientOptions(address, clientId));
+  try {
+    return await work(admin);
+  } finally {
+    await admin.close();
+  }
 }
 
 /** Raised when the projector is started before its topics exist. */
@@ -40,34 +36,32 @@ export class MissingTopicsError extends Error {
 }
 
 /** Fails with MissingTopicsError naming every topic that does not exist. */
-export async function requireTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      throw new MissingTopicsError(missing);
-    }
-  } finally {
-    await admin.disconnect();
+export async function requireTopics(admin: Admin, topics: readonly string[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t));
+  if (missing.length > 0) {
+    throw new MissingTopicsError(missing);
   }
 }
 
+/** ListOffsets' timestamp for "the end of the log". */
+const LATEST = -1n;
+
 /** Sum of the end offsets of every partition of `topics`: the records a rebuild must read. */
-export async function endOffsetSum(kafka: Kafka, topics: readonly string[]): Promise<bigint> {
-  const admin = kafka.admin();
-  await admin.connect();
+export async function endOffsetSum(admin: Admin, topics: readonly string[]): Promise<bigint> {
   try {
-    let total = 0n;
-    for (const topic of topics) {
-      for (const { high } of await admin.fetchTopicOffsets(topic)) {
-        total += BigInt(high);
-      }
-    }
-    return total;
-  } finally {
-    await admin.disconnect();
+    const { topics: found } = await admin.metadata({ topics: [...topics] });
+    const listed = await admin.listOffsets({
+      topics: topics.map((name) => ({
+        name,
+        partitions: Array.from({ length: found.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: LATEST })),
+      })),
+    });
+    return listed.flatMap((t) => t.partitions).reduce((total, p) => total + p.offset, 0n);
+  } catch (error) {
+    // A leader moved: the next call must not ask the old one again from cached metadata.
+    admin.clearMetadata();
+    throw error;
   }
 }
 
@@ -75,12 +69,21 @@ export async function endOffsetSum(kafka: Kafka, topics: readonly string[]): Pro
  * Deletes a consumer group nobody is in any more (a finished rebuild's), so groups do not
  * pile up in Kafka with one per generation. Kafka refuses while members remain.
  */
-export async function deleteConsumerGroup(kafka: Kafka, groupId: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.deleteGroups([groupId]);
-  } finally {
-    await admin.disconnect();
-  }
+export async function deleteConsumerGroup(admin: Admin, groupId: string): Promise<void> {
+  await admin.deleteGroups({ groups: [groupId] });
+}
+
+/** True when Kafka answered with this error (e.g. "TOPIC_ALREADY_EXISTS") somewhere in the client's error chain. */
+export function hasApiError(error: unknown, apiId: string): boolean {
+  const findBy = (error as { findBy?: (property: string, value: unknown) => unknown } | null)?.findBy;
+  return typeof findBy === "function" && Boolean(findBy.call(error, "apiId", apiId));
+}
+
+/**
+ * The error a start-up failure of the Kafka client is reported with: the reason its nested
+ * errors hold ("metadata failed 4 times: … SASL authentication failed (the broker refused the
+ * credentials …)") in one message; MissingTopicsError as it is.
+ */
+export function startError(error: unknown): Error {
+  return error instanceof MissingTopicsError ? error : new Error(`Kafka: ${describeKafkaError(error)}`, { cause: error });
 }

@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { dropGeneration, homeSchemaOf, switchGeneration, withAdvisoryLock } from "@udaconnect/migrations";
 import { sql } from "kysely";
 import { allTopics, topicName } from "@udaconnect/schemas";
-import { createKafka, deleteConsumerGroup, endOffsetSum } from "../kafka/client";
+import { deleteConsumerGroup, endOffsetSum, withAdmin, type KafkaAddress } from "../kafka/client";
 import type { Logger } from "@udaconnect/observability";
 import { createDatabase } from "../postgres/database";
 import type { LoadKeys } from "../keystore/cached-key-ring";
@@ -13,6 +13,11 @@ import { candidateGeneration, consumedBy, dropExpiredGenerations } from "./rebui
 export const REBUILD_LOCK = "udaconnect.read-model.rebuild";
 
 const SWITCH_WITHIN_RECORDS = 2_000n;
+const CLIENT_ID = "udaconnect-rebuild";
+
+function addressOf(options: RebuildOptions): KafkaAddress {
+  return { brokers: options.kafkaBrokers, connection: options.kafkaConnection };
+}
 
 /** The projector's settings (its groupId is the live group's), and what only a rebuild has. */
 export type RebuildOptions = ProjectorSettings & {
@@ -112,29 +117,30 @@ async function rebuildLocked(db: Db, options: RebuildOptions): Promise<RebuildOu
 /** Reports progress each interval; once near the end of the log, switches (retrying until it does). */
 async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOptions): Promise<{ previous: number | undefined } | "interrupted"> {
   const topics = allTopics.map((t) => topicName(t, options.topicNamespace));
-  const kafka = createKafka({ brokers: options.kafkaBrokers, connection: options.kafkaConnection }, "udaconnect-rebuild", options.logger);
-  let previous: ProgressSample | undefined;
-  let vacuumed = false;
-  while (options.signal?.aborted !== true) {
-    const sample = { atMs: Date.now(), consumed: await consumedBy(db, generation, topics), end: await endOffsetSum(kafka, topics) };
-    const progress = progressOf(previous, sample);
-    options.progress(formatProgress(generation, progress));
-    previous = sample;
-    // The switch itself waits (live projector paused) for the last records.
-    if (progress.lag <= SWITCH_WITHIN_RECORDS) {
-      if (!vacuumed) {
-        await vacuumGeneration(db, generation, options);
-        vacuumed = true;
+  return withAdmin(addressOf(options), CLIENT_ID, async (admin) => {
+    let previous: ProgressSample | undefined;
+    let vacuumed = false;
+    while (options.signal?.aborted !== true) {
+      const sample = { atMs: Date.now(), consumed: await consumedBy(db, generation, topics), end: await endOffsetSum(admin, topics) };
+      const progress = progressOf(previous, sample);
+      options.progress(formatProgress(generation, progress));
+      previous = sample;
+      // The switch itself waits (live projector paused) for the last records.
+      if (progress.lag <= SWITCH_WITHIN_RECORDS) {
+        if (!vacuumed) {
+          await vacuumGeneration(db, generation, options);
+          vacuumed = true;
+        }
+        const outcome = await switchGeneration(db, generation, { topics, catchUpTimeoutMs: 5_000 });
+        if (outcome.kind === "switched") {
+          return { previous: outcome.previous };
+        }
+        options.progress(`rebuild: not switched yet (${outcome.kind}); catching up`);
       }
-      const outcome = await switchGeneration(db, generation, { topics, catchUpTimeoutMs: 5_000 });
-      if (outcome.kind === "switched") {
-        return { previous: outcome.previous };
-      }
-      options.progress(`rebuild: not switched yet (${outcome.kind}); catching up`);
+      await delay(options.progressIntervalMs ?? 1_000, undefined, { signal: options.signal }).catch(() => {});
     }
-    await delay(options.progressIntervalMs ?? 1_000, undefined, { signal: options.signal }).catch(() => {});
-  }
-  return "interrupted";
+    return "interrupted";
+  });
 }
 
 /**
@@ -143,9 +149,8 @@ async function catchUpAndSwitch(db: Db, generation: number, options: RebuildOpti
  * leaves an empty group behind, so it is reported, not fatal.
  */
 async function forgetGroup(groupId: string, options: RebuildOptions): Promise<void> {
-  const kafka = createKafka({ brokers: options.kafkaBrokers, connection: options.kafkaConnection }, "udaconnect-rebuild", options.logger);
   try {
-    await deleteConsumerGroup(kafka, groupId);
+    await withAdmin(addressOf(options), CLIENT_ID, (admin) => deleteConsumerGroup(admin, groupId));
     options.progress(`rebuild: deleted consumer group ${groupId}`);
   } catch (error) {
     options.logger.warn({ groupId, err: error }, "could not delete the rebuild's consumer group; delete it by hand (kafka-consumer-groups.sh --delete)");

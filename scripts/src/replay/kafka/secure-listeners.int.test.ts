@@ -92,7 +92,10 @@ describe("Kafka clients over the SASL_SSL (SCRAM-SHA-512) listener", () => {
 
     await expect(
       startProjector(projectorOptions({ kafkaBrokers: brokers, kafkaConnection: wrong, databaseUrl: database.url, topicNamespace: namespace, logger: quiet })),
-    ).rejects.toThrow("SASL SCRAM SHA512 authentication failed");
+    ).rejects.toThrow(
+      `Kafka: metadata failed 4 times: Cannot connect to any broker: Connection to ${brokers} failed: SASL authentication failed ` +
+        "(the broker refused the credentials: check KAFKA_SASL_USERNAME and the password)",
+    );
     const log = openTopicLog(brokers, wrong);
     cleanups.push(() => log.close());
     await expect(log.partitions(topicName(personsTopic, namespace))).rejects.toThrow(
