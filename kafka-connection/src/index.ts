@@ -10,7 +10,6 @@ export {
   type SecurityProtocol,
 } from "./kafka-connection";
 export { describeKafkaError } from "./describe-kafka-error";
-export { kafkaJsSecurity } from "./kafkajs-options";
 export { parseKafkaConnection, type KafkaEnv } from "./parse-kafka-connection";
 export { Secret } from "./secret";
 export { reconcileRetention, type RetentionChange } from "./topic-retention";

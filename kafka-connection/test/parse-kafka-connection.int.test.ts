@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { describeKafkaConnection, kafkaJsSecurity, parseKafkaConnection, PLAINTEXT, platformaticConnectionOptions, type KafkaEnv } from "../src";
+import { describeKafkaConnection, parseKafkaConnection, PLAINTEXT, platformaticConnectionOptions, type KafkaEnv } from "../src";
 
 const dir = mkdtempSync(join(tmpdir(), "kafka-connection-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,7 +34,6 @@ describe("parseKafkaConnection", () => {
   it("is PLAINTEXT when nothing is set (the local broker)", () => {
     expect(parse({})).toEqual({ connection: { securityProtocol: "PLAINTEXT" }, problems: [] });
     expect(parse({ KAFKA_SECURITY_PROTOCOL: "" }).connection).toBe(PLAINTEXT);
-    expect(kafkaJsSecurity(PLAINTEXT)).toEqual({});
     expect(platformaticConnectionOptions("kafka-0:9092, kafka-1:9092", "udaconnect-ingest", PLAINTEXT)).toEqual({
       clientId: "udaconnect-ingest",
       bootstrapBrokers: ["kafka-0:9092", "kafka-1:9092"],
@@ -56,10 +55,6 @@ describe("parseKafkaConnection", () => {
     expect(connection.sasl?.username).toBe("ingest");
     expect(connection.sasl?.password.reveal()).toBe("s3cret pass");
     expect(Object.isFrozen(connection)).toBe(true);
-    expect(kafkaJsSecurity(connection)).toEqual({
-      ssl: { ca: [CA] },
-      sasl: { mechanism: "scram-sha-512", username: "ingest", password: "s3cret pass" },
-    });
     expect(platformaticConnectionOptions("kafka:9093", "udaconnect-ingest", connection)).toEqual({
       clientId: "udaconnect-ingest",
       bootstrapBrokers: ["kafka:9093"],
@@ -74,7 +69,6 @@ describe("parseKafkaConnection", () => {
     expect(problems).toEqual([]);
     expect(connection.sasl?.mechanism).toBe("scram-sha-512");
     expect(connection.sasl?.password.reveal()).toBe(" p ");
-    expect(kafkaJsSecurity(connection).ssl).toEqual({});
     expect(platformaticConnectionOptions("kafka:9093", "c", connection).tls).toEqual({});
   });
 
@@ -98,7 +92,6 @@ describe("parseKafkaConnection", () => {
     expect(problems).toEqual([]);
     expect(connection.sasl).toBeUndefined();
     expect(connection.tls?.client?.certPem).toBe(CERT);
-    expect(kafkaJsSecurity(connection)).toEqual({ ssl: { ca: [CA], cert: CERT, key: KEY } });
     expect(platformaticConnectionOptions("kafka:9094", "c", connection)).toEqual({
       clientId: "c",
       bootstrapBrokers: ["kafka:9094"],
