@@ -12,9 +12,9 @@ import { parseArgs } from "node:util";
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { Kafka, logLevel } from "kafkajs";
+import { Admin } from "@platformatic/kafka";
 import { allTopics, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
-import { createTestDatabase, testMasterKeysFile } from "@udaconnect/test-support";
+import { createTestDatabase, createTopicsWithLeaders, testMasterKeysFile } from "@udaconnect/test-support";
 import { locationRecorded } from "../src/ingest/events";
 import { KAFKA_THREADS, type KafkaThreadName } from "../src/kafka/record-producer";
 import { loadBenchConfig, type BenchConfig } from "./config";
@@ -92,18 +92,13 @@ const namespace = `bench-${randomUUID().slice(0, 8)}`;
 const perfTopic = `${namespace}.producer-performance`;
 let serviceBuilds: ServiceBuilds | undefined;
 const keyStore = await createTestDatabase(config.databaseUrl);
-const admin = new Kafka({ clientId: "bench-ingest", brokers: brokers.split(","), logLevel: logLevel.NOTHING }).admin();
-await admin.connect();
 
 try {
   serviceBuilds = await prepareBuilds(["ingest"], builds, (line) => console.error(`bench-ingest: ${line}`));
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      ...allTopics.map((t) => ({ topic: topicName(t, namespace), numPartitions: t.partitions })),
-      { topic: perfTopic, numPartitions: locationsTopic.partitions },
-    ],
-  });
+  await createTopicsWithLeaders(brokers, [
+    ...allTopics.map((t) => ({ topic: topicName(t, namespace), numPartitions: t.partitions })),
+    { topic: perfTopic, numPartitions: locationsTopic.partitions },
+  ]);
   const recordSize = sampleRecordSize();
   const settings = {
     brokers,
@@ -126,9 +121,10 @@ try {
   const kafka = await producerPerformance(brokers, perfTopic, checkIns, recordSize);
   console.log(report(results, kafka, recordSize, settings.gateways));
 } finally {
-  const mine = (await admin.listTopics()).filter((t) => t.startsWith(`${namespace}.`));
+  const admin = new Admin({ clientId: "bench-ingest", bootstrapBrokers: brokers.split(",") });
+  const mine = [...allTopics.map((t) => topicName(t, namespace)), perfTopic];
   await admin.deleteTopics({ topics: mine }).catch((error: unknown) => console.error("could not delete the bench topics", mine, error));
-  await admin.disconnect();
+  await admin.close();
   await keyStore.drop();
   await serviceBuilds?.remove();
 }

@@ -1,6 +1,4 @@
 import { ConfigResourceTypes, IncrementalAlterConfigOperationTypes, type Admin } from "@platformatic/kafka";
-import type { Admin as KafkaJsAdmin } from "kafkajs";
-import { reconcileRetentionKafkaJs } from "./kafkajs-topic-retention";
 
 /** A topic whose retention.ms was changed to the declared one. */
 export interface RetentionChange {
@@ -15,10 +13,7 @@ export interface RetentionChange {
  * what changed. IncrementalAlterConfigs sets that one entry: the topic's other
  * overrides (min.insync.replicas) stay as they are.
  */
-export async function reconcileRetention(admin: Admin | KafkaJsAdmin, declared: ReadonlyMap<string, number>): Promise<RetentionChange[]> {
-  if (!("incrementalAlterConfigs" in admin)) {
-    return reconcileRetentionKafkaJs(admin, declared);
-  }
+export async function reconcileRetention(admin: Admin, declared: ReadonlyMap<string, number>): Promise<RetentionChange[]> {
   if (declared.size === 0) {
     return [];
   }
