@@ -1,7 +1,6 @@
 import {
   AUTH,
   boolean,
-  composite,
   failOnProblems,
   mapped,
   nonBlank,
@@ -18,7 +17,7 @@ import {
   type Schema,
   type Settings,
 } from "@udaconnect/config";
-import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { KAFKA_CONNECTION, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { MASTER_KEYS_FILE } from "@udaconnect/keystore";
 import { LOG_LEVEL, type LogLevel } from "@udaconnect/observability";
 import { LOCATION_RETENTION, type Retention } from "@udaconnect/schemas";
@@ -98,11 +97,7 @@ export const INGEST_SCHEMA = {
     kafkaBrokers: requiredVariable(KAFKA_BROKERS),
     topicNamespace: TOPIC_NAMESPACE,
     kafkaClientId: variable({ name: "KAFKA_CLIENT_ID", default: "udaconnect-ingest", parse: nonBlank, description: "the Kafka client id" }),
-    kafkaConnection: composite({
-      names: [],
-      description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
-      read: parseKafkaConnection,
-    }),
+    kafkaConnection: KAFKA_CONNECTION,
     createTopics: variable({
       name: "INGEST_CREATE_TOPICS",
       default: true,

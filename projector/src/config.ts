@@ -1,6 +1,5 @@
 import {
   boolean,
-  composite,
   failOnProblems,
   integer,
   readSettings,
@@ -13,7 +12,7 @@ import {
   type Schema,
   type Settings,
 } from "@udaconnect/config";
-import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { KAFKA_CONNECTION, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { MASTER_KEYS_FILE } from "@udaconnect/keystore";
 import { READ_MODELS_DATABASE_URL } from "@udaconnect/migrations";
 import { LOCATION_RETENTION, type Retention } from "@udaconnect/schemas";
@@ -46,11 +45,7 @@ export const PROJECTOR_SCHEMA = {
   settings: {
     databaseUrl,
     kafkaBrokers: requiredVariable(KAFKA_BROKERS),
-    kafkaConnection: composite({
-      names: [],
-      description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
-      read: parseKafkaConnection,
-    }),
+    kafkaConnection: KAFKA_CONNECTION,
     createTopics: variable({
       name: "PROJECTOR_CREATE_TOPICS",
       default: true,

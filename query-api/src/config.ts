@@ -1,6 +1,5 @@
 import {
   AUTH,
-  composite,
   failOnProblems,
   integer,
   KAFKA_BROKERS,
@@ -15,7 +14,7 @@ import {
   type Schema,
   type Settings,
 } from "@udaconnect/config";
-import { parseKafkaConnection, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { KAFKA_CONNECTION, type KafkaConnection } from "@udaconnect/kafka-connection";
 import { READ_MODELS_DATABASE_URL } from "@udaconnect/migrations";
 import { LOG_LEVEL, type LogLevel } from "@udaconnect/observability";
 import type { LegacyApiAuth } from "./http/access";
@@ -87,11 +86,7 @@ export const QUERY_API_SCHEMA = {
     auth: AUTH,
     // Unset: the projection lag is unknown (/readyz ignores it).
     kafkaBrokers: optionalVariable(KAFKA_BROKERS),
-    kafkaConnection: composite({
-      names: [],
-      description: "TLS / SASL towards the brokers (KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_*, KAFKA_SASL_*)",
-      read: parseKafkaConnection,
-    }),
+    kafkaConnection: KAFKA_CONNECTION,
     // The projector's namespace: the topics whose end offsets give the lag.
     topicNamespace: TOPIC_NAMESPACE,
     consistencyWaitMs: variable({
