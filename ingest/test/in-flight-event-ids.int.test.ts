@@ -36,6 +36,9 @@ async function setUp(appendTimeoutMs: number, maxInFlightEventIds?: number) {
   const log = createKafkaEventLog({
     brokers,
     clientId: "in-flight-test",
+    thread: "main",
+    producers: 1,
+    createTopics: true,
     topicNamespace: namespace,
     logger: recordingLogger(),
     appendTimeoutMs,

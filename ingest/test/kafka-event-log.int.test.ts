@@ -47,6 +47,7 @@ async function startLog(thread: KafkaThreadName, options: { brokers?: string; co
     logger: recordingLogger(),
     appendTimeoutMs: 10_000,
     producers: options.producers ?? 1,
+    createTopics: true,
   });
   log.start();
   cleanups.push(() => log.close());
@@ -124,6 +125,8 @@ describe.each(KAFKA_THREADS)("the event log with its producers on the %s thread"
       thread,
       brokers: `127.0.0.1:${port}`,
       clientId: "event-log-test-unreachable",
+      producers: 1,
+      createTopics: true,
       topicNamespace: uniqueNamespace(),
       logger,
       appendTimeoutMs: 1_000,
@@ -172,6 +175,8 @@ describe.each(KAFKA_THREADS)("the event log with its producers on the %s thread 
       brokers,
       connection: parseKafkaConnection({ ...env, KAFKA_SASL_PASSWORD_FILE: undefined, KAFKA_SASL_PASSWORD: "not-the-password" }, []),
       clientId: "event-log-test-wrong-password",
+      producers: 1,
+      createTopics: true,
       topicNamespace: uniqueNamespace(),
       logger,
       appendTimeoutMs: 1_000,

@@ -52,6 +52,7 @@ describe("a producer thread that ends again and again under load", () => {
       thread: "worker",
       brokers,
       clientId: "producer-thread-exits-test",
+      createTopics: true,
       topicNamespace: namespace,
       logger: recordingLogger(),
       appendTimeoutMs: APPEND_TIMEOUT_MS,

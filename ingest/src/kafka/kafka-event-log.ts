@@ -15,10 +15,10 @@ import { ProducerThread, type KafkaWarn } from "./worker/producer-thread";
 import { toPlainConnection, type ProducerThreadSettings } from "./worker/thread-messages";
 
 export interface KafkaEventLogOptions extends KafkaClientOptions {
-  /** Where the producers run (INGEST_KAFKA_THREAD): this thread (default) or a worker thread of their own. */
-  readonly thread?: KafkaThreadName;
-  /** Create missing topics (default), or only check they exist with enough partitions and stay unready otherwise. */
-  readonly createTopics?: boolean;
+  /** Where the producers run (INGEST_KAFKA_THREAD): this thread or a worker thread of their own. */
+  readonly thread: KafkaThreadName;
+  /** Create missing topics (INGEST_CREATE_TOPICS), or only check they exist with enough partitions and stay unready otherwise. */
+  readonly createTopics: boolean;
   readonly topicNamespace: string;
   /** The topics with their declared retention (eventTopics of LOCATION_RETENTION); allTopics by default. */
   readonly topics?: readonly TopicSpec[];
@@ -27,8 +27,8 @@ export interface KafkaEventLogOptions extends KafkaClientOptions {
   readonly appendTimeoutMs: number;
   /** Pause between attempts to connect and create the topics (and before restarting a producer thread that ended twice within a minute). */
   readonly reconnectDelayMs?: number;
-  /** Idempotent producers sending in parallel, each owning a share of the partitions; default 1. */
-  readonly producers?: number;
+  /** Idempotent producers sending in parallel, each owning a share of the partitions (INGEST_KAFKA_PRODUCERS). */
+  readonly producers: number;
   /** Hears how long each acknowledged send took, for the latency histogram. */
   readonly onSendAcknowledged?: (seconds: number) => void;
   /** Hears each producer discarded for a new one after Kafka refused its producer state (also logged, once per reset). */
@@ -85,7 +85,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): KafkaEventLo
       options.onProducerReset?.(reason);
     },
   };
-  const producers = options.thread === "worker" ? producerThread(options, hooks) : new ProducerShards(recordProducers(options), options.producers ?? 1, hooks);
+  const producers = options.thread === "worker" ? producerThread(options, hooks) : new ProducerShards(recordProducers(options), options.producers, hooks);
   return new ProducerEventLog(producers, options);
 }
 
@@ -97,7 +97,7 @@ function producerThread(options: KafkaEventLogOptions, hooks: ProducerShardsHook
     settings: {
       brokers,
       clientId,
-      producers: options.producers ?? 1,
+      producers: options.producers,
       ...(connection === undefined ? {} : { connection: toPlainConnection(connection) }),
       ...(connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs }),
     },
@@ -191,7 +191,7 @@ class ProducerEventLog implements KafkaEventLog {
   };
 
   async #connectUntilReady(): Promise<void> {
-    const { logger, brokers, topicNamespace, reconnectDelayMs = 1_000, createTopics = true } = this.options;
+    const { logger, brokers, topicNamespace, reconnectDelayMs = 1_000, createTopics } = this.options;
     const security = describeKafkaConnection(this.options.connection ?? PLAINTEXT);
     const signal = this.#stopping.signal;
     while (!signal.aborted) {
