@@ -51,7 +51,10 @@ export async function startBatchConsumer(options: BatchConsumerOptions): Promise
     rebalanceTimeout: sessionTimeoutMs,
     heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeoutMs / 3)),
     requestTimeout,
-    retryDelay: 250,
+    // A broker's first consumer group creates __consumer_offsets, and until its partitions have
+    // leaders every JoinGroup answers NOT_COORDINATOR (retriable): keep asking for ~30 s, backing off.
+    retries: 10,
+    retryDelay: (_client, _operation, attempt) => Math.min(250 * 2 ** attempt, 5_000),
     autocreateTopics: false,
   });
   const { clientId, bootstrapBrokers: _brokers, ...security } = connection;
