@@ -10,6 +10,7 @@ export {
   type SecurityProtocol,
 } from "./kafka-connection";
 export { describeKafkaError } from "./describe-kafka-error";
+export { readEndOffsets, type EndOffset } from "./end-offsets";
 export { KAFKA_CONNECTION } from "./kafka-connection-setting";
 export { parseKafkaConnection, type KafkaEnv } from "./parse-kafka-connection";
 export { Secret } from "./secret";

@@ -1,5 +1,11 @@
 import { Admin } from "@platformatic/kafka";
-import { describeKafkaError, platformaticConnectionOptions, type KafkaConnection, type PlatformaticConnectionOptions } from "@udaconnect/kafka-connection";
+import {
+  describeKafkaError,
+  platformaticConnectionOptions,
+  readEndOffsets,
+  type KafkaConnection,
+  type PlatformaticConnectionOptions,
+} from "@udaconnect/kafka-connection";
 
 /** Where the brokers are and how to reach them (TLS, SASL). */
 export interface KafkaAddress {
@@ -44,25 +50,9 @@ export async function requireTopics(admin: Admin, topics: readonly string[]): Pr
   }
 }
 
-/** ListOffsets' timestamp for "the end of the log". */
-const LATEST = -1n;
-
 /** Sum of the end offsets of every partition of `topics`: the records a rebuild must read. */
 export async function endOffsetSum(admin: Admin, topics: readonly string[]): Promise<bigint> {
-  try {
-    const { topics: found } = await admin.metadata({ topics: [...topics] });
-    const listed = await admin.listOffsets({
-      topics: topics.map((name) => ({
-        name,
-        partitions: Array.from({ length: found.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: LATEST })),
-      })),
-    });
-    return listed.flatMap((t) => t.partitions).reduce((total, p) => total + p.offset, 0n);
-  } catch (error) {
-    // A leader moved: the next call must not ask the old one again from cached metadata.
-    admin.clearMetadata();
-    throw error;
-  }
+  return (await readEndOffsets(admin, topics)).reduce((total, p) => total + p.endOffset, 0n);
 }
 
 /**

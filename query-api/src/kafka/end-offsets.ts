@@ -1,12 +1,7 @@
 import { Admin } from "@platformatic/kafka";
-import { PLAINTEXT, platformaticSecurity, type KafkaConnection } from "@udaconnect/kafka-connection";
+import { PLAINTEXT, platformaticSecurity, readEndOffsets, type EndOffset, type KafkaConnection } from "@udaconnect/kafka-connection";
 
-export interface EndOffset {
-  readonly topic: string;
-  readonly partition: number;
-  /** The high watermark: offset of the next record to be appended. */
-  readonly endOffset: bigint;
-}
+export type { EndOffset };
 
 /** End of the log of each partition of these topics. */
 export type FetchEndOffsets = (topics: readonly string[]) => Promise<EndOffset[]>;
@@ -15,9 +10,6 @@ export interface EndOffsetsReader {
   readonly fetchEndOffsets: FetchEndOffsets;
   close(): Promise<void>;
 }
-
-/** ListOffsets' timestamp for "the end of the log". */
-const LATEST = -1n;
 
 /**
  * A @platformatic/kafka admin client. It connects on first use, so the API starts even while
@@ -33,23 +25,7 @@ export function createEndOffsetsReader(brokers: readonly string[], connection: K
     ...platformaticSecurity(connection),
   });
   return {
-    fetchEndOffsets: async (topics) => {
-      try {
-        const { topics: found } = await admin.metadata({ topics: [...topics] });
-        const listed = await admin.listOffsets({
-          topics: topics.map((name) => ({
-            name,
-            partitions: Array.from({ length: found.get(name)?.partitionsCount ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp: LATEST })),
-          })),
-        });
-        const ends = listed.flatMap(({ name, partitions }) => partitions.map((p) => ({ topic: name, partition: p.partitionIndex, endOffset: p.offset })));
-        return ends.sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic) || a.partition - b.partition);
-      } catch (error) {
-        // A leader moved: the next call must not ask the old one again from cached metadata.
-        admin.clearMetadata();
-        throw error;
-      }
-    },
+    fetchEndOffsets: (topics) => readEndOffsets(admin, topics),
     close: () => admin.close(),
   };
 }
