@@ -55,7 +55,13 @@ describe("the topics' retention.ms follows LOCATION_RETENTION", () => {
     const hear = { onRetentionChanged: (change: RetentionChange) => void changes.push(change) };
 
     await ensureTopics(admin, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
-    const afterChange = await configsOf(namespace);
+    // The broker forwards the change to the KRaft controller and answers once it is committed; its own
+    // DescribeConfigs answers from its metadata image, which may show the old value for a moment.
+    const afterChange = await eventually(async () => {
+      const configs = await configsOf(namespace);
+      expect(configs[0]?.[0]).toBe("43200000");
+      return configs;
+    });
     await ensureTopics(admin, namespace, true, { topics: eventTopics(retention("12h")), ...hear });
     await ensureTopics(admin, namespace, false, { topics: eventTopics(RETAIN_FOREVER), ...hear });
 

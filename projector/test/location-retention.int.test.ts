@@ -6,7 +6,7 @@ import { describe, expect, inject } from "vitest";
 import { sql, type Kysely } from "kysely";
 import type { Database } from "@udaconnect/migrations";
 import { parseRetention, RETAIN_FOREVER, type Retention } from "@udaconnect/schemas";
-import { inheritedEnv } from "@udaconnect/test-support";
+import { eventually, inheritedEnv } from "@udaconnect/test-support";
 import { silentLogger } from "@udaconnect/observability";
 import { loadConfig, loadPruneConfig } from "../src/config";
 import { pruneLocations } from "../src/postgres/prune-locations";
@@ -70,7 +70,8 @@ describe("LOCATION_RETENTION", () => {
     const { projector, lines } = await projectors.start({ locationRetention: ONE_DAY });
     await projectors.stop(projector);
 
-    expect(await retentionMs([topics.locations, topics.persons])).toEqual(["86400000", "-1"]);
+    // The broker answers the change once the KRaft controller committed it; its DescribeConfigs may show the old value for a moment.
+    await eventually(async () => expect(await retentionMs([topics.locations, topics.persons])).toEqual(["86400000", "-1"]));
     expect(linesOf(lines, "topic retention.ms set to the declared value", ["topic", "from", "to"])).toEqual([
       { topic: topics.locations, from: "-1", to: "86400000" },
     ]);
