@@ -20,7 +20,15 @@ describe("sealing events before the log", () => {
     const bytes = Buffer.from(encodeEvent((sealed as OutgoingEvent).event));
     const decoded = decodeEvent(bytes);
     if (decoded.payload.case !== "locationRecorded") throw new Error("not a check-in");
-    expect(decoded.payload.value).toMatchObject({ latitude: 0, longitude: 0, personId: "ada" });
+    expect(decoded).toMatchObject({ eventId: EVENT_ID, type: "udaconnect.v1.LocationRecorded", recordedAt: { seconds: now.seconds, nanos: 0 } });
+    expect(decoded.payload.value).toMatchObject({
+      eventId: EVENT_ID,
+      latitude: 0,
+      longitude: 0,
+      personId: "ada",
+      occurredAt: { seconds: now.seconds, nanos: 0 },
+      recordedAt: { seconds: now.seconds, nanos: 0 },
+    });
     expect(decoded.payload.value.accuracyM).toBeUndefined();
     expect(bytes.includes(double(51.5))).toBe(false);
     expect(openPosition(decoded.payload.value.sealedPosition!, key.key, { eventId: EVENT_ID, personId: "ada" })).toMatchObject({

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, type KeyObject } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomFillSync, type KeyObject } from "node:crypto";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { PersonDetailsSchema, PositionSchema, SealedSchema, type PersonDetails, type Position, type Sealed } from "./gen/udaconnect/v1/events_pb";
 import { ProtoWriter, doubleFieldSize, fieldTag, inFieldOrder } from "./wire-writer";
@@ -74,11 +74,35 @@ export function encodePosition({ latitude, longitude, accuracyM }: PositionField
 }
 
 function seal(key: DataKey, aad: Buffer, plaintext: Uint8Array): Sealed {
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = nextNonce();
   const cipher = createCipheriv(ALGORITHM, key.key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  // GCM is a stream mode: update() returns every ciphertext byte and final() none, so one copy joins it with the tag.
+  const body = cipher.update(plaintext);
+  cipher.final();
+  const ciphertext = Buffer.allocUnsafe(body.length + TAG_BYTES);
+  body.copy(ciphertext, 0);
+  cipher.getAuthTag().copy(ciphertext, body.length);
   return { $typeName: SealedSchema.typeName, keyId: key.keyId, nonce, ciphertext };
+}
+
+/**
+ * Random 96-bit nonces, as NIST SP 800-38D §8.2.2 allows, drawn from the
+ * CSPRNG a block at a time: one call per NONCES_PER_BLOCK seals instead of one
+ * each (it was a third of sealing's cost). Each nonce is a view of its own
+ * bytes of a block no one else holds, and no block is reused.
+ */
+const NONCES_PER_BLOCK = 1024;
+let nonceBlock = Buffer.alloc(0);
+let nonceOffset = 0;
+function nextNonce(): Buffer {
+  if (nonceOffset === nonceBlock.length) {
+    nonceBlock = randomFillSync(Buffer.allocUnsafeSlow(NONCE_BYTES * NONCES_PER_BLOCK));
+    nonceOffset = 0;
+  }
+  const nonce = nonceBlock.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
 }
 
 function open(sealed: Sealed, key: KeyObject, aad: Buffer): Uint8Array | undefined {

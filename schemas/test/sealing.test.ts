@@ -25,6 +25,12 @@ describe("sealing", () => {
     expect(Buffer.from(a.ciphertext).equals(Buffer.from(b.ciphertext))).toBe(false);
   });
 
+  it("never repeats a nonce across the blocks they are drawn from, and each still opens", () => {
+    const sealed = Array.from({ length: 5_000 }, (_, i) => sealPosition(key, context, { latitude: 1, longitude: i }));
+    expect(new Set(sealed.map((s) => Buffer.from(s.nonce).toString("hex"))).size).toBe(sealed.length);
+    expect(sealed.map((s) => openPosition(s, key.key, context)?.longitude)).toEqual(sealed.map((_, i) => i));
+  });
+
   it("does not open with another key, in another event, for another person or as another field set", () => {
     const sealed = sealPersonDetails(key, context, { firstName: "Ada", lastName: "Lovelace", companyName: "Engines" });
     expect(openPersonDetails(sealed, key.key, context)).toMatchObject({ firstName: "Ada", lastName: "Lovelace", companyName: "Engines" });

@@ -1,9 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import {
+  CheckInResultSchema,
   CheckInResult_Status,
   StreamCheckInsResponseSchema,
   encodeConsistencyToken,
+  type CheckInResult,
   type StreamCheckInsRequest,
   type StreamCheckInsResponse,
 } from "@udaconnect/schemas";
@@ -38,6 +40,8 @@ const STATUS = {
   duplicate: CheckInResult_Status.DUPLICATE,
   rejected: CheckInResult_Status.REJECTED,
 } satisfies Record<CheckInStatus, CheckInResult_Status>;
+
+const CHECK_IN_RESULT = CheckInResultSchema.typeName;
 
 type Next = { kind: "message"; result: IteratorResult<StreamCheckInsRequest> } | { kind: "acked" } | { kind: "drain" } | { kind: "expired" };
 
@@ -101,7 +105,10 @@ async function answerBatch(request: StreamCheckInsRequest, caller: Caller, ctx: 
     const positions = await ctx.deps.appendEvents(decision.events);
     ctx.deps.seenEventIds.add(decision.verdicts.filter((v) => v.status === "accepted").map((v) => v.eventId));
     ctx.metrics.countVerdicts(decision.verdicts);
-    const results = decision.verdicts.map((v) => ({ eventId: v.eventId, status: STATUS[v.status], reason: v.reason, detail: v.detail }));
+    // Message literals (every field set), which create() takes as they are instead of building each result by reflection.
+    const results = decision.verdicts.map(
+      (v): CheckInResult => ({ $typeName: CHECK_IN_RESULT, eventId: v.eventId, status: STATUS[v.status], reason: v.reason, detail: v.detail }),
+    );
     const consistencyToken = positions.length > 0 ? encodeConsistencyToken(positions) : "";
     return create(StreamCheckInsResponseSchema, { batchId: request.batchId, results, consistencyToken });
   } finally {
