@@ -16,6 +16,7 @@ import { Admin } from "@platformatic/kafka";
 import { allTopics, encodeEvent, locationsTopic, topicName } from "@udaconnect/schemas";
 import { createTestDatabase, createTopicsWithLeaders, testMasterKeysFile } from "@udaconnect/test-support";
 import { locationRecorded } from "../src/ingest/events";
+import { MAX_CHECK_INS_PER_BATCH } from "../src/ingest/stream-check-ins";
 import { KAFKA_THREADS, type KafkaThreadName } from "../src/kafka/record-producer";
 import { loadBenchConfig, type BenchConfig } from "./config";
 import { producerPerformance } from "./kafka-perf";
@@ -24,13 +25,15 @@ import { runVariant, type Variant, type VariantResult } from "./run-variant";
 import { prepareBuilds, SERVICE_BUILDS, type ServiceBuild, type ServiceBuilds } from "./service-builds";
 
 const USAGE = `usage: scripts/bench-ingest [--thread main|worker|both] [--gateway-build bundle|source|both]
-                           [--rounds 1] [--check-ins 100000] [--devices 4] [--latency-samples 300] [--gateway-cpu-prof DIR] [--gateways 1]
-                           [--gateway-node-options=OPTS]...
+                           [--rounds 1] [--check-ins 100000] [--devices 4] [--batch-size 500] [--latency-samples 300]
+                           [--gateway-cpu-prof DIR] [--gateways 1] [--gateway-node-options=OPTS]...
   --thread   where the gateway's producers run (INGEST_KAFKA_THREAD); both: one gateway run with each, side by side (default main)
   --gateway-build  what runs: bundle (default), node dist/main.js as the ingest image runs it (NODE_ENV=production,
              --enable-source-maps), bundled by infra/images/bundle.mjs once per run into a temporary folder; source,
              src/main.ts through tsx; both: one gateway run with each, side by side
   --rounds   runs of each variant; the order of the variants alternates from round to round
+  --batch-size  check-ins per StreamCheckIns batch each device sends at most (1-${MAX_CHECK_INS_PER_BATCH}); phones sending as
+             they go send batches of one or a few, a device catching up sends full ones (default ${MAX_CHECK_INS_PER_BATCH})
   --gateway-node-options=OPTS  Node.js options of the gateway process, e.g. --gateway-node-options=--max-semi-space-size=32
              (with "=", as the value starts with a dash); each one given is one more variant, run beside the
              gateway without options
@@ -45,6 +48,7 @@ try {
       rounds: { type: "string", default: "1" },
       "check-ins": { type: "string", default: "100000" },
       devices: { type: "string", default: "4" },
+      "batch-size": { type: "string", default: String(MAX_CHECK_INS_PER_BATCH) },
       "latency-samples": { type: "string", default: "300" },
       "gateway-cpu-prof": { type: "string" },
       gateways: { type: "string", default: "1" },
@@ -63,13 +67,16 @@ if (values.help) {
 }
 const threads = values.thread === "both" ? [...KAFKA_THREADS] : KAFKA_THREADS.filter((t) => t === values.thread);
 const builds = values["gateway-build"] === "both" ? [...SERVICE_BUILDS] : SERVICE_BUILDS.filter((b) => b === values["gateway-build"]);
-const numbers = ["rounds", "check-ins", "devices", "latency-samples", "gateways"] as const;
+const numbers = ["rounds", "check-ins", "devices", "batch-size", "latency-samples", "gateways"] as const;
 const badNumber = numbers.find((name) => !/^[1-9]\d*$/.test(values[name]));
+const batchTooLarge = Number(values["batch-size"]) > MAX_CHECK_INS_PER_BATCH;
 const nodeOptions = ["", ...values["gateway-node-options"].map((o) => o.trim().split(/\s+/).join(" "))];
 const badOptions = nodeOptions.find((o) => o !== "" && !o.split(" ").every((option) => option.startsWith("--")));
-if (threads.length === 0 || builds.length === 0 || badNumber !== undefined || badOptions !== undefined) {
+if (threads.length === 0 || builds.length === 0 || badNumber !== undefined || badOptions !== undefined || batchTooLarge) {
   const problem =
-    badOptions !== undefined
+    batchTooLarge
+      ? `--batch-size may be at most ${MAX_CHECK_INS_PER_BATCH}, the gateway's limit per batch, got ${values["batch-size"]}`
+      : badOptions !== undefined
       ? `--gateway-node-options takes Node.js options (each starting with --), got "${badOptions}"`
       : badNumber !== undefined
         ? `--${badNumber} must be a positive integer`
@@ -106,6 +113,7 @@ try {
     gatewayEnv: { ...config.gatewayEnv, KEYSTORE_DATABASE_URL: keyStore.url, UDACONNECT_MASTER_KEYS_FILE: await testMasterKeysFile() },
     checkIns,
     devices: Number(values.devices),
+    batchSize: Number(values["batch-size"]),
     latencySamples: Number(values["latency-samples"]),
     gateways: Number(values.gateways),
     builds: serviceBuilds,

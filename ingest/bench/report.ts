@@ -16,6 +16,7 @@ export function report(results: readonly VariantResult[], kafka: ProducerPerform
     ],
     ["records", ...results.map((r) => String(r.throughput.checkIns)), String(kafka.records)],
     ["record size (bytes)", ...results.map(() => `${recordSize} (LocationRecorded)`), String(recordSize)],
+    ["check-ins per StreamCheckIns batch (at most)", ...results.map((r) => String(r.throughput.batchSize)), "-"],
     ["records/s acknowledged", ...results.map((r) => r.throughput.perSecond.toFixed(0)), kafka.recordsPerSecond.toFixed(0)],
     ["ratio to ProducerPerformance", ...results.map((r) => `${(r.throughput.perSecond / kafka.recordsPerSecond).toFixed(2)} (target >= 0.5)`), "1"],
     [`${gatewayWord} CPU per check-in (µs)`, ...results.map((r) => `${perCheckIn(r.gatewayCpuSeconds, r)} (target <= 20)`), "-"],

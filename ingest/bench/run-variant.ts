@@ -20,6 +20,8 @@ export interface VariantSettings {
   readonly gatewayEnv: Readonly<Record<string, string>>;
   readonly checkIns: number;
   readonly devices: number;
+  /** Check-ins per StreamCheckIns batch, at most. */
+  readonly batchSize: number;
   readonly latencySamples: number;
   readonly gateways: number;
   readonly builds: ServiceBuilds;
@@ -66,7 +68,7 @@ export async function runVariant(variant: Variant, settings: VariantSettings): P
   try {
     const urls = gateways.map((g) => g.url);
     const cpuBefore = gateways.map((g) => g.cpuSeconds());
-    const throughput = await sdkThroughput(urls, settings.checkIns, settings.devices);
+    const throughput = await sdkThroughput(urls, settings.checkIns, settings.devices, settings.batchSize);
     const gatewayCpuSeconds = gateways.reduce((sum, g, i) => sum + g.cpuSeconds() - (cpuBefore[i] ?? 0), 0);
     const loadAverage = loadavg()[0] ?? Number.NaN;
     const perGateway = await Promise.all(urls.map(kafkaSends));

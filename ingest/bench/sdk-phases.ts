@@ -5,6 +5,8 @@ import { createDeviceClient, fileStorage, type DeviceClient } from "@udaconnect/
 
 export interface ThroughputResult {
   readonly checkIns: number;
+  /** Check-ins per StreamCheckIns batch the devices sent at most. */
+  readonly batchSize: number;
   readonly seconds: number;
   readonly perSecond: number;
   /** CPU time of this (the SDK's) process over the phase, user + system, seconds. */
@@ -15,12 +17,12 @@ export interface ThroughputResult {
 
 /**
  * `devices` SDK clients (file-backed queues, fsync'd) each queue their share
- * of `checkIns` at once; the clock runs from the first checkIn() to the last
+ * of `checkIns` at once and send them in batches of at most `batchSize`; the clock runs from the first checkIn() to the last
  * acknowledgement written to the queues' journals (the CPU and memory
  * figures cover the same span). Device d talks to
  * gateway d mod (number of gateways).
  */
-export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: number, devices: number): Promise<ThroughputResult> {
+export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: number, devices: number, batchSize: number): Promise<ThroughputResult> {
   const dir = await mkdtemp(join(tmpdir(), "bench-ingest-"));
   try {
     const clients = await Promise.all(
@@ -28,7 +30,7 @@ export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: nu
         createDeviceClient({
           gatewayUrl: gatewayUrls[d % gatewayUrls.length] ?? "",
           storage: await fileStorage(join(dir, `device-${d}`)),
-          batchSize: 500,
+          batchSize,
           maxInFlightBatches: 4,
           lingerMs: 0,
           maxQueued: checkIns,
@@ -52,7 +54,7 @@ export async function sdkThroughput(gatewayUrls: readonly string[], checkIns: nu
     if (flushed.includes(false)) throw new Error("the SDK did not deliver every check-in within 300 s");
     const accepted = clients.reduce((sum, c) => sum + c.stats().accepted, 0);
     if (accepted !== checkIns) throw new Error(`expected ${checkIns} accepted check-ins, got ${accepted}`);
-    return { checkIns, seconds, perSecond: checkIns / seconds, sdkCpuSeconds: (cpu.user + cpu.system) / 1e6, sdkPeakRssMiB: peakRss / 1_048_576 };
+    return { checkIns, batchSize, seconds, perSecond: checkIns / seconds, sdkCpuSeconds: (cpu.user + cpu.system) / 1e6, sdkPeakRssMiB: peakRss / 1_048_576 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
