@@ -51,8 +51,6 @@ export async function listenDualProtocol(handler: NodeHandlerFn, host: string, p
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
   });
-  // Runs before the HTTP/2 server's own listener builds the session on the socket.
-  h2.prependListener("connection", (socket: net.Socket) => restoreNativeStream(socket));
   const sockets = new OpenSockets();
   h1.on("connection", (socket: net.Socket) => sockets.spoke(socket, "http/1.1"));
   h2.on("connection", (socket: net.Socket) => sockets.spoke(socket, "h2c"));
@@ -90,20 +88,6 @@ export async function listenDualProtocol(handler: NodeHandlerFn, host: string, p
  * idle timeout, and both say which connections they were handed. Checked here so that a
  * release that renames them fails at start, not by quietly dropping a limit.
  */
-/**
- * httpolyglot marks an HTTP/2 socket's handle as no stream base (its workaround for HTTP/2
- * over HTTP/2 streams when proxying), so Node runs the session through a JavaScript stream
- * wrapper and every byte read and written passes through JavaScript. Our sockets are plain
- * TCP: with the mark removed, nghttp2 reads and writes the socket natively, and Node feeds it
- * the preface bytes httpolyglot read and unshifted (nodejs/node#35475).
- */
-function restoreNativeStream(socket: net.Socket): void {
-  const handle = (socket as unknown as { _handle?: { isStreamBase?: boolean } | null })._handle;
-  if (handle != null && Object.hasOwn(handle, "isStreamBase")) {
-    delete handle.isStreamBase;
-  }
-}
-
 function subServers(polyglot: PolyglotServer): { h1: http.Server; h2: http2.Http2Server } {
   const internals = polyglot as unknown as { _httpServer?: unknown; _http2Server?: unknown };
   const h1 = internals._httpServer;
