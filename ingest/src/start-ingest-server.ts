@@ -85,10 +85,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     seenEventIds: new RecentEventIds(options.recentEventIds),
   };
   let closing: Promise<void> | undefined;
-  let startDraining = () => {};
-  const draining = new Promise<void>((resolve) => {
-    startDraining = resolve;
-  });
+  const draining = new AbortController();
   const isReady = () => closing === undefined && eventLog.isReady();
   const isDraining = () => closing !== undefined;
   const authenticate = authenticator(options.auth);
@@ -98,7 +95,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     slots: new BatchSlots(options.inFlightBatches),
     metrics,
     limits: { inFlightPerStream: options.inFlightBatchesPerStream, maxStreamMs: options.maxStreamMs },
-    draining,
+    draining: draining.signal,
     isDraining,
   });
   const handler = connectNodeAdapter({
@@ -124,7 +121,7 @@ export async function startIngestServer(options: IngestServerOptions): Promise<I
     close: () => {
       if (closing === undefined) {
         closing = server.close(options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS).then(eventLog.close);
-        startDraining();
+        draining.abort();
       }
       return closing;
     },

@@ -30,8 +30,8 @@ export interface StreamContext {
   readonly slots: BatchSlots;
   readonly metrics: IngestMetrics;
   readonly limits: StreamLimits;
-  /** Resolves when the gateway begins to drain. */
-  readonly draining: Promise<void>;
+  /** Aborted when the gateway begins to drain. */
+  readonly draining: AbortSignal;
   readonly isDraining: () => boolean;
 }
 
@@ -57,43 +57,42 @@ export function streamCheckInsHandler(ctx: StreamContext) {
     refuseIfDraining(ctx);
     const caller = await ctx.authenticate(context.requestHeader);
     const iterator = requests[Symbol.asyncIterator]();
-    const expiry = timeLimit(ctx.limits.maxStreamMs, context.signal);
+    const stop = streamStop(ctx.draining, ctx.limits.maxStreamMs, context.signal);
     const pending = new PendingBatches();
     let next = iterator.next();
-    for (;;) {
-      const head = pending.head();
-      if (head !== undefined && pending.size >= ctx.limits.inFlightPerStream) {
-        yield await pending.shift();
-        continue;
-      }
-      const event = await Promise.race<Next>([
-        next.then((result) => ({ kind: "message", result })),
-        ...(head ? [settled(head).then(() => ({ kind: "acked" }) as const)] : []),
-        ctx.draining.then(() => ({ kind: "drain" }) as const),
-        expiry.then(() => ({ kind: "expired" }) as const),
-      ]);
-      if (event.kind === "acked") {
-        yield await pending.shift();
-        continue;
-      }
-      if (event.kind === "message" && !event.result.done && event.result.value.checkIns.length <= MAX_CHECK_INS_PER_BATCH) {
-        const ids = event.result.value.checkIns.map((c) => c.eventId.toLowerCase()).filter((id) => id !== "");
-        // A retry of a check-in still in flight waits for its outcome, so it can be answered DUPLICATE.
-        while (pending.holdsAny(ids)) {
+    try {
+      for (;;) {
+        const head = pending.head();
+        if (head !== undefined && pending.size >= ctx.limits.inFlightPerStream) {
+          yield await pending.shift();
+          continue;
+        }
+        const event = await nextEvent(next, head, stop.signal);
+        if (event.kind === "acked") {
+          yield await pending.shift();
+          continue;
+        }
+        if (event.kind === "message" && !event.result.done && event.result.value.checkIns.length <= MAX_CHECK_INS_PER_BATCH) {
+          const ids = event.result.value.checkIns.map((c) => c.eventId.toLowerCase()).filter((id) => id !== "");
+          // A retry of a check-in still in flight waits for its outcome, so it can be answered DUPLICATE.
+          while (pending.holdsAny(ids)) {
+            yield await pending.shift();
+          }
+          await ctx.slots.acquire();
+          pending.push(quiet(answerBatch(event.result.value, caller, ctx)), ids);
+          next = iterator.next();
+          continue;
+        }
+        while (pending.size > 0) {
           yield await pending.shift();
         }
-        await ctx.slots.acquire();
-        pending.push(quiet(answerBatch(event.result.value, caller, ctx)), ids);
-        next = iterator.next();
-        continue;
+        if (event.kind === "message" && event.result.done) {
+          return;
+        }
+        throw endOfStream(event);
       }
-      while (pending.size > 0) {
-        yield await pending.shift();
-      }
-      if (event.kind === "message" && event.result.done) {
-        return;
-      }
-      throw endOfStream(event);
+    } finally {
+      stop.dispose();
     }
   };
 }
@@ -139,18 +138,59 @@ export function refuseIfDraining(ctx: { readonly isDraining: () => boolean }): v
   }
 }
 
-function timeLimit(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms).unref();
-    signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
-  });
+/** Why a stream stops waiting for its next event: the gateway drains, or the stream reached its time limit. */
+type StopReason = "drain" | "expired";
+
+/**
+ * A signal aborted (with a StopReason) when the gateway drains or the stream has been open
+ * `maxStreamMs`: one listener on the gateway's signal and one timer per stream, both gone
+ * once the stream ends or its call is cancelled.
+ */
+function streamStop(draining: AbortSignal, maxStreamMs: number, call: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+  const stop = new AbortController();
+  const onDrain = () => stop.abort("drain" satisfies StopReason);
+  const timer = setTimeout(() => stop.abort("expired" satisfies StopReason), maxStreamMs).unref();
+  const dispose = () => {
+    clearTimeout(timer);
+    draining.removeEventListener("abort", onDrain);
+    call.removeEventListener("abort", dispose);
+  };
+  if (draining.aborted) onDrain();
+  else draining.addEventListener("abort", onDrain, { once: true });
+  call.addEventListener("abort", dispose, { once: true });
+  return { signal: stop.signal, dispose };
 }
 
-function settled(promise: Promise<unknown>): Promise<void> {
-  return promise.then(
-    () => undefined,
-    () => undefined,
-  );
+/**
+ * Whichever comes first: the next request, the oldest batch settling, or the stream's stop;
+ * a request or a settled batch already there wins over the stop, so what a stream had sent is
+ * still answered when the gateway drains. Not Promise.race over the stop: a race leaves a
+ * reaction on every promise it was given until that promise settles, and most streams never
+ * stop: a few hundred bytes per batch that stayed until the gateway drained. Here the stop's
+ * listener is removed as soon as this wait ends; `next` and `head` settle within the stream.
+ */
+function nextEvent(next: Promise<IteratorResult<StreamCheckInsRequest>>, head: Promise<unknown> | undefined, stop: AbortSignal): Promise<Next> {
+  return new Promise<Next>((resolve, reject) => {
+    const onStop = () => finish({ kind: stop.reason === "drain" ? "drain" : "expired" });
+    const finish = (event: Next) => {
+      stop.removeEventListener("abort", onStop);
+      resolve(event);
+    };
+    next.then(
+      (result) => finish({ kind: "message", result }),
+      (error: unknown) => {
+        stop.removeEventListener("abort", onStop);
+        reject(error);
+      },
+    );
+    head?.then(
+      () => finish({ kind: "acked" }),
+      () => finish({ kind: "acked" }),
+    );
+    // Queued after the reactions above, so that a request or an acknowledgement already there comes first.
+    if (stop.aborted) queueMicrotask(onStop);
+    else stop.addEventListener("abort", onStop, { once: true });
+  });
 }
 
 /** A batch's failure surfaces when its turn to be answered comes; until then it must not count as unhandled. */
