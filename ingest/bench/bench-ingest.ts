@@ -73,10 +73,9 @@ const batchTooLarge = Number(values["batch-size"]) > MAX_CHECK_INS_PER_BATCH;
 const nodeOptions = ["", ...values["gateway-node-options"].map((o) => o.trim().split(/\s+/).join(" "))];
 const badOptions = nodeOptions.find((o) => o !== "" && !o.split(" ").every((option) => option.startsWith("--")));
 if (threads.length === 0 || builds.length === 0 || badNumber !== undefined || badOptions !== undefined || batchTooLarge) {
-  const problem =
-    batchTooLarge
-      ? `--batch-size may be at most ${MAX_CHECK_INS_PER_BATCH}, the gateway's limit per batch, got ${values["batch-size"]}`
-      : badOptions !== undefined
+  const problem = batchTooLarge
+    ? `--batch-size may be at most ${MAX_CHECK_INS_PER_BATCH}, the gateway's limit per batch, got ${values["batch-size"]}`
+    : badOptions !== undefined
       ? `--gateway-node-options takes Node.js options (each starting with --), got "${badOptions}"`
       : badNumber !== undefined
         ? `--${badNumber} must be a positive integer`
