@@ -55,11 +55,15 @@ describe("parseDistance", () => {
     ["0.001", 0.001],
     ["10000", 10_000],
     ["05", 5],
+    // Any number of decimals and an exponent, as a client serialising a JSON number writes them.
+    ["2500.644205157741", 2500.644205157741],
+    ["1e3", 1000],
+    ["1E-05", 0.00001],
   ])("reads %j as %s metres", (text, metres) => {
     expect(parseDistance(text)).toBe(metres);
   });
 
-  it.each(["", "abc", "NaN", "Infinity", "-1", "0", "0.0", "10000.5", "1e3", "0x10", " 5", "5 ", "+5", ".5", "5.", "5,5", "1".repeat(11)])(
+  it.each(["", "abc", "NaN", "Infinity", "-1", "0", "0.0", "10000.5", "1e5", "1e", "e3", "0x10", " 5", "5 ", "+5", ".5", "5.", "5,5", "1".repeat(11)])(
     "rejects %j",
     (text) => {
       expect(parseDistance(text)).toEqual({ kind: "invalid-parameter", parameter: "distance", detail: `${DISTANCE_RULE}, got ${JSON.stringify(text)}` });

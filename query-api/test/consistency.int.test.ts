@@ -70,12 +70,23 @@ describe("consistent_with", () => {
   });
 
   it("answers 400 for a token ingest never issued", async () => {
-    const response = await app.inject({ url: "/v1/persons?consistent_with=not-a-token!" });
+    // base64url, so it passes the parameter's pattern, but its bytes are no ConsistencyToken message.
+    const response = await app.inject({ url: `/v1/persons?consistent_with=${Buffer.from("not-a-token").toString("base64url")}` });
 
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({
       type: "https://udaconnect.dev/problems/invalid-parameter",
       detail: "consistent_with: consistency token is not a token returned by the ingest API",
+    });
+  });
+
+  it("answers 400 naming the pattern for a token that is not base64url", async () => {
+    const response = await app.inject({ url: "/v1/persons?consistent_with=not-a-token!" });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({
+      type: "https://udaconnect.dev/problems/invalid-parameter",
+      detail: 'query parameter consistent_with must match pattern "^[A-Za-z0-9_-]+$" (got "not-a-token!")',
     });
   });
 });

@@ -251,7 +251,7 @@ describe("the OpenAPI document against the running server (auth on)", () => {
         checked += 1;
       }
     }
-    expect(checked).toBe(37);
+    expect(checked).toBe(45);
   });
 
   it("answers 401 with WWW-Authenticate to every operation that declares a bearer token, when none is sent", async () => {

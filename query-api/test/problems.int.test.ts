@@ -128,8 +128,12 @@ describe("a known path asked with another method", () => {
     ["TRACE", "/v1/persons/1/connections", "GET, HEAD"],
     ["POST", "/v1/persons", "GET, HEAD"],
     ["PUT", "/healthz", "GET, HEAD"],
-  ] as const)("answers 405 problem+json with Allow for %s %s", async (method, url, allow) => {
-    const response = await app.inject({ method, url });
+    // Methods that may carry a body: Fastify reads it before it finds no route (QUERY without Content-Type was a 400).
+    ["QUERY", "/api/persons", "GET, HEAD, POST"],
+    ["PATCH", "/api/persons/1", "GET, HEAD", "text/plain"],
+  ] as const)("answers 405 problem+json with Allow for %s %s", async (method, url, allow, contentType?: string) => {
+    const body = contentType === undefined ? {} : { headers: { "content-type": contentType }, payload: "x" };
+    const response = await app.inject({ method, url, ...body });
 
     expect(response.statusCode).toBe(405);
     expect(response.headers.allow).toBe(allow);
@@ -149,6 +153,13 @@ describe("a known path asked with another method", () => {
     const response = await withCors.inject({ method: "POST", url: "/v1/nothing-here" });
 
     expect(response.statusCode).toBe(404);
+  });
+
+  it("is 404, not 400, for QUERY without Content-Type on an unknown path", async () => {
+    const response = await app.inject({ method: "QUERY", url: "/v1/nothing-here" });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ status: 404, detail: "No route QUERY /v1/nothing-here" });
   });
 });
 

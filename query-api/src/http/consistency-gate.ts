@@ -10,6 +10,8 @@ export const consistentWithParameterSchema = {
   type: "string",
   minLength: 1,
   maxLength: 4096,
+  // base64url, as ingest writes it; what else a token must be (one ingest issued) only reading it tells.
+  pattern: "^[A-Za-z0-9_-]+$",
   description:
     "Read-your-writes: the `consistency_token` of an ingest reply. The read waits (bounded) until the projection " +
     "covers that write; if it cannot in time the answer is 503 with Retry-After, never stale data.",

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { clientError, invalidParameter, notFound, ProblemType, sendProblem } from "./problem";
 import { RateLimitExceeded } from "./rate-limit";
 import { trackRouteMethods } from "./route-methods";
@@ -20,7 +20,23 @@ const LOCATIONS: Record<string, string> = {
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   const methodsOf = trackRouteMethods(app);
+  // A path no route of this method serves: 405 with Allow when the path is known, else 404.
+  const unrouted = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split("?")[0] ?? "";
+    const allowed = methodsOf(path);
+    // CORS answers OPTIONS on every path: that alone does not make a path exist.
+    if (allowed.some((method) => method !== "OPTIONS")) {
+      void reply.header("allow", allowed.join(", "));
+      return sendProblem(request, reply, clientError(405, `${path} answers ${allowed.join(", ")}, not ${request.method}`));
+    }
+    return sendProblem(request, reply, notFound(`No route ${request.method} ${path}`));
+  };
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // Fastify reads the body of a request no route serves before the not-found handler runs (QUERY without
+    // Content-Type, POST with a type nothing parses): what it refuses there is still a 405 or a 404.
+    if (request.is404) {
+      return unrouted(request, reply);
+    }
     if (error.validation !== undefined && error.validation.length > 0) {
       return sendProblem(request, reply, invalidParameter(describeValidationError(error, request)));
     }
@@ -55,16 +71,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       detail: `The request failed unexpectedly; it is logged as ${request.id}.`,
     });
   });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split("?")[0] ?? "";
-    const allowed = methodsOf(path);
-    // CORS answers OPTIONS on every path: that alone does not make a path exist.
-    if (allowed.some((method) => method !== "OPTIONS")) {
-      void reply.header("allow", allowed.join(", "));
-      return sendProblem(request, reply, clientError(405, `${path} answers ${allowed.join(", ")}, not ${request.method}`));
-    }
-    return sendProblem(request, reply, notFound(`No route ${request.method} ${path}`));
-  });
+  app.setNotFoundHandler(unrouted);
 }
 
 /** PostgreSQL's query_canceled: here, statement_timeout (the pool's; see src/postgres/create-database.ts). */

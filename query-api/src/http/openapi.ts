@@ -26,7 +26,7 @@ const ETAG = {
  * OpenAPI 3.1 generated from the route schemas (so register this before the routes),
  * served at /openapi.json (and /docs/json, where Swagger UI at /docs reads it). Shared schemas keep their $id
  * as their component name (components/schemas/Problem, not def-0). What every route shares is added here:
- * 431 and 405 (with Allow) on every operation, ETag, If-None-Match and 304 on every GET.
+ * 431 and 405 (with Allow) on every operation, 400 on every one that takes parameters or a body, ETag, If-None-Match and 304 on every GET.
  */
 export async function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): Promise<void> {
   await app.register(swagger, {
@@ -76,8 +76,14 @@ type Responses = Record<string, Record<string, unknown>>;
 
 function declareShared(schema: FastifySchema, isGet: boolean, options: OpenApiOptions): FastifySchema {
   // Node answers any route 431 when the request line and headers exceed its limit; the error handler any
-  // other method on a known path 405 with Allow.
-  const responses: Responses = { 405: problemResponse(405), 431: problemResponse(431), ...((schema.response ?? {}) as Responses) } as Responses;
+  // other method on a known path 405 with Allow, and any route with parameters or a body 400 when they break its schema.
+  const validates = schema.querystring !== undefined || schema.params !== undefined || schema.body !== undefined;
+  const responses: Responses = {
+    ...(validates ? { 400: problemResponse(400) } : {}),
+    405: problemResponse(405),
+    431: problemResponse(431),
+    ...((schema.response ?? {}) as Responses),
+  } as Responses;
   const declared: FastifySchema & { security?: unknown } = { ...schema, response: responses };
   if (options.authDisabled) {
     declared.security = [];

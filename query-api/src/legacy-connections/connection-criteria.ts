@@ -7,7 +7,8 @@ export const MAX_DISTANCE_METRES = 10_000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DECIMAL = /^\d{1,10}(\.\d{1,10})?$/;
+/** A JSON number without sign (as the OpenAPI `number` allows), leading zeros allowed: "5", "2.5", "2500.644205157741", "1e-05". */
+const DECIMAL = /^\d{1,10}(\.\d+)?([eE][+-]?\d{1,3})?$/;
 
 /** What the connection lookup needs: a half-open UTC time window and a radius. */
 export interface ConnectionCriteria {
@@ -60,8 +61,8 @@ export function parseCalendarDate(text: string): Date | undefined {
 }
 
 /**
- * Reads a radius written as a plain decimal ("5", "2.5"): Number() alone would also take
- * " 5", "0x10" or "1e3", which no client means to send.
+ * Reads a radius written as a number ("5", "2.5", "1e3"), with any number of decimals: Number()
+ * alone would also take " 5", "0x10" or "", which are no numbers in the OpenAPI's sense.
  */
 export function parseDistance(text: string): number | InvalidParameter {
   const distance = DECIMAL.test(text) ? Number(text) : Number.NaN;
