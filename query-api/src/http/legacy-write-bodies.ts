@@ -22,9 +22,15 @@ export interface LegacyLocationBody {
   creation_time: string;
 }
 
+// Both are the body schema's patterns too (no flags, as JSON Schema has none), so the OpenAPI document says what is read.
+const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+// RFC 3339, or the original's TIMESTAMP text: date, "T" or " ", time, optional fraction, optional zone.
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$/;
+
 const LEGACY_ID = { type: ["string", "integer"], description: 'The original used integers; sent to ingest as a string ("5").' } as const;
 const DEGREES = {
   type: ["number", "string"],
+  pattern: DECIMAL.source,
   description: 'WGS 84 degrees: a JSON number, or a decimal string as the original API sent ("35.0585136").',
 } as const;
 
@@ -57,6 +63,7 @@ export const legacyLocationBodySchema = {
     longitude: { ...DEGREES, examples: ["-106.5719566"] },
     creation_time: {
       type: "string",
+      pattern: DATE_TIME.source,
       description:
         "When the person was there: RFC 3339 (2020-07-07T10:37:06Z), or the original's zone-less form " +
         "(2020-07-07T10:37:06 or 2020-07-07 10:37:06.000000), read as UTC.",
@@ -77,10 +84,6 @@ export function personRegistration(body: LegacyPersonBody): PersonRegistration {
     companyName: body.company_name,
   };
 }
-
-const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
-// RFC 3339, or the original's TIMESTAMP text: date, "T" or " ", time, optional fraction, optional zone.
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?$/i;
 
 export function locationCheckIn(body: LegacyLocationBody): Translated<LocationCheckIn> {
   const violations: FieldViolation[] = [];
