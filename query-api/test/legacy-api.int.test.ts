@@ -128,6 +128,9 @@ describe("POST /api/persons and /api/locations (bearer tokens, the default)", ()
   it.each([
     ["a missing field", "/api/persons", { first_name: "Ada", last_name: "Lovelace" }, "body property company_name is required"],
     ["a name that is not a string", "/api/persons", { ...ADA, first_name: { text: "Ada" } }, "body property first_name must be string"],
+    // Read as sent: Fastify's coercion would have made these "false" and 0, and written them.
+    ["a company name that is false", "/api/persons", { ...ADA, company_name: false }, "body property company_name must be string"],
+    ["a longitude that is null", "/api/locations", { ...CHECK_IN, longitude: null }, "body property longitude must be number,string"],
     // The schema's patterns (legacy-write-bodies.ts) refuse these before the translation runs.
     [
       "a latitude that is not a number",
