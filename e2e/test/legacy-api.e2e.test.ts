@@ -94,11 +94,11 @@ describe("POST /api/persons and /api/locations through ingest and Kafka to the r
   it("refuses what ingest's rules refuse with 422 naming the original's fields, and writes nothing", async () => {
     const before = await recordsInTheLog();
 
-    const blank = await post("/api/persons", { id: "bob", first_name: "  ", last_name: "Noyce", company_name: "Chips" }, operator);
+    const tooLong = await post("/api/persons", { id: "bob", first_name: "x".repeat(201), last_name: "Noyce", company_name: "Chips" }, operator);
     const offMap = await post("/api/locations", { person_id: "ada", latitude: 91, longitude: "-3.7", creation_time: "2024-05-01T10:00:00Z" }, operator);
     const future = await post("/api/locations", { person_id: "ada", latitude: 40, longitude: -3.7, creation_time: "2999-01-01T00:00:00Z" }, operator);
 
-    expect([blank.status, blank.body.errors]).toEqual([422, [{ field: "first_name", description: "required" }]]);
+    expect([tooLong.status, tooLong.body.errors]).toEqual([422, [{ field: "first_name", description: "must be at most 200 characters, got 201" }]]);
     expect([offMap.status, offMap.body.errors]).toEqual([422, [{ field: "latitude", description: "must be between -90 and 90, got 91" }]]);
     expect(future.status).toBe(422);
     expect((future.body.errors as { field: string }[]).map((e) => e.field)).toEqual(["creation_time"]);

@@ -142,7 +142,14 @@ describe("POST /api/persons and /api/locations (bearer tokens, the default)", ()
       "a creation_time in no form the API reads",
       "/api/locations",
       { ...CHECK_IN, creation_time: "" },
-      String.raw`body property creation_time must match pattern "^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$"`,
+      String.raw`body property creation_time must match pattern "^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$"`,
+    ],
+    ["a blank company name", "/api/persons", { ...ADA, company_name: " " }, 'body property company_name must match pattern "\\S"'],
+    [
+      "a creation_time on no calendar (month 00)",
+      "/api/locations",
+      { ...CHECK_IN, creation_time: "0000-00-00T00:00:00" },
+      String.raw`body property creation_time must match pattern "^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$"`,
     ],
     [
       "a day that does not exist",

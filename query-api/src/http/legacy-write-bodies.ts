@@ -25,8 +25,11 @@ export interface LegacyLocationBody {
 // Both are the body schema's patterns too (no flags, as JSON Schema has none), so the OpenAPI document says what is read.
 const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 // RFC 3339, or the original's TIMESTAMP text: date, "T" or " ", time, optional fraction, optional zone.
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$/;
+// Months 01-12, days 01-31, hours 00-23: what the pattern cannot rule out (2020-02-30) instant() refuses.
+const DATE_TIME = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$/;
 
+// Ingest trims a name and requires 1-200 characters of what is left (more is its 422).
+const NAME = { type: "string", pattern: "\\S", description: "Not blank; surrounding whitespace is dropped; at most 200 characters." } as const;
 const LEGACY_ID = { type: ["string", "integer"], description: 'The original used integers; sent to ingest as a string ("5").' } as const;
 const DEGREES = {
   type: ["number", "string"],
@@ -42,9 +45,9 @@ export const legacyPersonBodySchema = {
       ...LEGACY_ID,
       description: `Optional person id (1-64 of [A-Za-z0-9_-]). Omitted: ingest assigns one (an attendee token: its own subject). ${LEGACY_ID.description}`,
     },
-    first_name: { type: "string", examples: ["Ada"] },
-    last_name: { type: "string", examples: ["Lovelace"] },
-    company_name: { type: "string", examples: ["Analytical Engines"] },
+    first_name: { ...NAME, examples: ["Ada"] },
+    last_name: { ...NAME, examples: ["Lovelace"] },
+    company_name: { ...NAME, examples: ["Analytical Engines"] },
   },
   examples: [{ first_name: "Ada", last_name: "Lovelace", company_name: "Analytical Engines" }],
 } as const;
@@ -113,7 +116,7 @@ function instant(text: string, violations: FieldViolation[]): Date | undefined {
   // Date rolls 2020-02-30 over into March: a day that does not exist must be refused instead.
   const midnight = new Date(`${day}T00:00:00Z`);
   const dayExists = !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(day);
-  const date = match === null || !dayExists || time > "23:59:59" ? undefined : new Date(`${day}T${time}${fraction.slice(0, 4)}${zone.toUpperCase()}`);
+  const date = match === null || !dayExists ? undefined : new Date(`${day}T${time}${fraction.slice(0, 4)}${zone.toUpperCase()}`);
   if (date === undefined || Number.isNaN(date.getTime())) {
     violations.push({ field: "creation_time", description: `must be a date-time such as 2020-07-07T10:37:06Z, got ${JSON.stringify(text.slice(0, 40))}` });
     return undefined;
