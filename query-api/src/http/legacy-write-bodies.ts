@@ -25,12 +25,18 @@ export interface LegacyLocationBody {
 // Both are the body schema's patterns too (no flags, as JSON Schema has none), so the OpenAPI document says what is read.
 const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 // RFC 3339, or the original's TIMESTAMP text: date, "T" or " ", time, optional fraction, optional zone.
-// Months 01-12, days 01-31, hours 00-23: what the pattern cannot rule out (2020-02-30) instant() refuses.
-const DATE_TIME = /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$/;
+// Years 0001-9999 (ingest's range), months 01-12, days 01-31, hours 00-23, offsets up to ±23:59: what the
+// pattern cannot rule out (2020-02-30) instant() refuses.
+const DATE_TIME =
+  /^((?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$/;
 
 // Ingest trims a name and requires 1-200 characters of what is left (more is its 422).
 const NAME = { type: "string", pattern: "\\S", description: "Not blank; surrounding whitespace is dropped; at most 200 characters." } as const;
-const LEGACY_ID = { type: ["string", "integer"], description: 'The original used integers; sent to ingest as a string ("5").' } as const;
+const LEGACY_ID = {
+  type: ["string", "integer"],
+  pattern: "^[A-Za-z0-9_-]{1,64}$",
+  description: 'The original used integers; sent to ingest as a string ("5").',
+} as const;
 const DEGREES = {
   type: ["number", "string"],
   pattern: DECIMAL.source,
