@@ -95,7 +95,7 @@ describe("POST /api/persons and /api/locations through ingest and Kafka to the r
     const before = await recordsInTheLog();
 
     const tooLong = await post("/api/persons", { id: "bob", first_name: "x".repeat(201), last_name: "Noyce", company_name: "Chips" }, operator);
-    const offMap = await post("/api/locations", { person_id: "ada", latitude: 91, longitude: "-3.7", creation_time: "2024-05-01T10:00:00Z" }, operator);
+    const offMap = await post("/api/locations", { person_id: "ada", latitude: "91", longitude: "-3.7", creation_time: "2024-05-01T10:00:00Z" }, operator);
     const future = await post("/api/locations", { person_id: "ada", latitude: 40, longitude: -3.7, creation_time: "2999-01-01T00:00:00Z" }, operator);
 
     expect([tooLong.status, tooLong.body.errors]).toEqual([422, [{ field: "first_name", description: "must be at most 200 characters, got 201" }]]);

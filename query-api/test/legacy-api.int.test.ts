@@ -145,6 +145,7 @@ describe("POST /api/persons and /api/locations (bearer tokens, the default)", ()
       String.raw`body property creation_time must match pattern "^((?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"`,
     ],
     ["a blank company name", "/api/persons", { ...ADA, company_name: " " }, 'body property company_name must match pattern "\\S"'],
+    ["a latitude number out of range", "/api/locations", { ...CHECK_IN, latitude: 91 }, "body property latitude must be <= 90"],
     ["a person id ingest would refuse", "/api/persons", { ...ADA, id: "ada lovelace" }, 'body property id must match pattern "^[A-Za-z0-9_-]{1,64}$"'],
     [
       "a creation_time on no calendar (year 0000, month 00, offset +41:65)",
@@ -195,7 +196,8 @@ describe("POST /api/persons and /api/locations (bearer tokens, the default)", ()
       detail: "…",
     });
 
-    const response = await post(api, "/api/locations", { ...CHECK_IN, latitude: 91 }, await bearer("operator"));
+    // A string: the schema's range binds numbers only, so ingest judges it.
+    const response = await post(api, "/api/locations", { ...CHECK_IN, latitude: "91" }, await bearer("operator"));
 
     expect(response.statusCode).toBe(422);
     expect(response.json()).toEqual({

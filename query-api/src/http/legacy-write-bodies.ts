@@ -68,8 +68,9 @@ export const legacyLocationBodySchema = {
       description: "Optional event id: a retry with the same id is recognised by every reader. Omitted: ingest assigns one.",
     },
     person_id: LEGACY_ID,
-    latitude: { ...DEGREES, examples: ["35.0585136"] },
-    longitude: { ...DEGREES, examples: ["-106.5719566"] },
+    // The range binds JSON numbers; a decimal string's range is ingest's to check (a 422).
+    latitude: { ...DEGREES, minimum: -90, maximum: 90, examples: ["35.0585136"] },
+    longitude: { ...DEGREES, minimum: -180, maximum: 180, examples: ["-106.5719566"] },
     creation_time: {
       type: "string",
       pattern: DATE_TIME.source,
