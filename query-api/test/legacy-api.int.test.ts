@@ -77,6 +77,8 @@ const post = (api: FastifyInstance, url: string, payload: unknown, headers: Reco
   api.inject({ method: "POST", url, payload: payload as object, headers });
 
 const ADA = { first_name: "Ada", last_name: "Lovelace", company_name: "Analytical Engines" };
+/** The 400 for a creation_time outside the body schema's pattern (legacy-write-bodies.ts). */
+const CREATION_TIME_REFUSED = String.raw`body property creation_time must match pattern "^((?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"`;
 const CHECK_IN = { person_id: 5, latitude: "35.0585136", longitude: "-106.5719566", creation_time: "2020-07-07 10:37:06.000000" };
 
 describe("POST /api/persons and /api/locations (bearer tokens, the default)", () => {
@@ -138,21 +140,12 @@ describe("POST /api/persons and /api/locations (bearer tokens, the default)", ()
       { ...CHECK_IN, latitude: "north" },
       String.raw`body property latitude must match pattern "^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"`,
     ],
-    [
-      "a creation_time in no form the API reads",
-      "/api/locations",
-      { ...CHECK_IN, creation_time: "" },
-      String.raw`body property creation_time must match pattern "^((?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"`,
-    ],
+    ["a creation_time in no form the API reads", "/api/locations", { ...CHECK_IN, creation_time: "" }, CREATION_TIME_REFUSED],
     ["a blank company name", "/api/persons", { ...ADA, company_name: " " }, 'body property company_name must match pattern "\\S"'],
     ["a latitude number out of range", "/api/locations", { ...CHECK_IN, latitude: 91 }, "body property latitude must be <= 90"],
     ["a person id ingest would refuse", "/api/persons", { ...ADA, id: "ada lovelace" }, 'body property id must match pattern "^[A-Za-z0-9_-]{1,64}$"'],
-    [
-      "a creation_time on no calendar (year 0000, month 00, offset +41:65)",
-      "/api/locations",
-      { ...CHECK_IN, creation_time: "0000-00-00T00:00:00+41:65" },
-      String.raw`body property creation_time must match pattern "^((?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[Tt ]((?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{1,9})?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)?$"`,
-    ],
+    // Year 0000, month 00, offset +41:65: each outside the pattern.
+    ["a creation_time on no calendar", "/api/locations", { ...CHECK_IN, creation_time: "0000-00-00T00:00:00+41:65" }, CREATION_TIME_REFUSED],
     [
       "a day that does not exist",
       "/api/locations",
