@@ -9,7 +9,11 @@ import type { FastifySchemaCompiler } from "fastify";
  */
 const BODY_OPTIONS: Options = { coerceTypes: false, useDefaults: true, removeAdditional: true, allErrors: false, allowUnionTypes: true, addUsedSchema: false };
 
-/** A route's validatorCompiler for its JSON body: validated as sent, without Fastify's type coercion. */
+/**
+ * A route's validatorCompiler for its JSON body: validated as sent, without Fastify's type coercion.
+ * It compiles every part of the route it is given, and knows none of app.addSchema's shared schemas:
+ * for routes whose only schema is a self-contained body (the two writes).
+ */
 export function jsonBodyValidator(): FastifySchemaCompiler<unknown> {
   const ajv = new Ajv(BODY_OPTIONS);
   addFormats(ajv);
